@@ -1,0 +1,89 @@
+"""Exporting stance records to the documented CSV layout (docs/formats.md)."""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from .csv_common import EXPORT_COLUMNS
+from .query import RECORD_FROM, RecordFilter, order_clause
+from .store import Store
+
+
+def _guard(expr: str) -> str:
+    """SQL that prefixes an apostrophe to text a spreadsheet would run as a formula.
+
+    Cells starting with = + - @ tab or CR are guarded, except plain numbers
+    such as -1; a cell already starting with an apostrophe before one of those
+    is guarded too, so import can undo the guard exactly.
+    """
+    first = f"substr({expr}, 1, 1)"
+    return (
+        f"CASE WHEN ({first} IN ('=', '+', '-', '@', char(9), char(13))"
+        f" AND NOT ({expr} GLOB '[-+][0-9]*' AND {expr} NOT GLOB '[-+]*[^0-9.]*'"
+        f" AND {expr} NOT GLOB '*.*.*'))"
+        f" OR ({first} = '''' AND substr({expr}, 2, 1) IN ('=', '+', '-', '@', char(9), char(13), ''''))"
+        f" THEN '''' || {expr} ELSE {expr} END"
+    )
+
+
+_LABEL = ("CASE CAST(round(r.score) AS INTEGER) WHEN -2 THEN 'strongly ' || d.neg_label "
+          "WHEN -1 THEN d.neg_label WHEN 0 THEN 'neutral/mixed' WHEN 1 THEN d.pos_label "
+          "ELSE 'strongly ' || d.pos_label END")
+_SCORE = "CASE WHEN r.score = CAST(r.score AS INTEGER) THEN CAST(r.score AS INTEGER) ELSE r.score END"
+_TEXT = {"actor": "a.name", "dimension": "d.label", "score_label": _LABEL,
+         "source_title": "coalesce(s.title, '')", "source_url": "coalesce(s.url, '')",
+         "locator": "r.locator", "evidence": "r.evidence", "coder": "r.coder"}
+_PLAIN = {"uuid": "r.uuid", "actor_slug": "a.slug", "dimension_slug": "d.slug", "date": "r.date",
+          "date_precision": "r.date_precision", "score": _SCORE, "confidence": "r.confidence",
+          "source_published": ("coalesce(CASE s.published_precision WHEN 'year' THEN substr(s.published, 1, 4)"
+                               " WHEN 'month' THEN substr(s.published, 1, 7) ELSE s.published END, '')"),
+          "created_at": "r.created_at", "updated_at": "r.updated_at", "version": "r.version"}
+
+
+def export_sql(guard: bool = True) -> str:
+    """The SELECT list that yields one CSV row per record, in EXPORT_COLUMNS order."""
+    cols = []
+    for name in EXPORT_COLUMNS:
+        if name in _TEXT:
+            cols.append(_guard(_TEXT[name]) if guard else _TEXT[name])
+        else:
+            cols.append(_PLAIN[name])
+    return ", ".join(cols)
+
+
+def export_records(store: Store, path: Path | str, flt: RecordFilter | None = None, *,
+                   excel: bool = False, guard_formulas: bool = True,
+                   progress: Callable[[int], bool | None] | None = None) -> int:
+    """Write the records matching ``flt`` to ``path``; returns how many were written.
+
+    ``excel`` adds a UTF-8 byte-order mark so Excel reads the file as UTF-8.
+    The file is written beside its target and renamed into place, so a
+    failed export never leaves half a file under the chosen name.
+    """
+    path = Path(path)
+    where, params = store._where(flt or RecordFilter())
+    sql = (f"SELECT {export_sql(guard_formulas)} FROM {RECORD_FROM} WHERE {where} "
+           f"ORDER BY {order_clause('date')}")
+    tmp = path.with_name(f".{path.name}.partial")
+    n = 0
+    try:
+        with open(tmp, "w", newline="", encoding="utf-8-sig" if excel else "utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(EXPORT_COLUMNS)
+            cur = store.conn.execute(sql, params)
+            while True:
+                rows = cur.fetchmany(10_000)
+                if not rows:
+                    break
+                writer.writerows(rows)
+                n += len(rows)
+                if progress and progress(n) is False:
+                    raise KeyboardInterrupt
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return n

@@ -1,0 +1,485 @@
+"""Importing stance records from CSV: our own layout, or a foreign one through a mapping.
+
+An import is atomic: every row goes in, or none does and the caller gets
+every bad row's line, column and reason. Re-importing a file adds nothing:
+records are matched by UUID, and rows without one get a UUID derived from
+their content.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+import sqlite3
+import uuid as _uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .csv_common import EXPORT_COLUMNS, CsvReader, unneutralise
+from .dates import DateError, _ISO_TIMESTAMP, parse_date, utc_now
+from .errors import ImportFailed, RowProblem, StanceError, ValidationError
+from .model import (CONFIDENCES, MAX_EVIDENCE, MAX_LOCATOR, MAX_NAME, MAX_TITLE, Actor, Source,
+                    check_text)
+from .query import RECORD_FROM, RECORD_JSON
+from .store import Store
+from .text import name_key
+
+NAMESPACE = _uuid.UUID("6f1c2a52-8f0e-4d4e-9a55-3b1d7c0e5a11")
+FOREIGN_FIELDS = ("actor", "date", "score", "dimension", "date_precision", "confidence", "source",
+                  "locator", "evidence", "coder", "uuid")
+CHUNK = 5000
+MAX_PROBLEMS = 10_000
+_UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_BAD_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+_INSERT = ("INSERT INTO records (uuid, actor_id, dimension_id, date, date_precision, score, confidence,"
+           " source_id, locator, evidence, coder, created_at, updated_at, version, deleted)"
+           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)")
+# Indexes into the insert tuple that make up a record's coded content.
+_CONTENT = slice(1, 11)
+_CONTENT_NAMES = ("actor", "dimension", "date", "date_precision", "score", "confidence", "source",
+                  "locator", "evidence", "coder")
+
+
+_TEXT_FIELDS = ("actor", "actor_slug", "dimension", "dimension_slug", "source_title", "source_url",
+                "locator", "evidence", "coder")
+_ALL_FIELDS = tuple(dict.fromkeys(EXPORT_COLUMNS + FOREIGN_FIELDS))
+
+
+class ImportCancelled(StanceError):
+    """The user cancelled an import; nothing was imported."""
+
+
+@dataclass
+class ImportOptions:
+    """How to read a file. ``mapping`` (field -> column) makes it a foreign CSV."""
+
+    mapping: dict[str, str] | None = None
+    dimension: str | None = None
+    scale: tuple[float, float] | None = None
+    create_actors: bool = False
+    skip_invalid: bool = False
+    rejects: Path | None = None
+    encoding: str | None = None
+
+
+@dataclass
+class ImportResult:
+    path: str
+    added: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    created_actors: list[str] = field(default_factory=list)
+    created_sources: list[str] = field(default_factory=list)
+    rejects_path: str | None = None
+    op_id: int | None = None
+
+    def summary(self) -> str:
+        parts = [f"{self.added:,} record{'s' if self.added != 1 else ''} added"]
+        if self.unchanged:
+            parts.append(f"{self.unchanged:,} already present")
+        if self.rejected:
+            parts.append(f"{self.rejected:,} rejected (see {self.rejects_path})")
+        if self.created_actors:
+            parts.append(f"new actors: {', '.join(self.created_actors)}")
+        return "; ".join(parts)
+
+
+def parse_mapping(text: str) -> dict[str, str]:
+    """``actor=Party,date=When`` -> {"actor": "Party", "date": "When"}."""
+    mapping = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        key, sep, col = part.partition("=")
+        key = key.strip().lower()
+        if not sep or not col.strip():
+            raise ValidationError("map", f"{part!r} is not FIELD=COLUMN")
+        if key not in FOREIGN_FIELDS:
+            raise ValidationError("map", f"unknown field {key!r}; fields: {', '.join(FOREIGN_FIELDS)}")
+        mapping[key] = col.strip()
+    return mapping
+
+
+def parse_scale(text: str) -> tuple[float, float]:
+    """``0:10`` -> (0.0, 10.0)."""
+    lo, sep, hi = text.partition(":")
+    try:
+        pair = (float(lo), float(hi))
+    except ValueError:
+        raise ValidationError("scale", f"{text!r} is not LO:HI, e.g. 0:10") from None
+    if not sep or pair[0] == pair[1]:
+        raise ValidationError("scale", f"{text!r} is not LO:HI with two different ends")
+    return pair
+
+
+class _Importer:
+    def __init__(self, store: Store, path: Path, opts: ImportOptions):
+        self.store, self.path, self.opts = store, path, opts
+        self.result = ImportResult(str(path))
+        self.problems: list[RowProblem] = []
+        self.bad_rows = 0
+        self.ids = store.slug_ids()
+        self.matcher = store.actor_matcher()
+        self.dims = {d.slug: d for d in store.dimensions()}
+        self.dim_keys = {name_key(d.label): d.slug for d in self.dims.values()}
+        self.sources: dict[tuple, int] = {}
+        for s in store.sources():
+            self.sources.setdefault(("url", s.url), s.id) if s.url else None
+            self.sources.setdefault(("title", name_key(s.title)), s.id)
+            self.sources.setdefault(("slug", s.slug), s.id)
+        self.unknown_actors: dict[str, tuple[int, str]] = {}
+        self.seen_content: dict[bytes, int] = {}
+        self.now = utc_now()
+        self.rejects_writer = None
+
+    # -- problems ------------------------------------------------------------
+    def problem(self, line: int, column: str, reason: str, row: list[str] | None) -> None:
+        self.bad_rows += 1
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(RowProblem(line, column, reason))
+        if self.opts.skip_invalid and row is not None:
+            self.result.rejected += 1
+            self.rejects_writer.writerow([line, *row, f"{column}: {reason}" if column else reason])
+
+    # -- lookups -------------------------------------------------------------
+    def actor_id(self, slug: str, name: str, line: int) -> int | None:
+        if slug and slug in self.ids["actors"]:
+            return self.ids["actors"][slug]
+        label = name or slug
+        col = "actor_slug" if slug else "actor"
+        if not slug:
+            found = self.matcher.find(name)
+            if len(found) == 1:
+                return self.ids["actors"][found[0]]
+            if len(found) > 1:
+                raise ValidationError(col, f"{name!r} could name several actors ({', '.join(found)}); use actor_slug")
+        if not label:
+            raise ValidationError("actor", "is required")
+        if self.opts.create_actors:
+            actor = Actor(slug=slug or self.store.unique_actor_slug(label), name=name or slug).validate()
+            self.store._insert_actor(actor)
+            self.ids["actors"][actor.slug] = actor.id
+            self.matcher.add(actor)
+            self.result.created_actors.append(actor.slug)
+            return actor.id
+        self.unknown_actors.setdefault(label, (line, col))
+        raise ValidationError(col, f"unknown actor {label!r} (use --create-actors to add it)")
+
+    def dimension(self, slug: str, label: str) -> str:
+        if self.opts.dimension:
+            slug = self.opts.dimension
+        if slug:
+            if slug in self.dims:
+                return slug
+            raise ValidationError("dimension_slug" if not self.opts.mapping else "dimension",
+                                  f"unknown dimension {slug!r}; known: {', '.join(self.dims)}")
+        found = self.dim_keys.get(name_key(label)) or (label if label in self.dims else None)
+        if not found:
+            raise ValidationError("dimension", f"unknown dimension {label!r}; known: {', '.join(self.dims)}")
+        return found
+
+    def source_id(self, title: str, url: str, published: str) -> int | None:
+        if not title and not url:
+            return None
+        key = ("url", url) if url else ("title", name_key(title))
+        sid = self.sources.get(key)
+        if sid is None and not url and ("slug", title) in self.sources:
+            sid = self.sources[("slug", title)]
+        if sid is None:
+            pub = None
+            if published:
+                try:
+                    pub = parse_date(published)
+                except DateError as err:
+                    raise ValidationError("source_published", str(err)) from None
+            title = check_text("source_title", title or url, max_len=MAX_TITLE, required=True)
+            src = Source(slug=self.store.unique_source_slug(title), title=title,
+                         url=check_text("source_url", url, max_len=2000), published=pub).validate()
+            self.store._insert_source(src)
+            self.ids["sources"][src.slug] = src.id
+            self.result.created_sources.append(src.slug)
+            sid = self.sources[key] = src.id
+        return sid
+
+    # -- rows ----------------------------------------------------------------
+    def build_row(self, line: int, v: dict[str, str]) -> tuple:
+        """Validate one row (field -> cell); returns the insert tuple or raises ValidationError."""
+        mapped = self.opts.mapping is not None
+        if not mapped:
+            for k in _TEXT_FIELDS:
+                cell = v[k]
+                if cell and cell[0] == "'":
+                    v[k] = unneutralise(cell)
+        actor_id = self.actor_id(v["actor_slug"].strip(), v["actor"].strip(), line)
+        dim_slug = self.dimension(v["dimension_slug"].strip(), v["dimension"].strip())
+        try:
+            d = parse_date(v["date"].strip(), v["date_precision"].strip() or None)
+        except DateError as err:
+            col = "date_precision" if "precision" in str(err) and v["date_precision"].strip() else "date"
+            raise ValidationError(col, str(err)) from None
+        raw_score = v["score"].strip().replace("\u2212", "-")
+        if not raw_score:
+            raise ValidationError("score", "is required")
+        try:
+            score = float(raw_score)
+        except ValueError:
+            raise ValidationError("score", f"{raw_score[:40]!r} is not a number") from None
+        if score != score or score in (float("inf"), float("-inf")):
+            raise ValidationError("score", f"{raw_score[:40]!r} is not a finite number")
+        if self.opts.scale:
+            lo, hi = self.opts.scale
+            if not min(lo, hi) <= score <= max(lo, hi):
+                raise ValidationError("score", f"{score:g} is outside the scale {lo:g} to {hi:g}")
+            score = round(-2.0 + 4.0 * (score - lo) / (hi - lo), 10)
+        elif not -2.0 <= score <= 2.0:
+            raise ValidationError("score", f"{score:g} is outside the range -2 to 2")
+        score += 0.0
+        conf = v["confidence"].strip().lower() or "medium"
+        if conf not in CONFIDENCES:
+            raise ValidationError("confidence", f"must be low, medium or high, not {conf[:40]!r}")
+        if mapped:
+            src_id = self.source_id(v["source"].strip(), "", "") if v["source"].strip() else self.file_source()
+        else:
+            src_id = self.source_id(v["source_title"].strip(), v["source_url"].strip(), v["source_published"].strip())
+        locator = v["locator"].strip()
+        evidence = v["evidence"].strip()
+        coder = v["coder"].strip() or self.store.user
+        if _BAD_TEXT.search(locator + evidence + coder) or len(locator) > MAX_LOCATOR \
+                or len(evidence) > MAX_EVIDENCE or len(coder) > MAX_NAME:
+            check_text("locator", locator, max_len=MAX_LOCATOR)
+            check_text("evidence", evidence, max_len=MAX_EVIDENCE, multiline=True)
+            check_text("coder", coder, max_len=MAX_NAME, name=True)
+        created = v["created_at"].strip() or self.now
+        updated = v["updated_at"].strip() or created
+        for col, ts in (("created_at", created), ("updated_at", updated)):
+            if ts is not self.now and not _ISO_TIMESTAMP.match(ts):
+                raise ValidationError(col, f"{ts[:40]!r} is not an ISO 8601 timestamp such as 2024-01-31T12:00:00Z")
+        version = v["version"].strip()
+        try:
+            version = int(version) if version else 1
+        except ValueError:
+            raise ValidationError("version", f"{version[:20]!r} is not a whole number") from None
+        if version < 1:
+            raise ValidationError("version", "must be 1 or more")
+        uid = v["uuid"].strip()
+        row = [uid, actor_id, self.ids["dimensions"][dim_slug], d.iso, d.precision, score, conf, src_id,
+               locator, evidence, coder, created, updated, version]
+        if uid:
+            if not _UUID_RE.match(uid):
+                raise ValidationError("uuid", f"{uid[:60]!r} is not a UUID")
+            row[0] = uid.lower()
+        else:
+            row[0] = self.derived_uuid(row)
+        return tuple(row)
+
+    def derived_uuid(self, row: list) -> str:
+        key = "\x1f".join(map(str, row[1:10])).encode()
+        digest = hashlib.blake2b(key, digest_size=16).digest()
+        n = self.seen_content.get(digest, 0)
+        self.seen_content[digest] = n + 1
+        return str(_uuid.uuid5(NAMESPACE, f"{digest.hex()}#{n}"))
+
+    _file_source: int | None = None
+
+    def file_source(self) -> int:
+        if self._file_source is None:
+            self._file_source = self.source_id(self.path.name, "", "")
+        return self._file_source
+
+    # -- inserting -------------------------------------------------------------
+    def insert_chunk(self, chunk: list[tuple], lines: list[int], raws: list[list[str]], fresh: bool) -> None:
+        conn = self.store.conn
+        if not fresh:
+            existing = {}
+            uuids = [r[0] for r in chunk]
+            for i in range(0, len(uuids), 30000):
+                part = uuids[i:i + 30000]
+                for row in conn.execute(
+                        "SELECT uuid, actor_id, dimension_id, date, date_precision, score, confidence, source_id,"
+                        f" locator, evidence, coder FROM records WHERE uuid IN ({','.join('?' * len(part))})", part):
+                    existing[row[0]] = row
+            if existing:
+                keep = []
+                for row, line, raw in zip(chunk, lines, raws):
+                    old = existing.get(row[0])
+                    if old is None:
+                        keep.append((row, line, raw))
+                    elif tuple(old[1:]) == row[_CONTENT]:
+                        self.result.unchanged += 1
+                    else:
+                        self.problem(line, "uuid", _difference(row[0], old[1:], row[_CONTENT], "in the database"), raw)
+                if not keep:
+                    return
+                chunk, lines, raws = map(list, zip(*keep))
+        conn.execute("SAVEPOINT chunk")
+        try:
+            conn.executemany(_INSERT, chunk)
+            self.result.added += len(chunk)
+        except sqlite3.IntegrityError:
+            conn.execute("ROLLBACK TO chunk")
+            self._insert_one_by_one(chunk, lines, raws)
+        conn.execute("RELEASE chunk")
+
+    def _insert_one_by_one(self, chunk, lines, raws) -> None:
+        conn = self.store.conn
+        for row, line, raw in zip(chunk, lines, raws):
+            try:
+                conn.execute(_INSERT, row)
+                self.result.added += 1
+            except sqlite3.IntegrityError:
+                old = conn.execute(
+                    "SELECT actor_id, dimension_id, date, date_precision, score, confidence, source_id,"
+                    " locator, evidence, coder FROM records WHERE uuid = ?", [row[0]]).fetchone()
+                if old is not None and tuple(old) == row[_CONTENT]:
+                    self.result.unchanged += 1
+                else:
+                    self.problem(line, "uuid", _difference(row[0], old or (), row[_CONTENT], "earlier in this file"), raw)
+
+    # -- driver ----------------------------------------------------------------
+    def run(self, progress: Callable[[int, int], bool | None] | None) -> ImportResult:
+        reader = CsvReader(self.path, self.opts.encoding)
+        rows = reader.rows()
+        store = self.store
+        conn = store.conn
+        rejects_file = None
+        with store.operation("import", f"import {self.path.name}", {"file": str(self.path)}) as op_id:
+            self.result.op_id = op_id
+            max_before = conn.execute("SELECT coalesce(max(id), 0) FROM records").fetchone()[0]
+            fresh = max_before == 0
+            try:
+                first = next(rows, None)
+                header = reader.header
+                columns = self.columns(header)
+                if self.opts.skip_invalid:
+                    rejects = self.opts.rejects or self.path.with_name(self.path.stem + ".rejects.csv")
+                    rejects_file = open(rejects, "w", newline="", encoding="utf-8")
+                    self.rejects_writer = csv.writer(rejects_file)
+                    self.rejects_writer.writerow(["line", *header, "reason"])
+                    self.result.rejects_path = str(rejects)
+                if first is None:
+                    raise ImportFailed(str(self.path), [RowProblem(2, "", "the file has a header but no records")])
+                chunk: list[tuple] = []
+                lines: list[int] = []
+                raws: list[list[str]] = []
+                width = len(header)
+                names = [""] * width
+                for fld, i in columns.items():
+                    names[i] = fld
+                names = [n or f"\x00{i}" for i, n in enumerate(names)]
+                defaults = dict.fromkeys(_ALL_FIELDS, "")
+                for line, row in _chain(first, rows):
+                    if len(row) != width:
+                        self.problem(line, "", f"has {len(row)} cells; the header has {width}", row)
+                        continue
+                    v = defaults.copy()
+                    v.update(zip(names, row))
+                    try:
+                        built = self.build_row(line, v)
+                    except ValidationError as err:
+                        self.problem(line, self.column_name(err.field), err.reason, row)
+                        continue
+                    if self.bad_rows and not self.opts.skip_invalid:
+                        continue  # keep validating, so every bad row is reported
+                    chunk.append(built)
+                    lines.append(line)
+                    raws.append(row)
+                    if len(chunk) >= CHUNK:
+                        self.insert_chunk(chunk, lines, raws, fresh)
+                        chunk, lines, raws = [], [], []
+                        if progress and progress(reader.bytes_read, reader.total_bytes) is False:
+                            raise ImportCancelled(f"{self.path}: import cancelled; nothing was imported")
+                if chunk and not (self.bad_rows and not self.opts.skip_invalid):
+                    self.insert_chunk(chunk, lines, raws, fresh)
+                if self.bad_rows and not self.opts.skip_invalid:
+                    problems = self.problems
+                    if self.unknown_actors:
+                        names = ", ".join(sorted(self.unknown_actors))
+                        problems = [RowProblem(*min(self.unknown_actors.values()),
+                                               f"unknown actors: {names} (use --create-actors to add them)")] + problems
+                    raise ImportFailed(str(self.path), problems, self.bad_rows + bool(self.unknown_actors))
+                if progress:
+                    progress(reader.total_bytes, reader.total_bytes)
+            finally:
+                if rejects_file:
+                    rejects_file.close()
+            conn.execute(
+                "INSERT INTO history (op_id, entity, entity_id, action, before, after)"
+                f" SELECT ?, 'record', r.id, 'import', NULL, {RECORD_JSON} FROM {RECORD_FROM} WHERE r.id > ?",
+                [op_id, max_before])
+            conn.execute("UPDATE operations SET summary = ? WHERE id = ?",
+                         [f"import {self.path.name}: {self.result.summary()}", op_id])
+        return self.result
+
+    def columns(self, header: list[str]) -> dict[str, int]:
+        """Field name -> column index, checking the header against the layout."""
+        seen: dict[str, int] = {}
+        for i, h in enumerate(header):
+            if h in seen and h:
+                raise ImportFailed(str(self.path), [RowProblem(1, h, "the column appears twice in the header")])
+            seen[h] = i
+        if self.opts.mapping is not None:
+            cols = {}
+            for fld, col in self.opts.mapping.items():
+                if col not in seen:
+                    raise ImportFailed(str(self.path), [RowProblem(
+                        1, col, f"no such column (mapped to {fld}); the columns are: {', '.join(header[:30])}")])
+                cols[fld] = seen[col]
+            need = ["actor", "date", "score"] + ([] if self.opts.dimension else ["dimension"])
+            missing = [f for f in need if f not in cols]
+            if missing:
+                raise ImportFailed(str(self.path), [RowProblem(
+                    1, "", f"the mapping gives no column for {', '.join(missing)}"
+                    + (" (or give one --dimension for the whole file)" if "dimension" in missing else ""))])
+            self.labels = {f: header[i] for f, i in cols.items()}
+            return cols
+        lower = {h.lower(): i for h, i in seen.items()}
+        unknown = [h for h in header if h.lower() not in EXPORT_COLUMNS]
+        if unknown:
+            shown = ", ".join(repr(u[:40]) for u in unknown[:5]) + (f" and {len(unknown) - 5:,} more" if len(unknown) > 5 else "")
+            raise ImportFailed(str(self.path), [RowProblem(
+                1, unknown[0][:40], f"unknown column{'s' if len(unknown) > 1 else ''} {shown}; a stance-record file "
+                "has the columns of 'stancetracker export' (see docs/formats.md); for another layout give a mapping "
+                "(--map actor=COL,date=COL,score=COL,dimension=COL)")])
+        missing = [c for c in ("date", "score") if c not in lower]
+        if "actor" not in lower and "actor_slug" not in lower:
+            missing.insert(0, "actor")
+        if "dimension" not in lower and "dimension_slug" not in lower and not self.opts.dimension:
+            missing.append("dimension_slug")
+        if missing:
+            raise ImportFailed(str(self.path), [RowProblem(1, missing[0], f"missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}")])
+        self.labels = {}
+        return lower
+
+    def column_name(self, fld: str) -> str:
+        """The file's own name for a field, for messages."""
+        if self.opts.mapping is not None:
+            alias = {"source_title": "source", "dimension_slug": "dimension"}.get(fld, fld)
+            return self.labels.get(alias, fld)
+        return fld
+
+
+def _chain(first, rest):
+    yield first
+    yield from rest
+
+
+def _difference(uuid: str, old: tuple, new: tuple, where: str) -> str:
+    for name, a, b in zip(_CONTENT_NAMES, old, new):
+        if a != b:
+            return (f"a record with uuid {uuid} exists {where} with different content "
+                    f"({name}: {str(a)[:40]!r} there, {str(b)[:40]!r} here); nothing is overwritten")
+    return f"a record with uuid {uuid} exists {where} with different content"
+
+
+def import_records(store: Store, path: Path | str, options: ImportOptions | None = None,
+                   progress: Callable[[int, int], bool | None] | None = None) -> ImportResult:
+    """Import a CSV of stance records; see the module docstring for the guarantees.
+
+    ``progress(bytes_done, bytes_total)`` is called every few thousand rows;
+    returning False cancels the import (nothing is imported).
+    """
+    opts = options or ImportOptions()
+    if opts.dimension:
+        store.dimension(opts.dimension)  # raises NotFound with the known slugs
+        opts.dimension = store.dimension(opts.dimension).slug
+    return _Importer(store, Path(path), opts).run(progress)

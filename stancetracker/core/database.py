@@ -1,0 +1,172 @@
+"""Opening a database file safely: checks, pragmas, migrations, backups."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+
+from .errors import DatabaseError
+from .schema import APPLICATION_ID, MIGRATION_SET, SCHEMA_VERSION, migrations
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+
+
+def _describe_sqlite_error(path: Path, err: sqlite3.Error) -> str:
+    text = str(err).lower()
+    if "locked" in text or "busy" in text:
+        return (f"{path}: the database is locked by another program (another stancetracker "
+                "window or a sync client?); close it and try again")
+    if "readonly" in text or "read-only" in text:
+        return f"{path}: the database or its folder is read-only; open it read-only or copy it somewhere writable"
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return (f"{path}: the file is damaged ({err}); restore it from a backup "
+                "(stancetracker restore) — it has not been changed")
+    if "unable to open" in text:
+        return f"{path}: cannot open the file (does its folder exist, and may you write to it?)"
+    if "disk" in text and ("full" in text or "i/o" in text):
+        return f"{path}: the disk is full or failing ({err}); free space and try again — nothing was saved"
+    return f"{path}: {err}"
+
+
+def connect(path: Path | str, *, readonly: bool = False) -> sqlite3.Connection:
+    """A connection with our pragmas; transactions are managed explicitly."""
+    p = str(path)
+    if p == ":memory:":
+        conn = sqlite3.connect(p, isolation_level=None, check_same_thread=False)
+    else:
+        uri = Path(p).resolve().as_uri() + ("?mode=ro" if readonly else "")
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
+                               check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def check_file(path: Path) -> None:
+    """Refuse files that are plainly not SQLite databases, before SQLite touches them."""
+    if path.is_dir():
+        raise DatabaseError(f"{path}: is a folder, not a database file")
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(100)
+    except PermissionError:
+        raise DatabaseError(f"{path}: you may not read this file") from None
+    except OSError as err:
+        raise DatabaseError(f"{path}: cannot read the file ({err.strerror})") from None
+    if head and not head.startswith(SQLITE_HEADER):
+        raise DatabaseError(f"{path}: is not a stancetracker database (not an SQLite file); it was left untouched")
+    if head and len(head) < 100:
+        raise DatabaseError(f"{path}: the file is truncated (only {len(head)} bytes); restore it from a backup")
+
+
+def schema_state(conn: sqlite3.Connection) -> tuple[bool, int]:
+    """(is ours, user_version); an empty database counts as ours at version 0."""
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if not tables:
+        return True, 0
+    if app_id == APPLICATION_ID:
+        return True, version
+    if "_sqlite_migrations" in tables:
+        row = conn.execute("SELECT count(*) FROM _sqlite_migrations WHERE migration_set = ?",
+                           [MIGRATION_SET]).fetchone()
+        if row[0]:
+            return True, version
+    return False, version
+
+
+def backup_copy(conn: sqlite3.Connection, target: Path) -> Path:
+    """Copy the database with SQLite's online backup API and verify the copy."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".partial")
+    if tmp.exists():
+        tmp.unlink()
+    dest = sqlite3.connect(str(tmp))
+    try:
+        conn.backup(dest)
+        result = dest.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        dest.close()
+    if result != "ok":
+        tmp.unlink(missing_ok=True)
+        raise DatabaseError(f"{target}: the backup copy failed its integrity check ({result})")
+    os.replace(tmp, target)
+    return target
+
+
+def _refuse(path: Path | None, ours: bool, version: int) -> None:
+    if not ours:
+        raise DatabaseError(f"{path}: is an SQLite database, but not a stancetracker one; it was left untouched")
+    if version > SCHEMA_VERSION:
+        raise DatabaseError(
+            f"{path}: was made by a newer version of stancetracker (schema {version}, this version "
+            f"knows {SCHEMA_VERSION}); update stancetracker to open it — it was left untouched")
+
+
+def migrate(conn: sqlite3.Connection, path: Path | None, *, readonly: bool) -> list[str]:
+    """Apply pending migrations (after a backup copy of a non-empty database)."""
+    ours, version = schema_state(conn)
+    _refuse(path, ours, version)
+    db = sqlite_utils.Database(conn, execute_plugins=False)
+    pending = [m.name for m in migrations.pending(db)]
+    if not pending:
+        return []
+    if readonly:
+        raise DatabaseError(f"{path}: needs upgrading, which cannot be done while it is read-only")
+    if version > 0 and path is not None:
+        stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        backup_copy(conn, path.with_name(f"{path.stem}.before-migration-{stamp}{path.suffix or '.db'}"))
+    migrations.apply(db)
+    with_tx = conn.in_transaction
+    if with_tx:  # pragma: no cover - apply() commits its own transactions
+        conn.execute("COMMIT")
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    return pending
+
+
+def open_connection(path: Path | str, *, readonly: bool = False, create: bool = True) -> tuple[sqlite3.Connection, bool, bool]:
+    """Open (or create) a database; returns (connection, created, readonly).
+
+    Raises DatabaseError with a plain message for every file that cannot be
+    used; such files are never written to.
+    """
+    if str(path) == ":memory:":
+        conn = connect(path)
+        migrate(conn, None, readonly=False)
+        return conn, True, False
+    path = Path(path)
+    exists = path.exists() and path.stat().st_size > 0 if path.exists() else False
+    if path.exists():
+        check_file(path)
+    elif not create:
+        raise DatabaseError(f"{path}: no such database")
+    elif not path.parent.exists():
+        raise DatabaseError(f"{path}: the folder {path.parent} does not exist")
+    if exists and not readonly and not os.access(path, os.W_OK):
+        readonly = True
+    if exists and not readonly and not os.access(path.parent, os.W_OK):
+        readonly = True  # SQLite needs to write its journal beside the file
+    if not exists and not os.access(path.parent, os.W_OK):
+        raise DatabaseError(f"{path}: the folder is read-only, so no database can be created there")
+    try:
+        conn = connect(path, readonly=readonly)
+        ours, version = schema_state(conn)
+        if not ours or version > SCHEMA_VERSION:
+            conn.close()
+            _refuse(path, ours, version)
+        if not readonly:
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if mode.lower() != "wal":  # pragma: no cover - network file systems
+                conn.execute("PRAGMA journal_mode = DELETE")
+            conn.execute("PRAGMA synchronous = FULL")
+        migrate(conn, path, readonly=readonly)
+    except sqlite3.Error as err:
+        raise DatabaseError(_describe_sqlite_error(path, err)) from None
+    return conn, not exists, readonly

@@ -1,0 +1,138 @@
+"""The database schema, built by ordered migrations.
+
+Each migration is a small function registered in a sqlite-utils
+``Migrations`` set; the store applies the pending ones in order, each in its
+own transaction, after taking a backup copy. ``PRAGMA user_version`` holds
+the number of migrations applied, so an older application can recognise a
+database made by a newer one; ``PRAGMA application_id`` marks the file as
+ours.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+APPLICATION_ID = 0x5374616E  # "Stan"
+MIGRATION_SET = "stancetracker"
+
+migrations = Migrations(MIGRATION_SET)
+
+
+@migrations(name="0001_initial")
+def _initial(db: sqlite_utils.Database) -> None:
+    for statement in _INITIAL_SQL.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+    # Full-text search over evidence notes and source text; sqlite-utils
+    # creates external-content FTS5 tables kept in step by triggers, so edits
+    # made with sqlite3 or Datasette stay searchable too.
+    tokenize = "unicode61 remove_diacritics 2"
+    db["records"].enable_fts(["evidence", "locator"], create_triggers=True, tokenize=tokenize)
+    db["sources"].enable_fts(["title", "text"], create_triggers=True, tokenize=tokenize)
+
+
+_INITIAL_SQL = """
+CREATE TABLE actors (
+    id INTEGER PRIMARY KEY,
+    slug TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'other',
+    colour TEXT NOT NULL DEFAULT '',
+    description TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE actor_aliases (
+    id INTEGER PRIMARY KEY,
+    actor_id INTEGER NOT NULL REFERENCES actors(id) ON DELETE CASCADE,
+    alias TEXT NOT NULL,
+    UNIQUE (actor_id, alias)
+);
+CREATE TABLE memberships (
+    id INTEGER PRIMARY KEY,
+    member_id INTEGER NOT NULL REFERENCES actors(id),
+    group_id INTEGER NOT NULL REFERENCES actors(id),
+    role TEXT NOT NULL DEFAULT 'member',
+    start TEXT,
+    start_precision TEXT CHECK (start_precision IN ('day', 'month', 'year')),
+    "end" TEXT,
+    end_precision TEXT CHECK (end_precision IN ('day', 'month', 'year')),
+    note TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX memberships_member ON memberships(member_id);
+CREATE INDEX memberships_group ON memberships(group_id);
+CREATE TABLE dimensions (
+    id INTEGER PRIMARY KEY,
+    slug TEXT NOT NULL UNIQUE,
+    label TEXT NOT NULL,
+    question TEXT NOT NULL DEFAULT '',
+    neg_label TEXT NOT NULL DEFAULT '',
+    pos_label TEXT NOT NULL DEFAULT '',
+    neg_pole TEXT NOT NULL DEFAULT '',
+    pos_pole TEXT NOT NULL DEFAULT '',
+    codebook TEXT NOT NULL DEFAULT '',
+    position INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE sources (
+    id INTEGER PRIMARY KEY,
+    slug TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    publisher TEXT NOT NULL DEFAULT '',
+    author TEXT NOT NULL DEFAULT '',
+    url TEXT NOT NULL DEFAULT '',
+    published TEXT,
+    published_precision TEXT CHECK (published_precision IN ('day', 'month', 'year')),
+    kind TEXT NOT NULL DEFAULT 'article',
+    language TEXT NOT NULL DEFAULT '',
+    text TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    slug TEXT NOT NULL UNIQUE,
+    date TEXT NOT NULL,
+    date_precision TEXT NOT NULL CHECK (date_precision IN ('day', 'month', 'year')),
+    label TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    source_id INTEGER REFERENCES sources(id)
+);
+CREATE TABLE records (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    actor_id INTEGER NOT NULL REFERENCES actors(id),
+    dimension_id INTEGER NOT NULL REFERENCES dimensions(id),
+    date TEXT NOT NULL,
+    date_precision TEXT NOT NULL CHECK (date_precision IN ('day', 'month', 'year')),
+    score REAL NOT NULL CHECK (score BETWEEN -2 AND 2),
+    confidence TEXT NOT NULL CHECK (confidence IN ('low', 'medium', 'high')),
+    source_id INTEGER REFERENCES sources(id),
+    locator TEXT NOT NULL DEFAULT '',
+    evidence TEXT NOT NULL DEFAULT '',
+    coder TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
+);
+CREATE INDEX records_series ON records(actor_id, dimension_id, date);
+CREATE INDEX records_date ON records(date);
+CREATE TABLE operations (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    user TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    summary TEXT NOT NULL DEFAULT '',
+    details TEXT
+);
+CREATE TABLE history (
+    id INTEGER PRIMARY KEY,
+    op_id INTEGER NOT NULL REFERENCES operations(id),
+    entity TEXT NOT NULL,
+    entity_id INTEGER NOT NULL,
+    action TEXT NOT NULL,
+    before TEXT,
+    after TEXT
+);
+CREATE INDEX history_entity ON history(entity, entity_id);
+CREATE INDEX history_op ON history(op_id)
+"""
+
+SCHEMA_VERSION = len(migrations._migrations)

@@ -1,0 +1,567 @@
+"""The store: every read and write of a stancetracker database goes through here.
+
+Each public write runs in one transaction and is recorded as an
+*operation* with one history row per changed entity (before and after as
+JSON), so nothing a coder did is lost and any change can be traced.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .database import _describe_sqlite_error, open_connection
+from .dates import PartialDate, utc_now
+from .errors import ConflictError, DatabaseError, NotFound, StanceError, ValidationError
+from .model import Actor, Dimension, Event, Membership, Record, Source, check_text
+from .query import (RECORD_FROM, RECORD_JSON, ROW_COLUMNS, RecordFilter, RecordRow, order_clause,
+                    row_from_tuple, where_clause)
+from .text import name_key, slugify
+
+
+def default_user() -> str:
+    """The coder name used when none is given: $STANCETRACKER_CODER or the login name."""
+    env = os.environ.get("STANCETRACKER_CODER", "").strip()
+    if env:
+        return env
+    try:
+        return getpass.getuser() or "unknown"
+    except Exception:  # no login name in some containers
+        return "unknown"
+
+
+@dataclass
+class HistoryEntry:
+    """One recorded change of one entity."""
+
+    id: int
+    op_id: int
+    at: str
+    user: str
+    op_kind: str
+    summary: str
+    action: str
+    before: dict | None
+    after: dict | None
+
+
+class ActorMatcher:
+    """Finds actors by slug, name or alias, ignoring case, diacritics and ``al-``."""
+
+    def __init__(self, actors: list[Actor]):
+        self.by_slug = {a.slug: a for a in actors}
+        self._keys: dict[str, set[str]] = {}
+        for a in actors:
+            for n in [a.slug, a.name, *a.aliases]:
+                k = name_key(n)
+                if k:
+                    self._keys.setdefault(k, set()).add(a.slug)
+
+    def find(self, text: str) -> list[str]:
+        """Slugs of every actor the text may name (more than one means ambiguous)."""
+        if text in self.by_slug:
+            return [text]
+        return sorted(self._keys.get(name_key(text), ()))
+
+    def add(self, actor: Actor) -> None:
+        self.by_slug[actor.slug] = actor
+        for n in [actor.slug, actor.name, *actor.aliases]:
+            self._keys.setdefault(name_key(n), set()).add(actor.slug)
+
+
+class Store:
+    """A stancetracker database. Open with :meth:`open`; close when done."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path | None, *, readonly: bool = False,
+                 user: str | None = None, created: bool = False):
+        self.conn = conn
+        self.path = path
+        self.readonly = readonly
+        self.user = user or default_user()
+        self.created = created
+        self._op_id: int | None = None
+
+    # ----------------------------------------------------------------- opening
+    @classmethod
+    def open(cls, path: Path | str, *, readonly: bool = False, create: bool = True,
+             seed: bool = True, user: str | None = None) -> "Store":
+        """Open a database, creating it (with the seeded dataset) if it does not exist."""
+        conn, created, ro = open_connection(path, readonly=readonly, create=create)
+        store = cls(conn, None if str(path) == ":memory:" else Path(path), readonly=ro,
+                    user=user, created=created)
+        if created and seed:
+            from .seeds import load_seeds
+            try:
+                load_seeds(store)
+            except BaseException:
+                store.close()
+                raise
+        return store
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ----------------------------------------------------------- transactions
+    @contextlib.contextmanager
+    def operation(self, kind: str, summary: str = "", details: dict | None = None) -> Iterator[int]:
+        """One atomic change: a transaction plus its operation row; nests as a savepoint."""
+        if self.readonly:
+            raise DatabaseError(f"{self.path}: the database is open read-only; nothing was changed")
+        if self._op_id is not None:
+            self.conn.execute("SAVEPOINT nested_op")
+            try:
+                yield self._op_id
+            except BaseException:
+                self.conn.execute("ROLLBACK TO nested_op")
+                self.conn.execute("RELEASE nested_op")
+                raise
+            self.conn.execute("RELEASE nested_op")
+            return
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as err:
+            raise DatabaseError(_describe_sqlite_error(self.path, err)) from None
+        try:
+            cur = self.conn.execute(
+                "INSERT INTO operations (at, user, kind, summary, details) VALUES (?, ?, ?, ?, ?)",
+                [utc_now(), self.user, kind, summary, json.dumps(details) if details else None])
+            self._op_id = cur.lastrowid
+            yield self._op_id
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as err:
+            self._rollback()
+            if isinstance(err, sqlite3.IntegrityError):
+                raise
+            raise DatabaseError(_describe_sqlite_error(self.path, err)) from None
+        except BaseException:
+            self._rollback()
+            raise
+        finally:
+            self._op_id = None
+
+    def _rollback(self) -> None:
+        if self.conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute("ROLLBACK")
+
+    def _log(self, entity: str, entity_id: int, action: str, before: dict | str | None,
+             after: dict | str | None) -> None:
+        dump = lambda v: v if v is None or isinstance(v, str) else json.dumps(v, ensure_ascii=False)
+        self.conn.execute(
+            "INSERT INTO history (op_id, entity, entity_id, action, before, after) VALUES (?, ?, ?, ?, ?, ?)",
+            [self._op_id, entity, entity_id, action, dump(before), dump(after)])
+
+    def _record_json(self, rid: int) -> str:
+        return self.conn.execute(f"SELECT {RECORD_JSON} FROM {RECORD_FROM} WHERE r.id = ?", [rid]).fetchone()[0]
+
+    # ------------------------------------------------------------- dimensions
+    def dimensions(self) -> list[Dimension]:
+        rows = self.conn.execute(
+            "SELECT slug, label, question, neg_label, pos_label, neg_pole, pos_pole, codebook, position, id "
+            "FROM dimensions ORDER BY position, label").fetchall()
+        return [Dimension(*r) for r in rows]
+
+    def dimension(self, slug_or_label: str) -> Dimension:
+        for d in self.dimensions():
+            if d.slug == slug_or_label or name_key(d.label) == name_key(slug_or_label):
+                return d
+        raise NotFound(f"no dimension {slug_or_label!r}; known: {', '.join(d.slug for d in self.dimensions())}")
+
+    def add_dimension(self, dim: Dimension) -> Dimension:
+        dim.validate()
+        if any(d.slug == dim.slug for d in self.dimensions()):
+            raise ValidationError("slug", f"a dimension {dim.slug!r} already exists")
+        if not dim.position:
+            dim.position = max([d.position for d in self.dimensions()] + [0]) + 1
+        with self.operation("create", f"dimension {dim.slug}"):
+            cur = self.conn.execute(
+                "INSERT INTO dimensions (slug, label, question, neg_label, pos_label, neg_pole, pos_pole, codebook, position)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [dim.slug, dim.label, dim.question, dim.neg_label, dim.pos_label, dim.neg_pole,
+                 dim.pos_pole, dim.codebook, dim.position])
+            dim.id = cur.lastrowid
+            self._log("dimension", dim.id, "create", None, _public(dim))
+        return dim
+
+    def update_dimension(self, slug: str, **changes) -> Dimension:
+        old = self.dimension(slug)
+        new = Dimension(**{**_public(old), **changes, "id": old.id}).validate()
+        if new.slug != old.slug:
+            raise ValidationError("slug", "a dimension's slug cannot change (records and files refer to it)")
+        with self.operation("edit", f"dimension {slug}"):
+            self.conn.execute(
+                "UPDATE dimensions SET label=?, question=?, neg_label=?, pos_label=?, neg_pole=?, pos_pole=?, "
+                "codebook=?, position=? WHERE id=?",
+                [new.label, new.question, new.neg_label, new.pos_label, new.neg_pole, new.pos_pole,
+                 new.codebook, new.position, old.id])
+            self._log("dimension", old.id, "edit", _public(old), _public(new))
+        return new
+
+    # ----------------------------------------------------------------- actors
+    def actors(self, kind: str | None = None) -> list[Actor]:
+        aliases: dict[int, list[str]] = {}
+        for aid, alias in self.conn.execute("SELECT actor_id, alias FROM actor_aliases ORDER BY id"):
+            aliases.setdefault(aid, []).append(alias)
+        sql = "SELECT slug, name, kind, colour, description, id FROM actors"
+        params: list = []
+        if kind:
+            sql += " WHERE kind = ?"
+            params.append(kind)
+        rows = self.conn.execute(sql + " ORDER BY name COLLATE NOCASE", params).fetchall()
+        return [Actor(slug=s, name=n, kind=k, colour=c, description=d, aliases=aliases.get(i, []), id=i)
+                for s, n, k, c, d, i in rows]
+
+    def actor_matcher(self) -> ActorMatcher:
+        return ActorMatcher(self.actors())
+
+    def actor(self, text: str) -> Actor:
+        """An actor by slug, name or alias."""
+        matcher = self.actor_matcher()
+        found = matcher.find(text)
+        if not found:
+            raise NotFound(f"no actor {text!r} (by slug, name or alias)")
+        if len(found) > 1:
+            raise NotFound(f"{text!r} could name several actors: {', '.join(found)}; use the slug")
+        return matcher.by_slug[found[0]]
+
+    def add_actor(self, actor: Actor) -> Actor:
+        actor.validate()
+        self._check_actor_names(actor)
+        if not actor.colour:
+            actor.colour = _palette_colour(self.conn.execute("SELECT count(*) FROM actors").fetchone()[0])
+        with self.operation("create", f"actor {actor.slug}"):
+            self._insert_actor(actor)
+        return actor
+
+    def _insert_actor(self, actor: Actor) -> None:
+        cur = self.conn.execute(
+            "INSERT INTO actors (slug, name, kind, colour, description) VALUES (?, ?, ?, ?, ?)",
+            [actor.slug, actor.name, actor.kind, actor.colour, actor.description])
+        actor.id = cur.lastrowid
+        self.conn.executemany("INSERT INTO actor_aliases (actor_id, alias) VALUES (?, ?)",
+                              [(actor.id, a) for a in actor.aliases])
+        self._log("actor", actor.id, "create", None, _public(actor))
+
+    def _check_actor_names(self, actor: Actor, ignore: str | None = None) -> None:
+        matcher = self.actor_matcher()
+        if actor.slug in matcher.by_slug and actor.slug != ignore:
+            raise ValidationError("slug", f"an actor {actor.slug!r} already exists")
+        for fld, names in (("name", [actor.name]), ("aliases", actor.aliases)):
+            for n in names:
+                clash = [s for s in matcher.find(n) if s != (ignore or actor.slug)]
+                if clash:
+                    raise ValidationError(fld, f"{n!r} already names the actor {clash[0]!r}")
+
+    def update_actor(self, slug: str, **changes) -> Actor:
+        old = self.actor(slug)
+        new = Actor(**{**_public(old), **changes, "id": old.id}).validate()
+        if new.slug != old.slug:
+            raise ValidationError("slug", "an actor's slug cannot change (records and files refer to it)")
+        self._check_actor_names(new, ignore=old.slug)
+        with self.operation("edit", f"actor {slug}"):
+            self.conn.execute("UPDATE actors SET name=?, kind=?, colour=?, description=? WHERE id=?",
+                              [new.name, new.kind, new.colour, new.description, old.id])
+            self.conn.execute("DELETE FROM actor_aliases WHERE actor_id = ?", [old.id])
+            self.conn.executemany("INSERT INTO actor_aliases (actor_id, alias) VALUES (?, ?)",
+                                  [(old.id, a) for a in new.aliases])
+            self._log("actor", old.id, "edit", _public(old), _public(new))
+        return new
+
+    def unique_actor_slug(self, name: str) -> str:
+        base = slugify(name) or "actor"
+        taken = {r[0] for r in self.conn.execute("SELECT slug FROM actors")}
+        slug, n = base, 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        return slug
+
+    # ------------------------------------------------------------ memberships
+    def memberships(self, actor: str | None = None) -> list[Membership]:
+        sql = ("SELECT m.id, am.slug, ag.slug, m.role, m.start, m.start_precision, m.\"end\", m.end_precision, m.note "
+               "FROM memberships m JOIN actors am ON am.id = m.member_id JOIN actors ag ON ag.id = m.group_id")
+        params: list = []
+        if actor:
+            sql += " WHERE am.slug = ? OR ag.slug = ?"
+            params = [actor, actor]
+        out = []
+        for mid, member, group, role, start, sp, end, ep, note in self.conn.execute(sql + " ORDER BY m.start, m.id", params):
+            out.append(Membership(member=member, group=group, role=role,
+                                  start=PartialDate(_date(start), sp) if start else None,
+                                  end=PartialDate(_date(end), ep) if end else None, note=note, id=mid))
+        return out
+
+    def add_membership(self, m: Membership) -> Membership:
+        m.validate()
+        ids = self.slug_ids()["actors"]
+        for fld in ("member", "group"):
+            if getattr(m, fld) not in ids:
+                raise ValidationError(fld, f"no actor {getattr(m, fld)!r}")
+        with self.operation("create", f"membership {m.member} in {m.group}"):
+            cur = self.conn.execute(
+                "INSERT INTO memberships (member_id, group_id, role, start, start_precision, \"end\", end_precision, note)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [ids[m.member], ids[m.group], m.role, m.start.iso if m.start else None,
+                 m.start.precision if m.start else None, m.end.iso if m.end else None,
+                 m.end.precision if m.end else None, m.note])
+            m.id = cur.lastrowid
+            self._log("membership", m.id, "create", None, _public(m))
+        return m
+
+    # ---------------------------------------------------------------- sources
+    def sources(self) -> list[Source]:
+        rows = self.conn.execute(
+            "SELECT slug, title, publisher, author, url, published, published_precision, kind, language, id "
+            "FROM sources ORDER BY title COLLATE NOCASE").fetchall()
+        return [Source(slug=s, title=t, publisher=p, author=a, url=u,
+                       published=PartialDate(_date(pub), pp) if pub else None, kind=k, language=lang, id=i)
+                for s, t, p, a, u, pub, pp, k, lang, i in rows]
+
+    def source(self, slug: str, with_text: bool = False) -> Source:
+        for s in self.sources():
+            if s.slug == slug:
+                if with_text:
+                    s.text = self.conn.execute("SELECT text FROM sources WHERE id = ?", [s.id]).fetchone()[0]
+                return s
+        raise NotFound(f"no source {slug!r}")
+
+    def add_source(self, src: Source) -> Source:
+        src.validate()
+        if self.conn.execute("SELECT 1 FROM sources WHERE slug = ?", [src.slug]).fetchone():
+            raise ValidationError("slug", f"a source {src.slug!r} already exists")
+        with self.operation("create", f"source {src.slug}"):
+            self._insert_source(src)
+        return src
+
+    def _insert_source(self, src: Source) -> None:
+        cur = self.conn.execute(
+            "INSERT INTO sources (slug, title, publisher, author, url, published, published_precision, kind, language, text)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [src.slug, src.title, src.publisher, src.author, src.url,
+             src.published.iso if src.published else None,
+             src.published.precision if src.published else None, src.kind, src.language, src.text])
+        src.id = cur.lastrowid
+        self._log("source", src.id, "create", None, _public(src, skip=("text",)))
+
+    def unique_source_slug(self, title: str) -> str:
+        base = (slugify(title) or "source")[:60].strip("-") or "source"
+        taken = {r[0] for r in self.conn.execute("SELECT slug FROM sources")}
+        slug, n = base, 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        return slug
+
+    # ----------------------------------------------------------------- events
+    def events(self) -> list[Event]:
+        rows = self.conn.execute(
+            "SELECT e.slug, e.date, e.date_precision, e.label, e.description, s.slug, e.id "
+            "FROM events e LEFT JOIN sources s ON s.id = e.source_id ORDER BY e.date, e.id").fetchall()
+        return [Event(slug=sl, date=PartialDate(_date(d), p), label=lab, description=desc, source=src, id=i)
+                for sl, d, p, lab, desc, src, i in rows]
+
+    def add_event(self, ev: Event) -> Event:
+        ev.validate()
+        if self.conn.execute("SELECT 1 FROM events WHERE slug = ?", [ev.slug]).fetchone():
+            raise ValidationError("slug", f"an event {ev.slug!r} already exists")
+        src_id = None
+        if ev.source:
+            src_id = self.slug_ids()["sources"].get(ev.source)
+            if src_id is None:
+                raise ValidationError("source", f"no source {ev.source!r}")
+        with self.operation("create", f"event {ev.slug}"):
+            cur = self.conn.execute(
+                "INSERT INTO events (slug, date, date_precision, label, description, source_id) VALUES (?, ?, ?, ?, ?, ?)",
+                [ev.slug, ev.date.iso, ev.date.precision, ev.label, ev.description, src_id])
+            ev.id = cur.lastrowid
+            self._log("event", ev.id, "create", None, _public(ev))
+        return ev
+
+    # ---------------------------------------------------------------- records
+    def slug_ids(self) -> dict[str, dict[str, int]]:
+        """Slug -> row id for actors, dimensions and sources."""
+        return {t: dict(self.conn.execute(f"SELECT slug, id FROM {t}").fetchall())
+                for t in ("actors", "dimensions", "sources")}
+
+    def _resolve(self, rec: Record) -> tuple[int, int, int | None]:
+        ids = self.slug_ids()
+        try:
+            actor_id = ids["actors"][rec.actor]
+        except KeyError:
+            raise ValidationError("actor", f"no actor {rec.actor!r}") from None
+        try:
+            dim_id = ids["dimensions"][rec.dimension]
+        except KeyError:
+            raise ValidationError("dimension", f"no dimension {rec.dimension!r}") from None
+        src_id = None
+        if rec.source:
+            src_id = ids["sources"].get(rec.source)
+            if src_id is None:
+                raise ValidationError("source", f"no source {rec.source!r}")
+        return actor_id, dim_id, src_id
+
+    def add_record(self, rec: Record) -> RecordRow:
+        """Validate and save a new record; returns it as stored."""
+        if not rec.coder:
+            rec.coder = self.user
+        rec.validate()
+        actor_id, dim_id, src_id = self._resolve(rec)
+        now = utc_now()
+        with self.operation("create", f"record {rec.uuid}"):
+            try:
+                cur = self.conn.execute(
+                    "INSERT INTO records (uuid, actor_id, dimension_id, date, date_precision, score, confidence,"
+                    " source_id, locator, evidence, coder, created_at, updated_at, version, deleted)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 0)",
+                    [rec.uuid, actor_id, dim_id, rec.date.iso, rec.date.precision, rec.score,
+                     rec.confidence, src_id, rec.locator, rec.evidence, rec.coder,
+                     rec.created_at or now, rec.updated_at or now])
+            except sqlite3.IntegrityError:
+                raise ValidationError("uuid", f"a record {rec.uuid} already exists") from None
+            self._log("record", cur.lastrowid, "create", None, self._record_json(cur.lastrowid))
+        return self.record(rec.uuid)
+
+    def record(self, uuid: str) -> RecordRow:
+        row = self.conn.execute(f"SELECT {ROW_COLUMNS} FROM {RECORD_FROM} WHERE r.uuid = ?", [uuid]).fetchone()
+        if row is None:
+            raise NotFound(f"no record {uuid}")
+        return row_from_tuple(row)
+
+    def update_record(self, uuid: str, expected_version: int, **changes) -> RecordRow:
+        """Apply changes to a record read at ``expected_version``.
+
+        Raises ConflictError if it has changed since (someone else saved it).
+        """
+        bad = set(changes) - set(_RECORD_FIELDS[:-1])
+        if bad:
+            raise ValidationError(sorted(bad)[0], "cannot be changed")
+        with self.operation("edit", f"record {uuid}"):
+            current = self.record(uuid)
+            if current.version != expected_version:
+                raise ConflictError(uuid, expected_version, current.version)
+            fields = {f: getattr(current, f) for f in _RECORD_FIELDS}
+            fields.update(changes)
+            new = Record(**fields).validate()
+            actor_id, dim_id, src_id = self._resolve(new)
+            before = self._record_json(current.id)
+            cur = self.conn.execute(
+                "UPDATE records SET actor_id=?, dimension_id=?, date=?, date_precision=?, score=?, confidence=?,"
+                " source_id=?, locator=?, evidence=?, coder=?, updated_at=?, version=version+1"
+                " WHERE id=? AND version=?",
+                [actor_id, dim_id, new.date.iso, new.date.precision, new.score, new.confidence, src_id,
+                 new.locator, new.evidence, new.coder, utc_now(), current.id, expected_version])
+            if cur.rowcount != 1:  # pragma: no cover - guarded by the IMMEDIATE transaction
+                raise ConflictError(uuid, expected_version, None)
+            self._log("record", current.id, "edit", before, self._record_json(current.id))
+        return self.record(uuid)
+
+    def _set_deleted(self, uuid: str, deleted: bool, expected_version: int | None) -> RecordRow:
+        action = "delete" if deleted else "restore"
+        with self.operation(action, f"record {uuid}"):
+            current = self.record(uuid)
+            if expected_version is not None and current.version != expected_version:
+                raise ConflictError(uuid, expected_version, current.version)
+            if current.deleted == deleted:
+                raise StanceError(f"record {uuid} is {'already in the trash' if deleted else 'not in the trash'}")
+            before = self._record_json(current.id)
+            self.conn.execute("UPDATE records SET deleted=?, updated_at=?, version=version+1 WHERE id=?",
+                              [int(deleted), utc_now(), current.id])
+            self._log("record", current.id, action, before, self._record_json(current.id))
+        return self.record(uuid)
+
+    def delete_record(self, uuid: str, expected_version: int | None = None) -> RecordRow:
+        """Move a record to the trash (soft delete)."""
+        return self._set_deleted(uuid, True, expected_version)
+
+    def restore_record(self, uuid: str, expected_version: int | None = None) -> RecordRow:
+        """Bring a record back from the trash."""
+        return self._set_deleted(uuid, False, expected_version)
+
+    def records(self, flt: RecordFilter | None = None, *, sort: str = "date", descending: bool = False,
+                limit: int | None = None, offset: int = 0) -> list[RecordRow]:
+        """Records matching a filter, as rows with names; pages with limit/offset."""
+        where, params = self._where(flt or RecordFilter())
+        sql = f"SELECT {ROW_COLUMNS} FROM {RECORD_FROM} WHERE {where} ORDER BY {order_clause(sort, descending)}"
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [limit, offset]
+        return [row_from_tuple(t) for t in self.conn.execute(sql, params)]
+
+    def count(self, flt: RecordFilter | None = None) -> int:
+        where, params = self._where(flt or RecordFilter())
+        return self.conn.execute(f"SELECT count(*) FROM records r WHERE {where}", params).fetchone()[0]
+
+    def _where(self, flt: RecordFilter) -> tuple[str, list]:
+        ids = self.slug_ids()
+        for kind, slugs in (("actors", flt.actors), ("dimensions", flt.dimensions)):
+            missing = [s for s in slugs if s not in ids[kind]]
+            if missing:
+                raise NotFound(f"no {kind[:-1]} {missing[0]!r}")
+        return where_clause(flt, ids)
+
+    # ---------------------------------------------------------------- history
+    def history(self, uuid: str) -> list[HistoryEntry]:
+        """Every recorded change of a record, oldest first."""
+        rec = self.record(uuid)
+        rows = self.conn.execute(
+            "SELECT h.id, h.op_id, o.at, o.user, o.kind, o.summary, h.action, h.before, h.after "
+            "FROM history h JOIN operations o ON o.id = h.op_id "
+            "WHERE h.entity = 'record' AND h.entity_id = ? ORDER BY h.id", [rec.id]).fetchall()
+        return [HistoryEntry(i, op, at, user, kind, summ, action,
+                             json.loads(b) if b else None, json.loads(a) if a else None)
+                for i, op, at, user, kind, summ, action, b, a in rows]
+
+    def stats(self) -> dict:
+        q = lambda sql: self.conn.execute(sql).fetchone()[0]
+        return {
+            "records": q("SELECT count(*) FROM records WHERE deleted = 0"),
+            "in_trash": q("SELECT count(*) FROM records WHERE deleted = 1"),
+            "actors": q("SELECT count(*) FROM actors"),
+            "dimensions": q("SELECT count(*) FROM dimensions"),
+            "sources": q("SELECT count(*) FROM sources"),
+            "events": q("SELECT count(*) FROM events"),
+            "coders": q("SELECT count(DISTINCT coder) FROM records WHERE deleted = 0"),
+            "first_date": q("SELECT min(date) FROM records WHERE deleted = 0"),
+            "last_date": q("SELECT max(date) FROM records WHERE deleted = 0"),
+            "changes": q("SELECT count(*) FROM operations"),
+        }
+
+
+_RECORD_FIELDS = ("actor", "dimension", "date", "score", "confidence", "source", "locator",
+                  "evidence", "coder", "uuid")
+
+_PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2",
+            "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173"]
+
+
+def _palette_colour(n: int) -> str:
+    return _PALETTE[n % len(_PALETTE)]
+
+
+def _date(text: str):
+    import datetime as _dt
+    return _dt.date.fromisoformat(text)
+
+
+def _public(obj, skip: tuple[str, ...] = ()) -> dict:
+    """An entity as a JSON-friendly dict for history."""
+    out = {}
+    for k, v in vars(obj).items():
+        if k == "id" or k in skip:
+            continue
+        out[k] = v.short() if isinstance(v, PartialDate) else v
+    return out
+
+
+__all__ = ["ActorMatcher", "HistoryEntry", "Store", "check_text", "default_user"]

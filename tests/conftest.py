@@ -1,0 +1,63 @@
+"""Shared fixtures: databases built through the real schema and import code."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["STANCETRACKER_CODER"] = "tester"
+
+from stancetracker.core.seeds import load_seeds  # noqa: E402
+from stancetracker.core.store import Store  # noqa: E402
+
+DATA = Path(__file__).parent / "data"
+MINI = DATA / "mini"
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def _private_home(tmp_path_factory, monkeypatch):
+    """Keep every test away from the user's real data folder."""
+    monkeypatch.setenv("STANCETRACKER_HOME", str(tmp_path_factory.mktemp("home")))
+
+
+def make_store(path: Path) -> Store:
+    store = Store.open(path, seed=False, user="tester")
+    load_seeds(store, MINI)
+    return store
+
+
+@pytest.fixture
+def store(tmp_path) -> Store:
+    """A database with four dimensions, five actors and one source, no records."""
+    s = make_store(tmp_path / "test.db")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def db_path(tmp_path) -> Path:
+    s = make_store(tmp_path / "cli.db")
+    s.close()
+    return tmp_path / "cli.db"
+
+
+def fingerprint(store_or_path) -> str:
+    """A hash of every row of every table: equal means the database is unchanged."""
+    conn = store_or_path.conn if isinstance(store_or_path, Store) else sqlite3.connect(store_or_path)
+    h = hashlib.sha256()
+    for line in conn.iterdump():
+        h.update(line.encode())
+    return h.hexdigest()
+
+
+def write(path: Path, text: str | bytes, encoding: str = "utf-8") -> Path:
+    if isinstance(text, str):
+        text = text.encode(encoding)
+    path.write_bytes(text)
+    return path
