@@ -8,6 +8,7 @@ JSON), so nothing a coder did is lost and any change can be traced.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import getpass
 import json
 import os
@@ -19,7 +20,7 @@ from pathlib import Path
 from .database import _describe_sqlite_error, open_connection
 from .dates import PartialDate, utc_now
 from .errors import ConflictError, DatabaseError, NotFound, StanceError, ValidationError
-from .model import Actor, Dimension, Event, Membership, Record, Source, check_text
+from .model import Actor, Dimension, Event, Membership, Record, Source, check_date, check_text
 from .query import (RECORD_FROM, RECORD_JSON, ROW_COLUMNS, RecordFilter, RecordRow, order_clause,
                     row_from_tuple, where_clause)
 from .text import name_key, slugify
@@ -320,6 +321,14 @@ class Store:
             self._log("membership", m.id, "create", None, _public(m))
         return m
 
+    def delete_membership(self, membership_id: int) -> None:
+        old = [m for m in self.memberships() if m.id == membership_id]
+        if not old:
+            raise NotFound(f"no membership {membership_id}")
+        with self.operation("delete", f"membership {old[0].member} in {old[0].group}"):
+            self.conn.execute("DELETE FROM memberships WHERE id = ?", [membership_id])
+            self._log("membership", membership_id, "delete", _public(old[0]), None)
+
     # ---------------------------------------------------------------- sources
     def sources(self) -> list[Source]:
         rows = self.conn.execute(
@@ -355,6 +364,23 @@ class Store:
         src.id = cur.lastrowid
         self._log("source", src.id, "create", None, _public(src, skip=("text",)))
 
+    def update_source(self, slug: str, **changes) -> Source:
+        old = self.source(slug, with_text=True)
+        new = dataclasses.replace(old, **changes)
+        if isinstance(new.published, str):
+            new.published = check_date("published", new.published, required=False)
+        new.validate()
+        if new.slug != old.slug:
+            raise ValidationError("slug", "a source's slug cannot change (records and files refer to it)")
+        with self.operation("edit", f"source {slug}"):
+            self.conn.execute(
+                "UPDATE sources SET title=?, publisher=?, author=?, url=?, published=?, published_precision=?,"
+                " kind=?, language=?, text=? WHERE id=?",
+                [new.title, new.publisher, new.author, new.url, new.published.iso if new.published else None,
+                 new.published.precision if new.published else None, new.kind, new.language, new.text, old.id])
+            self._log("source", old.id, "edit", _public(old, skip=("text",)), _public(new, skip=("text",)))
+        return new
+
     def unique_source_slug(self, title: str) -> str:
         base = (slugify(title) or "source")[:60].strip("-") or "source"
         taken = {r[0] for r in self.conn.execute("SELECT slug FROM sources")}
@@ -387,6 +413,36 @@ class Store:
             ev.id = cur.lastrowid
             self._log("event", ev.id, "create", None, _public(ev))
         return ev
+
+    def update_event(self, slug: str, **changes) -> Event:
+        olds = [e for e in self.events() if e.slug == slug]
+        if not olds:
+            raise NotFound(f"no event {slug!r}")
+        old = olds[0]
+        new = dataclasses.replace(old, **changes)
+        if isinstance(new.date, str):
+            new.date = check_date("date", new.date)
+        new.validate()
+        if new.slug != old.slug:
+            raise ValidationError("slug", "an event's slug cannot change")
+        src_id = None
+        if new.source:
+            src_id = self.slug_ids()["sources"].get(new.source)
+            if src_id is None:
+                raise ValidationError("source", f"no source {new.source!r}")
+        with self.operation("edit", f"event {slug}"):
+            self.conn.execute("UPDATE events SET date=?, date_precision=?, label=?, description=?, source_id=? WHERE id=?",
+                              [new.date.iso, new.date.precision, new.label, new.description, src_id, old.id])
+            self._log("event", old.id, "edit", _public(old), _public(new))
+        return new
+
+    def delete_event(self, slug: str) -> None:
+        olds = [e for e in self.events() if e.slug == slug]
+        if not olds:
+            raise NotFound(f"no event {slug!r}")
+        with self.operation("delete", f"event {slug}"):
+            self.conn.execute("DELETE FROM events WHERE id = ?", [olds[0].id])
+            self._log("event", olds[0].id, "delete", _public(olds[0]), None)
 
     # ---------------------------------------------------------------- records
     def slug_ids(self) -> dict[str, dict[str, int]]:
