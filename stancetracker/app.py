@@ -6,12 +6,12 @@ import sys
 from pathlib import Path
 
 
-def run_gui(db_path: Path) -> int:
-    """Open the main window on ``db_path``; returns the exit status."""
+def run_gui(db_path: Path | None, explicit: bool = False) -> int:
+    """Open the main window (on ``db_path`` if given); returns the exit status."""
     try:
         from .gui.main import run
-    except ImportError:
-        print("The desktop application is not part of this version yet; use the commands "
-              "(stancetracker --help).", file=sys.stderr)
+    except ImportError as err:  # pragma: no cover - a broken installation
+        print(f"stancetracker: the desktop application cannot start ({err}); "
+              "use the commands (stancetracker --help)", file=sys.stderr)
         return 1
-    return run(db_path)
+    return run(db_path, explicit=explicit)

@@ -19,6 +19,7 @@ class QtStoreHub(QObject):
 
     changed = Signal(str)
     storeReplaced = Signal()
+    commandFailed = Signal(str)  # an undo/redo step the core refused
 
     def __init__(self, store: Store, parent: QObject | None = None):
         super().__init__(parent)

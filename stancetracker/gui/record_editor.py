@@ -1,0 +1,367 @@
+"""QtRecordEditor: the form beside the table where records are coded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (QButtonGroup, QComboBox, QCompleter, QFormLayout, QFrame, QHBoxLayout, QLabel,
+                               QLineEdit, QPlainTextEdit, QPushButton, QRadioButton, QTextBrowser, QVBoxLayout,
+                               QWidget)
+
+from ..core.dates import DateError, PartialDate, parse_date
+from ..core.errors import ValidationError
+from ..core.model import CONFIDENCES, LEVELS, Dimension, Record, check_score
+from ..core.query import RecordRow
+from .hub import QtStoreHub
+
+NEW_SOURCE = "__new__"
+
+
+@dataclass
+class EditorValues:
+    """What the form holds, validated: a Record plus which record it edits."""
+
+    record: Record
+    uuid: str | None  # None for a new record
+    version: int | None
+
+
+class QtRecordEditor(QWidget):
+    """Form for one record; emits saveRequested with validated values.
+
+    Nothing invalid can be saved: each problem is shown under its field and
+    the Save button stays disabled until the form is valid.
+    """
+
+    saveRequested = Signal(object)  # EditorValues
+    newSourceRequested = Signal()
+
+    def __init__(self, hub: QtStoreHub, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.hub = hub
+        self.current: RecordRow | None = None
+        self._dims: dict[str, Dimension] = {}
+        self._errors: dict[str, QLabel] = {}
+        self._fraction: float | None = None
+        self._build()
+        self.reload_choices()
+        hub.changed.connect(self._on_changed)
+        self.clear_for_new()
+
+    # -- building ----------------------------------------------------------------
+    def _err(self, name: str) -> QLabel:
+        lab = QLabel()
+        lab.setWordWrap(True)
+        lab.setObjectName(f"error_{name}")
+        pal = lab.palette()
+        pal.setColor(QPalette.ColorRole.WindowText, Qt.GlobalColor.red)
+        lab.setPalette(pal)
+        lab.hide()
+        self._errors[name] = lab
+        return lab
+
+    def _with_error(self, widget: QWidget, name: str) -> QWidget:
+        box = QWidget()
+        lay = QVBoxLayout(box)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(1)
+        lay.addWidget(widget)
+        lay.addWidget(self._err(name))
+        return box
+
+    def _build(self) -> None:
+        self.title = QLabel("<b>New record</b>")
+        self.actor = QLineEdit()
+        self.actor.setPlaceholderText("name or alias, e.g. Moqtada al-Sadr")
+        self.actor_completer = QCompleter()
+        self.actor_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.actor_completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.actor.setCompleter(self.actor_completer)
+        self.actor_resolved = QLabel()
+        self.dimension = QComboBox()
+        self.date = QLineEdit()
+        self.date.setPlaceholderText("2020-01-24, Jan 2020, 2020 …")
+        self.precision = QComboBox()
+        self.precision.addItems(["day", "month", "year"])
+        date_row = QWidget()
+        dl = QHBoxLayout(date_row)
+        dl.setContentsMargins(0, 0, 0, 0)
+        dl.addWidget(self.date, 1)
+        dl.addWidget(self.precision)
+        self.score_group = QButtonGroup(self)
+        self.score_buttons: dict[int, QRadioButton] = {}
+        score_box = QWidget()
+        sl = QVBoxLayout(score_box)
+        sl.setContentsMargins(0, 0, 0, 0)
+        sl.setSpacing(0)
+        for i, level in enumerate(LEVELS):
+            b = QRadioButton()
+            b.setToolTip(f"Ctrl+{i + 1}")
+            self.score_group.addButton(b, level + 2)
+            self.score_buttons[level] = b
+            sl.addWidget(b)
+        self.fraction = QLabel()
+        sl.addWidget(self.fraction)
+        self.confidence = QComboBox()
+        self.confidence.addItems(list(CONFIDENCES))
+        self.source = QComboBox()
+        self.locator = QLineEdit()
+        self.locator.setPlaceholderText("¶ 12, p. 4, section …")
+        self.evidence = QPlainTextEdit()
+        self.evidence.setPlaceholderText("What the source reports, in your words, and why this score")
+        self.evidence.setTabChangesFocus(True)
+        self.coder = QLineEdit()
+        self.codebook = QTextBrowser()
+        self.codebook.setFrameShape(QFrame.Shape.StyledPanel)
+        self.codebook.setMinimumHeight(90)
+        self.save_button = QPushButton("&Save")
+        self.save_button.setToolTip("Ctrl+S")
+        self.save_button.clicked.connect(self.request_save)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+
+        def row(text: str, field: QWidget, name: str | None, shown: QWidget | None = None) -> None:
+            label = QLabel(text)
+            label.setBuddy(field)
+            form.addRow(label, self._with_error(shown or field, name) if name else (shown or field))
+
+        row("&Actor", self.actor, "actor")
+        form.addRow("", self.actor_resolved)
+        row("&Dimension", self.dimension, "dimension")
+        row("Da&te", self.date, "date", date_row)
+        row("Sc&ore", self.score_buttons[0], "score", score_box)
+        row("&Confidence", self.confidence, None)
+        row("So&urce", self.source, "source")
+        row("&Locator", self.locator, "locator")
+        row("&Evidence", self.evidence, "evidence")
+        row("Code&r", self.coder, "coder")
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.title)
+        lay.addLayout(form)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.save_button)
+        lay.addLayout(buttons)
+        lay.addWidget(QLabel("Codebook"))
+        lay.addWidget(self.codebook, 1)
+
+        for w in (self.actor, self.date, self.locator, self.coder):
+            w.textChanged.connect(self.validate)
+        self.evidence.textChanged.connect(self.validate)
+        self.date.textChanged.connect(self._date_typed)
+        self.precision.currentIndexChanged.connect(self.validate)
+        self.dimension.currentIndexChanged.connect(self._dimension_changed)
+        self.score_group.idToggled.connect(lambda *_: self.validate())
+        self.confidence.currentIndexChanged.connect(self.validate)
+        self.source.currentIndexChanged.connect(self._source_changed)
+
+    # -- choices -------------------------------------------------------------------
+    def reload_choices(self) -> None:
+        store = self.hub.store
+        self.matcher = store.actor_matcher()
+        names = []
+        for a in store.actors():
+            names.append(a.name)
+            names.extend(a.aliases)
+        self.actor_completer.setModel(QStringListModel(sorted(set(names), key=str.casefold), self))
+        cur_dim = self.dimension.currentData()
+        self.dimension.blockSignals(True)
+        self.dimension.clear()
+        self._dims = {d.slug: d for d in store.dimensions()}
+        for d in self._dims.values():
+            self.dimension.addItem(d.label, d.slug)
+        if cur_dim in self._dims:
+            self.dimension.setCurrentIndex(self.dimension.findData(cur_dim))
+        self.dimension.blockSignals(False)
+        cur_src = self.source.currentData()
+        self.source.blockSignals(True)
+        self.source.clear()
+        self.source.addItem("(no source)", None)
+        for s in store.sources():
+            label = s.title if len(s.title) < 70 else s.title[:67] + "…"
+            self.source.addItem(f"{label} ({s.published})" if s.published else label, s.slug)
+        self.source.addItem("New source…", NEW_SOURCE)
+        idx = self.source.findData(cur_src)
+        self.source.setCurrentIndex(idx if idx >= 0 else 0)
+        self.source.blockSignals(False)
+        self._dimension_changed()
+
+    def _on_changed(self, what: str) -> None:
+        if what in ("actors", "dimensions", "sources", "all"):
+            self.reload_choices()
+
+    def _dimension_changed(self) -> None:
+        d = self._dims.get(self.dimension.currentData())
+        if d is None:
+            return
+        for level, b in self.score_buttons.items():
+            sign = f"{level:+d}" if level else " 0"
+            b.setText(f"{sign}  {d.score_label(level)}")
+        lines = [f"<b>{d.label}</b>"]
+        if d.question:
+            lines.append(f"<i>{_esc(d.question)}</i>")
+        lines.append(f"−2: {_esc(d.neg_pole)}<br>+2: {_esc(d.pos_pole)}")
+        if d.codebook:
+            lines.append(_esc(d.codebook).replace("\n", "<br>"))
+        self.codebook.setHtml("<p>" + "</p><p>".join(lines) + "</p>")
+        self.validate()
+
+    def _source_changed(self) -> None:
+        if self.source.currentData() == NEW_SOURCE:
+            self.source.setCurrentIndex(0)
+            self.newSourceRequested.emit()
+        self.validate()
+
+    def select_source(self, slug: str) -> None:
+        idx = self.source.findData(slug)
+        if idx >= 0:
+            self.source.setCurrentIndex(idx)
+
+    def _date_typed(self) -> None:
+        try:
+            d = parse_date(self.date.text())
+        except DateError:
+            pass
+        else:
+            self.precision.blockSignals(True)
+            self.precision.setCurrentText(d.precision)
+            self.precision.blockSignals(False)
+        self.validate()
+
+    # -- loading a record ------------------------------------------------------------
+    def load(self, rec: RecordRow) -> None:
+        """Show an existing record for editing."""
+        self.current = rec
+        self.title.setText(f"<b>Record</b> <small>v{rec.version} · {rec.uuid[:8]}"
+                           f"{' · in the trash' if rec.deleted else ''}</small>")
+        self.actor.setText(rec.actor_name)
+        self.dimension.setCurrentIndex(self.dimension.findData(rec.dimension))
+        self.date.setText(rec.date.short())
+        self.precision.setCurrentText(rec.date.precision)
+        self.set_score(rec.score)
+        self.confidence.setCurrentText(rec.confidence)
+        self.select_source(rec.source) if rec.source else self.source.setCurrentIndex(0)
+        self.locator.setText(rec.locator)
+        self.evidence.setPlainText(rec.evidence)
+        self.coder.setText(rec.coder)
+        self.status.clear()
+        self.validate()
+
+    def clear_for_new(self, keep_context: bool = True) -> None:
+        """Empty the form for a new record, keeping the last source and date."""
+        self.current = None
+        self.title.setText("<b>New record</b>")
+        self.actor.clear()
+        if not keep_context:
+            self.date.clear()
+            self.source.setCurrentIndex(0)
+        self.score_group.setExclusive(False)
+        for b in self.score_buttons.values():
+            b.setChecked(False)
+        self.score_group.setExclusive(True)
+        self.fraction.clear()
+        self._fraction = None
+        self.confidence.setCurrentText("medium")
+        self.locator.clear()
+        self.evidence.clear()
+        self.coder.setText(self.hub.store.user)
+        self.status.clear()
+        self.validate()
+
+    def duplicate(self) -> None:
+        """Keep everything but make it a new record (for another actor or dimension)."""
+        self.current = None
+        self.title.setText("<b>New record</b> <small>(duplicate: change the actor or dimension)</small>")
+        self.coder.setText(self.hub.store.user)
+        self.validate()
+        self.actor.setFocus()
+        self.actor.selectAll()
+
+    def set_score(self, score: float) -> None:
+        level = int(round(score))
+        self._fraction = score if score != level else None
+        self.score_buttons[max(-2, min(2, level))].setChecked(True)
+        self.fraction.setText(f"stored value {score:g} (rescaled import)" if self._fraction is not None else "")
+
+    def set_level(self, level: int) -> None:
+        self._fraction = None
+        self.fraction.clear()
+        self.score_buttons[level].setChecked(True)
+
+    # -- validation ------------------------------------------------------------------
+    def _show(self, problems: dict[str, str]) -> None:
+        for name, lab in self._errors.items():
+            msg = problems.get(name)
+            lab.setText(msg or "")
+            lab.setVisible(bool(msg))
+        self.save_button.setEnabled(not problems)
+
+    def values(self) -> tuple[EditorValues | None, dict[str, str]]:
+        """The form as validated values, or the problems by field."""
+        problems: dict[str, str] = {}
+        actor_text = self.actor.text().strip()
+        slugs = self.matcher.find(actor_text) if actor_text else []
+        if not actor_text:
+            problems["actor"] = "Type an actor's name or alias"
+        elif not slugs:
+            problems["actor"] = f"No actor called {actor_text!r}; add it under Manage › Actors"
+        elif len(slugs) > 1:
+            problems["actor"] = f"{actor_text!r} could be {', '.join(slugs)}; type the full name"
+        self.actor_resolved.setText(f"→ {self.matcher.by_slug[slugs[0]].name} ({slugs[0]})" if len(slugs) == 1 else "")
+        date: PartialDate | None = None
+        try:
+            date = parse_date(self.date.text(), self.precision.currentText())
+        except DateError as err:
+            problems["date"] = str(err)
+        level = self.score_group.checkedId()
+        if level < 0:
+            problems["score"] = "Choose a score (Ctrl+1 … Ctrl+5)"
+        score = self._fraction if self._fraction is not None else level - 2
+        if problems:
+            return None, problems
+        rec = Record(actor=slugs[0], dimension=self.dimension.currentData(), date=date, score=score,
+                     confidence=self.confidence.currentText(), source=self.source.currentData(),
+                     locator=self.locator.text(), evidence=self.evidence.toPlainText(), coder=self.coder.text(),
+                     uuid=self.current.uuid if self.current else Record.__dataclass_fields__["uuid"].default_factory())
+        try:
+            check_score(score)
+            rec.validate()
+        except ValidationError as err:
+            problems[err.field if err.field in self._errors else "evidence"] = err.reason
+            return None, problems
+        if not rec.source:
+            problems["source"] = "Every record needs its source: pick one or add a new source"
+            return None, problems
+        return EditorValues(rec, self.current.uuid if self.current else None,
+                            self.current.version if self.current else None), {}
+
+    def validate(self) -> bool:
+        _, problems = self.values()
+        self._show(problems)
+        return not problems
+
+    def request_save(self) -> None:
+        vals, problems = self.values()
+        self._show(problems)
+        if vals is not None:
+            self.saveRequested.emit(vals)
+
+    def is_dirty(self) -> bool:
+        """True if the form differs from the record it shows."""
+        vals, _ = self.values()
+        if self.current is None:
+            return bool(self.actor.text().strip() or self.evidence.toPlainText().strip())
+        if vals is None:
+            return True
+        r, c = vals.record, self.current
+        return (r.actor, r.dimension, r.date, r.score, r.confidence, r.source, r.locator, r.evidence, r.coder) != (
+            c.actor, c.dimension, c.date, c.score, c.confidence, c.source, c.locator, c.evidence, c.coder)
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,138 @@
+"""QtRecordTableModel: a lazy table model over the core's record queries."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QPalette
+from PySide6.QtWidgets import QApplication
+
+from ..core.errors import NotFound
+from ..core.query import RecordFilter, RecordRow
+from .hub import QtStoreHub
+
+PAGE = 200
+COLUMNS = [
+    # (header, sort key, accessor)
+    ("Date", "date", lambda r: r.date.short()),
+    ("Actor", "actor", lambda r: r.actor_name),
+    ("Dimension", "dimension", lambda r: r.dimension_label),
+    ("Score", "score", lambda r: f"{r.score:+g}"),
+    ("Stance", "score", lambda r: r.score_label),
+    ("Confidence", "confidence", lambda r: r.confidence),
+    ("Source", "source", lambda r: r.source_title),
+    ("Locator", None, lambda r: r.locator),
+    ("Evidence", None, lambda r: " ".join(r.evidence.split())),
+    ("Coder", "coder", lambda r: r.coder),
+]
+UUID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class QtRecordTableModel(QAbstractTableModel):
+    """Records matching a filter, sorted; rows are fetched a page at a time.
+
+    The model keeps only the sorted row ids (8 bytes a record) and the pages
+    that have been looked at, so a million records stay smooth.
+    """
+
+    countChanged = Signal(int)
+
+    def __init__(self, hub: QtStoreHub, parent=None):
+        super().__init__(parent)
+        self.hub = hub
+        self.filter = RecordFilter()
+        self.sort_key = "date"
+        self.descending = False
+        self._ids = np.array([], dtype=np.int64)
+        self._pages: dict[int, list[RecordRow]] = {}
+        self._colours: dict[str, QColor] = {}
+        hub.changed.connect(self._on_changed)
+
+    # -- loading ---------------------------------------------------------------
+    def set_filter(self, flt: RecordFilter) -> None:
+        self.filter = flt
+        self.reload()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self._ids = self.hub.store.record_ids(self.filter, sort=self.sort_key, descending=self.descending)
+        self._pages.clear()
+        self._colours = {a.slug: QColor(a.colour) for a in self.hub.store.actors() if a.colour}
+        self.endResetModel()
+        self.countChanged.emit(len(self._ids))
+
+    def _on_changed(self, what: str) -> None:
+        if what in ("records", "actors", "dimensions", "sources", "all"):
+            self.reload()
+
+    def row(self, i: int) -> RecordRow | None:
+        if not 0 <= i < len(self._ids):
+            return None
+        page = i // PAGE
+        if page not in self._pages:
+            ids = self._ids[page * PAGE:(page + 1) * PAGE]
+            rows = self.hub.store.rows_by_id(ids)
+            if len(rows) != len(ids):  # a row vanished under us (another process); reload soon
+                by_id = {r.id: r for r in rows}
+                rows = [by_id.get(int(x)) for x in ids]
+            self._pages[page] = rows
+        return self._pages[page][i - page * PAGE]
+
+    def row_of(self, uuid: str) -> int:
+        """Row number of a record in the current order, or -1."""
+        try:
+            rid = self.hub.store.record(uuid).id
+        except NotFound:
+            return -1
+        hits = np.flatnonzero(self._ids == rid)
+        return int(hits[0]) if len(hits) else -1
+
+    # -- Qt model API ------------------------------------------------------------
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section][0]
+        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return str(section + 1)
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        r = self.row(index.row())
+        if r is None:
+            return None
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[col][2](r)
+        if role == UUID_ROLE:
+            return r.uuid
+        if role == Qt.ItemDataRole.ToolTipRole and COLUMNS[col][0] in ("Evidence", "Source", "Locator"):
+            return r.evidence if COLUMNS[col][0] == "Evidence" else COLUMNS[col][2](r)
+        if role == Qt.ItemDataRole.DecorationRole and col == 1:
+            return self._colours.get(r.actor)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == 3:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and r.confidence == "low":
+            return QBrush(QApplication.palette().color(QPalette.ColorRole.PlaceholderText))
+        if role == Qt.ItemDataRole.FontRole and r.deleted:
+            f = QFont()
+            f.setStrikeOut(True)
+            return f
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = COLUMNS[column][1]
+        if key is None:
+            return
+        self.sort_key = key
+        self.descending = order == Qt.SortOrder.DescendingOrder
+        self.reload()
+
+    def is_sortable(self, column: int) -> bool:
+        return COLUMNS[column][1] is not None
