@@ -1,0 +1,69 @@
+"""The ``chart`` command: draws the GUI's charts to PNG or SVG without a screen."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from .core.chartdata import DEFAULT_HORIZON_MONTHS, KINDS, ChartRequest
+from .core.dates import DateError, parse_date
+from .core.model import CONFIDENCES
+from .core.query import RecordFilter
+
+
+def _date(value: str | None, name: str):
+    if not value:
+        return None
+    try:
+        return parse_date(value)
+    except DateError as err:
+        raise click.BadParameter(str(err), param_hint=name) from None
+
+
+def _qt_app():
+    """The running QApplication, or a new offscreen one when there is no display."""
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+    return QApplication.instance() or QApplication(["stancetracker-chart"])
+
+
+@click.command("chart")
+@click.option("--kind", type=click.Choice(KINDS), default="timeline", show_default=True, help="Which chart.")
+@click.option("--actor", "-a", multiple=True, help="Actor slug, name or alias (repeatable; compare takes two).")
+@click.option("--dimension", "-d", help="Dimension for a timeline (default: the first).")
+@click.option("--since", help="Start of the date range shown (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--until", help="End of the date range shown, inclusive.")
+@click.option("--at", "at", help="Date of a snapshot (default: the latest record).")
+@click.option("--horizon", type=click.IntRange(1, 240), default=DEFAULT_HORIZON_MONTHS, show_default=True,
+              help="Months after which evidence counts as stale (lines fade).")
+@click.option("--coder", multiple=True, help="Only records by this coder (repeatable).")
+@click.option("--min-confidence", type=click.Choice(CONFIDENCES), help="Lowest confidence to include.")
+@click.option("--title", default="", help="Title printed on the chart (default: made from the request).")
+@click.option("--no-events", is_flag=True, help="Leave out the event lines.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="FILE.png or FILE.svg")
+@click.option("--width", type=click.IntRange(100, 20000), default=1600, show_default=True, help="Pixels.")
+@click.option("--height", type=click.IntRange(100, 20000), default=900, show_default=True, help="Pixels.")
+@click.option("--dpi", type=click.IntRange(24, 1200), default=96, show_default=True,
+              help="Resolution: higher keeps the pixel size and draws text and lines smaller and finer.")
+@click.pass_obj
+def chart(obj, kind, actor, dimension, since, until, at, horizon, coder, min_confidence, title, no_events,
+          output, width, height, dpi):
+    """Draw a chart to PNG or SVG, e.g. chart --kind timeline -a Sadr -a Maliki -d iran -o sadr.png."""
+    if output.suffix.lower() not in (".png", ".svg"):
+        raise click.BadParameter("must end in .png or .svg", param_hint="--output")
+    store = obj.store(readonly=True)
+    flt = None
+    if coder or min_confidence:
+        flt = RecordFilter(coders=list(coder), min_confidence=min_confidence)
+    req = ChartRequest(kind=kind, actors=[store.actor(a).slug for a in actor], dimension=dimension,
+                       since=_date(since, "--since"), until=_date(until, "--until"), at=_date(at, "--at"),
+                       horizon_months=horizon, title=title, flt=flt, events=not no_events)
+    _qt_app()
+    from .gui.charts.export import export_chart  # Qt only once a chart is really drawn
+    path = export_chart(store, req, output, width, height, dpi)
+    click.echo(f"Wrote {path} ({width}×{height} px)")

@@ -1,0 +1,352 @@
+"""Pieces every chart shares: the figure frame (title, legend, source line),
+axes, event lines, disagreement bands and the hit test behind hover and click."""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter, QPen
+from PySide6.QtWidgets import QToolTip
+
+from ...core.model import Dimension
+
+INK = "#222222"
+GREY = "#666666"
+GRID = (0, 0, 0, 28)
+EVENT = "#8a8a8a"
+CONF_NAMES = ("low", "medium", "high")
+PICK_RADIUS_PX = 8.0
+LEFT_AXIS_WIDTH = 178  # fits "+2  strongly pro-consensus" at 9 pt
+STRIP_HEIGHT = 132
+_DAY = 86400.0
+
+
+def qcolor(colour: str, alpha: int = 255) -> QColor:
+    """A QColor from #rrggbb with an alpha."""
+    c = QColor(colour)
+    c.setAlpha(alpha)
+    return c
+
+
+def tint(colour: str, amount: float) -> QColor:
+    """The colour mixed with white (amount 0: white, 1: the colour); opaque, so it prints."""
+    c = QColor(colour)
+    mix = lambda v: int(round(255 - (255 - v) * amount))
+    return QColor(mix(c.red()), mix(c.green()), mix(c.blue()))
+
+
+def marker_brush(colour: str, confidence: int) -> QColor:
+    """How a marker shows its confidence: filled (high), pale (medium), hollow (low)."""
+    return (tint(colour, 0.0), tint(colour, 0.35), tint(colour, 1.0))[confidence]
+
+
+def style_axis(axis: pg.AxisItem, font_pt: float = 9.0) -> None:
+    """Dark, readable axes for white report backgrounds."""
+    axis.setPen(pg.mkPen(GREY))
+    axis.setTextPen(pg.mkPen(INK))
+    f = QFont()
+    f.setPointSizeF(font_pt)
+    axis.setStyle(tickFont=f, tickTextOffset=4)
+
+
+def date_axis() -> pg.DateAxisItem:
+    """A bottom date axis in UTC."""
+    ax = pg.DateAxisItem(orientation="bottom", utcOffset=0)
+    style_axis(ax)
+    return ax
+
+
+def score_ticks(dim: Dimension) -> list[list[tuple[float, str]]]:
+    """Y ticks -2..+2 labelled with the dimension's score labels (poles at the ends)."""
+    major = [(float(v), f"{v:+d}  {dim.score_label(v)}" if v else "0  neutral/mixed") for v in (-2, -1, 0, 1, 2)]
+    return [major, []]
+
+
+def set_dimension(plot: pg.PlotItem, dim: Dimension) -> None:
+    """Label a plot's y axis with a dimension's score labels."""
+    plot.getAxis("left").setTicks(score_ticks(dim))
+    plot.setYRange(-2.45, 2.45, padding=0)
+
+
+def new_plot(layout: pg.GraphicsLayout, row: int, dim: Dimension | None = None,
+             bottom_axis: bool = True) -> pg.PlotItem:
+    """A plot with a date axis (hidden when not ``bottom_axis``) and score ticks."""
+    plot = layout.addPlot(row=row, col=0, axisItems={"bottom": date_axis()})
+    plot.setMenuEnabled(False)
+    plot.hideButtons()
+    plot.showGrid(x=True, y=True, alpha=0.12)
+    style_axis(plot.getAxis("left"))
+    if not bottom_axis:
+        plot.getAxis("bottom").setStyle(showValues=False)
+    # Equal axis widths keep x-linked plots aligned pixel for pixel.
+    plot.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
+    # The ±2 pole labels sit at the plot's edge; pyqtgraph would drop them as "overlapping".
+    plot.getAxis("left").setStyle(hideOverlappingLabels=False)
+    if dim is not None:
+        set_dimension(plot, dim)
+    plot.getViewBox().setMouseEnabled(x=True, y=False)
+    return plot
+
+
+class BandsItem(pg.GraphicsObject):
+    """Filled rectangles in data coordinates, at least ``min_px`` wide on screen.
+
+    Used for disagreement bands (low..high on one date) and membership bars;
+    a day-precision band would otherwise be a hairline.
+    """
+
+    def __init__(self, x0=(), x1=(), y0=(), y1=(), colours: list[QColor] | None = None, min_px: float = 7.0):
+        super().__init__()
+        self.min_px = min_px
+        self.setData(x0, x1, y0, y1, colours or [])
+
+    def setData(self, x0, x1, y0, y1, colours: list[QColor]) -> None:
+        """Replace the rectangles."""
+        self.prepareGeometryChange()
+        self.x0, self.x1 = np.asarray(x0, float), np.asarray(x1, float)
+        self.y0, self.y1 = np.asarray(y0, float), np.asarray(y1, float)
+        self.colours = colours
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        if self.x0.size == 0:
+            return QRectF()
+        pad = (self.pixelWidth() or 0.0) * self.min_px
+        return QRectF(QPointF(self.x0.min() - pad, self.y0.min()), QPointF(self.x1.max() + pad, self.y1.max()))
+
+    def paint(self, p: QPainter, *args) -> None:
+        px = self.pixelWidth() or 0.0
+        p.setPen(Qt.PenStyle.NoPen)
+        for x0, x1, y0, y1, c in zip(self.x0, self.x1, self.y0, self.y1, self.colours):
+            grow = max(0.0, self.min_px * px - (x1 - x0)) / 2
+            p.setBrush(c)
+            p.drawRect(QRectF(QPointF(x0 - grow, y0), QPointF(x1 + grow, y1)))
+
+
+class EventLayer:
+    """Event lines across plots, with short rotated labels in a strip of their own.
+
+    Labels live in a strip above the plots so they never cover the data; a
+    label that would overlap the previous one is hidden until the user zooms in.
+    """
+
+    MAX_LABEL = 26
+
+    def __init__(self, strip: pg.PlotItem | None, plots: list[pg.PlotItem]):
+        self.strip = strip
+        self.plots = plots
+        self.lines: list[tuple[pg.PlotItem, pg.InfiniteLine]] = []
+        self.texts: list[pg.TextItem] = []
+        self.xs = np.array([])
+        if strip is not None:
+            strip.getViewBox().sigRangeChanged.connect(self._place)
+
+    def set_events(self, events, lo: float, hi: float) -> None:
+        """Draw the events dated within lo..hi (seconds)."""
+        shown = [e for e in events if lo <= e.x <= hi]
+        key = [(e.x, e.label) for e in shown]
+        if key == getattr(self, "_key", None):
+            self._place()  # same events: keep the items (a redraw of 20 actors need not rebuild 80)
+            return
+        self._key = key
+        for plot, item in self.lines:
+            plot.removeItem(item)
+        for t in self.texts:
+            self.strip.removeItem(t)
+        self.lines, self.texts = [], []
+        self.xs = np.array([e.x for e in shown])
+        pen = pg.mkPen(EVENT, width=1, style=Qt.PenStyle.DashLine)
+        for e in shown:
+            for plot in self.plots:
+                line = pg.InfiniteLine(pos=e.x, angle=90, pen=pen, movable=False)
+                line.setZValue(-5)
+                plot.addItem(line, ignoreBounds=True)
+                self.lines.append((plot, line))
+            if self.strip is not None:
+                text = e.label if len(e.label) <= self.MAX_LABEL else e.label[: self.MAX_LABEL - 1] + "…"
+                t = pg.TextItem(text, color=GREY, anchor=(0, 0.5), angle=90)
+                f = QFont()
+                f.setPointSizeF(7)
+                t.setFont(f)
+                self.strip.addItem(t, ignoreBounds=True)
+                self.texts.append(t)
+        self._place()
+
+    def _place(self, *args) -> None:
+        if not self.texts:
+            return
+        vb = self.strip.getViewBox()
+        x0, x1 = vb.viewRange()[0]
+        px = vb.viewPixelSize()[0] or 1.0
+        # A label needs about one line height of room; later ones yield to earlier ones.
+        last = -np.inf
+        for x, t in zip(self.xs, self.texts):
+            ok = x0 <= x <= x1 and (x - last) / px >= 12
+            t.setVisible(bool(ok))
+            if ok:
+                t.setPos(x, 0.02)
+                last = x
+
+
+def event_strip(layout: pg.GraphicsLayout, row: int, link: pg.PlotItem, height: float = STRIP_HEIGHT) -> pg.PlotItem:
+    """An axis-less strip above a plot, sharing its x range, that holds event labels."""
+    strip = layout.addPlot(row=row, col=0)
+    strip.setMenuEnabled(False)
+    strip.hideButtons()
+    strip.hideAxis("bottom")
+    left = strip.getAxis("left")
+    left.setWidth(LEFT_AXIS_WIDTH)
+    left.setStyle(showValues=False)
+    left.setPen(pg.mkPen(None))
+    strip.setYRange(0, 1, padding=0)
+    strip.setXLink(link)
+    strip.getViewBox().setMouseEnabled(x=False, y=False)
+    strip.setFixedHeight(height)
+    return strip
+
+
+class Picker:
+    """Finds the observation under the mouse: points for day precision, spans otherwise."""
+
+    def __init__(self) -> None:
+        self.x0 = np.array([])
+        self.x1 = np.array([])
+        self.y = np.array([])
+        self.keys: list[object] = []
+
+    def set(self, x0: np.ndarray, x1: np.ndarray, y: np.ndarray, keys: list[object]) -> None:
+        self.x0, self.x1, self.y, self.keys = x0, x1, y, keys
+
+    def pick(self, vb: pg.ViewBox, scene_pos: QPointF, radius: float = PICK_RADIUS_PX) -> object | None:
+        """The key of the nearest observation within ``radius`` pixels, or None."""
+        if not self.keys or not vb.sceneBoundingRect().contains(scene_pos):
+            return None
+        p = vb.mapSceneToView(scene_pos)
+        px, py = vb.viewPixelSize()
+        dx = np.maximum(0.0, np.maximum(self.x0 - p.x(), p.x() - self.x1)) / (px or 1.0)
+        dy = (self.y - p.y()) / (py or 1.0)
+        d = np.hypot(dx, dy)
+        # On a tie the last-drawn (topmost) observation wins: it is the one the user sees.
+        i = d.size - 1 - int(np.argmin(d[::-1]))
+        return self.keys[i] if d[i] <= radius else None
+
+
+class ChartFigure(pg.GraphicsLayoutWidget):
+    """A chart as it goes into a report: title, legend, the plots, a source line."""
+
+    kind = ""
+    recordActivated = Signal(str)
+    hoverChanged = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setBackground("w")
+        self.ci.setContentsMargins(10, 8, 14, 6)
+        self.ci.setSpacing(4)
+        self.title_item = pg.LabelItem("", size="13pt", bold=True, color=INK)
+        self.legend_item = pg.LabelItem("", size="9pt", color=INK)
+        self.source_item = pg.LabelItem("", size="8pt", color=GREY, justify="left")
+        self.data = None
+        self.store = None  # for hover descriptions; charts never write
+        self.last_hover = ""
+        self.scene().sigMouseMoved.connect(self._on_move)
+        self.scene().sigMouseClicked.connect(self._on_click)
+
+    # ---- frame
+    def frame(self, body_rows: int) -> None:
+        """Put title and legend above ``body_rows`` rows of plots, the source line below."""
+        self.ci.addItem(self.title_item, row=0, col=0)
+        self.ci.addItem(self.legend_item, row=1, col=0)
+        self.ci.addItem(self.source_item, row=2 + body_rows, col=0)
+
+    def set_texts(self, title: str, legend_html: str, source: str) -> None:
+        self.title_item.setText(html.escape(title))
+        self.legend_item.setText(legend_html)
+        self.source_item.setText(html.escape(source))
+
+    def title(self) -> str:
+        return getattr(self.data, "title", "")
+
+    def set_title(self, title: str) -> None:
+        """Replace the title (export dialogs let the user change it)."""
+        if self.data is not None:
+            self.data.title = title
+        self.title_item.setText(html.escape(title))
+
+    # ---- interaction, implemented by subclasses through pick()
+    def pick(self, scene_pos: QPointF) -> tuple[list[str], str] | None:
+        """(record uuids, hover text) of what lies under a scene position, or None."""
+        return None
+
+    def _on_move(self, pos: QPointF) -> None:
+        hit = self.pick(pos)
+        text = hit[1] if hit else ""
+        if text != self.last_hover:
+            self.last_hover = text
+            self.hoverChanged.emit(text)
+        if not self.isVisible() or QGuiApplication.platformName() == "offscreen":
+            return  # tooltips need a real screen
+        if text:
+            QToolTip.showText(self.mapToGlobal(self.mapFromScene(pos)), text, self)
+        else:
+            QToolTip.hideText()
+
+    def _on_click(self, ev) -> None:
+        if ev.button() != Qt.MouseButton.LeftButton:
+            return
+        hit = self.pick(ev.scenePos())
+        if hit and hit[0]:
+            ev.accept()
+            self.recordActivated.emit(hit[0][0])
+
+    # ---- view
+    def fit_all(self) -> None:
+        """Show all the data."""
+
+    def set_window(self, lo: float | None, hi: float | None) -> None:
+        """Show a date range (seconds); None ends fall back to the data's extent."""
+
+    def x_range(self) -> tuple[float, float] | None:
+        return None
+
+    def highlight(self, uuid: str | None) -> None:
+        """Ring the observation holding this record (None clears)."""
+
+
+def legend_entry(colour: str, name: str, dashed: bool = False) -> str:
+    """One legend entry as HTML: a coloured line sample and the name."""
+    sample = "╍╍╍" if dashed else "━━━"
+    return (f"<span style='color:{colour}; font-weight:bold'>{sample}</span>&nbsp;"
+            f"{html.escape(name)}")
+
+
+def confidence_key(colour: str = INK) -> str:
+    """Legend text for marker fills and faded lines."""
+    return (f"<span style='color:{GREY}'>confidence: ● high&nbsp; "
+            f"<span style='color:#999'>●</span> medium&nbsp; ○ low&nbsp;&nbsp;·&nbsp;&nbsp;"
+            f"━ month/year span&nbsp;&nbsp;·&nbsp;&nbsp;▮ records disagree</span>")
+
+
+def join_legend(entries: list[str], key: str = "") -> str:
+    row = "&nbsp;&nbsp;&nbsp;&nbsp;".join(entries)
+    return row + (f"<br>{key}" if key else "")
+
+
+def stale_pen(colour: str) -> QPen:
+    """The faded, dashed line of a stance whose evidence is older than the horizon."""
+    pen = pg.mkPen(tint(colour, 0.45), width=1.6, style=Qt.PenStyle.DashLine)
+    return pen
+
+
+def fresh_pen(colour: str) -> QPen:
+    return pg.mkPen(colour, width=2.4)
+
+
+def ring_item() -> pg.ScatterPlotItem:
+    """The selection ring drawn around a highlighted observation."""
+    ring = pg.ScatterPlotItem(size=22, symbol="o", pen=pg.mkPen("#000000", width=2.2), brush=None, pxMode=True)
+    ring.setZValue(50)
+    return ring

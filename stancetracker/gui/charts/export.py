@@ -1,0 +1,231 @@
+"""Charts for reports: PNG at a chosen size and DPI, SVG, and the clipboard.
+
+A chart is exported from a fresh offscreen copy laid out at the requested
+size, so the window on screen is not resized and the image does not depend
+on it. DPI works as in print: the chart is laid out at ``width * 96 / dpi``
+logical pixels and painted scaled up, so text keeps its physical size.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter
+from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLineEdit,
+                               QSpinBox, QWidget)
+
+from ...core import chartdata
+from ...core.errors import StanceError
+from ...core.store import Store
+from .common import ChartFigure
+
+SCREEN_DPI = 96.0
+FORMATS = (".png", ".svg")
+
+
+class ExportError(StanceError):
+    """An export that cannot be written (bad size, unknown format, unwritable file)."""
+
+
+def figure_for(data: chartdata.ChartData, store: Store | None = None) -> ChartFigure:
+    """A new figure drawing ``data`` (its kind follows the data's type)."""
+    from .compare import CompareFigure
+    from .profile import ProfileFigure
+    from .snapshot import SnapshotFigure
+    from .timeline import TimelineFigure
+    cls = {chartdata.Timeline: TimelineFigure, chartdata.Profile: ProfileFigure,
+           chartdata.Comparison: CompareFigure, chartdata.Snapshot: SnapshotFigure}[type(data)]
+    fig = cls()
+    fig.store = store
+    fig.set_data(data)
+    return fig
+
+
+def _check_size(width: int, height: int, dpi: float) -> None:
+    if not (100 <= width <= 20000 and 100 <= height <= 20000):
+        raise ExportError(f"image size {width}×{height} is outside 100–20000 pixels")
+    if not 24 <= dpi <= 1200:
+        raise ExportError(f"{dpi:g} dpi is outside 24–1200")
+
+
+def _layout(fig: ChartFigure, width: int, height: int, dpi: float,
+            x_range: tuple[float, float] | None) -> tuple[int, int]:
+    """Lay an offscreen figure out at the logical size for this DPI; returns that size."""
+    lw, lh = max(1, round(width * SCREEN_DPI / dpi)), max(1, round(height * SCREEN_DPI / dpi))
+    # Shown but never on screen: Qt then delivers resize events and lays out synchronously.
+    fig.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+    fig.show()
+    fig.resize(lw, lh)
+    fig.ci.layout.activate()
+    if x_range is not None:
+        fig.set_window(*x_range)
+    return lw, lh
+
+
+def _paint(fig: ChartFigure, painter: QPainter, target: QRectF, source: QRectF, scale: float) -> None:
+    """Render the figure's scene with every item in export mode (symbols drawn as vectors)."""
+    items = [it for it in fig.scene().items() if hasattr(it, "setExportMode")]
+    opts = {"antialias": True, "background": QColor("white"), "painter": painter, "resolutionScale": scale}
+    for it in items:
+        it.setExportMode(True, opts)
+    try:
+        fig.scene().render(painter, target, source)
+    finally:
+        for it in items:
+            it.setExportMode(False)
+
+
+def render_image(fig: ChartFigure, width: int, height: int, dpi: float = SCREEN_DPI,
+                 x_range: tuple[float, float] | None = None) -> QImage:
+    """The figure as an image of exactly width×height pixels, tagged with the DPI."""
+    _check_size(width, height, dpi)
+    lw, lh = _layout(fig, width, height, dpi, x_range)
+    # Premultiplied is the rasteriser's native format: several times faster to paint into.
+    img = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
+    img.fill(QColor("white"))
+    dpm = round(dpi / 0.0254)
+    img.setDotsPerMeterX(dpm)
+    img.setDotsPerMeterY(dpm)
+    p = QPainter(img)
+    p.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+    try:
+        _paint(fig, p, QRectF(0, 0, width, height), QRectF(0, 0, lw, lh), dpi / SCREEN_DPI)
+    finally:
+        p.end()
+    return img
+
+
+def svg_bytes(fig: ChartFigure, width: int, height: int, x_range: tuple[float, float] | None = None) -> bytes:
+    """The figure as an SVG document (text stays text, lines stay paths)."""
+    _check_size(width, height, SCREEN_DPI)
+    lw, lh = _layout(fig, width, height, SCREEN_DPI, x_range)
+    buf = QBuffer()
+    buf.open(QIODevice.OpenModeFlag.WriteOnly)
+    gen = QSvgGenerator()
+    gen.setOutputDevice(buf)
+    gen.setSize(QSize(lw, lh))
+    gen.setViewBox(QRect(0, 0, lw, lh))
+    gen.setTitle(fig.title())
+    gen.setDescription(getattr(fig.data, "source", ""))
+    p = QPainter(gen)
+    try:
+        p.fillRect(QRectF(0, 0, lw, lh), QColor("white"))
+        _paint(fig, p, QRectF(0, 0, lw, lh), QRectF(0, 0, lw, lh), 1.0)
+    finally:
+        p.end()
+    return bytes(buf.data())
+
+
+def save(fig: ChartFigure, path: Path | str, width: int = 1600, height: int = 900,
+         dpi: float = SCREEN_DPI, x_range: tuple[float, float] | None = None) -> Path:
+    """Write the figure to a .png or .svg file."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise ExportError(f"{path}: choose a .png or .svg file name")
+    if suffix == ".svg":
+        data = svg_bytes(fig, width, height, x_range)
+    else:
+        img = render_image(fig, width, height, dpi, x_range)
+        arr = QByteArray()
+        buf = QBuffer(arr)
+        buf.open(QIODevice.OpenModeFlag.WriteOnly)
+        if not img.save(buf, "PNG"):
+            raise ExportError(f"{path}: the PNG could not be encoded")
+        data = bytes(arr)
+    try:
+        path.write_bytes(data)
+    except OSError as err:
+        raise ExportError(f"{path}: {err.strerror or err}") from None
+    return path
+
+
+def copy_of(fig: ChartFigure) -> ChartFigure:
+    """An offscreen copy of a figure drawing the same data."""
+    if fig.data is None:
+        raise ExportError("there is no chart to export yet")
+    return figure_for(fig.data, fig.store)
+
+
+def export_figure(fig: ChartFigure, path: Path | str, width: int = 1600, height: int = 900,
+                  dpi: float = SCREEN_DPI) -> Path:
+    """Save what a figure on screen shows (its data and date range) to a file."""
+    clone = copy_of(fig)
+    try:
+        return save(clone, path, width, height, dpi, fig.x_range())
+    finally:
+        clone.close()
+        clone.deleteLater()
+
+
+def copy_to_clipboard(fig: ChartFigure, width: int = 1600, height: int = 900, dpi: float = SCREEN_DPI) -> QImage:
+    """Put the chart on the clipboard as an image; returns the image."""
+    clone = copy_of(fig)
+    try:
+        img = render_image(clone, width, height, dpi, fig.x_range())
+    finally:
+        clone.close()
+        clone.deleteLater()
+    QGuiApplication.clipboard().setImage(img)
+    return img
+
+
+def export_chart(store: Store, req: chartdata.ChartRequest, path: Path | str, width: int = 1600,
+                 height: int = 900, dpi: float = SCREEN_DPI) -> Path:
+    """Build a chart from the database and write it (the command line's one call)."""
+    path = Path(path)
+    if path.suffix.lower() not in FORMATS:
+        raise ExportError(f"{path}: the output must end in .png or .svg")
+    fig = figure_for(chartdata.build(store, req), store)
+    try:
+        return save(fig, path, width, height, dpi)
+    finally:
+        fig.close()
+        fig.deleteLater()
+
+
+class ExportDialog(QDialog):
+    """Asks for a title, size and DPI before saving a chart."""
+
+    def __init__(self, title: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Export chart")
+        form = QFormLayout(self)
+        self.title_edit = QLineEdit(title)
+        self.width_spin = QSpinBox(minimum=100, maximum=20000, value=1600, suffix=" px")
+        self.height_spin = QSpinBox(minimum=100, maximum=20000, value=900, suffix=" px")
+        self.dpi_spin = QSpinBox(minimum=24, maximum=1200, value=96, suffix=" dpi")
+        form.addRow("Title", self.title_edit)
+        form.addRow("Width", self.width_spin)
+        form.addRow("Height", self.height_spin)
+        form.addRow("Resolution", self.dpi_spin)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def values(self) -> tuple[str, int, int, int]:
+        return (self.title_edit.text().strip(), self.width_spin.value(), self.height_spin.value(),
+                self.dpi_spin.value())
+
+
+def export_with_dialog(fig: ChartFigure, parent: QWidget | None = None) -> Path | None:
+    """Ask for title, size and file, then save; returns the path or None if cancelled."""
+    dlg = ExportDialog(fig.title(), parent)
+    if dlg.exec() != QDialog.DialogCode.Accepted:
+        return None
+    title, w, h, dpi = dlg.values()
+    path, _ = QFileDialog.getSaveFileName(parent, "Export chart", f"{fig.kind or 'chart'}.png",
+                                          "PNG image (*.png);;SVG drawing (*.svg)")
+    if not path:
+        return None
+    old = fig.title()
+    if title and title != old:
+        fig.set_title(title)
+    try:
+        return export_figure(fig, path, w, h, dpi)
+    finally:
+        if title and title != old:
+            fig.set_title(old)

@@ -1,0 +1,342 @@
+"""The chart panel: a tab per chart kind, their controls and the shifts list.
+
+It reads only through core functions (``chartdata``, ``analysis``) on the
+hub's store and redraws after every ``hub.changed`` — coalesced, so an
+import that emits many notices redraws once.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+import numpy as np
+from PySide6.QtCore import QDate, QTimer, Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLabel, QMenu, QPushButton,
+                               QSlider, QSplitter, QSpinBox, QTabWidget, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtCore import Qt
+
+from ...core import analysis, chartdata
+from ...core.errors import StanceError
+from ...core.query import RecordFilter
+from ..hub import QtStoreHub
+from . import export
+from .common import ChartFigure
+from .compare import CompareFigure
+from .profile import ProfileFigure
+from .shifts_panel import QtShiftsPanel
+from .snapshot import SnapshotFigure
+from .timeline import TimelineFigure
+
+_EPOCH = _dt.date(1970, 1, 1)
+
+
+def _qdate(seconds: float) -> QDate:
+    d = _EPOCH + _dt.timedelta(days=seconds // 86400)
+    return QDate(d.year, d.month, d.day)
+
+
+def _seconds(q: QDate) -> float:
+    return float((_dt.date(q.year(), q.month(), q.day()) - _EPOCH).days * 86400)
+
+
+class QtChartPanel(QWidget):
+    """Charts of the actors ticked in the actor list, under the records table's filter."""
+
+    recordActivated = Signal(str)
+    redrawn = Signal(str)  # the kind of chart just drawn (tests and status bars wait on it)
+
+    def __init__(self, hub: QtStoreHub, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.hub = hub
+        self.actors: list[str] = []
+        self.flt: RecordFilter | None = None
+        self._pending = False
+        self._dirty = set(chartdata.KINDS)
+        self._build()
+        hub.changed.connect(self._on_changed)
+        hub.storeReplaced.connect(self._fill_choices)
+        self._fill_choices()
+
+    # ------------------------------------------------------------- building
+    def _build(self) -> None:
+        self.dimension_box = QComboBox()
+        self.horizon_spin = QSpinBox(minimum=1, maximum=240, value=chartdata.DEFAULT_HORIZON_MONTHS,
+                                     suffix=" months")
+        self.horizon_spin.setToolTip("Lines turn dashed and pale once their evidence is older than this")
+        self.events_check = QCheckBox("Events")
+        self.events_check.setChecked(True)
+        self.fit_button = QPushButton("Fit all")
+        self.from_edit = QDateEdit(calendarPopup=True, displayFormat="yyyy-MM-dd")
+        self.to_edit = QDateEdit(calendarPopup=True, displayFormat="yyyy-MM-dd")
+        self.export_button = QToolButton(text="Export", popupMode=QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.export_button)
+        menu.addAction("Save as PNG or SVG…", self.export_dialog)
+        menu.addAction("Copy to clipboard", self.copy_to_clipboard)
+        self.export_button.setMenu(menu)
+        bar = QHBoxLayout()
+        for w in (QLabel("Dimension"), self.dimension_box, QLabel("Stale after"), self.horizon_spin,
+                  self.events_check, QLabel("From"), self.from_edit, QLabel("to"), self.to_edit,
+                  self.fit_button, self.export_button):
+            bar.addWidget(w)
+        bar.addStretch(1)
+
+        self.timeline = TimelineFigure()
+        self.profile = ProfileFigure()
+        self.compare = CompareFigure()
+        self.snapshot = SnapshotFigure()
+        self.profile_box, self.a_box, self.b_box = QComboBox(), QComboBox(), QComboBox()
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider_label = QLabel()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.timeline, "Timeline")
+        self.tabs.addTab(self._with_bar(self.profile, QLabel("Actor"), self.profile_box), "Profile")
+        self.tabs.addTab(self._with_bar(self.compare, QLabel("Compare"), self.a_box, QLabel("with"), self.b_box),
+                         "Comparison")
+        self.tabs.addTab(self._with_bar(self.snapshot, QLabel("Date"), self.slider, self.slider_label,
+                                        below=True), "Snapshot")
+        self.shifts = QtShiftsPanel()
+        self.shifts.setMinimumWidth(320)  # a shift's line names date, actor, dimension and both scores
+        self.status = QLabel()
+        self.status.setStyleSheet("color: #a00")
+        split = QSplitter()
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(0, 0, 0, 0)
+        lv.addLayout(bar)
+        lv.addWidget(self.status)
+        lv.addWidget(self.tabs, 1)
+        split.addWidget(left)
+        split.addWidget(self.shifts)
+        split.setStretchFactor(0, 4)
+        split.setStretchFactor(1, 1)
+        QVBoxLayout(self).addWidget(split)
+
+        for fig in self.figures().values():
+            fig.store = self.hub.store
+            fig.recordActivated.connect(self.recordActivated)
+        self.dimension_box.currentIndexChanged.connect(lambda _: self._invalidate("timeline"))
+        self.horizon_spin.valueChanged.connect(lambda _: self._invalidate(*chartdata.KINDS))
+        self.events_check.toggled.connect(self._on_events)
+        self.fit_button.clicked.connect(self.fit_all)
+        self.from_edit.dateChanged.connect(self._on_window)
+        self.to_edit.dateChanged.connect(self._on_window)
+        self.profile_box.currentIndexChanged.connect(lambda _: self._invalidate("profile"))
+        self.a_box.currentIndexChanged.connect(lambda _: self._invalidate("compare"))
+        self.b_box.currentIndexChanged.connect(lambda _: self._invalidate("compare"))
+        self.slider.valueChanged.connect(lambda _: self._invalidate("snapshot"))
+        self.tabs.currentChanged.connect(lambda _: self._schedule())
+        self.shifts.shiftSelected.connect(self._on_shift)
+        self.shifts.recordActivated.connect(self.recordActivated)
+        for fig in (self.timeline, self.profile, self.compare):
+            plot = fig.plot if hasattr(fig, "plot") else None
+            if plot is not None:
+                plot.getViewBox().sigXRangeChanged.connect(self._sync_dates)
+
+    @staticmethod
+    def _with_bar(fig: QWidget, *widgets: QWidget, below: bool = False) -> QWidget:
+        w = QWidget()
+        v = QVBoxLayout(w)
+        v.setContentsMargins(0, 0, 0, 0)
+        h = QHBoxLayout()
+        for x in widgets:
+            h.addWidget(x, 1 if isinstance(x, QSlider) else 0)
+        if not any(isinstance(x, QSlider) for x in widgets):
+            h.addStretch(1)
+        if not below:
+            v.addLayout(h)
+        v.addWidget(fig, 1)
+        if below:
+            v.addLayout(h)
+        return w
+
+    def figures(self) -> dict[str, ChartFigure]:
+        return {"timeline": self.timeline, "profile": self.profile, "compare": self.compare,
+                "snapshot": self.snapshot}
+
+    def current_kind(self) -> str:
+        return chartdata.KINDS[self.tabs.currentIndex()]
+
+    def current_figure(self) -> ChartFigure:
+        return self.figures()[self.current_kind()]
+
+    def _fill_choices(self) -> None:
+        """Refill the dimension and actor choosers from the store, keeping the selections."""
+        store = self.hub.store
+        for fig in self.figures().values():
+            fig.store = store
+        dim = self.dimension_box.currentData()
+        self.dimension_box.blockSignals(True)
+        self.dimension_box.clear()
+        for d in store.dimensions():
+            self.dimension_box.addItem(d.label, d.slug)
+        i = self.dimension_box.findData(dim)
+        self.dimension_box.setCurrentIndex(max(i, 0))
+        self.dimension_box.blockSignals(False)
+        actors = store.actors()
+        for box in (self.profile_box, self.a_box, self.b_box):
+            cur = box.currentData()
+            box.blockSignals(True)
+            box.clear()
+            for a in actors:
+                box.addItem(a.name, a.slug)
+            box.setCurrentIndex(max(box.findData(cur), 0))
+            box.blockSignals(False)
+        stats = store.stats()
+        lo = _dt.date.fromisoformat(stats["first_date"]) if stats["first_date"] else _dt.date.today()
+        hi = _dt.date.fromisoformat(stats["last_date"]) if stats["last_date"] else _dt.date.today()
+        self.slider.blockSignals(True)
+        # The first fill starts the slider at the latest record; later fills keep the user's date.
+        keep = self.slider.value() if hasattr(self, "_slider_start") else None
+        self.slider.setRange(0, max(0, (hi - lo).days))
+        self._slider_start = lo
+        self.slider.setValue(self.slider.maximum() if keep is None else min(keep, self.slider.maximum()))
+        self.slider.blockSignals(False)
+        self._invalidate(*chartdata.KINDS)
+
+    # ------------------------------------------------------------- public API
+    def set_actors(self, actors: list[str]) -> None:
+        """Chart these actors (slugs), as ticked in the actor list."""
+        self.actors = list(actors)
+        for box, k in ((self.profile_box, 0), (self.a_box, 0), (self.b_box, 1)):
+            if len(self.actors) > k:
+                box.blockSignals(True)
+                box.setCurrentIndex(max(box.findData(self.actors[k]), 0))
+                box.blockSignals(False)
+        self._invalidate(*chartdata.KINDS)
+
+    def set_filter(self, flt: RecordFilter | None) -> None:
+        """Apply the records table's filter (dates, coders, confidence, text) to every chart."""
+        self.flt = flt
+        self._invalidate(*chartdata.KINDS)
+
+    def highlight_record(self, uuid: str | None) -> None:
+        """Ring the observation holding a record selected elsewhere (table, editor)."""
+        for fig in self.figures().values():
+            fig.highlight(uuid)
+
+    def snapshot_date(self) -> _dt.date:
+        return self._slider_start + _dt.timedelta(days=self.slider.value())
+
+    def set_snapshot_date(self, when: _dt.date) -> None:
+        self.slider.setValue((when - self._slider_start).days)
+
+    def fit_all(self) -> None:
+        self.current_figure().fit_all()
+
+    def export_dialog(self) -> None:
+        try:
+            export.export_with_dialog(self.current_figure(), self)
+        except StanceError as err:
+            self.status.setText(str(err))
+
+    def copy_to_clipboard(self) -> None:
+        try:
+            export.copy_to_clipboard(self.current_figure())
+        except StanceError as err:
+            self.status.setText(str(err))
+
+    # ------------------------------------------------------------- redrawing
+    def _on_changed(self, what: str) -> None:
+        if what in ("actors", "dimensions", "all"):
+            self._fill_choices()
+        self._invalidate(*chartdata.KINDS)
+
+    def _invalidate(self, *kinds: str) -> None:
+        self._dirty.update(kinds)
+        self._schedule()
+
+    def _schedule(self) -> None:
+        # Bursts of change notices (an import, undo of many edits) end in one redraw.
+        if not self._pending:
+            self._pending = True
+            QTimer.singleShot(0, self._redraw)
+
+    def redraw_now(self, shifts: bool = True) -> None:
+        """Draw the current chart at once (tests, and before exporting)."""
+        self._dirty.add(self.current_kind())
+        self._redraw(shifts)
+
+    def _redraw(self, shifts: bool = True) -> None:
+        self._pending = False
+        kind = self.current_kind()
+        if kind not in self._dirty:
+            return
+        self._dirty.discard(kind)
+        store = self.hub.store
+        self.slider_label.setText(self.snapshot_date().isoformat())
+        try:
+            req = self._request(kind)
+            fig = self.figures()[kind]
+            if req is None:
+                fig.data = None
+            else:
+                fig.set_data(chartdata.build(store, req), keep_view=True)
+                self._sync_dates()
+            if shifts:
+                self._refresh_shifts(req)
+            self.status.setText("")
+        except StanceError as err:
+            self.status.setText(str(err))
+        self.redrawn.emit(kind)
+
+    def _request(self, kind: str) -> chartdata.ChartRequest | None:
+        common = dict(horizon_months=self.horizon_spin.value(), flt=self.flt,
+                      events=self.events_check.isChecked())
+        if kind == "timeline":
+            if not self.actors:
+                return None
+            return chartdata.ChartRequest("timeline", self.actors, self.dimension_box.currentData(), **common)
+        if kind == "profile":
+            slug = self.profile_box.currentData()
+            return chartdata.ChartRequest("profile", [slug], **common) if slug else None
+        if kind == "compare":
+            a, b = self.a_box.currentData(), self.b_box.currentData()
+            return chartdata.ChartRequest("compare", [a, b], **common) if a and b and a != b else None
+        from ...core.dates import PartialDate
+        return chartdata.ChartRequest("snapshot", self.actors, at=PartialDate(self.snapshot_date()), **common)
+
+    def _refresh_shifts(self, req: chartdata.ChartRequest | None) -> None:
+        store = self.hub.store
+        if req is None or not req.actors:
+            self.shifts.set_shifts([], {}, {})
+            return
+        # All dimensions, whatever the tab: the list stays put while the user moves between shifts.
+        found = analysis.shifts(store, req.actors, None, chartdata._series_filter(self.flt))
+        self.shifts.set_shifts(found, {a.slug: a.name for a in store.actors()},
+                               {d.slug: d for d in store.dimensions()})
+
+    # ------------------------------------------------------------- reactions
+    def _on_events(self, on: bool) -> None:
+        for fig in (self.timeline, self.profile, self.compare):
+            fig.show_events = on
+        self._invalidate(*chartdata.KINDS)
+
+    def _on_window(self, *_args) -> None:
+        lo, hi = _seconds(self.from_edit.date()), _seconds(self.to_edit.date())
+        if hi > lo:
+            self.current_figure().set_window(lo, hi)
+
+    def _sync_dates(self, *_args) -> None:
+        rng = self.current_figure().x_range()
+        if not rng:
+            return
+        for edit, value in ((self.from_edit, rng[0]), (self.to_edit, rng[1])):
+            edit.blockSignals(True)
+            edit.setDate(_qdate(value))
+            edit.blockSignals(False)
+
+    def _on_shift(self, sh: analysis.Shift) -> None:
+        """Show a selected shift on the timeline: its dimension, the period shaded, the record ringed."""
+        i = self.dimension_box.findData(sh.dimension)
+        if i >= 0 and i != self.dimension_box.currentIndex():
+            self.dimension_box.setCurrentIndex(i)
+        self.tabs.setCurrentIndex(chartdata.KINDS.index("timeline"))
+        # Not refilling the shifts list: this runs inside its selection handler.
+        self.redraw_now(shifts=False)
+        x = chartdata.to_seconds(np.array([sh.before_date, sh.after_date]))
+        self.timeline.highlight_span(float(x[0]), float(x[1]))
+        if sh.after_records:
+            self.highlight_record(sh.after_records[0].uuid)
+
+
+__all__ = ["QtChartPanel"]
