@@ -13,6 +13,7 @@ import click
 from . import __version__
 from .core import analysis
 from .core.csv_export import export_records
+from .core.database import _describe_sqlite_error
 from .core.csv_import import ImportOptions, import_records, parse_mapping, parse_scale
 from .core.dates import DateError, parse_date
 from .core.errors import ImportFailed, StanceError, ValidationError
@@ -40,7 +41,11 @@ class _Group(click.Group):
         except BrokenPipeError:  # output piped into head or less, which closed early
             sys.stderr.close()
             sys.exit(0)
-        except (OSError, sqlite3.Error) as err:
+        except sqlite3.Error as err:
+            state = ctx.find_object(_Ctx)
+            where = state.db_path if state is not None else Path("database")
+            raise click.ClickException(_describe_sqlite_error(where, err)) from None
+        except OSError as err:
             raise click.ClickException(_os_message(err)) from None
 
 
@@ -61,7 +66,10 @@ class _Ctx:
         if self._store is None:
             if self.db_path == default_db_path():
                 self.db_path.parent.mkdir(parents=True, exist_ok=True)
-            self._store = Store.open(self.db_path, readonly=readonly, user=self.coder)
+            # A command that only reads still opens read-write (the file itself may be
+            # read-only, which the core detects): an older database must be upgradable
+            # by any command. Reading commands skip the backup-on-open.
+            self._store = Store.open(self.db_path, user=self.coder, backup=not readonly)
         return self._store
 
     def close(self) -> None:
@@ -117,7 +125,7 @@ def cli(ctx: click.Context, db: Path | None, coder: str | None):
     ctx.call_on_close(state.close)
     if ctx.invoked_subcommand is None:
         from .app import run_gui
-        sys.exit(run_gui(state.db_path))
+        sys.exit(run_gui(state.db_path, explicit=db is not None))
 
 
 @cli.command()
@@ -441,3 +449,10 @@ def main() -> None:
 
 
 __all__ = ["cli", "main", "ValidationError"]
+
+
+from .chart_cli import chart as _chart  # noqa: E402
+cli.add_command(_chart)
+
+from .cli_safety import register as _register_safety  # noqa: E402
+_register_safety(cli)

@@ -223,7 +223,7 @@ def test_pending_migration_takes_a_backup_first(tmp_path, monkeypatch):
         s2.close()
     finally:
         schema.migrations._migrations.pop()
-    backups = list(tmp_path.glob("m.before-migration-*.db"))
+    backups = list((tmp_path / "backups").glob("m.*.migration.db"))  # issue 6: backups/ folder
     assert len(backups) == 1
     b = sqlite3.connect(backups[0])
     assert b.execute("SELECT count(*) FROM records").fetchone()[0] == 1

@@ -66,8 +66,9 @@ def _period_end(iso: str, precision: str) -> str:
         return iso[:4] + "-12-31"
     if precision == "month":
         y, m = int(iso[:4]), int(iso[5:7])
-        nxt = _dt.date(y + (m == 12), m % 12 + 1, 1)
-        return (nxt - _dt.timedelta(days=1)).isoformat()
+        if m == 12:
+            return f"{y:04d}-12-31"
+        return (_dt.date(y, m + 1, 1) - _dt.timedelta(days=1)).isoformat()
     return iso
 
 

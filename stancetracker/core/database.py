@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as _dt
 import os
 import sqlite3
 from pathlib import Path
@@ -14,6 +13,14 @@ from .schema import APPLICATION_ID, MIGRATION_SET, SCHEMA_VERSION, migrations
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
+
+
+def busy_timeout_ms() -> int:
+    """How long to wait for a lock: $STANCETRACKER_BUSY_TIMEOUT_MS, else BUSY_TIMEOUT_MS (issue 6)."""
+    try:
+        return max(0, int(os.environ.get("STANCETRACKER_BUSY_TIMEOUT_MS", "")))
+    except ValueError:
+        return BUSY_TIMEOUT_MS
 
 
 def _describe_sqlite_error(path: Path, err: sqlite3.Error) -> str:
@@ -33,16 +40,21 @@ def _describe_sqlite_error(path: Path, err: sqlite3.Error) -> str:
     return f"{path}: {err}"
 
 
-def connect(path: Path | str, *, readonly: bool = False) -> sqlite3.Connection:
-    """A connection with our pragmas; transactions are managed explicitly."""
+def connect(path: Path | str, *, readonly: bool = False, immutable: bool = False) -> sqlite3.Connection:
+    """A connection with our pragmas; transactions are managed explicitly.
+
+    ``immutable`` (read-only folders, issue 6) opens without locks or a -shm file.
+    """
     p = str(path)
+    timeout = busy_timeout_ms()
     if p == ":memory:":
         conn = sqlite3.connect(p, isolation_level=None, check_same_thread=False)
     else:
-        uri = Path(p).resolve().as_uri() + ("?mode=ro" if readonly else "")
-        conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
+        query = "?mode=ro&immutable=1" if immutable else ("?mode=ro" if readonly else "")
+        uri = Path(p).resolve().as_uri() + query
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=timeout / 1000,
                                check_same_thread=False)
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute(f"PRAGMA busy_timeout = {timeout}")
     conn.execute("PRAGMA foreign_keys = ON")
     return conn
 
@@ -62,6 +74,15 @@ def check_file(path: Path) -> None:
         raise DatabaseError(f"{path}: is not a stancetracker database (not an SQLite file); it was left untouched")
     if head and len(head) < 100:
         raise DatabaseError(f"{path}: the file is truncated (only {len(head)} bytes); restore it from a backup")
+    # Issue 6: the header's page count (when valid) says how long the file must be.
+    if head:
+        page_size = int.from_bytes(head[16:18], "big")
+        page_size = 65536 if page_size == 1 else page_size
+        pages = int.from_bytes(head[28:32], "big")
+        size = path.stat().st_size
+        if pages and head[24:28] == head[92:96] and size < page_size * pages:
+            raise DatabaseError(f"{path}: the file is truncated ({size:,} bytes of the {page_size * pages:,} it "
+                                "should have); restore it from a backup (stancetracker restore) — it has not been changed")
 
 
 def schema_state(conn: sqlite3.Connection) -> tuple[bool, int]:
@@ -120,8 +141,8 @@ def migrate(conn: sqlite3.Connection, path: Path | None, *, readonly: bool) -> l
     if readonly:
         raise DatabaseError(f"{path}: needs upgrading, which cannot be done while it is read-only")
     if version > 0 and path is not None:
-        stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        backup_copy(conn, path.with_name(f"{path.stem}.before-migration-{stamp}{path.suffix or '.db'}"))
+        from .backups import make_backup  # issue 6: rotated, verified, in backups/ beside the file
+        make_backup(conn, path, "migration")
     migrations.apply(db)
     with_tx = conn.in_transaction
     if with_tx:  # pragma: no cover - apply() commits its own transactions
@@ -156,8 +177,17 @@ def open_connection(path: Path | str, *, readonly: bool = False, create: bool = 
     if not exists and not os.access(path.parent, os.W_OK):
         raise DatabaseError(f"{path}: the folder is read-only, so no database can be created there")
     try:
-        conn = connect(path, readonly=readonly)
-        ours, version = schema_state(conn)
+        try:
+            conn = connect(path, readonly=readonly)
+            ours, version = schema_state(conn)
+        except sqlite3.OperationalError:
+            # Issue 6: a WAL database in a read-only folder cannot get its -shm
+            # file; with no -wal pending, reading it as immutable is safe.
+            if not (exists and readonly and not os.access(path.parent, os.W_OK)
+                    and not Path(f"{path}-wal").exists()):
+                raise
+            conn = connect(path, readonly=True, immutable=True)
+            ours, version = schema_state(conn)
         if not ours or version > SCHEMA_VERSION:
             conn.close()
             _refuse(path, ours, version)

@@ -58,8 +58,9 @@ class PartialDate:
         if self.precision == "year":
             return _dt.date(v.year, 12, 31)
         if self.precision == "month":
-            nxt = _dt.date(v.year + (v.month == 12), v.month % 12 + 1, 1)
-            return nxt - _dt.timedelta(days=1)
+            if v.month == 12:  # also keeps 9999-12 from reaching year 10000
+                return _dt.date(v.year, 12, 31)
+            return _dt.date(v.year, v.month + 1, 1) - _dt.timedelta(days=1)
         return v
 
     def __str__(self) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from .backups import backup_if_changed
 from .csv_common import CsvReader
 from .dates import DateError, parse_date
 from .errors import ImportFailed, RowProblem, ValidationError
@@ -96,6 +97,7 @@ def import_table(store: Store, path: Path | str, table: str | None = None,
     if problems:
         raise ImportFailed(str(path), problems)
     added = unchanged = 0
+    backup_if_changed(store, "import")  # issue 6: a verified backup before every import
     with store.operation("import", f"import {table} from {path.name}"):
         existing = _existing(store, table)
         for line, item in items:

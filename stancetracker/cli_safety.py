@@ -1,0 +1,157 @@
+"""Safety-net commands: check, backups, restore, merge, operations, revert, restore-version.
+
+Registered on the main group by ``register(cli)``; each command makes one
+core call and prints its result. Errors a user can cause reach the main
+group's handler as StanceError and become one line and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import click
+
+from .core import backups as _backups
+from .core.integrity import check as _check
+from .core.merge import apply_merge, conflict_table, plan_merge
+from .core.revert import list_operations, restore_version, revert_operation
+
+
+@click.command()
+@click.pass_obj
+def check(obj):
+    """Check the database: integrity, references, search index, location; exit 1 on problems."""
+    report = _check(obj.db_path)
+    for line in report.lines():
+        click.echo(line)
+    if not report.ok:
+        raise click.ClickException(report.summary())
+    click.echo(report.summary())
+
+
+@click.command("backups")
+@click.pass_obj
+def backups_(obj):
+    """List the database's backups, newest first (they live in backups/ beside it)."""
+    found = _backups.list_backups(obj.db_path)
+    if not found:
+        click.echo(f"No backups of {obj.db_path} yet (they go to {_backups.backup_dir(obj.db_path)}).")
+        return
+    for b in found:
+        click.echo(b.describe())
+    click.echo(f"({len(found)} backup{'s' if len(found) != 1 else ''} in {_backups.backup_dir(obj.db_path)})")
+
+
+@click.command()
+@click.argument("backup", required=False, type=click.Path(path_type=Path))
+@click.option("--latest", is_flag=True, help="Restore the newest backup.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_obj
+def restore(obj, backup: Path | None, latest: bool, yes: bool):
+    """Replace the database with a backup (the current state is backed up first).
+
+    BACKUP is a file, or a name listed by 'stancetracker backups'.
+    """
+    if bool(backup) == latest:
+        raise click.UsageError("give a BACKUP (see 'stancetracker backups') or --latest, not both")
+    found = _backups.list_backups(obj.db_path)
+    if latest:
+        if not found:
+            raise click.ClickException(f"{obj.db_path}: has no backups to restore")
+        backup = found[0].path
+    elif not backup.exists():
+        named = [b.path for b in found if b.path.name == backup.name]
+        if not named:
+            raise click.ClickException(f"{backup}: no such backup (see 'stancetracker backups')")
+        backup = named[0]
+    if not yes:
+        click.confirm(f"Replace {obj.db_path} with {backup.name}?", abort=True)
+    click.echo(_backups.restore_backup(obj.db_path, backup).summary())
+
+
+@click.command()
+@click.argument("other", type=click.Path(path_type=Path))
+@click.option("--take-theirs", multiple=True, metavar="UUID", help="Resolve this conflict to their version (repeatable).")
+@click.option("--all-theirs", is_flag=True, help="Resolve every conflict to their version.")
+@click.option("--dry-run", is_flag=True, help="Show the plan; change nothing.")
+@click.pass_obj
+def merge(obj, other: Path, take_theirs, all_theirs: bool, dry_run: bool):
+    """Merge another stancetracker database or export CSV into this one.
+
+    New records (by UUID) are added, identical ones skipped; a record that
+    differs is kept as ours unless you take theirs. Undo with 'stancetracker revert'.
+    """
+    store = obj.store(readonly=dry_run)
+    plan = plan_merge(store, other)
+    click.echo(plan.summary())
+    width = max(20, (shutil.get_terminal_size((120, 20)).columns - 20) // 2)
+    for c in plan.conflicts:
+        click.echo(f"\nconflict {c.uuid} (differs in: {', '.join(c.fields)})")
+        click.echo(f"  {'field':<15} {'ours':<{width}} theirs")
+        for fld, ours, theirs in conflict_table(c):
+            mark = "*" if fld in c.fields else " "
+            click.echo(f"{mark} {fld:<15} {_cut(ours, width):<{width}} {_cut(theirs, width)}")
+    if plan.references:
+        click.echo("")
+    for d in plan.references:
+        click.echo(d.describe())
+    if dry_run:
+        click.echo("\nDry run: nothing was changed.")
+        return
+    choices = {c.uuid: "theirs" for c in plan.conflicts} if all_theirs else {}
+    choices.update({u.strip().lower(): "theirs" for u in take_theirs})
+    result = apply_merge(store, plan, choices)
+    click.echo(f"\nMerged: {result.summary()}")
+    if result.kept_ours:
+        click.echo(f"{result.kept_ours} conflict(s) kept ours; take theirs with --take-theirs UUID or --all-theirs.")
+
+
+def _cut(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@click.command()
+@click.option("--limit", default=30, show_default=True, help="How many to show.")
+@click.pass_obj
+def operations(obj, limit: int):
+    """List recent operations (every change is one): id, when, who, kind, summary."""
+    store = obj.store(readonly=True)
+    for op in list_operations(store, limit):
+        click.echo(op.describe())
+
+
+@click.command()
+@click.argument("op_id", type=int)
+@click.pass_obj
+def revert(obj, op_id: int):
+    """Undo an operation (an import, a merge, an edit …) as a new, recorded operation."""
+    click.echo(revert_operation(obj.store(), op_id).summary())
+
+
+@click.command("restore-version")
+@click.argument("uuid")
+@click.argument("history_id", type=int, required=False)
+@click.pass_obj
+def restore_version_(obj, uuid: str, history_id: int | None):
+    """Put a record back to an earlier version; without HISTORY_ID, list its versions."""
+    if history_id is None:
+        store = obj.store(readonly=True)
+        for h in store.history(uuid):
+            state = h.after or {}
+            click.echo(f"{h.id:>7}  {h.at[:19].replace('T', ' ')}  {h.user[:16]:<16} {h.action:<8} "
+                       f"score {state.get('score', '-')}  {'(in trash) ' if state.get('deleted') else ''}"
+                       f"{_cut(str(state.get('evidence', '')), 50)}")
+        return
+    row = restore_version(obj.store(), uuid, history_id)
+    click.echo(f"Record {row.uuid} is back to that version (now version {row.version}).")
+
+
+def register(cli: click.Group) -> None:
+    """Add the safety-net commands to the main command group."""
+    for cmd in (check, backups_, restore, merge, operations, revert, restore_version_):
+        cli.add_command(cmd)
+
+
+__all__ = ["register"]

@@ -1,0 +1,288 @@
+"""Checking a database file, and warning about folders where SQLite's locking cannot be trusted."""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .database import _describe_sqlite_error, check_file, connect, schema_state
+from .errors import DatabaseError
+from .schema import SCHEMA_VERSION
+
+# The full-text index check needs a writable copy; above this size it is skipped
+# (the cheap row-for-row comparison of the index still runs).
+FTS_COPY_LIMIT = 256 * 1024 * 1024
+_TABLES = ("actors", "actor_aliases", "memberships", "dimensions", "sources", "events", "records",
+           "operations", "history")
+
+
+@dataclass
+class CheckReport:
+    """The outcome of :func:`check`: plain-words lines, each marked ok, note, warning or problem."""
+
+    path: Path
+    items: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, level: str, text: str) -> None:
+        self.items.append((level, text))
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing is wrong with the file (warnings and notes allowed)."""
+        return not self.problems
+
+    @property
+    def problems(self) -> list[str]:
+        return [t for lvl, t in self.items if lvl == "problem"]
+
+    @property
+    def warnings(self) -> list[str]:
+        return [t for lvl, t in self.items if lvl == "warning"]
+
+    def lines(self) -> list[str]:
+        return [f"{lvl + ':':<9}{t}" for lvl, t in self.items]
+
+    def summary(self) -> str:
+        if self.ok:
+            return f"{self.path}: no problems found" + (f" ({len(self.warnings)} warning"
+                                                        f"{'s' if len(self.warnings) != 1 else ''})"
+                                                        if self.warnings else "")
+        n = len(self.problems)
+        return (f"{self.path}: {n} problem{'s' if n != 1 else ''} found; restore a backup "
+                "(stancetracker backups / stancetracker restore) or ask for help before editing it")
+
+
+def check(path: Path | str) -> CheckReport:
+    """Run every check on a database file without changing it."""
+    path = Path(path)
+    report = CheckReport(path)
+    if not path.exists():
+        report.add("problem", "there is no such file")
+        return report
+    try:
+        check_file(path)
+    except DatabaseError as err:
+        report.add("problem", str(err).removeprefix(f"{path}: "))
+        return report
+    risky = risky_location(path)
+    if risky:
+        report.add("warning", risky)
+    try:
+        try:
+            conn = connect(path, readonly=True)
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            # A WAL file in a read-only folder cannot get its -shm; with no -wal pending it reads as immutable.
+            if os.access(path.parent, os.W_OK) or Path(f"{path}-wal").exists():
+                raise
+            conn = connect(path, readonly=True, immutable=True)
+        try:
+            _run_checks(conn, path, report)
+        finally:
+            conn.close()
+    except sqlite3.Error as err:
+        report.add("problem", _describe_sqlite_error(path, err).removeprefix(f"{path}: "))
+    return report
+
+
+def _run_checks(conn: sqlite3.Connection, path: Path, report: CheckReport) -> None:
+    ours, version = schema_state(conn)
+    if not ours:
+        report.add("problem", "it is an SQLite database, but not a stancetracker one")
+        return
+    if version > SCHEMA_VERSION:
+        report.add("problem", f"it was made by a newer version of stancetracker (schema {version}; this "
+                              f"version knows {SCHEMA_VERSION}); update stancetracker to use it")
+    elif version < SCHEMA_VERSION:
+        report.add("note", f"its schema is version {version}; it will be upgraded (after a backup) "
+                           f"to version {SCHEMA_VERSION} when opened for writing")
+    else:
+        report.add("ok", f"schema version {version} (current)")
+
+    bad = [" ".join(r[0].split()) for r in conn.execute("PRAGMA integrity_check(20)")]
+    if bad == ["ok"]:
+        report.add("ok", "SQLite integrity check passed: the file's structure is sound")
+    else:
+        report.add("problem", f"the file is damaged; SQLite's integrity check found {len(bad)}"
+                              f"{'+' if len(bad) >= 20 else ''} fault(s), first: {bad[0][:160]}")
+        return  # the checks below would only repeat the damage
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    missing = [t for t in _TABLES if t not in tables]
+    if missing and version >= 1:
+        report.add("problem", f"tables are missing: {', '.join(missing)}")
+        return
+    if not tables:
+        report.add("note", "the database is empty")
+        return
+
+    fk = conn.execute("PRAGMA foreign_key_check").fetchall()
+    if fk:
+        where = sorted({f"{r[0]} → {r[2]}" for r in fk})
+        report.add("problem", f"{len(fk):,} row(s) refer to rows that do not exist ({', '.join(where[:5])})")
+    else:
+        report.add("ok", "every reference between tables points at a row that exists")
+
+    q = lambda sql: conn.execute(sql).fetchone()[0]
+    nulls = q("SELECT count(*) FROM records WHERE uuid IS NULL OR actor_id IS NULL OR dimension_id IS NULL"
+              " OR date IS NULL OR score IS NULL OR coder IS NULL")
+    out_of_range = q("SELECT count(*) FROM records WHERE typeof(score) NOT IN ('real', 'integer')"
+                     " OR score < -2 OR score > 2 OR date_precision NOT IN ('day', 'month', 'year')"
+                     " OR confidence NOT IN ('low', 'medium', 'high') OR deleted NOT IN (0, 1)")
+    bad_dates = q("SELECT count(*) FROM records WHERE date IS NOT NULL AND (length(date) != 10"
+                  " OR date(date, '+0 days') IS NULL OR date(date, '+0 days') != date)")
+    if nulls or out_of_range or bad_dates:
+        report.add("problem", f"records with empty required fields: {nulls:,}; with values outside the "
+                              f"rules: {out_of_range:,}; with impossible dates: {bad_dates:,}")
+    else:
+        report.add("ok", "every record has its required fields, a valid score and a real date")
+    dup = q("SELECT count(*) FROM (SELECT uuid FROM records GROUP BY lower(uuid) HAVING count(*) > 1)")
+    if dup:
+        report.add("problem", f"{dup:,} UUID(s) are used by more than one record")
+    orphans = q("SELECT count(*) FROM history h WHERE h.entity = 'record'"
+                " AND NOT EXISTS (SELECT 1 FROM records r WHERE r.id = h.entity_id)")
+    unlogged = q("SELECT count(*) FROM records r WHERE NOT EXISTS"
+                 " (SELECT 1 FROM history h WHERE h.entity = 'record' AND h.entity_id = r.id)")
+    if orphans:
+        report.add("warning", f"{orphans:,} history entries belong to records that no longer exist "
+                              "(rows deleted outside stancetracker)")
+    if unlogged:
+        report.add("note", f"{unlogged:,} record(s) have no history (added outside stancetracker)")
+    if not orphans and not unlogged:
+        report.add("ok", "every record has its history, and all history belongs to a record")
+    unsourced = q("SELECT count(*) FROM records WHERE deleted = 0 AND source_id IS NULL")
+    if unsourced:
+        report.add("note", f"{unsourced:,} live record(s) have no source")
+    else:
+        report.add("ok", "every live record names its source")
+    _check_fts(conn, path, report)
+
+
+def _check_fts(conn: sqlite3.Connection, path: Path, report: CheckReport) -> None:
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if "records_fts" not in tables:
+        report.add("problem", "the full-text index records_fts is missing")
+        return
+    q = lambda sql: conn.execute(sql).fetchone()[0]
+    # The index keeps one docsize row per indexed record; a mismatch means it was bypassed.
+    extra = q("SELECT count(*) FROM records_fts_docsize d WHERE NOT EXISTS (SELECT 1 FROM records r WHERE r.id = d.id)")
+    lacking = q("SELECT count(*) FROM records r WHERE NOT EXISTS (SELECT 1 FROM records_fts_docsize d WHERE d.id = r.id)")
+    if extra or lacking:
+        report.add("problem", f"the search index is out of step: {lacking:,} record(s) missing from it, "
+                              f"{extra:,} stale entr{'y' if extra == 1 else 'ies'}")
+        return
+    size = path.stat().st_size + (Path(f"{path}-wal").stat().st_size if Path(f"{path}-wal").exists() else 0)
+    if size > FTS_COPY_LIMIT:
+        report.add("ok", "the search index has one entry per record (its full check is skipped for files "
+                         f"over {FTS_COPY_LIMIT // 2**20} MB)")
+        return
+    # FTS5's own check is a write statement, so it runs on a private copy.
+    with tempfile.TemporaryDirectory(prefix="stancetracker-check-") as tmp:
+        copy = sqlite3.connect(str(Path(tmp) / "copy.db"), isolation_level=None)
+        try:
+            conn.backup(copy)
+            faults = []
+            for table in ("records_fts", "sources_fts"):
+                if table in tables:
+                    try:
+                        copy.execute(f"INSERT INTO {table}({table}, rank) VALUES('integrity-check', 1)")
+                    except sqlite3.DatabaseError as err:
+                        faults.append(f"{table}: {err}")
+        finally:
+            copy.close()
+    if faults:
+        report.add("problem", f"the search index does not match the data ({'; '.join(faults)})")
+    else:
+        report.add("ok", "the search indexes match the records and sources")
+
+
+# --------------------------------------------------------------- locations
+_CLOUD = re.compile(
+    r"^(dropbox( \(.*\))?|onedrive( - .*)?|icloud ?drive|icloud~.*|mobile documents|google ?drive|googledrive"
+    r"|my drive|nextcloud|owncloud|pcloud( ?drive)?|box|box sync|sync|synologydrive|mega|megasync"
+    r"|tresorit|yandex\.disk|seafile|cloudstorage)$", re.IGNORECASE)
+_NETWORK_FS = {"nfs", "nfs4", "cifs", "smb3", "smbfs", "sshfs", "fuse.sshfs", "9p", "davfs", "fuse.davfs2",
+               "afs", "ncpfs", "fuse.rclone", "ceph", "glusterfs", "fuse.glusterfs", "lustre", "fuse.s3fs",
+               "fuse.gcsfuse", "webdav", "afpfs"}
+
+
+def risky_location(path: Path | str, mounts: Path | str | None = None) -> str | None:
+    """A warning if the file sits in a cloud-synced folder or on a network share, else None.
+
+    ``mounts`` overrides the Linux mount table (for tests).
+    """
+    p = Path(path)
+    raw = str(path)
+    if raw.startswith(("\\\\", "//")) and not raw.startswith(("\\\\?\\", "\\\\.\\")):
+        return _network_message(p, "a network share")
+    try:
+        p = p.resolve()
+    except OSError:
+        pass
+    for part in p.parent.parts:
+        if _CLOUD.match(part):
+            return (f"{p} is in a folder synced by a cloud client ({part}); two computers editing it, or the "
+                    "client syncing it while it is open, can damage it — keep the database in a local folder "
+                    "and share exported copies or merge (stancetracker merge) instead")
+    fstype = _fs_type(p, mounts)
+    if fstype and (fstype in _NETWORK_FS or fstype.startswith(("nfs", "smb", "cifs"))):
+        return _network_message(p, f"a network file system ({fstype})")
+    return None
+
+
+def _network_message(p: Path, what: str) -> str:
+    return (f"{p} is on {what}, where SQLite's file locking cannot be trusted; use it from one computer "
+            "at a time, or keep it on a local disk")
+
+
+def _fs_type(p: Path, mounts: Path | str | None) -> str | None:
+    if os.name == "nt":
+        return _windows_drive_type(p)
+    table = Path(mounts) if mounts else Path("/proc/mounts")
+    try:
+        lines = table.read_text(errors="replace").splitlines()
+    except OSError:
+        lines = _mac_mounts() if sys.platform == "darwin" else []
+    best, best_type = "", None
+    target = str(p)
+    for line in lines:
+        parts = line.split()
+        if len(parts) < 3:
+            continue
+        point = parts[1].replace("\\040", " ")
+        if (target == point or target.startswith(point.rstrip("/") + "/")) and len(point) >= len(best):
+            best, best_type = point, parts[2].lower()
+    return best_type
+
+
+def _mac_mounts() -> list[str]:
+    """``mount`` output ("//srv/share on /Volumes/share (smbfs, …)") as /proc/mounts-like lines."""
+    import subprocess
+    try:
+        out = subprocess.run(["/sbin/mount"], capture_output=True, text=True, timeout=2).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    lines = []
+    for line in out.splitlines():
+        m = re.match(r"^(.*) on (.*) \(([^,)]+)", line)
+        if m:
+            lines.append(f"{m[1].replace(' ', '_')} {m[2].replace(' ', chr(92) + '040')} {m[3]}")
+    return lines
+
+
+def _windows_drive_type(p: Path) -> str | None:  # pragma: no cover - Windows only
+    try:
+        import ctypes
+        drive = p.drive + "\\"
+        if ctypes.windll.kernel32.GetDriveTypeW(drive) == 4:  # DRIVE_REMOTE
+            return "smbfs"
+    except Exception:
+        return None
+    return None
+
+
+__all__ = ["CheckReport", "check", "risky_location"]
