@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
 import random
 import resource
 import shutil
@@ -280,7 +279,7 @@ def run(args, workdir: Path) -> int:
     print(f"generated {n:,} records ({size_mb:,.1f} MB), {len(actors)} actors, {len(dims)} dimensions "
           f"in {gen_s:.1f} s")
 
-    rows = []  # (label, seconds or None, ratio text, target text, verdict)
+
     notes = []
 
     # a. our import, in a child process (the first child, so RUSAGE_CHILDREN is its peak).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 from collections.abc import Iterator
@@ -55,6 +56,15 @@ class CsvReader:
                     lineno, "", f"not valid UTF-8 (byte 0x{bad:02X} at character {col}); save the file "
                     "as UTF-8, or name its encoding (e.g. --encoding latin-1)")]) from None
 
+    def _counting(self, text) -> Iterator[str]:
+        n = 0
+        for line in text:
+            n += 1
+            if n & 0xFFF == 0:  # the progress bar needs bytes read, not exactly
+                self.bytes_read = text.buffer.tell()
+            yield line
+        self.bytes_read = self.total_bytes
+
     def _text_lines(self, text) -> Iterator[str]:
         for lineno, line in enumerate(text, 1):
             if "\x00" in line:
@@ -72,19 +82,29 @@ class CsvReader:
             raise ImportFailed(str(path), [RowProblem(0, "", "is a folder, not a CSV file")]) from None
         except OSError as err:
             raise ImportFailed(str(path), [RowProblem(0, "", f"cannot read the file ({err.strerror})")]) from None
-        with raw:
+        with contextlib.ExitStack() as stack:
+            stack.enter_context(raw)
+            wrap = lambda enc: stack.enter_context(io.TextIOWrapper(raw, encoding=enc, newline=""))
             self.total_bytes = path.stat().st_size
             head = raw.read(4)
             raw.seek(0)
             if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-                lines: Iterator[str] = self._text_lines(io.TextIOWrapper(raw, encoding="utf-16", newline=""))
+                lines: Iterator[str] = self._text_lines(wrap("utf-16"))
             elif self.encoding and _codec(self.path, self.encoding) != "utf-8":
-                lines = self._text_lines(io.TextIOWrapper(raw, encoding=self.encoding, newline=""))
+                lines = self._text_lines(wrap(self.encoding))
             else:
+                # Check the bytes once at C speed (NUL bytes, invalid UTF-8) so the
+                # parse itself can run through the fast text decoder; a problem is
+                # reported with its line number by the slow per-line reader.
+                bad_at = _first_bad_byte(raw)
+                raw.seek(0)
                 if head.startswith(codecs.BOM_UTF8):
                     raw.read(3)
                     self.bytes_read = 3
-                lines = self._lines(raw)
+                if bad_at is None:
+                    lines = self._counting(wrap("utf-8"))
+                else:
+                    lines = self._lines(raw)
             reader = csv.reader(lines, strict=True)
             last_line = 0
             try:
@@ -126,3 +146,24 @@ def _codec(path: Path, encoding: str) -> str:
         return codecs.lookup(encoding).name
     except LookupError:
         raise ImportFailed(str(path), [RowProblem(0, "", f"unknown encoding {encoding!r}")]) from None
+
+
+def _first_bad_byte(raw, chunk_size: int = 16 << 20) -> int | None:
+    """Offset of a chunk holding a NUL byte or invalid UTF-8, or None if the file is clean."""
+    offset = 0
+    carry = b""
+    while True:
+        chunk = raw.read(chunk_size)
+        if not chunk:
+            break
+        data = carry + chunk
+        if b"\x00" in data:
+            return offset
+        cut = data.rfind(b"\n") + 1 if len(chunk) == chunk_size else len(data)
+        try:
+            data[:cut].decode("utf-8")
+        except UnicodeDecodeError:
+            return offset
+        carry = data[cut:]
+        offset += cut
+    return None

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .backups import backup_if_changed
 from .csv_common import EXPORT_COLUMNS, CsvReader, unneutralise
 from .dates import DateError, _ISO_TIMESTAMP, parse_date, utc_now
 from .errors import ImportFailed, RowProblem, StanceError, ValidationError
@@ -131,6 +132,9 @@ class _Importer:
         self.seen_content: dict[bytes, int] = {}
         self.now = utc_now()
         self.rejects_writer = None
+        self._source_cache: dict[tuple, int | None] = {}
+        self._memo: dict[tuple, object] = {}
+        self._actor_cache: dict[str, int] = {}
 
     # -- problems ------------------------------------------------------------
     def problem(self, line: int, column: str, reason: str, row: list[str] | None) -> None:
@@ -145,12 +149,16 @@ class _Importer:
     def actor_id(self, slug: str, name: str, line: int) -> int | None:
         if slug and slug in self.ids["actors"]:
             return self.ids["actors"][slug]
+        hit = self._actor_cache.get(name) if not slug else None
+        if hit is not None:
+            return hit
         label = name or slug
         col = "actor_slug" if slug else "actor"
         if not slug:
             found = self.matcher.find(name)
             if len(found) == 1:
-                return self.ids["actors"][found[0]]
+                self._actor_cache[name] = self.ids["actors"][found[0]]
+                return self._actor_cache[name]
             if len(found) > 1:
                 raise ValidationError(col, f"{name!r} could name several actors ({', '.join(found)}); use actor_slug")
         if not label:
@@ -181,6 +189,14 @@ class _Importer:
     def source_id(self, title: str, url: str, published: str) -> int | None:
         if not title and not url:
             return None
+        raw = (title, url, published)
+        hit = self._source_cache.get(raw)
+        if hit is not None:
+            return hit
+        self._source_cache[raw] = sid = self._source_id(title, url, published)
+        return sid
+
+    def _source_id(self, title: str, url: str, published: str) -> int | None:
         key = ("url", url) if url else ("title", name_key(title))
         sid = self.sources.get(key)
         if sid is None and not url and ("slug", title) in self.sources:
@@ -210,13 +226,27 @@ class _Importer:
                 cell = v[k]
                 if cell and cell[0] == "'":
                     v[k] = unneutralise(cell)
-        actor_id = self.actor_id(v["actor_slug"].strip(), v["actor"].strip(), line)
-        dim_slug = self.dimension(v["dimension_slug"].strip(), v["dimension"].strip())
-        try:
-            d = parse_date(v["date"].strip(), v["date_precision"].strip() or None)
-        except DateError as err:
-            col = "date_precision" if "precision" in str(err) and v["date_precision"].strip() else "date"
-            raise ValidationError(col, str(err)) from None
+        # Most cells repeat (a few hundred actors, dates and scores in a million
+        # rows): each distinct raw value is validated once and remembered.
+        memo = self._memo
+        key = ("a", v["actor_slug"], v["actor"])
+        actor_id = memo.get(key)
+        if actor_id is None:
+            actor_id = memo[key] = self.actor_id(v["actor_slug"].strip(), v["actor"].strip(), line)
+        key = ("d", v["dimension_slug"], v["dimension"])
+        dim_id = memo.get(key)
+        if dim_id is None:
+            dim_id = memo[key] = self.ids["dimensions"][self.dimension(v["dimension_slug"].strip(),
+                                                                       v["dimension"].strip())]
+        key = ("t", v["date"], v["date_precision"])
+        date = memo.get(key)
+        if date is None:
+            try:
+                d = parse_date(v["date"].strip(), v["date_precision"].strip() or None)
+            except DateError as err:
+                col = "date_precision" if "precision" in str(err) and v["date_precision"].strip() else "date"
+                raise ValidationError(col, str(err)) from None
+            date = memo[key] = (d.iso, d.precision)
         raw_score = v["score"].strip().replace("\u2212", "-")
         if not raw_score:
             raise ValidationError("score", "is required")
@@ -262,7 +292,7 @@ class _Importer:
         if version < 1:
             raise ValidationError("version", "must be 1 or more")
         uid = v["uuid"].strip()
-        row = [uid, actor_id, self.ids["dimensions"][dim_slug], d.iso, d.precision, score, conf, src_id,
+        row = [uid, actor_id, dim_id, date[0], date[1], score, conf, src_id,
                locator, evidence, coder, created, updated, version]
         if uid:
             if not _UUID_RE.match(uid):
@@ -346,6 +376,7 @@ class _Importer:
             self.result.op_id = op_id
             max_before = conn.execute("SELECT coalesce(max(id), 0) FROM records").fetchone()[0]
             fresh = max_before == 0
+            bulk = _BulkLoad(conn, self.path, max_before)
             try:
                 first = next(rows, None)
                 header = reader.header
@@ -402,6 +433,7 @@ class _Importer:
             finally:
                 if rejects_file:
                     rejects_file.close()
+            bulk.finish()
             conn.execute(
                 "INSERT INTO history (op_id, entity, entity_id, action, before, after)"
                 f" SELECT ?, 'record', r.id, 'import', NULL, {RECORD_JSON} FROM {RECORD_FROM} WHERE r.id > ?",
@@ -458,6 +490,56 @@ class _Importer:
         return fld
 
 
+class _BulkLoad:
+    """Makes a large import cheap inside its own transaction.
+
+    Row-by-row full-text indexing and random inserts into secondary indexes
+    dominate a big import, so for the length of the transaction the FTS insert
+    trigger is replaced by one set-based insert at the end, a near-empty
+    table's secondary indexes are rebuilt once at the end, and the page cache
+    is enlarged. Everything happens inside the import's transaction: if it
+    fails or is cancelled, the rollback restores triggers and indexes too.
+    """
+
+    BIG_FILE = 8 * 1024 * 1024
+    CACHE_KIB = 200_000
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, max_before: int):
+        self.conn = conn
+        self.max_before = max_before
+        size = path.stat().st_size if path.exists() else 0
+        self.active = size >= self.BIG_FILE
+        self.trigger_sql: str | None = None
+        self.index_sql: list[str] = []
+        if not self.active:
+            return
+        self.old_cache = conn.execute("PRAGMA cache_size").fetchone()[0]
+        conn.execute(f"PRAGMA cache_size = -{self.CACHE_KIB}")
+        row = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'records_ai'").fetchone()
+        if row:
+            self.trigger_sql = row[0]
+            conn.execute("DROP TRIGGER records_ai")
+        existing = conn.execute("SELECT count(*) FROM records").fetchone()[0]
+        if existing * 300 < size:  # the file is much bigger than the table: rebuild indexes once
+            for name, sql in conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                                          "AND tbl_name = 'records' AND name IN ('records_series', 'records_date', 'records_coder')"
+                                          ).fetchall():
+                self.index_sql.append(sql)
+                conn.execute(f"DROP INDEX {name}")
+
+    def finish(self) -> None:
+        if not self.active:
+            return
+        conn = self.conn
+        if self.trigger_sql:
+            conn.execute("INSERT INTO records_fts (rowid, evidence, locator)"
+                         " SELECT id, evidence, locator FROM records WHERE id > ?", [self.max_before])
+            conn.execute(self.trigger_sql)
+        for sql in self.index_sql:
+            conn.execute(sql)
+        conn.execute(f"PRAGMA cache_size = {self.old_cache}")
+
+
 def _chain(first, rest):
     yield first
     yield from rest
@@ -482,4 +564,5 @@ def import_records(store: Store, path: Path | str, options: ImportOptions | None
     if opts.dimension:
         store.dimension(opts.dimension)  # raises NotFound with the known slugs
         opts.dimension = store.dimension(opts.dimension).slug
+    backup_if_changed(store, "import")  # issue 6: a verified backup before every import
     return _Importer(store, Path(path), opts).run(progress)

@@ -32,6 +32,16 @@ def _initial(db: sqlite_utils.Database) -> None:
     db["sources"].enable_fts(["title", "text"], create_triggers=True, tokenize=tokenize)
 
 
+@migrations(name="0002_indexes")
+def _indexes(db: sqlite_utils.Database) -> None:
+    # The records table opens on live records by date: with `deleted` first the
+    # index alone answers it (no row lookups), which matters at a million rows.
+    db.execute("DROP INDEX IF EXISTS records_date")
+    db.execute("CREATE INDEX records_date ON records(deleted, date)")
+    # Filtering by coder and listing the coders of a large database.
+    db.execute("CREATE INDEX IF NOT EXISTS records_coder ON records(coder)")
+
+
 _INITIAL_SQL = """
 CREATE TABLE actors (
     id INTEGER PRIMARY KEY,
