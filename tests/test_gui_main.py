@@ -181,3 +181,24 @@ def test_shortcuts_window_lists_actions(win):
 def test_window_title_names_the_database(win):
     """The title shows the database's file name."""
     assert win.windowTitle().startswith("test.db")
+
+
+def test_chart_click_selects_record_in_table_and_editor(qtbot, win):
+    """A record activated on a chart is selected in the table and loaded in the editor."""
+    recs = [win.hub.add_record(Record(actor="sadr", dimension="iran", date=parse_date(d), score=s,
+                                      source="paper-a", evidence=f"note {d}"))
+            for d, s in (("2019", -1), ("2020", 2), ("2021", 1))]
+    assert win.charts is not None
+    win.charts.recordActivated.emit(recs[1].uuid)
+    assert win.current_uuid() == recs[1].uuid
+    assert win.editor.current.uuid == recs[1].uuid and win.editor.evidence.toPlainText() == "note 2020"
+
+
+def test_ticked_actors_reach_the_charts(qtbot, win, monkeypatch):
+    """Ticking actors in the list passes their slugs to the chart panel."""
+    got = []
+    monkeypatch.setattr(win.charts, "set_actors", lambda slugs: got.append(list(slugs)))
+    win.actor_list.checkedChanged.disconnect()
+    win.actor_list.checkedChanged.connect(win.charts.set_actors)
+    win.actor_list.set_checked(["kadhimi", "maliki"])
+    assert sorted(got[-1]) == ["kadhimi", "maliki"]

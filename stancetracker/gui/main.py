@@ -16,6 +16,38 @@ def display_problem() -> str | None:
         if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
             return ("no display found (neither DISPLAY nor WAYLAND_DISPLAY is set): start stancetracker "
                     "in a desktop session, or use the command line (stancetracker --help)")
+        if os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+            missing = _missing_xcb_library()
+            if missing:
+                # Qt aborts the whole process when its X11 plugin cannot load; say what to install instead.
+                return (f"the system library {missing} is missing, which Qt needs to open windows on X11; "
+                        f"install Qt's X11 dependencies (Debian/Ubuntu: sudo apt install {XCB_PACKAGES}) "
+                        "and start stancetracker again")
+    return None
+
+
+XCB_PACKAGES = ("libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 "
+                "libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0")
+
+
+def _missing_xcb_library() -> str | None:
+    """Name of a shared library Qt's X11 plugin needs but cannot find, or None."""
+    import ctypes
+    import ctypes.util
+    import re
+    try:
+        import PySide6
+    except ImportError:  # pragma: no cover
+        return None
+    qpa = Path(PySide6.__file__).parent / "Qt" / "lib" / "libQt6XcbQpa.so.6"
+    if qpa.exists():
+        try:
+            ctypes.CDLL(str(qpa))
+        except OSError as err:
+            m = re.search(r"(lib[\w.+-]+\.so[\w.]*)", str(err))
+            return m.group(1) if m else str(err)
+    if ctypes.util.find_library("xcb-cursor") is None:  # loaded by the plugin at run time
+        return "libxcb-cursor.so.0"
     return None
 
 

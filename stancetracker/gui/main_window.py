@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, QTimer
@@ -9,6 +10,7 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QFileDialog, QHeaderView, QInputDialog, QLabel,
                                QMainWindow, QMessageBox, QSplitter, QTableView, QVBoxLayout, QWidget)
 
+from ..core import backups, integrity
 from ..core.database import backup_copy
 from ..core.errors import ConflictError, DatabaseError, StanceError, ValidationError
 from ..core.paths import default_db_path
@@ -36,13 +38,28 @@ def resources_dir() -> Path:
 
 
 def open_store(path: Path, parent: QWidget | None = None, user: str | None = None) -> Store | None:
-    """Open a database, explaining any problem in a dialog (the file is left as it was)."""
+    """Open a database, explaining any problem in a dialog (the file is left as it was).
+
+    The backup-on-open runs in a background thread on its own connection, so a
+    large database does not delay the window.
+    """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        return Store.open(path, user=user)
+        store = Store.open(path, user=user, backup=False)
     except (StanceError, OSError) as err:
         QMessageBox.critical(parent, "Cannot open the database", f"{err}")
         return None
+    if not store.readonly and not store.created:
+        threading.Thread(target=_backup_quietly, args=(path,), daemon=True, name="backup-on-open").start()
+    return store
+
+
+def _backup_quietly(path: Path) -> None:
+    try:
+        backups.backup_on_open(path)
+    except Exception as err:  # a failed backup must not take the session down; say so in the log
+        import logging
+        logging.getLogger("stancetracker").warning("backup on open failed: %s", err)
 
 
 class QtMainWindow(QMainWindow):
@@ -87,8 +104,9 @@ class QtMainWindow(QMainWindow):
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Set the indicator first: enabling sorting sorts by it, and Qt's default is descending.
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         self.table.verticalHeader().hide()
@@ -127,6 +145,7 @@ class QtMainWindow(QMainWindow):
         self.statusBar().addWidget(self.count_label)
         self.statusBar().addPermanentWidget(self.path_label)
         self.resize(1440, 900)
+        self.resizeDocks([self.actor_dock, self.editor_dock], [230, 400], Qt.Orientation.Horizontal)
 
     def _act(self, menu, text: str, slot, shortcut=None, tip: str = "") -> QAction:
         a = QAction(text, self)
@@ -149,7 +168,9 @@ class QtMainWindow(QMainWindow):
         f.addSeparator()
         self.a_import = self._act(f, "&Import CSV…", self.import_csv, "Ctrl+I")
         self._act(f, "&Export current view as CSV…", self.export_csv, "Ctrl+E")
+        self.a_merge = self._act(f, "&Merge a colleague's database or CSV…", self.merge_file, "Ctrl+M")
         self._act(f, "&Backup copy…", self.backup_copy, "Ctrl+Shift+B", "Save a verified copy of the database")
+        self.a_backups = self._act(f, "Backups and &restore…", self.show_backups)
         f.addSeparator()
         self._act(f, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
@@ -167,6 +188,7 @@ class QtMainWindow(QMainWindow):
         self.a_dup = self._act(e, "&Duplicate for another actor or dimension", self.duplicate_record, "Ctrl+D")
         self.a_delete = self._act(e, "Move to &trash", self.delete_record, ["Ctrl+Del"])
         self.a_restore = self._act(e, "Restore from trash", self.restore_record, "Ctrl+Shift+R")
+        self._act(e, "Record &history…", self.show_history, "Ctrl+H")
         e.addSeparator()
         self._act(e, "Ne&xt record", lambda: self.step(1), "Ctrl+PgDown")
         self._act(e, "Pre&vious record", lambda: self.step(-1), "Ctrl+PgUp")
@@ -226,7 +248,7 @@ class QtMainWindow(QMainWindow):
         self.setWindowTitle(f"{store.path.name if store.path else 'memory'}{ro} — stancetracker")
         self.path_label.setText(f"{store.path}{ro}")
         for a in (self.a_new, self.a_save, self.a_dup, self.a_delete, self.a_restore, self.a_import,
-                  *self.manage_actions):
+                  self.a_merge, *self.manage_actions):
             a.setEnabled(not store.readonly)
         self.editor.setEnabled(not store.readonly)
         if store.path:
@@ -234,6 +256,7 @@ class QtMainWindow(QMainWindow):
             recent = [p for p in self.settings.value("recentDatabases", []) or [] if p != str(store.path)]
             self.settings.setValue("recentDatabases", ([str(store.path)] + recent)[:MAX_RECENT])
         self._rebuild_recent()
+        self._warn_risky_location()
         self.undo_stack.clear()
         self._last_version = store.data_version()
         self.apply_filter(self.filter_bar.current() or RecordFilter())
@@ -283,6 +306,69 @@ class QtMainWindow(QMainWindow):
             return
         self.statusBar().showMessage(f"Verified copy saved to {path}", 8000)
 
+    def _warn_risky_location(self) -> None:
+        """Once per file: SQLite's locking cannot be trusted in synced folders or on shares."""
+        path = self.hub.store.path
+        warning = integrity.risky_location(path) if path else None
+        if not warning:
+            return
+        self.statusBar().showMessage(warning, 15000)
+        seen = set(self.settings.value("warnedLocations", []) or [])
+        if str(path) not in seen:
+            self.settings.setValue("warnedLocations", sorted(seen | {str(path)}))
+            QMessageBox.warning(self, "Risky location", warning)
+
+    def show_history(self) -> None:
+        uuid = self.current_uuid() or (self.editor.current.uuid if self.editor.current else None)
+        if uuid:
+            from .history_dialog import QtHistoryDialog
+            QtHistoryDialog(self.hub, uuid, self).exec()
+            if self.editor.current is not None and self.editor.current.uuid == uuid:
+                self.editor.load(self.hub.store.record(uuid))
+
+    def show_backups(self) -> None:
+        from .backups_dialog import QtBackupsDialog
+        dlg = QtBackupsDialog(self.hub, self)
+        if dlg.exec() and dlg.chosen is not None:
+            self.restore_from_backup(dlg.chosen)
+
+    def restore_from_backup(self, backup: Path) -> None:
+        """Close the database, put the backup in its place, and open it again."""
+        path, user = self.hub.store.path, self.hub.store.user
+        self.hub.store.close()
+        try:
+            result = backups.restore_backup(path, backup)
+        except (StanceError, OSError) as err:
+            QMessageBox.critical(self, "Restore", f"Nothing was restored: {err}")
+            result = None
+        store = open_store(path, self, user)
+        if store is None:
+            return
+        self.hub.replace_store(store)
+        self._store_opened()
+        if result is not None:
+            self.statusBar().showMessage(result.summary(), 10000)
+
+    def merge_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Merge a colleague's work", str(Path.home()),
+                                              "stancetracker databases or CSV (*.db *.sqlite *.csv);;All files (*)")
+        if path:
+            self.merge_path(Path(path))
+
+    def merge_path(self, path: Path):
+        from .merge_dialog import QtMergeDialog
+        from .undo import OperationCommand
+        try:
+            dlg = QtMergeDialog(self.hub, path, self)
+        except (StanceError, OSError) as err:
+            QMessageBox.warning(self, "Merge", f"Cannot merge {path.name}: {err}")
+            return None
+        if dlg.exec() and dlg.result is not None:
+            if dlg.result.op_id is not None:
+                self.undo_stack.push(OperationCommand(self.hub, dlg.result.op_id, f"merge {path.name}"))
+            self.statusBar().showMessage(dlg.result.summary(), 10000)
+        return dlg
+
     def _check_external_changes(self) -> None:
         try:
             v = self.hub.store.data_version()
@@ -308,9 +394,9 @@ class QtMainWindow(QMainWindow):
         self.filter_bar.set_actor(slug, actor.name)
 
     def _update_counts(self, n: int) -> None:
-        st = self.hub.store.stats()
+        live, in_trash = self.hub.store.record_counts()
         trash = " in the trash" if self.model.filter.deleted else ""
-        self.count_label.setText(f"{n:,} of {st['records']:,} records shown{trash} · {st['in_trash']:,} in the trash")
+        self.count_label.setText(f"{n:,} of {live:,} records shown{trash} · {in_trash:,} in the trash")
 
     def current_uuid(self) -> str | None:
         idx = self.table.currentIndex()
@@ -325,6 +411,8 @@ class QtMainWindow(QMainWindow):
                 self._select_row_quietly(previous.row() if previous.isValid() else -1)
                 return
             self.editor.load(self.hub.store.record(uuid))
+            if self.charts is not None:
+                self.charts.highlight_record(uuid)
 
     _selecting = False
 

@@ -45,6 +45,7 @@ class QtRecordEditor(QWidget):
         self._dims: dict[str, Dimension] = {}
         self._errors: dict[str, QLabel] = {}
         self._fraction: float | None = None
+        self._touched: set[str] = set()
         self._build()
         self.reload_choices()
         hub.changed.connect(self._on_changed)
@@ -150,8 +151,11 @@ class QtRecordEditor(QWidget):
         lay.addWidget(QLabel("Codebook"))
         lay.addWidget(self.codebook, 1)
 
-        for w in (self.actor, self.date, self.locator, self.coder):
+        for name, w in (("actor", self.actor), ("date", self.date), ("locator", self.locator), ("coder", self.coder)):
+            w.textEdited.connect(lambda _t, n=name: self._touched.add(n))
             w.textChanged.connect(self.validate)
+        self.score_group.idClicked.connect(lambda *_: self._touched.add("score"))
+        self.source.activated.connect(lambda *_: self._touched.add("source"))
         self.evidence.textChanged.connect(self.validate)
         self.date.textChanged.connect(self._date_typed)
         self.precision.currentIndexChanged.connect(self.validate)
@@ -271,6 +275,7 @@ class QtRecordEditor(QWidget):
         self.evidence.clear()
         self.coder.setText(self.hub.store.user)
         self.status.clear()
+        self._touched = set()
         self.validate()
 
     def duplicate(self) -> None:
@@ -289,14 +294,20 @@ class QtRecordEditor(QWidget):
         self.fraction.setText(f"stored value {score:g} (rescaled import)" if self._fraction is not None else "")
 
     def set_level(self, level: int) -> None:
+        self._touched.add("score")
         self._fraction = None
         self.fraction.clear()
         self.score_buttons[level].setChecked(True)
 
     # -- validation ------------------------------------------------------------------
-    def _show(self, problems: dict[str, str]) -> None:
+    def _show(self, problems: dict[str, str], everything: bool = False) -> None:
+        # A fresh form does not scold: a field's problem shows once it has been
+        # edited, or after an attempt to save.
+        if everything:
+            self._touched.update(self._errors)
         for name, lab in self._errors.items():
-            msg = problems.get(name)
+            shown = name in self._touched or self.current is not None or name in ("evidence", "locator", "coder")
+            msg = problems.get(name) if shown else None
             lab.setText(msg or "")
             lab.setVisible(bool(msg))
         self.save_button.setEnabled(not problems)
@@ -347,7 +358,7 @@ class QtRecordEditor(QWidget):
 
     def request_save(self) -> None:
         vals, problems = self.values()
-        self._show(problems)
+        self._show(problems, everything=True)
         if vals is not None:
             self.saveRequested.emit(vals)
 

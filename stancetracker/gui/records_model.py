@@ -53,7 +53,10 @@ class QtRecordTableModel(QAbstractTableModel):
         self.filter = flt
         self.reload()
 
+    _loaded = False
+
     def reload(self) -> None:
+        self._loaded = True
         self.beginResetModel()
         self._ids = self.hub.store.record_ids(self.filter, sort=self.sort_key, descending=self.descending)
         self._pages.clear()
@@ -62,7 +65,7 @@ class QtRecordTableModel(QAbstractTableModel):
         self.countChanged.emit(len(self._ids))
 
     def _on_changed(self, what: str) -> None:
-        if what in ("records", "actors", "dimensions", "sources", "all"):
+        if self._loaded and what in ("records", "actors", "dimensions", "sources", "all"):
             self.reload()
 
     def row(self, i: int) -> RecordRow | None:
@@ -128,11 +131,13 @@ class QtRecordTableModel(QAbstractTableModel):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = COLUMNS[column][1]
-        if key is None:
+        descending = order == Qt.SortOrder.DescendingOrder
+        if key is None or (key, descending) == (self.sort_key, self.descending):
             return
         self.sort_key = key
-        self.descending = order == Qt.SortOrder.DescendingOrder
-        self.reload()
+        self.descending = descending
+        if self._loaded:
+            self.reload()
 
     def is_sortable(self, column: int) -> bool:
         return COLUMNS[column][1] is not None

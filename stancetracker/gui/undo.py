@@ -127,3 +127,29 @@ class RestoreRecordCommand(_RecordCommand):
 def changes_between(current, record: Record) -> dict:
     """The fields of ``record`` that differ from ``current``."""
     return {f: getattr(record, f) for f in _FIELDS if getattr(record, f) != getattr(current, f)}
+
+
+class OperationCommand(QUndoCommand):
+    """An import or merge already applied; undo reverts the whole operation at once."""
+
+    def __init__(self, hub: QtStoreHub, op_id: int, text: str):
+        super().__init__(text)
+        self.hub = hub
+        self.op_id = op_id
+        self._pushed = False
+
+    def redo(self) -> None:
+        if not self._pushed:
+            self._pushed = True
+            return
+        # Re-applying a reverted merge is a new merge: the stack cannot redo it.
+        self.setObsolete(True)
+        self.hub.commandFailed.emit(f"{self.text()} cannot be redone; merge or import the file again")
+
+    def undo(self) -> None:
+        from ..core.revert import revert_operation
+        try:
+            self.hub.run("all", revert_operation, self.op_id)
+        except StanceError as err:
+            self.setObsolete(True)
+            self.hub.commandFailed.emit(f"Could not undo {self.text()}: {err}")
