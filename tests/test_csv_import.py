@@ -130,3 +130,17 @@ def test_bad_scales_are_refused(text):
     """A malformed --scale is refused."""
     with pytest.raises(ValidationError):
         parse_scale(text)
+
+
+def test_history_of_an_imported_then_edited_record(store, tmp_path):
+    """An imported record's history shows its imported state even after edits, and can go back to it."""
+    from stancetracker.core.revert import restore_version
+    f = write(tmp_path / "a.csv", "actor_slug,dimension_slug,date,score,evidence\nsadr,iran,2020,1,first\n")
+    import_records(store, f)
+    (r,) = store.records()
+    store.update_record(r.uuid, 1, score=-2, evidence="second")
+    imported, edited = store.history(r.uuid)
+    assert imported.action == "import" and (imported.after["score"], imported.after["evidence"]) == (1, "first")
+    assert edited.before == imported.after and edited.after["score"] == -2
+    restore_version(store, r.uuid, imported.id)
+    assert (store.record(r.uuid).score, store.record(r.uuid).evidence) == (1.0, "first")

@@ -23,7 +23,6 @@ from .dates import DateError, _ISO_TIMESTAMP, parse_date, utc_now
 from .errors import ImportFailed, RowProblem, StanceError, ValidationError
 from .model import (CONFIDENCES, MAX_EVIDENCE, MAX_LOCATOR, MAX_NAME, MAX_TITLE, Actor, Source,
                     check_text)
-from .query import RECORD_FROM, RECORD_JSON
 from .store import Store
 from .text import name_key
 
@@ -434,9 +433,12 @@ class _Importer:
                 if rejects_file:
                     rejects_file.close()
             bulk.finish()
+            # One lean history row per imported record: its imported state is the row
+            # itself until the next change, whose history keeps it as "before", so
+            # Store.history fills it in rather than storing a million JSON copies.
             conn.execute(
                 "INSERT INTO history (op_id, entity, entity_id, action, before, after)"
-                f" SELECT ?, 'record', r.id, 'import', NULL, {RECORD_JSON} FROM {RECORD_FROM} WHERE r.id > ?",
+                " SELECT ?, 'record', id, 'import', NULL, NULL FROM records WHERE id > ?",
                 [op_id, max_before])
             conn.execute("UPDATE operations SET summary = ? WHERE id = ?",
                          [f"import {self.path.name}: {self.result.summary()}", op_id])

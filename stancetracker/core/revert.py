@@ -133,7 +133,7 @@ def _revert_records(store: Store, op_id: int, new_op: int, result: RevertResult)
         "INSERT INTO history (op_id, entity, entity_id, action, before, after)"
         f" SELECT ?, 'record', r.id, 'revert', {RECORD_JSON}, NULL FROM {RECORD_FROM}"
         " WHERE r.id IN (SELECT entity_id FROM history WHERE op_id = ? AND entity = 'record'"
-        " AND (before IS NOT NULL OR json_extract(after, '$.deleted') = 0))", [new_op, op_id])
+        " AND (before IS NOT NULL OR after IS NULL OR json_extract(after, '$.deleted') = 0))", [new_op, op_id])
     cur = conn.execute(
         "UPDATE records SET deleted = 1, version = version + 1, updated_at = ? WHERE deleted = 0 AND id IN"
         " (SELECT entity_id FROM history WHERE op_id = ? AND entity = 'record' AND before IS NULL)", [now, op_id])
@@ -219,9 +219,12 @@ def restore_version(store: Store, uuid: str, history_id: int, expected_version: 
                              " ON o.id = h.op_id WHERE h.id = ?", [history_id]).fetchone()
     if row is None or row[0] != "record" or row[1] != current.id:
         raise NotFound(f"history entry {history_id} is not about record {uuid} (see 'stancetracker history {uuid}')")
-    if row[2] is None:
+    after = row[2]
+    if after is None:  # an import keeps no copy: Store.history works it out
+        after = next((json.dumps(h.after) for h in store.history(uuid) if h.id == history_id and h.after), None)
+    if after is None:
         raise StanceError(f"history entry {history_id} holds no version of record {uuid} to go back to")
-    target = json.loads(row[2])
+    target = json.loads(after)
     now_state = json.loads(store._record_json(current.id))
     if all(now_state.get(f) == target.get(f) for f in _RECORD_FIELDS):
         raise StanceError(f"record {uuid} already has the content of that version; nothing was changed")

@@ -641,9 +641,15 @@ class Store:
             "SELECT h.id, h.op_id, o.at, o.user, o.kind, o.summary, h.action, h.before, h.after "
             "FROM history h JOIN operations o ON o.id = h.op_id "
             "WHERE h.entity = 'record' AND h.entity_id = ? ORDER BY h.id", [rec.id]).fetchall()
-        return [HistoryEntry(i, op, at, user, kind, summ, action,
-                             json.loads(b) if b else None, json.loads(a) if a else None)
-                for i, op, at, user, kind, summ, action, b, a in rows]
+        entries = [HistoryEntry(i, op, at, user, kind, summ, action,
+                                json.loads(b) if b else None, json.loads(a) if a else None)
+                   for i, op, at, user, kind, summ, action, b, a in rows]
+        # Imports store no "after": it is the next change's "before", or the record now.
+        for k, e in enumerate(entries):
+            if e.after is None and e.action == "import":
+                nxt = entries[k + 1].before if k + 1 < len(entries) else None
+                e.after = nxt if nxt is not None else json.loads(self._record_json(rec.id))
+        return entries
 
     def stats(self) -> dict:
         q = lambda sql: self.conn.execute(sql).fetchone()[0]
