@@ -9,18 +9,11 @@ from pathlib import Path
 import click
 
 from .core.chartdata import DEFAULT_HORIZON_MONTHS, KINDS, ChartRequest
-from .core.dates import DateError, parse_date
+from .cli_options import date_option as _date
 from .core.model import CONFIDENCES
 from .core.query import RecordFilter
 
 
-def _date(value: str | None, name: str):
-    if not value:
-        return None
-    try:
-        return parse_date(value)
-    except DateError as err:
-        raise click.BadParameter(str(err), param_hint=name) from None
 
 
 def _qt_app():

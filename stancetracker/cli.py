@@ -12,10 +12,10 @@ import click
 
 from . import __version__
 from .core import analysis
+from .cli_options import date_option as _date_option
 from .core.csv_export import export_records
 from .core.database import _describe_sqlite_error
 from .core.csv_import import ImportOptions, import_records, parse_mapping, parse_scale
-from .core.dates import DateError, parse_date
 from .core.errors import ImportFailed, StanceError, ValidationError
 from .core.model import ACTOR_KINDS, CONFIDENCES, SOURCE_KINDS, Actor, Dimension, Event, Source
 from .core.paths import default_db_path
@@ -77,13 +77,6 @@ class _Ctx:
             self._store.close()
 
 
-def _date_option(value: str | None, name: str):
-    if not value:
-        return None
-    try:
-        return parse_date(value)
-    except DateError as err:
-        raise click.BadParameter(str(err), param_hint=name) from None
 
 
 def _filter(store: Store, actor, dimension, since, until, coder, query, min_confidence, trash=False) -> RecordFilter:

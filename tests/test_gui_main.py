@@ -97,7 +97,6 @@ def test_delete_and_restore_from_trash(qtbot, win):
 
 def test_filters_narrow_the_table(qtbot, win):
     """Dimension, date, confidence and text filters narrow the table to matching records."""
-    s = win.hub.store
     for actor, dim, date, conf, ev in [("sadr", "iran", "2019", "low", "drone attack"),
                                        ("maliki", "us", "2021-05", "high", "troops"),
                                        ("sadr", "us", "2022", "medium", "march")]:

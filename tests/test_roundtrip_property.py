@@ -1,14 +1,11 @@
 """Property: any valid records survive export -> import into a new database, every field."""
 
-import string
-
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from stancetracker.core.csv_export import export_records
 from stancetracker.core.csv_import import import_records
 from stancetracker.core.dates import PartialDate
 from stancetracker.core.model import Record
-from stancetracker.core.query import RecordFilter
 
 from conftest import make_store
 

@@ -22,7 +22,7 @@ from .csv_common import CsvReader
 from .database import SQLITE_HEADER
 from .dates import utc_now
 from .errors import ConflictError, StanceError, ValidationError
-from .model import Actor, Dimension, Source
+from .model import Dimension
 from .query import RECORD_FROM, RECORD_JSON
 from .store import Store, _public
 from .text import name_key

@@ -569,7 +569,7 @@ class Store:
         return [row_from_tuple(t) for t in self.conn.execute(sql, params)]
 
     def record_ids(self, flt: RecordFilter | None = None, *, sort: str = "date",
-                   descending: bool = False) -> "np.ndarray":
+                   descending: bool = False):
         """Row ids of the matching records in display order, as an int64 array.
 
         Lets a view page through a million records by id without OFFSET scans.

@@ -6,7 +6,6 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
 
 from ..core.dates import DateError, parse_date
-from ..core.model import CONFIDENCES
 from ..core.query import RecordFilter
 from .hub import QtStoreHub
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QFileDialog, QHea
 
 from ..core import backups, integrity
 from ..core.database import backup_copy
-from ..core.errors import ConflictError, DatabaseError, StanceError, ValidationError
+from ..core.errors import ConflictError, StanceError, ValidationError
 from ..core.paths import default_db_path
 from ..core.query import RecordFilter
 from ..core.store import Store, default_user

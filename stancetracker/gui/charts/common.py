@@ -234,6 +234,24 @@ class Picker:
         return self.keys[i] if d[i] <= radius else None
 
 
+class TimeWindow:
+    """Zoom helpers for figures with one time axis (``self.plot``) over ``self.data.start``…``end``."""
+
+    def fit_all(self) -> None:
+        if self.data is not None:
+            self.plot.setXRange(self.data.start, self.data.end, padding=0.02)
+
+    def set_window(self, lo: float | None, hi: float | None) -> None:
+        if self.data is None:
+            return
+        lo = self.data.start if lo is None else lo
+        hi = self.data.end if hi is None else hi
+        self.plot.setXRange(lo, max(hi, lo + _DAY), padding=0.02)
+
+    def x_range(self) -> tuple[float, float]:
+        return tuple(self.plot.getViewBox().viewRange()[0])
+
+
 class ChartFigure(pg.GraphicsLayoutWidget):
     """A chart as it goes into a report: title, legend, the plots, a source line."""
 

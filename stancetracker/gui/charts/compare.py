@@ -9,7 +9,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF
 
 from ...core.chartdata import Comparison
-from .common import (STRIP_HEIGHT, GREY, INK, ChartFigure, EventLayer, Picker, event_strip, new_plot,
+from .common import (TimeWindow, STRIP_HEIGHT, GREY, INK, ChartFigure, EventLayer, Picker, event_strip, new_plot,
                      ring_item)
 
 _DAY = 86400.0
@@ -41,7 +41,7 @@ def compare_hover(c: Comparison, i: int) -> str:
     return "\n".join(lines)
 
 
-class CompareFigure(ChartFigure):
+class CompareFigure(TimeWindow, ChartFigure):
     """The comparison chart (see :class:`chartdata.Comparison`)."""
 
     kind = "compare"
@@ -129,20 +129,6 @@ class CompareFigure(ChartFigure):
         self.show_events = on
         if self.data is not None:
             self.set_data(self.data, keep_view=True)
-
-    def fit_all(self) -> None:
-        if self.data is not None:
-            self.plot.setXRange(self.data.start, self.data.end, padding=0.02)
-
-    def set_window(self, lo: float | None, hi: float | None) -> None:
-        if self.data is None:
-            return
-        lo = self.data.start if lo is None else lo
-        hi = self.data.end if hi is None else hi
-        self.plot.setXRange(lo, max(hi, lo + _DAY), padding=0.02)
-
-    def x_range(self) -> tuple[float, float]:
-        return tuple(self.plot.getViewBox().viewRange()[0])
 
 
 __all__ = ["CompareFigure", "compare_hover", "step_arrays"]

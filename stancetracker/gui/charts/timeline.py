@@ -7,7 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF
 
 from ...core.chartdata import Timeline, Trace, describe
-from .common import (GREY, BandsItem, ChartFigure, EventLayer, Picker, confidence_key, fresh_pen,
+from .common import (TimeWindow, GREY, BandsItem, ChartFigure, EventLayer, Picker, confidence_key, fresh_pen,
                      event_strip, join_legend, legend_entry, marker_brush, new_plot, qcolor, ring_item,
                      STRIP_HEIGHT, set_dimension, stale_pen)
 
@@ -115,7 +115,7 @@ def hover_text(store, dim, tr: Trace, i: int) -> str:
     return f"{tr.name} — {when}\n{tr.y[i]:+.2g} {dim.score_label(float(tr.y[i]))}"
 
 
-class TimelineFigure(ChartFigure):
+class TimelineFigure(TimeWindow, ChartFigure):
     """The timeline chart (see :class:`chartdata.Timeline`)."""
 
     kind = "timeline"
@@ -179,20 +179,6 @@ class TimelineFigure(ChartFigure):
         tr = next(t for t in self.data.traces if t.actor == actor)
         x = (tr.x[index] + tr.x_end[index]) / 2 if tr.precision[index] > 0 else tr.x[index]
         return self.plot.getViewBox().mapViewToScene(QPointF(x, float(tr.y[index])))
-
-    def fit_all(self) -> None:
-        if self.data is not None:
-            self.plot.setXRange(self.data.start, self.data.end, padding=0.02)
-
-    def set_window(self, lo: float | None, hi: float | None) -> None:
-        if self.data is None:
-            return
-        lo = self.data.start if lo is None else lo
-        hi = self.data.end if hi is None else hi
-        self.plot.setXRange(lo, max(hi, lo + _DAY), padding=0.02)
-
-    def x_range(self) -> tuple[float, float]:
-        return tuple(self.plot.getViewBox().viewRange()[0])
 
     def highlight(self, uuid: str | None) -> None:
         self._highlight = uuid
