@@ -35,6 +35,9 @@ class QtFilterBar(QWidget):
         self.confidence.addItem("any confidence", None)
         self.confidence.addItem("medium or high", "medium")
         self.confidence.addItem("high only", "high")
+        for combo in (self.dimension, self.coder, self.confidence):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(10)
         self.query = QLineEdit()
         self.query.setPlaceholderText("Search evidence (Ctrl+Shift+F)")
         self.query.setClearButtonEnabled(True)

@@ -91,7 +91,10 @@ class QtMainWindow(QMainWindow):
         self._actions()
         self._wire()
         self.restoreGeometry(self.settings.value("geometry", b""))
-        self.restoreState(self.settings.value("windowState", b""))
+        if not self.restoreState(self.settings.value("windowState", b"")):
+            # First run: docks sized once the window has its real size.
+            QTimer.singleShot(0, lambda: self.resizeDocks([self.actor_dock, self.editor_dock], [240, 380],
+                                                          Qt.Orientation.Horizontal))
         self._store_opened()
 
     # ------------------------------------------------------------------ layout
@@ -127,7 +130,7 @@ class QtMainWindow(QMainWindow):
         self.splitter.addWidget(records)
         if self.charts is not None:
             self.splitter.addWidget(self.charts)
-            self.splitter.setSizes([420, 380])
+            self.splitter.setSizes([330, 470])
         self.setCentralWidget(self.splitter)
 
         self.actor_dock = QDockWidget("Actors", self)
@@ -145,7 +148,6 @@ class QtMainWindow(QMainWindow):
         self.statusBar().addWidget(self.count_label)
         self.statusBar().addPermanentWidget(self.path_label)
         self.resize(1440, 900)
-        self.resizeDocks([self.actor_dock, self.editor_dock], [230, 400], Qt.Orientation.Horizontal)
 
     def _act(self, menu, text: str, slot, shortcut=None, tip: str = "") -> QAction:
         a = QAction(text, self)

@@ -108,6 +108,10 @@ class QtRecordEditor(QWidget):
         self.confidence = QComboBox()
         self.confidence.addItems(list(CONFIDENCES))
         self.source = QComboBox()
+        # Long titles must not widen the whole window; the popup still shows them whole.
+        for combo in (self.dimension, self.source):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(18)
         self.locator = QLineEdit()
         self.locator.setPlaceholderText("¶ 12, p. 4, section …")
         self.evidence = QPlainTextEdit()

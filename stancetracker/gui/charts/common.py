@@ -234,6 +234,20 @@ class Picker:
         return self.keys[i] if d[i] <= radius else None
 
 
+class ShrinkLabel(pg.LabelItem):
+    """A LabelItem whose text width is not a minimum width.
+
+    pyqtgraph makes a label's text width its minimum, which in a narrow window
+    pushes the plots past the widget's edge; here the text is clipped instead.
+    """
+
+    def updateMin(self) -> None:
+        super().updateMin()
+        height = self._sizeHint[Qt.SizeHint.MinimumSize][1]
+        self._sizeHint[Qt.SizeHint.MinimumSize] = (0, height)
+        self.setMinimumWidth(0)
+
+
 class TimeWindow:
     """Zoom helpers for figures with one time axis (``self.plot``) over ``self.data.start``…``end``."""
 
@@ -264,9 +278,9 @@ class ChartFigure(pg.GraphicsLayoutWidget):
         self.setBackground("w")
         self.ci.setContentsMargins(10, 8, 14, 6)
         self.ci.setSpacing(4)
-        self.title_item = pg.LabelItem("", size="13pt", bold=True, color=INK)
-        self.legend_item = pg.LabelItem("", size="9pt", color=INK)
-        self.source_item = pg.LabelItem("", size="8pt", color=GREY, justify="left")
+        self.title_item = ShrinkLabel("", size="13pt", bold=True, color=INK)
+        self.legend_item = ShrinkLabel("", size="9pt", color=INK)
+        self.source_item = ShrinkLabel("", size="8pt", color=GREY, justify="left")
         self.data = None
         self.store = None  # for hover descriptions; charts never write
         self.last_hover = ""

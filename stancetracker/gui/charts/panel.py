@@ -73,12 +73,16 @@ class QtChartPanel(QWidget):
         menu.addAction("Save as PNG or SVG…", self.export_dialog)
         menu.addAction("Copy to clipboard", self.copy_to_clipboard)
         self.export_button.setMenu(menu)
-        bar = QHBoxLayout()
-        for w in (QLabel("Dimension"), self.dimension_box, QLabel("Stale after"), self.horizon_spin,
-                  self.events_check, QLabel("From"), self.from_edit, QLabel("to"), self.to_edit,
-                  self.fit_button, self.export_button):
-            bar.addWidget(w)
-        bar.addStretch(1)
+        # Two short rows rather than one long one, so the panel fits beside the docks.
+        bar = QVBoxLayout()
+        for row in ((QLabel("Dimension"), self.dimension_box, QLabel("Stale after"), self.horizon_spin,
+                     self.events_check, self.export_button),
+                    (QLabel("From"), self.from_edit, QLabel("to"), self.to_edit, self.fit_button)):
+            line = QHBoxLayout()
+            for w in row:
+                line.addWidget(w)
+            line.addStretch(1)
+            bar.addLayout(line)
 
         self.timeline = TimelineFigure()
         self.profile = ProfileFigure()
@@ -95,7 +99,7 @@ class QtChartPanel(QWidget):
         self.tabs.addTab(self._with_bar(self.snapshot, QLabel("Date"), self.slider, self.slider_label,
                                         below=True), "Snapshot")
         self.shifts = QtShiftsPanel()
-        self.shifts.setMinimumWidth(320)  # a shift's line names date, actor, dimension and both scores
+        self.shifts.setMinimumWidth(220)  # a shift's line names date, actor, dimension and both scores
         self.status = QLabel()
         self.status.setStyleSheet("color: #a00")
         split = QSplitter()
