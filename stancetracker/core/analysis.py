@@ -61,17 +61,6 @@ class Series:
 _CONF = {"low": 0, "medium": 1, "high": 2}
 
 
-def _period_end(iso: str, precision: str) -> str:
-    if precision == "year":
-        return iso[:4] + "-12-31"
-    if precision == "month":
-        y, m = int(iso[:4]), int(iso[5:7])
-        if m == 12:
-            return f"{y:04d}-12-31"
-        return (_dt.date(y, m + 1, 1) - _dt.timedelta(days=1)).isoformat()
-    return iso
-
-
 def series(store: Store, actor: str, dimension: str, flt: RecordFilter | None = None) -> Series:
     """The series of one actor x dimension, honouring the filter's dates, coders and confidence."""
     ids = store.slug_ids()
@@ -93,6 +82,15 @@ def series(store: Store, actor: str, dimension: str, flt: RecordFilter | None = 
     return build_series(actor, dimension, rows)
 
 
+def _codes(values: tuple, table: dict[str, int]) -> np.ndarray:
+    """Map a column of a few distinct strings to integer codes without a Python loop per row."""
+    arr = np.asarray(values)
+    out = np.empty(len(arr), dtype=np.int64)
+    for name, code in table.items():
+        out[arr == name] = code
+    return out
+
+
 def build_series(actor: str, dimension: str, rows: list[tuple]) -> Series:
     """Group (date, precision, score, confidence, uuid) rows, sorted by date, into a Series."""
     if not rows:
@@ -108,11 +106,13 @@ def build_series(actor: str, dimension: str, rows: list[tuple]) -> Series:
     score = np.add.reduceat(all_scores, starts) / counts
     low = np.minimum.reduceat(all_scores, starts)
     high = np.maximum.reduceat(all_scores, starts)
-    conf = np.minimum.reduceat(np.array([_CONF[c] for c in confs]), starts)
+    conf = np.minimum.reduceat(_codes(confs, _CONF), starts)
     # The coarsest precision on a date decides the span drawn for it.
-    prec = np.maximum.reduceat(np.array([_PRECISION_CODE[p] for p in prec_s]), starts)
-    ends = np.array([_period_end(dates_s[s], PRECISION_NAMES[p]) for s, p in zip(starts, prec)],
-                    dtype="datetime64[D]")
+    prec = np.maximum.reduceat(_codes(prec_s, _PRECISION_CODE), starts)
+    first = all_dates[starts]
+    month_end = (first.astype("datetime64[M]") + 1).astype("datetime64[D]") - 1
+    year_end = (first.astype("datetime64[Y]") + 1).astype("datetime64[D]") - 1
+    ends = np.where(prec == 2, year_end, np.where(prec == 1, month_end, first))
     groups = [list(uuids[s:s + c]) for s, c in zip(starts, counts)]
     return Series(actor, dimension, all_dates[starts], ends, prec, score, low, high, counts, conf, groups)
 
