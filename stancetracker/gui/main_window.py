@@ -568,7 +568,11 @@ class QtMainWindow(QMainWindow):
             self.editor.select_source(slug)
 
     def import_csv(self) -> None:
-        self._dialog("import_dialog", "QtImportDialog")
+        from .undo import OperationCommand
+        dlg = self._dialog("import_dialog", "QtImportDialog")
+        op_id = getattr(getattr(dlg, "result", None), "op_id", None)
+        if op_id is not None:  # one undo step takes the whole import back out
+            self.undo_stack.push(OperationCommand(self.hub, op_id, f"import {dlg.path.name}"))
 
     def export_csv(self) -> None:
         self._dialog("export_dialog", "QtExportDialog", self.model.filter)
