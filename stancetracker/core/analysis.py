@@ -61,9 +61,13 @@ class Series:
 _CONF = {"low": 0, "medium": 1, "high": 2}
 
 
-def series(store: Store, actor: str, dimension: str, flt: RecordFilter | None = None) -> Series:
-    """The series of one actor x dimension, honouring the filter's dates, coders and confidence."""
-    ids = store.slug_ids()
+def series(store: Store, actor: str, dimension: str, flt: RecordFilter | None = None,
+           ids: dict[str, dict[str, int]] | None = None) -> Series:
+    """The series of one actor x dimension, honouring the filter's dates, coders and confidence.
+
+    ``ids`` (``store.slug_ids()``) may be passed by callers building many series at once.
+    """
+    ids = ids or store.slug_ids()
     if actor not in ids["actors"]:
         raise NotFound(f"no actor {actor!r}")
     if dimension not in ids["dimensions"]:

@@ -405,7 +405,8 @@ def timeline(store: Store, dimension: str, actors: list[str], flt: RecordFilter 
     dim = store.dimension(dimension)
     info = _actor_info(store, actors)
     sf = _series_filter(flt)
-    series_list = [analysis.series(store, slug, dim.slug, sf) for slug, _, _ in info]
+    ids = store.slug_ids()
+    series_list = [analysis.series(store, slug, dim.slug, sf, ids=ids) for slug, _, _ in info]
     start, end = _bounds(series_list, since, until)
     traces = [make_trace(s, name, colour, end, horizon_months)
               for s, (_, name, colour) in zip(series_list, info)]
@@ -426,7 +427,8 @@ def profile(store: Store, actor: str, flt: RecordFilter | None = None,
     (slug, name, colour), = _actor_info(store, [actor])
     dims = store.dimensions()
     sf = _series_filter(flt)
-    series_list = [analysis.series(store, slug, d.slug, sf) for d in dims]
+    ids = store.slug_ids()
+    series_list = [analysis.series(store, slug, d.slug, sf, ids=ids) for d in dims]
     start, end = _bounds(series_list, since, until)
     traces = [make_trace(s, name, colour, end, horizon_months) for s in series_list]
     names = {a.slug: a.name for a in store.actors()}
@@ -465,8 +467,9 @@ def comparison(store: Store, a: str, b: str, flt: RecordFilter | None = None, si
         raise ChartError("a comparison needs two different actors")
     dims = store.dimensions()
     sf = _series_filter(flt)
-    ser_a = [analysis.series(store, sa, d.slug, sf) for d in dims]
-    ser_b = [analysis.series(store, sb, d.slug, sf) for d in dims]
+    ids = store.slug_ids()
+    ser_a = [analysis.series(store, sa, d.slug, sf, ids=ids) for d in dims]
+    ser_b = [analysis.series(store, sb, d.slug, sf, ids=ids) for d in dims]
     all_dates = [s.dates for s in ser_a + ser_b if len(s)]
     grid = np.unique(np.concatenate(all_dates)) if all_dates else np.array([], dtype="datetime64[D]")
     av = np.array([values_on(s, grid) for s in ser_a]).reshape(len(dims), grid.shape[0])
@@ -518,6 +521,7 @@ def snapshot(store: Store, actors: list[str], at, flt: RecordFilter | None = Non
     dims = store.dimensions()
     when = day(at)
     sf = _series_filter(flt)
+    ids = store.slug_ids()
     shape = (len(info), len(dims))
     score = np.full(shape, np.nan)
     age = np.full(shape, np.nan)
@@ -525,7 +529,7 @@ def snapshot(store: Store, actors: list[str], at, flt: RecordFilter | None = Non
     uuids: list[list[list[str]]] = [[[] for _ in dims] for _ in info]
     for i, (slug, _, _) in enumerate(info):
         for j, d in enumerate(dims):
-            s = analysis.series(store, slug, d.slug, sf)
+            s = analysis.series(store, slug, d.slug, sf, ids=ids)
             k = int(np.searchsorted(s.dates, when, side="right")) - 1
             if k < 0:
                 continue

@@ -145,8 +145,13 @@ class EventLayer:
             strip.getViewBox().sigRangeChanged.connect(self._place)
 
     def set_events(self, events, lo: float, hi: float) -> None:
-        """Draw the events dated within lo..hi (seconds)."""
-        shown = [e for e in events if lo <= e.x <= hi]
+        """Draw the events (lo..hi is the data's span; events outside it are hidden, not dropped).
+
+        Items are built for every event and kept while the events stay the same,
+        so switching dimension or filter does not rebuild them; ``_place`` shows
+        only the labels inside the visible range.
+        """
+        shown = list(events)
         key = [(e.x, e.label) for e in shown]
         if key == getattr(self, "_key", None):
             self._place()  # same events: keep the items (a redraw of 20 actors need not rebuild 80)
