@@ -564,7 +564,7 @@ def source_line(store: Store, actors: list[str], dimensions: list[str], flt: Rec
         f"SELECT count(*), min(r.date), max(r.date) FROM records r WHERE {where}", params).fetchone()
     coders = [c for (c,) in store.conn.execute(
         f"SELECT DISTINCT r.coder FROM records r WHERE {where} ORDER BY r.coder", params)]
-    total = store.count()
+    total = store.record_counts()[0]
     name = store.path.name if store.path else "in-memory database"
     parts = [f"Source: {name}", f"{n:,} of {total:,} records"]
     if coders:

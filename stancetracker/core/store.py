@@ -87,6 +87,7 @@ class Store:
         self.user = user or default_user()
         self.created = created
         self._op_id: int | None = None
+        self._counts: tuple | None = None
         # Issue 6: imports and merges back the file up first (core/backups.py); False turns that off.
         self.auto_backup = True
 
@@ -608,7 +609,14 @@ class Store:
             "SELECT x FROM c WHERE x IS NOT NULL")]
 
     def record_counts(self) -> tuple[int, int]:
-        """(live records, records in the trash), in one pass."""
+        """(live records, records in the trash), in one pass; remembered until the data changes."""
+        key = (self.conn.total_changes, self.data_version())
+        if self._counts is not None and self._counts[0] == key:
+            return self._counts[1]
+        self._counts = (key, self._count_live_and_trash())
+        return self._counts[1]
+
+    def _count_live_and_trash(self) -> tuple[int, int]:
         live = trash = 0
         for deleted, n in self.conn.execute("SELECT deleted, count(*) FROM records GROUP BY deleted"):
             if deleted:
