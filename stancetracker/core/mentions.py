@@ -32,13 +32,6 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-@dataclass(frozen=True)
-class Mention:
-    start: int
-    end: int
-    actor: str
-
-
 _FOLD_CACHE: dict[str, str] = {}
 _DROPPED = "'’‘`ʼʻ´ʿʾ"
 _SEPARATORS = "-_‐‑–—/.,;:()\"!?"
@@ -75,6 +68,8 @@ def fold(text: str) -> str:
 
 @dataclass(frozen=True)
 class Mention:
+    """A known actor named at text[start:end]."""
+
     start: int
     end: int
     actor: str
