@@ -201,3 +201,19 @@ def test_ticked_actors_reach_the_charts(qtbot, win, monkeypatch):
     win.actor_list.checkedChanged.connect(win.charts.set_actors)
     win.actor_list.set_checked(["kadhimi", "maliki"])
     assert sorted(got[-1]) == ["kadhimi", "maliki"]
+
+
+def test_dropping_a_csv_opens_the_import_dialog(qtbot, win, tmp_path, monkeypatch):
+    """A CSV file dropped on the window opens the import dialog on that file."""
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+    f = tmp_path / "drop.csv"
+    f.write_text("actor_slug,dimension_slug,date,score\nsadr,iran,2020,1\n")
+    opened = []
+    monkeypatch.setattr(win, "_dialog", lambda module, cls, *args: opened.append((module, args)))
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(f))])
+    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    win.dropEvent(event)
+    assert opened == [("import_dialog", (f,))]

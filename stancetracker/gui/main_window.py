@@ -148,6 +148,7 @@ class QtMainWindow(QMainWindow):
         self.statusBar().addWidget(self.count_label)
         self.statusBar().addPermanentWidget(self.path_label)
         self.resize(1440, 900)
+        self.setAcceptDrops(True)  # drop a CSV file on the window to import it
 
     def _act(self, menu, text: str, slot, shortcut=None, tip: str = "") -> QAction:
         a = QAction(text, self)
@@ -168,7 +169,7 @@ class QtMainWindow(QMainWindow):
         self._act(f, "&Open database…", self.open_database, QKeySequence.StandardKey.Open)
         self.recent_menu = f.addMenu("Open &recent")
         f.addSeparator()
-        self.a_import = self._act(f, "&Import CSV…", self.import_csv, "Ctrl+I")
+        self.a_import = self._act(f, "&Import CSV…", lambda: self.import_csv(), "Ctrl+I")
         self._act(f, "&Export current view as CSV…", self.export_csv, "Ctrl+E")
         self.a_merge = self._act(f, "&Merge a colleague's database or CSV…", self.merge_file, "Ctrl+M")
         self._act(f, "&Backup copy…", self.backup_copy, "Ctrl+Shift+B", "Save a verified copy of the database")
@@ -567,9 +568,29 @@ class QtMainWindow(QMainWindow):
         if slug:
             self.editor.select_source(slug)
 
-    def import_csv(self) -> None:
+    def dragEnterEvent(self, event) -> None:
+        if not self.hub.store.readonly and self._dropped_csv(event) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        path = self._dropped_csv(event)
+        if path is not None:
+            event.acceptProposedAction()
+            self.import_csv(path)
+
+    @staticmethod
+    def _dropped_csv(event) -> Path | None:
+        """The CSV file being dragged onto the window, if it is exactly one."""
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        files = [Path(u.toLocalFile()) for u in urls if u.isLocalFile()]
+        if len(files) == 1 and files[0].suffix.lower() in (".csv", ".tsv", ".txt"):
+            return files[0]
+        return None
+
+    def import_csv(self, path: Path | None = None) -> None:
         from .undo import OperationCommand
-        dlg = self._dialog("import_dialog", "QtImportDialog")
+        dlg = self._dialog("import_dialog", "QtImportDialog", path) if path else \
+            self._dialog("import_dialog", "QtImportDialog")
         op_id = getattr(getattr(dlg, "result", None), "op_id", None)
         if op_id is not None:  # one undo step takes the whole import back out
             self.undo_stack.push(OperationCommand(self.hub, op_id, f"import {dlg.path.name}"))
