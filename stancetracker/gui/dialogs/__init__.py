@@ -270,6 +270,8 @@ class QtEntityDialog(QDialog):
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 3)
         split.setChildrenCollapsible(False)
+        left.setMinimumWidth(230)
+        split.setSizes([260, 720])
         lay = QVBoxLayout(self)
         lay.addWidget(split)
 

@@ -61,6 +61,7 @@ class QtActorsDialog(QtEntityDialog):
             self.kind_combo.addItem(k, k)
         self.aliases_edit = multiline(3, "Other spellings, one per line (Moqtada al-Sadr, Muqtada Sadr …)")
         self.colour_button = QPushButton()
+        self.colour_button.setMinimumWidth(self.colour_button.fontMetrics().horizontalAdvance("Automatic") + 56)
         self.colour_button.setToolTip("Chart colour; choose one, or leave automatic")
         self.colour_clear = QToolButton()
         self.colour_clear.setText("Automatic")
@@ -140,23 +141,22 @@ class QtActorsDialog(QtEntityDialog):
         grid = QGridLayout()
         grid.setHorizontalSpacing(8)
         rows = [("&Relation", self.m_relation, None, 0, 0), ("Ac&tor", self.m_other, "other", 0, 2),
-                ("Ro&le", self.m_role, "role", 0, 4), ("Fr&om", self.m_start, "start", 1, 0),
-                ("&Until", self.m_end, "end", 1, 2), ("Not&e", self.m_note, "note", 2, 0)]
+                ("Ro&le", self.m_role, "role", 1, 0), ("Not&e", self.m_note, "note", 1, 2),
+                ("Fr&om", self.m_start, "start", 2, 0), ("&Until", self.m_end, "end", 2, 2)]
         for text, widget, name, r, c in rows:
             lab = QLabel(text)
             lab.setBuddy(widget)
             grid.addWidget(lab, r, c)
             shown = self.m_errors.wrap(widget, name, target=getattr(widget, "edit", widget)) if name else widget
-            grid.addWidget(shown, r, c + 1, 1, 3 if name == "note" else 1)
+            grid.addWidget(shown, r, c + 1)
         grid.setColumnStretch(1, 1)
-        grid.setColumnStretch(3, 2)
-        grid.setColumnStretch(5, 1)
+        grid.setColumnStretch(3, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.m_hint, 1)
         for b in (self.m_add, self.m_update, self.m_remove):
             b.setAutoDefault(False)
             buttons.addWidget(b)
-        grid.addLayout(buttons, 2, 4, 1, 2)
+        grid.addLayout(buttons, 3, 0, 1, 4)
 
         lay = QVBoxLayout(box)
         lay.addWidget(self.m_table, 1)
@@ -224,7 +224,7 @@ class QtActorsDialog(QtEntityDialog):
     def set_colour(self, colour: str) -> None:
         self._colour = colour
         self.colour_button.setIcon(swatch(colour, 16))
-        self.colour_button.setText(f"{colour}…" if colour else "Automatic…")
+        self.colour_button.setText(colour or "Automatic")
         self.colour_clear.setEnabled(bool(colour))
         self._edited()
 

@@ -51,7 +51,7 @@ class QtImportDialog(QDialog):
         self.preview = QTableWidget(0, 0)
         self.preview.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.preview.setMaximumHeight(220)
-        self.mapping_box = QGroupBox("Foreign layout: which column holds what")
+        self.mapping_box = QGroupBox("Which column holds what (* required)")
         self.map_combos: dict[str, QComboBox] = {}
         mform = QFormLayout(self.mapping_box)
         for fld in FOREIGN_FIELDS:
