@@ -78,3 +78,17 @@ def test_backups_dialog_restores(qtbot, win, monkeypatch):
     dlg.choose()
     win.restore_from_backup(dlg.chosen)
     assert win.hub.store.count() == 1 and win.model.rowCount() == 1
+
+
+def test_backup_copy_from_the_file_menu(qtbot, win, tmp_path, monkeypatch):
+    """File > Backup copy writes a verified, self-contained copy holding the records."""
+    import sqlite3
+    from PySide6.QtWidgets import QFileDialog
+    add(win.hub)
+    target = tmp_path / "copy.db"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    win.backup_copy()
+    c = sqlite3.connect(target)
+    assert c.execute("SELECT count(*) FROM records").fetchone()[0] == 1
+    assert c.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    c.close()

@@ -153,6 +153,16 @@ def copy_verified(conn: sqlite3.Connection, target: Path, source_name: Path | st
     return target
 
 
+def copy_to(source, target: Path | str) -> Path:
+    """A verified copy of a database (a Store, connection or path) at a place the user chose."""
+    conn, db_path, opened = _connection(source)
+    try:
+        return copy_verified(conn, Path(target), db_path)
+    finally:
+        if opened:
+            conn.close()
+
+
 def make_backup(source, path: Path | str | None = None, reason: str = "manual") -> BackupInfo:
     """Make a verified backup of a database (a Store, a connection or a file path), then rotate.
 

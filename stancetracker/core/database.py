@@ -102,25 +102,6 @@ def schema_state(conn: sqlite3.Connection) -> tuple[bool, int]:
     return False, version
 
 
-def backup_copy(conn: sqlite3.Connection, target: Path) -> Path:
-    """Copy the database with SQLite's online backup API and verify the copy."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".partial")
-    if tmp.exists():
-        tmp.unlink()
-    dest = sqlite3.connect(str(tmp))
-    try:
-        conn.backup(dest)
-        result = dest.execute("PRAGMA integrity_check").fetchone()[0]
-    finally:
-        dest.close()
-    if result != "ok":
-        tmp.unlink(missing_ok=True)
-        raise DatabaseError(f"{target}: the backup copy failed its integrity check ({result})")
-    os.replace(tmp, target)
-    return target
-
-
 def _refuse(path: Path | None, ours: bool, version: int) -> None:
     if not ours:
         raise DatabaseError(f"{path}: is an SQLite database, but not a stancetracker one; it was left untouched")

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QFileDialog, QHea
                                QMainWindow, QMessageBox, QSplitter, QTableView, QVBoxLayout, QWidget)
 
 from ..core import backups, integrity
-from ..core.database import backup_copy
 from ..core.errors import ConflictError, StanceError, ValidationError
 from ..core.paths import default_db_path
 from ..core.query import RecordFilter
@@ -128,9 +127,8 @@ class QtMainWindow(QMainWindow):
         rl.addWidget(self.table)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(records)
-        if self.charts is not None:
-            self.splitter.addWidget(self.charts)
-            self.splitter.setSizes([330, 470])
+        self.splitter.addWidget(self.charts)
+        self.splitter.setSizes([330, 470])
         self.setCentralWidget(self.splitter)
 
         self.actor_dock = QDockWidget("Actors", self)
@@ -235,10 +233,9 @@ class QtMainWindow(QMainWindow):
         self.editor.newSourceRequested.connect(self.new_source)
         self.actor_list.actorActivated.connect(self._filter_actor)
         self.hub.commandFailed.connect(lambda msg: QMessageBox.warning(self, "Undo", msg))
-        if self.charts is not None:
-            self.actor_list.checkedChanged.connect(self.charts.set_actors)
-            self.charts.set_actors(self.actor_list.checked())
-            self.charts.recordActivated.connect(self.select_record)
+        self.actor_list.checkedChanged.connect(self.charts.set_actors)
+        self.charts.set_actors(self.actor_list.checked())
+        self.charts.recordActivated.connect(self.select_record)
         self._poll = QTimer(self)
         self._poll.setInterval(POLL_MS)
         self._poll.timeout.connect(self._check_external_changes)
@@ -303,7 +300,7 @@ class QtMainWindow(QMainWindow):
         if not path:
             return
         try:
-            backup_copy(store.conn, Path(path))
+            backups.copy_to(store, Path(path))
         except (StanceError, OSError) as err:
             QMessageBox.critical(self, "Backup copy", f"The copy was not made: {err}")
             return
@@ -389,8 +386,7 @@ class QtMainWindow(QMainWindow):
         except StanceError as err:
             self.filter_bar.problem.setText(str(err))
             return
-        if self.charts is not None and hasattr(self.charts, "set_filter"):
-            self.charts.set_filter(flt)
+        self.charts.set_filter(flt)
 
     def _filter_actor(self, slug: str) -> None:
         actor = self.hub.store.actor(slug)
@@ -414,8 +410,7 @@ class QtMainWindow(QMainWindow):
                 self._select_row_quietly(previous.row() if previous.isValid() else -1)
                 return
             self.editor.load(self.hub.store.record(uuid))
-            if self.charts is not None:
-                self.charts.highlight_record(uuid)
+            self.charts.highlight_record(uuid)
 
     _selecting = False
 
@@ -448,8 +443,7 @@ class QtMainWindow(QMainWindow):
             row = self.model.row_of(uuid)
         self.editor.load(self.hub.store.record(uuid))
         self._select_row_quietly(row)
-        if self.charts is not None and hasattr(self.charts, "highlight_record"):
-            self.charts.highlight_record(uuid)
+        self.charts.highlight_record(uuid)
 
     def step(self, delta: int) -> None:
         row = self.table.currentIndex().row() + delta
@@ -553,11 +547,7 @@ class QtMainWindow(QMainWindow):
     # -------------------------------------------------------------- dialogs
     def _dialog(self, module: str, cls: str, *args):
         import importlib
-        try:
-            mod = importlib.import_module(f"stancetracker.gui.dialogs.{module}")
-        except ImportError:
-            QMessageBox.information(self, "Not available", "This part of the application is not built yet.")
-            return None
+        mod = importlib.import_module(f"stancetracker.gui.dialogs.{module}")
         dlg = getattr(mod, cls)(self.hub, *args, parent=self)
         dlg.exec()
         return dlg
@@ -635,8 +625,5 @@ def ask_coder(settings: QSettings) -> str:
 
 
 def _make_chart_panel(hub: QtStoreHub):
-    try:
-        from .charts.panel import QtChartPanel
-    except ImportError:
-        return None
+    from .charts.panel import QtChartPanel
     return QtChartPanel(hub)
