@@ -77,3 +77,11 @@ def test_mentions_ignore_case_diacritics_and_article():
     text = "MOQTADA AL-ṢADR met Nouri Maliki; later al-Sadr spoke. Sadrists are not Sadr."
     found = [(text[m.start:m.end], m.actor) for m in finder.find(text)]
     assert found == [("MOQTADA AL-ṢADR", "sadr"), ("Nouri Maliki", "maliki"), ("al-Sadr", "sadr"), ("Sadr", "sadr")]
+
+
+def test_possessive_mentions_are_found_without_the_s():
+    """'Sadr's supporters' and 'Maliki’s allies' name the actors; the 's is left out of the mark."""
+    finder = MentionFinder([Actor(slug="sadr", name="Muqtada al-Sadr", aliases=["Sadr"]),
+                            Actor(slug="maliki", name="Nouri al-Maliki", aliases=["Maliki"])])
+    text = "Sadr's supporters and Maliki’s allies, not the Sadrs."
+    assert [(text[m.start:m.end], m.actor) for m in finder.find(text)] == [("Sadr", "sadr"), ("Maliki", "maliki")]

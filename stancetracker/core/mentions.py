@@ -66,6 +66,14 @@ def fold(text: str) -> str:
     return text.translate(table)
 
 
+def _token(m: re.Match) -> tuple[int, int, str]:
+    """(start, end, word) of a folded token; a possessive 's is not part of the name ("Sadr's")."""
+    s, e, w = m.start(), m.end(), m.group()
+    if w.endswith("\x00s") and len(w) > 2:
+        e, w = e - 2, w[:-2]
+    return s, e, w.replace("\x00", "")
+
+
 @dataclass(frozen=True)
 class Mention:
     """A known actor named at text[start:end]."""
@@ -94,7 +102,7 @@ class MentionFinder:
     def find(self, text: str) -> list[Mention]:
         """Mentions in reading order; longer names win over their first words."""
         folded = fold(text)
-        tokens = [(m.start(), m.end(), m.group().replace("\x00", "")) for m in _TOKEN.finditer(folded)]
+        tokens = [_token(m) for m in _TOKEN.finditer(folded)]
         words = [(s, e, w) for s, e, w in tokens if w]
         out: list[Mention] = []
         i, n = 0, len(words)
