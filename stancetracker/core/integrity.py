@@ -159,7 +159,26 @@ def _run_checks(conn: sqlite3.Connection, path: Path, report: CheckReport) -> No
         report.add("note", f"{unsourced:,} live record(s) have no source")
     else:
         report.add("ok", "every live record names its source")
+    if "passages" in tables:
+        _check_passages(conn, report)
     _check_fts(conn, path, report)
+
+
+def _check_passages(conn: sqlite3.Connection, report: CheckReport) -> None:
+    """Anchored passages must quote exactly the words at their offsets (issue 7)."""
+    # substr() counts characters as Python does, so the comparison is exact.
+    astray = conn.execute(
+        "SELECT count(*) FROM passages p JOIN sources s ON s.id = p.source_id WHERE p.lost = '' "
+        "AND substr(s.text, p.start + 1, p.\"end\" - p.start) IS NOT p.quote").fetchone()[0]
+    lost = conn.execute("SELECT count(*) FROM passages WHERE lost <> ''").fetchone()[0]
+    if astray:
+        report.add("problem", f"{astray:,} coded passage(s) no longer quote the words at their offsets "
+                              "(source text changed outside stancetracker)")
+    elif lost:
+        report.add("note", f"{lost:,} coded passage(s) were lost when their source's text changed "
+                           "(stancetracker passages SOURCE --lost lists them)")
+    else:
+        report.add("ok", "every coded passage quotes the words at its offsets")
 
 
 def _check_fts(conn: sqlite3.Connection, path: Path, report: CheckReport) -> None:

@@ -42,6 +42,41 @@ def _indexes(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS records_coder ON records(coder)")
 
 
+@migrations(name="0003_passages")
+def _passages(db: sqlite_utils.Database) -> None:
+    # Issue 7: documents keep their text (sources.text) plus how it was read,
+    # and coded passages anchor records to the words they rest on.
+    for statement in _PASSAGES_SQL.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
+_PASSAGES_SQL = """
+ALTER TABLE sources ADD COLUMN format TEXT NOT NULL DEFAULT '';
+ALTER TABLE sources ADD COLUMN file_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE sources ADD COLUMN pages TEXT NOT NULL DEFAULT '';
+CREATE TABLE passages (
+    id INTEGER PRIMARY KEY,
+    source_id INTEGER NOT NULL REFERENCES sources(id),
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    quote TEXT NOT NULL,
+    prefix TEXT NOT NULL DEFAULT '',
+    suffix TEXT NOT NULL DEFAULT '',
+    page INTEGER,
+    lost TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    CHECK (start >= 0 AND "end" > start)
+);
+CREATE INDEX passages_source ON passages(source_id, start);
+ALTER TABLE records ADD COLUMN passage_id INTEGER REFERENCES passages(id);
+CREATE INDEX records_passage ON records(passage_id) WHERE passage_id IS NOT NULL
+"""
+"""``sources.pages`` holds the start offset of each PDF page, comma-separated;
+``passages.lost`` is empty while the passage is anchored in its source's text,
+else why it could not be found again after the text changed."""
+
+
 _INITIAL_SQL = """
 CREATE TABLE actors (
     id INTEGER PRIMARY KEY,
