@@ -33,8 +33,13 @@ class QtStoreHub(QObject):
         self.changed.emit("all")
 
     # Records -------------------------------------------------------------
-    def add_record(self, rec):
-        row = self.store.add_record(rec)
+    def add_record(self, rec, passage: tuple[int, int] | None = None):
+        """Save a new record; ``passage`` gives the offsets in its source's text it is coded from."""
+        if passage is None:
+            row = self.store.add_record(rec)
+        else:
+            from ..core.passages import add_coded_record
+            row = add_coded_record(self.store, rec, *passage)
         self.changed.emit("records")
         return row
 

@@ -216,6 +216,8 @@ class QtMainWindow(QMainWindow):
         self._act(h, "&Keyboard shortcuts", self.show_shortcuts, QKeySequence.StandardKey.HelpContents)
         self._act(h, "&About stancetracker", self.about)
         self.table.addAction(self._table_delete_action())
+        from .document_actions import QtDocumentActions
+        self.documents = QtDocumentActions(self)
 
     def _table_delete_action(self) -> QAction:
         a = QAction("Move to trash", self.table)
@@ -248,7 +250,7 @@ class QtMainWindow(QMainWindow):
         self.setWindowTitle(f"{store.path.name if store.path else 'memory'}{ro} — stancetracker")
         self.path_label.setText(f"{store.path}{ro}")
         for a in (self.a_new, self.a_save, self.a_dup, self.a_delete, self.a_restore, self.a_import,
-                  self.a_merge, *self.manage_actions):
+                  self.a_merge, *self.manage_actions, self.documents.a_import, self.documents.a_code):
             a.setEnabled(not store.readonly)
         self.editor.setEnabled(not store.readonly)
         if store.path:
@@ -411,6 +413,7 @@ class QtMainWindow(QMainWindow):
                 return
             self.editor.load(self.hub.store.record(uuid))
             self.charts.highlight_record(uuid)
+            self._show_passage(uuid)
 
     _selecting = False
 
@@ -444,6 +447,12 @@ class QtMainWindow(QMainWindow):
         self.editor.load(self.hub.store.record(uuid))
         self._select_row_quietly(row)
         self.charts.highlight_record(uuid)
+        self._show_passage(uuid)
+
+    def _show_passage(self, uuid: str) -> None:
+        """With the reader open, show the passage the record was coded from."""
+        if self.documents.dock.isVisible():
+            self.documents.reader.show_record_passage(uuid)
 
     def step(self, delta: int) -> None:
         row = self.table.currentIndex().row() + delta
@@ -463,7 +472,7 @@ class QtMainWindow(QMainWindow):
     def save(self, vals: EditorValues) -> None:
         try:
             if vals.uuid is None:
-                cmd = CreateRecordCommand(self.hub, vals.record).execute()
+                cmd = CreateRecordCommand(self.hub, vals.record, vals.passage).execute()
                 self.undo_stack.push(cmd)
                 uuid = cmd.uuid
             else:
@@ -559,21 +568,26 @@ class QtMainWindow(QMainWindow):
             self.editor.select_source(slug)
 
     def dragEnterEvent(self, event) -> None:
-        if not self.hub.store.readonly and self._dropped_csv(event) is not None:
+        if not self.hub.store.readonly and self._dropped_file(event) is not None:
             event.acceptProposedAction()
 
     def dropEvent(self, event) -> None:
-        path = self._dropped_csv(event)
-        if path is not None:
-            event.acceptProposedAction()
+        path = self._dropped_file(event)
+        if path is None:
+            return
+        event.acceptProposedAction()
+        if self.documents.is_document(path):
+            self.documents.import_document(path)
+        else:
             self.import_csv(path)
 
     @staticmethod
-    def _dropped_csv(event) -> Path | None:
-        """The CSV file being dragged onto the window, if it is exactly one."""
+    def _dropped_file(event) -> Path | None:
+        """The CSV file or document being dragged onto the window, if it is exactly one."""
+        from ..core.documents import SUPPORTED
         urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
         files = [Path(u.toLocalFile()) for u in urls if u.isLocalFile()]
-        if len(files) == 1 and files[0].suffix.lower() in (".csv", ".tsv", ".txt"):
+        if len(files) == 1 and files[0].suffix.lower() in (".csv", ".tsv", *SUPPORTED):
             return files[0]
         return None
 

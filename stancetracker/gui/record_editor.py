@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QCompleter, QFormLayout,
 from ..core.dates import DateError, PartialDate, parse_date
 from ..core.errors import ValidationError
 from ..core.model import CONFIDENCES, LEVELS, Dimension, Record, check_score
+from ..core.passages import passage_of_record
 from ..core.query import RecordRow
 from .hub import QtStoreHub
 
@@ -26,6 +27,17 @@ class EditorValues:
     record: Record
     uuid: str | None  # None for a new record
     version: int | None
+    passage: tuple[int, int] | None = None  # offsets in the source's text a new record is coded from
+
+
+@dataclass(frozen=True)
+class PassageDraft:
+    """The passage of a document a record is being coded from."""
+
+    source: str
+    start: int
+    end: int
+    quote: str
 
 
 class QtRecordEditor(QWidget):
@@ -46,6 +58,7 @@ class QtRecordEditor(QWidget):
         self._errors: dict[str, QLabel] = {}
         self._fraction: float | None = None
         self._touched: set[str] = set()
+        self.passage: PassageDraft | None = None
         self._build()
         self.reload_choices()
         hub.changed.connect(self._on_changed)
@@ -126,6 +139,18 @@ class QtRecordEditor(QWidget):
         self.save_button.clicked.connect(self.request_save)
         self.status = QLabel()
         self.status.setWordWrap(True)
+        self.passage_label = QLabel()
+        self.passage_label.setWordWrap(True)
+        self.passage_label.setObjectName("passage")
+        self.unlink_button = QPushButton("Unlink")
+        self.unlink_button.setToolTip("Code this record without pointing at the passage")
+        self.unlink_button.clicked.connect(lambda: self.set_passage(None))
+        self.passage_row = QWidget()
+        pl = QHBoxLayout(self.passage_row)
+        pl.setContentsMargins(0, 0, 0, 0)
+        pl.addWidget(self.passage_label, 1)
+        pl.addWidget(self.unlink_button)
+        self.passage_row.hide()
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -147,6 +172,7 @@ class QtRecordEditor(QWidget):
         row("Code&r", self.coder, "coder")
         lay = QVBoxLayout(self)
         lay.addWidget(self.title)
+        lay.addWidget(self.passage_row)
         lay.addLayout(form)
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
@@ -258,7 +284,8 @@ class QtRecordEditor(QWidget):
         self.evidence.setPlainText(rec.evidence)
         self.coder.setText(rec.coder)
         self.status.clear()
-        self.validate()
+        p = passage_of_record(self.hub.store, rec.uuid)
+        self.set_passage(PassageDraft(p.source, p.start, p.end, p.quote) if p else None)
 
     def clear_for_new(self, keep_context: bool = True) -> None:
         """Empty the form for a new record, keeping the last source and date."""
@@ -280,6 +307,33 @@ class QtRecordEditor(QWidget):
         self.coder.setText(self.hub.store.user)
         self.status.clear()
         self._touched = set()
+        self.set_passage(None)
+
+    def code_passage(self, draft: PassageDraft, actor: str | None, date: PartialDate | None, locator: str) -> None:
+        """Start a new record coded from a passage: source, quote, date and locator filled in,
+        the actor guessed; the analyst picks dimension and score."""
+        self.clear_for_new(keep_context=True)
+        self.select_source(draft.source)
+        if actor and actor in self.matcher.by_slug:
+            self.actor.setText(self.matcher.by_slug[actor].name)
+        if date is not None:
+            self.date.setText(date.short())
+            self.precision.setCurrentText(date.precision)
+        self.locator.setText(locator)
+        quote = " ".join(draft.quote.split())
+        self.evidence.setPlainText(f"“{quote if len(quote) <= 4000 else quote[:4000] + '…'}”")
+        self.set_passage(draft)
+        self.title.setText("<b>New record</b> <small>from the selected passage</small>")
+
+    def set_passage(self, draft: PassageDraft | None) -> None:
+        """Point the record at a passage (or at none)."""
+        self.passage = draft
+        if draft is not None:
+            quote = " ".join(draft.quote.split())
+            short = quote if len(quote) <= 160 else quote[:157] + "…"
+            self.passage_label.setText(f"<small>Coded from: “{_esc(short)}”</small>")
+        self.passage_row.setVisible(draft is not None)
+        self.unlink_button.setVisible(draft is not None and self.current is None)
         self.validate()
 
     def duplicate(self) -> None:
@@ -287,7 +341,7 @@ class QtRecordEditor(QWidget):
         self.current = None
         self.title.setText("<b>New record</b> <small>(duplicate: change the actor or dimension)</small>")
         self.coder.setText(self.hub.store.user)
-        self.validate()
+        self.set_passage(self.passage)  # a duplicate points at the same passage
         self.actor.setFocus()
         self.actor.selectAll()
 
@@ -352,6 +406,12 @@ class QtRecordEditor(QWidget):
         if not rec.source:
             problems["source"] = "Every record needs its source: pick one or add a new source"
             return None, problems
+        if self.current is None and self.passage is not None:
+            if rec.source != self.passage.source:
+                problems["source"] = (f"The record is coded from a passage of {self.passage.source}; "
+                                      "pick that source or unlink the passage")
+                return None, problems
+            return EditorValues(rec, None, None, (self.passage.start, self.passage.end)), {}
         return EditorValues(rec, self.current.uuid if self.current else None,
                             self.current.version if self.current else None), {}
 

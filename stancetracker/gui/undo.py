@@ -59,14 +59,15 @@ class _RecordCommand(QUndoCommand):
 class CreateRecordCommand(_RecordCommand):
     """Create a record; undo sends it to the trash, redo brings it back."""
 
-    def __init__(self, hub: QtStoreHub, record: Record):
+    def __init__(self, hub: QtStoreHub, record: Record, passage: tuple[int, int] | None = None):
         super().__init__(hub, f"create record ({record.actor}, {record.dimension}, {record.date})")
         self.record = record
+        self.passage = passage  # offsets in the source's text the record is coded from
         self.version: int | None = None
 
     def do(self) -> None:
         if self.uuid is None:
-            row = self.hub.add_record(self.record)
+            row = self.hub.add_record(self.record, self.passage)
             self.uuid = row.uuid
         else:
             row = self.hub.restore_record(self.uuid, self.version)

@@ -1,0 +1,131 @@
+"""The main window's Document menu: importing documents and coding from the reader."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication, QDockWidget, QFileDialog, QMessageBox
+
+from ..core.documents import SUPPORTED
+from .reader import CodeRequest, QtReader
+from .record_editor import PassageDraft
+
+FILE_FILTER = ("Documents (" + " ".join(f"*{s}" for s in SUPPORTED) + ");;"
+               "Text and Markdown (*.txt *.text *.md *.markdown);;Web pages (*.html *.htm);;"
+               "PDF (*.pdf);;Word (*.docx)")
+
+
+class QtDocumentActions(QObject):
+    """Adds the reader dock and the Document menu to a main window and wires them to the editor."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.w = window
+        self.reader = QtReader(window.hub)
+        self.dock = QDockWidget("Document", window)
+        self.dock.setObjectName("reader")
+        self.dock.setWidget(self.reader)
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        window.splitDockWidget(self.dock, window.editor_dock, Qt.Orientation.Horizontal)
+        self.dock.hide()
+        self._menu()
+        self.reader.codeRequested.connect(self.code)
+        self.reader.passageActivated.connect(lambda uuids: window.select_record(uuids[0]))
+
+    def _menu(self) -> None:
+        w = self.w
+        m = w.menuBar().addMenu("&Document")
+        menus = w.menuBar().actions()
+        w.menuBar().insertMenu(menus[-2], m)  # before Help
+        self.a_import = w._act(m, "&Import document…", lambda: self.import_document(), "Ctrl+Shift+I",
+                               "Read a text, Markdown, HTML, PDF or Word file into a new source")
+        show = self.dock.toggleViewAction()
+        show.setText("Show the &reader")
+        show.setShortcut(QKeySequence("F6"))
+        m.addAction(show)
+        w.addAction(show)
+        m.addSeparator()
+        self.a_code = w._act(m, "&Code the selection…", self.reader.code_selection, "Ctrl+K",
+                             "Start a new record pointing at the words selected in the reader")
+        w._act(m, "&Find in the document", self._focus(self.reader.find_edit), "Ctrl+Alt+F")
+        w._act(m, "Find &next", lambda: self.reader.find_next(), "F3")
+        w._act(m, "Find &previous", lambda: self.reader.find_next(backwards=True), "Shift+F3")
+        w._act(m, "&Search all documents", self._focus(self.reader.search_edit), "Ctrl+Alt+S")
+        w._act(m, "Next &uncoded paragraph", self.reader.next_uncoded, "F8")
+        w._act(m, "&Lost passages…", self.reader.show_lost)
+
+    def _focus(self, widget):
+        def go() -> None:
+            self.dock.show()
+            widget.setFocus()
+            widget.selectAll()
+        return go
+
+    # ------------------------------------------------------------- import
+    def import_document(self, path: Path | None = None) -> None:
+        from .dialogs.document_dialog import QtDocumentDialog, read_or_warn
+        if path is None:
+            name, _ = QFileDialog.getOpenFileName(self.w, "Import document", "", FILE_FILTER)
+            if not name:
+                return
+            path = Path(name)
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            doc = read_or_warn(path, self.w)
+        finally:
+            QApplication.restoreOverrideCursor()
+        if doc is None:
+            return
+        dlg = QtDocumentDialog(self.w.hub, doc, self.w)
+        if not dlg.exec() or not dlg.created_slug:
+            return
+        self.dock.show()
+        self.reader.open_document(dlg.created_slug)
+        if dlg.reanchoring is not None:
+            r = dlg.reanchoring
+            msg = f"Text replaced: {r.summary()}."
+            if r.lost:
+                QMessageBox.warning(self.w, "Passages lost", msg + " The lost passages are listed under "
+                                    "Document › Lost passages; their records are kept.")
+            self.w.statusBar().showMessage(msg, 10000)
+        else:
+            self.w.statusBar().showMessage(f"Imported {doc.file_name}: select words in the reader and press "
+                                           "Ctrl+K to code them", 10000)
+
+    @staticmethod
+    def is_document(path: Path) -> bool:
+        """A dropped file the reader can import (a .txt that looks like a table goes to the CSV import)."""
+        suffix = path.suffix.lower()
+        if suffix not in SUPPORTED:
+            return False
+        if suffix in (".txt", ".text"):
+            try:
+                with open(path, encoding="utf-8", errors="replace") as f:
+                    first = f.readline()
+            except OSError:
+                return True
+            return not _looks_tabular(first)
+        return True
+
+    # ---------------------------------------------------------------- code
+    def code(self, req: CodeRequest) -> None:
+        """Fill the editor with a new record coded from the reader's selection."""
+        w = self.w
+        if w.hub.store.readonly or not w._keep_or_discard_edits():
+            return
+        w.table.clearSelection()
+        w.editor_dock.show()
+        w.editor.code_passage(PassageDraft(req.source, req.start, req.end, req.quote), req.actor, req.date,
+                              req.locator)
+        (w.editor.dimension if req.actor else w.editor.actor).setFocus()
+
+
+def _looks_tabular(line: str) -> bool:
+    """A header line of a CSV/TSV: several short cells split by commas or tabs."""
+    for sep in ("\t", ","):
+        cells = line.strip().split(sep)
+        if len(cells) >= 3 and all(0 < len(c.strip()) <= 40 for c in cells):
+            return True
+    return False
