@@ -449,3 +449,6 @@ cli.add_command(_chart)
 
 from .cli_safety import register as _register_safety  # noqa: E402
 _register_safety(cli)
+
+from .cli_documents import register as _register_documents  # noqa: E402
+_register_documents(cli)
