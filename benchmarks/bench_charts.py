@@ -1,6 +1,6 @@
 """Chart speed: timeline redraw with 10,000 observations over 20 actors, and PNG export.
 
-Run: /work/venv/bin/python benchmarks/bench_charts.py
+Run: python benchmarks/bench_charts.py
 Targets (issue 5): redraw < 100 ms, PNG export at 1600×900 < 1 s.
 """
 

@@ -1,6 +1,6 @@
 """Render the chart screenshots in docs/ from the seeded database.
 
-Run: /work/venv/bin/python benchmarks/make_chart_screenshots.py
+Run: python benchmarks/make_chart_screenshots.py
 Writes docs/chart-timeline.png, chart-profile.png, chart-compare.png and chart-snapshot.png.
 """
 
