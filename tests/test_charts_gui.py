@@ -15,6 +15,7 @@ from stancetracker.core.model import Record
 from stancetracker.core.query import RecordFilter
 from stancetracker.core.store import Store
 from stancetracker.gui.charts.compare import CompareFigure, step_arrays
+from stancetracker.gui.charts.markers import MarkersItem
 from stancetracker.gui.charts.panel import QtChartPanel
 from stancetracker.gui.charts.profile import ProfileFigure
 from stancetracker.gui.charts.snapshot import SnapshotFigure, cell_rgb
@@ -56,7 +57,7 @@ def curves(plot) -> list[pg.PlotCurveItem]:
 def scatter_points(plot) -> set[tuple[float, float]]:
     pts = set()
     for item in plot.items:
-        if isinstance(item, pg.ScatterPlotItem) and item.data.size:
+        if isinstance(item, (pg.ScatterPlotItem, MarkersItem)) and item.isVisible():
             x, y = item.getData()
             pts |= set(zip(x.tolist(), y.tolist()))
     return pts

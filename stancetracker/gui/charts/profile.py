@@ -13,7 +13,7 @@ from ...core.chartdata import Band, Profile
 from .common import (STRIP_HEIGHT, GREY, INK, BandsItem, ChartFigure, EventLayer, Picker,
                      confidence_key, event_strip, join_legend, legend_entry, new_plot, ring_item,
                      set_dimension, tint)
-from .timeline import TraceItems, hover_text, picker_arrays
+from .timeline import TraceItems, add_markers, hover_text, marker_arrays, picker_arrays
 
 _DAY = 86400.0
 _LANE_ROW_PX = 26
@@ -80,6 +80,7 @@ class ProfileFigure(ChartFigure):
             set_dimension(plot, dim)
             plot.setTitle(dim.label, size="10pt", color=INK, bold=True)
             TraceItems(plot).set_trace(tr)
+            add_markers(plot).set_markers(*marker_arrays([tr]))
             plot.enableAutoRange(y=False)
             set_dimension(plot, dim)  # again: adding items must not re-fit the y axis
             picker.set(*picker_arrays([tr]))
