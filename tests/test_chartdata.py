@@ -131,6 +131,7 @@ def test_profile_has_every_dimension_and_memberships(coded):
     assert (band.group, band.role, band.start, band.end) == ("coordination-framework", "rival",
                                                               sec("2021-10-01"), sec("2022-07-01"))
     assert not band.open_start and not band.open_end
+    assert band.describe() == "Coordination Framework\nrole: rival\n2021-10 to 2022-06"
 
 
 def test_comparison_is_the_mean_absolute_difference_over_shared_dimensions(coded):
@@ -213,3 +214,16 @@ def test_near_identical_actor_colours_are_told_apart():
     assert out[0] == "#1f77b4" and out[1] != "#1f78b5"
     assert len(set(out)) == 3
     assert cd.distinct_colours(["#1f77b4", "#d62728"]) == ["#1f77b4", "#d62728"]
+
+
+@pytest.mark.parametrize("since, until, period", [
+    ("2003", "2005-06", "2003 to 2005-06"),
+    ("2003", "", "since 2003 (no end date recorded)"),
+    ("", "1999-02", "until 1999-02 (no start date recorded)"),
+    ("", "", "dates not recorded"),
+])
+def test_membership_bar_period_keeps_the_recorded_precision(since, until, period):
+    """A bar's hover names the dates as recorded, saying which end is unknown."""
+    band = cd.Band("mahdi-army", "Mahdi Army", "leader", 0.0, 1.0, not since, not until, since, until)
+    assert band.period == period
+    assert band.describe() == f"Mahdi Army\nrole: leader\n{period}"

@@ -15,6 +15,7 @@ from stancetracker.core.model import Record
 from stancetracker.core.query import RecordFilter
 from stancetracker.core.store import Store
 from stancetracker.gui.charts.compare import CompareFigure, step_arrays
+from stancetracker.gui.charts.markers import MarkersItem
 from stancetracker.gui.charts.panel import QtChartPanel
 from stancetracker.gui.charts.profile import ProfileFigure
 from stancetracker.gui.charts.snapshot import SnapshotFigure, cell_rgb
@@ -56,7 +57,7 @@ def curves(plot) -> list[pg.PlotCurveItem]:
 def scatter_points(plot) -> set[tuple[float, float]]:
     pts = set()
     for item in plot.items:
-        if isinstance(item, pg.ScatterPlotItem) and item.data.size:
+        if isinstance(item, (pg.ScatterPlotItem, MarkersItem)) and item.isVisible():
             x, y = item.getData()
             pts |= set(zip(x.tolist(), y.tolist()))
     return pts
@@ -232,3 +233,23 @@ def test_panel_draws_each_tab(qtbot, hub):
     assert panel.profile.data.actor == "sadr"
     assert (panel.compare.data.a, panel.compare.data.b) == ("sadr", "maliki")
     assert panel.snapshot.data.actors == ["sadr", "maliki"]
+
+
+
+def test_hovering_a_membership_bar_names_group_role_and_dates(qtbot, seeded):
+    """Hovering a bar in the profile's membership lane says group, role and period; leaving it clears."""
+    data = cd.profile(seeded, "sadr")
+    fig = show(qtbot, ProfileFigure())
+    fig.set_data(data)
+    QApplication.processEvents()  # let the lane take its final height before measuring it
+    k = next(i for i, b in enumerate(data.bands) if b.group == "mahdi-army")
+    with qtbot.waitSignal(fig.hoverChanged) as sig:
+        hover(fig, fig.band_scene_pos(k))
+    assert sig.args == ["Mahdi Army\nrole: leader\nsince 2003 (no end date recorded)"]
+    vb = fig.lane.getViewBox()
+    row_px = 1 / vb.viewPixelSize()[1]
+    for dy, expected in ((0.5 * row_px, ""),  # between two bars
+                         (0.3 * row_px, sig.args[0])):  # near the bar's edge, still on it
+        qtbot.wait(20)  # pyqtgraph drops mouse moves closer together than 10 ms
+        hover(fig, fig.band_scene_pos(k) + QPointF(0, dy))
+        assert fig.last_hover == expected

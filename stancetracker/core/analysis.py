@@ -87,12 +87,12 @@ def series(store: Store, actor: str, dimension: str, flt: RecordFilter | None = 
 
 
 def _codes(values: tuple, table: dict[str, int]) -> np.ndarray:
-    """Map a column of a few distinct strings to integer codes without a Python loop per row."""
-    arr = np.asarray(values)
-    out = np.empty(len(arr), dtype=np.int64)
-    for name, code in table.items():
-        out[arr == name] = code
-    return out
+    """Map a column of a few distinct strings to integer codes without a Python loop per row.
+
+    A dict lookup mapped in C is a fifth of the cost of comparing a string array
+    with each name (the schema allows no other values).
+    """
+    return np.fromiter(map(table.__getitem__, values), np.int64, len(values))
 
 
 def build_series(actor: str, dimension: str, rows: list[tuple]) -> Series:
@@ -117,7 +117,8 @@ def build_series(actor: str, dimension: str, rows: list[tuple]) -> Series:
     month_end = (first.astype("datetime64[M]") + 1).astype("datetime64[D]") - 1
     year_end = (first.astype("datetime64[Y]") + 1).astype("datetime64[D]") - 1
     ends = np.where(prec == 2, year_end, np.where(prec == 1, month_end, first))
-    groups = [list(uuids[s:s + c]) for s, c in zip(starts, counts)]
+    # Plain ints: slicing a tuple with NumPy integers is slower, and this runs per observation.
+    groups = [list(uuids[s:s + c]) for s, c in zip(starts.tolist(), counts.tolist())]
     return Series(actor, dimension, all_dates[starts], ends, prec, score, low, high, counts, conf, groups)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as _dt
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QFont
@@ -13,10 +14,11 @@ from ...core.chartdata import Band, Profile
 from .common import (STRIP_HEIGHT, GREY, INK, BandsItem, ChartFigure, EventLayer, Picker,
                      confidence_key, event_strip, join_legend, legend_entry, new_plot, ring_item,
                      set_dimension, tint)
-from .timeline import TraceItems, hover_text, picker_arrays
+from .timeline import TraceItems, add_markers, hover_text, marker_arrays, picker_arrays
 
 _DAY = 86400.0
 _LANE_ROW_PX = 26
+_BAND_HALF = 0.38  # of a lane row: the bar's half height
 
 
 def band_text(b: Band) -> str:
@@ -44,6 +46,7 @@ class ProfileFigure(ChartFigure):
         self.pickers: list[Picker] = []
         self.rings: list[pg.ScatterPlotItem] = []
         self.lane: pg.PlotItem | None = None
+        self.band_picker = Picker()
         self.strip: pg.PlotItem | None = None
         self.events: EventLayer | None = None
         self.show_events = True
@@ -80,6 +83,7 @@ class ProfileFigure(ChartFigure):
             set_dimension(plot, dim)
             plot.setTitle(dim.label, size="10pt", color=INK, bold=True)
             TraceItems(plot).set_trace(tr)
+            add_markers(plot).set_markers(*marker_arrays([tr]))
             plot.enableAutoRange(y=False)
             set_dimension(plot, dim)  # again: adding items must not re-fit the y axis
             picker.set(*picker_arrays([tr]))
@@ -103,12 +107,15 @@ class ProfileFigure(ChartFigure):
         lane.setFixedHeight(_LANE_ROW_PX * n + 34)
         lane.setYRange(-0.6, n - 0.4, padding=0)
         lane.setTitle("Memberships and roles", size="10pt", color=INK, bold=True)
+        # Hovering a bar names its group, role and dates, found as markers are.
+        self.band_picker.set(np.array([b.start for b in bands]), np.array([b.end for b in bands]),
+                             np.arange(len(bands), dtype=float), list(range(len(bands))))
         if not bands:
             lane.addItem(pg.TextItem("no memberships recorded", color=GREY, anchor=(0, 0.5)))
             return
         colours = [tint(data.colour, 0.25 if b.open_start else 0.4) for b in bands]
         lane.addItem(BandsItem([b.start for b in bands], [b.end for b in bands],
-                               [i - 0.38 for i in range(n)], [i + 0.38 for i in range(n)], colours))
+                               [i - _BAND_HALF for i in range(n)], [i + _BAND_HALF for i in range(n)], colours))
         f = QFont()
         f.setPointSizeF(8.5)
         for i, b in enumerate(bands):
@@ -124,6 +131,11 @@ class ProfileFigure(ChartFigure):
             key = picker.pick(plot.getViewBox(), scene_pos)
             if key is not None:
                 return tr.uuids[key[1]], hover_text(self.store, dim, tr, key[1])
+        vb = self.lane.getViewBox()
+        # Anywhere on a bar counts, not just near its middle line as for a marker.
+        k = self.band_picker.pick(vb, scene_pos, radius=_BAND_HALF / (vb.viewPixelSize()[1] or 1.0))
+        if k is not None:
+            return [], self.data.bands[k].describe()  # no record to open: a click does nothing
         return None
 
     def marker_scene_pos(self, dimension: str, index: int) -> QPointF:
@@ -132,6 +144,12 @@ class ProfileFigure(ChartFigure):
         tr = self.data.traces[k]
         x = (tr.x[index] + tr.x_end[index]) / 2 if tr.precision[index] > 0 else tr.x[index]
         return self.plots[k].getViewBox().mapViewToScene(QPointF(x, float(tr.y[index])))
+
+    def band_scene_pos(self, index: int) -> QPointF:
+        """The middle of membership bar ``index`` as drawn (for tests and tours)."""
+        b = self.data.bands[index]
+        x = (max(b.start, self.data.start) + b.end) / 2
+        return self.lane.getViewBox().mapViewToScene(QPointF(x, float(index)))
 
     def set_events_visible(self, on: bool) -> None:
         self.show_events = on

@@ -10,13 +10,17 @@ from ...core.chartdata import Timeline, Trace, describe
 from .common import (TimeWindow, GREY, BandsItem, ChartFigure, EventLayer, Picker, confidence_key, fresh_pen,
                      event_strip, join_legend, legend_entry, marker_brush, new_plot, qcolor, ring_item,
                      STRIP_HEIGHT, set_dimension, stale_pen)
+from .markers import MarkersItem
 
 _DAY = 86400.0
 DENSE_OBSERVATIONS = 2000  # above this many observations on one chart, screen drawing favours speed
 
 
 class TraceItems:
-    """The graphics of one trace, kept between redraws and refilled (creating items is slow)."""
+    """The lines, spans and bands of one trace, kept between redraws and refilled (creating items is slow).
+
+    Markers are not here: one :class:`MarkersItem` per plot draws those of every trace.
+    """
 
     def __init__(self, plot: pg.PlotItem):
         self.plot = plot
@@ -28,15 +32,14 @@ class TraceItems:
         self.bands = BandsItem()
         self.span_outer = pg.PlotCurveItem(connect="pairs")
         self.span_inner = [pg.PlotCurveItem(connect="pairs") for _ in range(3)]
-        self.points = [pg.ScatterPlotItem(size=10, symbol="o") for _ in range(3)]
         self._drawn: tuple | None = None
         for item, z in ((self.fresh, 10), (self.stale, 9), (self.bands, 8), (self.span_outer, 11),
-                        *((i, 12) for i in self.span_inner), *((i, 13) for i in self.points)):
+                        *((i, 12) for i in self.span_inner)):
             item.setZValue(z)
             plot.addItem(item)
 
     def items(self) -> list[pg.GraphicsObject]:
-        return [self.fresh, self.stale, self.bands, self.span_outer, *self.span_inner, *self.points]
+        return [self.fresh, self.stale, self.bands, self.span_outer, *self.span_inner]
 
     def remove(self) -> None:
         for item in self.items():
@@ -53,7 +56,7 @@ class TraceItems:
                 tr.precision)
 
     def set_trace(self, tr: Trace, dense: bool = False) -> None:
-        """Draw one trace: fresh and stale lines, spans, markers, disagreement bands.
+        """Draw one trace: fresh and stale lines, spans, disagreement bands.
 
         ``dense`` draws lines without antialiasing on screen: with thousands of
         observations the software rasteriser spends most of a redraw smoothing
@@ -82,15 +85,31 @@ class TraceItems:
             sel = np.flatnonzero(tr.confidence[sp] == conf)
             self._set_curve(item, sx.reshape(-1, 2)[sel].ravel(), sy.reshape(-1, 2)[sel].ravel(),
                             pg.mkPen(marker_brush(tr.colour, conf), width=5))
+
+
+def add_markers(plot: pg.PlotItem) -> MarkersItem:
+    """The one item drawing a plot's markers, above its lines and spans."""
+    item = MarkersItem()
+    item.setZValue(13)
+    plot.addItem(item)
+    return item
+
+
+def marker_arrays(traces: list[Trace]) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[tuple[str, int]]]:
+    """The day-precision observations of all traces as markers: x, y, style index, styles.
+
+    Drawn trace by trace, and within a trace low, medium, then high confidence,
+    so where markers overlap the later actor's and the firmer one's is on top.
+    """
+    xs, ys, ks, styles = [np.array([])], [np.array([])], [np.array([], dtype=np.int64)], []
+    for t, tr in enumerate(traces):
         day = np.flatnonzero(tr.precision == 0)
-        for conf, item in enumerate(self.points):
-            sel = day[tr.confidence[day] == conf]
-            item.setVisible(bool(sel.size))
-            # Item-wide pen and brush, set before the points: passing them with the data
-            # would store one per point, which costs more than drawing them.
-            item.setPen(pg.mkPen(tr.colour, width=1.8), update=False)
-            item.setBrush(marker_brush(tr.colour, conf), update=False)
-            item.setData(tr.x[sel], tr.y[sel])
+        order = day[np.argsort(tr.confidence[day], kind="stable")]
+        xs.append(tr.x[order])
+        ys.append(tr.y[order])
+        ks.append(tr.confidence[order] + 3 * t)
+        styles += [(tr.colour, conf) for conf in range(3)]
+    return np.concatenate(xs), np.concatenate(ys), np.concatenate(ks), styles
 
 
 def picker_arrays(traces: list[Trace], offset_x: float = 0.0) -> tuple[np.ndarray, np.ndarray, np.ndarray, list]:
@@ -129,6 +148,7 @@ class TimelineFigure(TimeWindow, ChartFigure):
         self.ring = ring_item()
         self.plot.addItem(self.ring, ignoreBounds=True)
         self.layers: list[TraceItems] = []
+        self.markers = add_markers(self.plot)
         self.picker = Picker()
         self.show_events = True
         self._highlight: str | None = None
@@ -145,6 +165,7 @@ class TimelineFigure(TimeWindow, ChartFigure):
         dense = sum(len(tr) for tr in data.traces) > DENSE_OBSERVATIONS
         for layer, tr in zip(self.layers, data.traces):
             layer.set_trace(tr, dense)
+        self.markers.set_markers(*marker_arrays(data.traces))
         self.picker.set(*picker_arrays(data.traces))
         self.events.set_events(data.events if self.show_events else [], data.start, data.end)
         entries = [legend_entry(tr.colour, tr.name) for tr in data.traces]
@@ -206,4 +227,4 @@ class TimelineFigure(TimeWindow, ChartFigure):
         self._shift_region = region
 
 
-__all__ = ["TimelineFigure", "TraceItems", "hover_text", "picker_arrays"]
+__all__ = ["TimelineFigure", "TraceItems", "add_markers", "hover_text", "marker_arrays", "picker_arrays"]
