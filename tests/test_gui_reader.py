@@ -157,3 +157,31 @@ def test_import_dialog_saves_the_document_with_edited_metadata(qtbot, win, tmp_p
     assert (info.source.author, info.source.published.short(), info.format) == ("A. Analyst", "2022-06", "markdown")
     assert "The Sadrist bloc resigned." in info.text and "**" not in info.text
     assert win.documents.reader.chooser.findData(dlg.created_slug) >= 0
+
+
+def test_correcting_the_text_keeps_passages_on_their_words(qtbot, win):
+    from stancetracker.gui.dialogs.document_dialog import QtCorrectTextDialog
+    reader = win.documents.reader
+    select_words(qtbot, reader.view, "leave parliament")
+    reader.code_selection()
+    win.editor.dimension.setCurrentIndex(win.editor.dimension.findData("us"))
+    win.editor.set_level(-1)
+    win.editor.request_save()
+    uuid = win.editor.current.uuid
+    dlg = QtCorrectTextDialog(win.hub, "the-standoff", reader.doc.text, win)
+    qtbot.addWidget(dlg)
+    dlg.editor.setPlainText(TEXT.replace("In August", "In early August 2022"))
+    dlg.save()
+    assert dlg.reanchoring is not None and len(dlg.reanchoring.moved) == 1 and not dlg.reanchoring.lost
+    p = passage_of_record(win.hub.store, uuid)
+    assert reader.doc.text[p.start:p.end] == "leave parliament"  # the reader shows the corrected text
+    assert reader.view.text == reader.doc.text
+
+
+def test_dropped_files_go_to_the_document_or_the_csv_import(tmp_path):
+    from stancetracker.gui.document_actions import QtDocumentActions
+    prose, table, pdf, csv = (tmp_path / n for n in ("brief.txt", "rows.txt", "x.pdf", "rows.csv"))
+    prose.write_text("Sadr, the cleric, spoke at length about the government and its failures.\n")
+    table.write_text("actor,dimension,date,score\nsadr,iran,2020,1\n")
+    assert QtDocumentActions.is_document(prose) and QtDocumentActions.is_document(pdf)
+    assert not QtDocumentActions.is_document(table) and not QtDocumentActions.is_document(csv)

@@ -54,6 +54,8 @@ class QtDocumentActions(QObject):
         w._act(m, "Find &previous", lambda: self.reader.find_next(backwards=True), "Shift+F3")
         w._act(m, "&Search all documents", self._focus(self.reader.search_edit), "Ctrl+Alt+S")
         w._act(m, "Next &uncoded paragraph", self.reader.next_uncoded, "F8")
+        self.a_correct = w._act(m, "C&orrect the text…", self.correct_text,
+                                tip="Fix the document's text by hand; coded passages follow their words")
         w._act(m, "&Lost passages…", self.reader.show_lost)
 
     def _focus(self, widget):
@@ -84,15 +86,27 @@ class QtDocumentActions(QObject):
         self.dock.show()
         self.reader.open_document(dlg.created_slug)
         if dlg.reanchoring is not None:
-            r = dlg.reanchoring
-            msg = f"Text replaced: {r.summary()}."
-            if r.lost:
-                QMessageBox.warning(self.w, "Passages lost", msg + " The lost passages are listed under "
-                                    "Document › Lost passages; their records are kept.")
-            self.w.statusBar().showMessage(msg, 10000)
+            self._report(dlg.reanchoring)
         else:
             self.w.statusBar().showMessage(f"Imported {doc.file_name}: select words in the reader and press "
                                            "Ctrl+K to code them", 10000)
+
+    def correct_text(self) -> None:
+        from .dialogs.document_dialog import QtCorrectTextDialog
+        doc = self.reader.doc
+        if doc is None or self.w.hub.store.readonly:
+            return
+        dlg = QtCorrectTextDialog(self.w.hub, doc.source.slug, doc.text, self.w)
+        if dlg.exec() and dlg.reanchoring is not None:
+            self._report(dlg.reanchoring)
+
+    def _report(self, r) -> None:
+        """Say what became of the coded passages after a source's text changed."""
+        msg = f"Text replaced: {r.summary()}."
+        if r.lost:
+            QMessageBox.warning(self.w, "Passages lost", msg + " The lost passages are listed under "
+                                "Document › Lost passages; their records are kept.")
+        self.w.statusBar().showMessage(msg, 10000)
 
     @staticmethod
     def is_document(path: Path) -> bool:

@@ -250,7 +250,8 @@ class QtMainWindow(QMainWindow):
         self.setWindowTitle(f"{store.path.name if store.path else 'memory'}{ro} — stancetracker")
         self.path_label.setText(f"{store.path}{ro}")
         for a in (self.a_new, self.a_save, self.a_dup, self.a_delete, self.a_restore, self.a_import,
-                  self.a_merge, *self.manage_actions, self.documents.a_import, self.documents.a_code):
+                  self.a_merge, *self.manage_actions, self.documents.a_import, self.documents.a_code,
+                  self.documents.a_correct):
             a.setEnabled(not store.readonly)
         self.editor.setEnabled(not store.readonly)
         if store.path:
