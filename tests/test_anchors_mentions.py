@@ -85,3 +85,9 @@ def test_possessive_mentions_are_found_without_the_s():
                             Actor(slug="maliki", name="Nouri al-Maliki", aliases=["Maliki"])])
     text = "Sadr's supporters and Maliki’s allies, not the Sadrs."
     assert [(text[m.start:m.end], m.actor) for m in finder.find(text)] == [("Sadr", "sadr"), ("Maliki", "maliki")]
+
+
+def test_arabic_names_are_found_with_or_without_the_joined_article():
+    finder = MentionFinder([Actor(slug="sadr", name="Muqtada al-Sadr", aliases=["مقتدى الصدر", "الصدر"])])
+    text = "قال مقتدى الصدر إن الحكومة ... ثم رد الصدر"
+    assert [(text[m.start:m.end], m.actor) for m in finder.find(text)] == [("مقتدى الصدر", "sadr"), ("الصدر", "sadr")]

@@ -67,11 +67,15 @@ def fold(text: str) -> str:
 
 
 def _token(m: re.Match) -> tuple[int, int, str]:
-    """(start, end, word) of a folded token; a possessive 's is not part of the name ("Sadr's")."""
+    """(start, end, word) of a folded token, as name_key sees it: a possessive 's is not part of
+    the name ("Sadr's"), nor the joined Arabic article (the mark still covers it)."""
     s, e, w = m.start(), m.end(), m.group()
     if w.endswith("\x00s") and len(w) > 2:
         e, w = e - 2, w[:-2]
-    return s, e, w.replace("\x00", "")
+    w = w.replace("\x00", "")
+    if w.startswith("ال") and len(w) > 3:  # the Arabic article is written joined to the name: الصدر
+        w = w[2:]
+    return s, e, w
 
 
 @dataclass(frozen=True)
