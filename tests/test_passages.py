@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from stancetracker.core.dates import parse_date
@@ -92,6 +94,9 @@ def test_reanchoring_after_inserts_before_inside_and_after_passages(store):
     assert lost.lost and lost.quote == "the Coordination Framework would form the government"
     assert [p.quote for p in passages(store, src.slug, lost=True)] == [lost.quote]
     assert store.record(b.uuid).deleted is False  # the record stays; only its anchor is lost
+    # The replaced text is kept in the history.
+    (old,) = store.conn.execute("SELECT before FROM history WHERE entity = 'source' AND action = 'text'").fetchone()
+    assert json.loads(old)["text"] == TEXT
     # Putting the words back finds the lost passage again.
     again = replace_text(store, src.slug, TEXT)
     assert [p.id for p, _ in again.found_again] == [lost.id]

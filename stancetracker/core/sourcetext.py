@@ -120,10 +120,14 @@ def replace_text(store, slug: str, doc: DocumentText | str, pages: list[int] | N
     else:
         text, pages, fmt, file_name = doc, pages or [], None, None
     text, pages = clean_text(text, pages)
-    source_id, _, _ = source_text(store, slug)
+    source_id, old_text, old_pages = source_text(store, slug)
     kept, moved, lost, again = [], [], [], []
     with store.operation("edit", f"text of source {slug}"):
         store.update_source(slug, text=text)
+        # The source's own history row leaves texts out; the replaced one is kept here, so no
+        # version of a document a record was coded from is ever lost.
+        store._log("source", source_id, "text", {"text": old_text, "pages": old_pages},
+                   {"characters": len(text), "pages": pages})
         if fmt is not None:
             _set_document_info(store, slug, fmt, file_name, pages)
         else:
