@@ -16,10 +16,11 @@ from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextLayout
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMenu,
                                QPlainTextEdit, QPushButton, QToolButton, QVBoxLayout, QWidget)
 
-from ..core.errors import StanceError
-from ..core.mentions import MentionFinder, fold
 from ..core.documents import page_at
-from ..core.passages import Coverage, Passage, coded_spans, coverage, guess_actor, passages
+from ..core.errors import StanceError
+from ..core.mentions import Mention, MentionFinder, fold
+from ..core.passages import (Coverage, Passage, coded_spans, coverage, guess_actor, passage_of_record,
+                             passage_records, passages)
 from ..core.sourcetext import DocumentInfo, document, documents, find_all, find_words, search_documents
 from .hub import QtStoreHub
 
@@ -328,8 +329,9 @@ class QtReader(QWidget):
             return
         store = self.hub.store
         items = passages(store, self.doc.source.slug)
-        finder = MentionFinder(store.actors())
-        colours = {a.slug: a.colour for a in store.actors()}
+        actors = store.actors()
+        finder = MentionFinder(actors)
+        colours = {a.slug: a.colour for a in actors}
         keep = current if current is not None else self.view.marks.current
         self.view.set_marks(_Marks(items, finder, colours, keep))
         self.cover = coverage(self.doc.text, coded_spans(items))
@@ -421,7 +423,7 @@ class QtReader(QWidget):
         # Mentions of the selection's paragraph up to its end: the subject may be named just before.
         p_start = self.cover.paragraphs[para][0] if self.cover and para is not None else max(0, start - 2000)
         finder = self.view.marks.finder or MentionFinder(self.hub.store.actors())
-        mentions = [m.__class__(m.start + p_start, m.end + p_start, m.actor) for m in finder.find(text[p_start:end])]
+        mentions = [Mention(m.start + p_start, m.end + p_start, m.actor) for m in finder.find(text[p_start:end])]
         page = page_at(self.doc.pages, start)
         loc = [f"p. {page}"] if page else []
         if para is not None:
@@ -435,7 +437,6 @@ class QtReader(QWidget):
         return max(bisect.bisect_right([s for s, _ in self.cover.paragraphs], offset) - 1, 0)
 
     def _passage_clicked(self, ids: list[int]) -> None:
-        from ..core.passages import passage_records
         uuids = [u for pid in ids for u in passage_records(self.hub.store, pid)]
         if not uuids:
             return
@@ -448,7 +449,6 @@ class QtReader(QWidget):
 
     def show_record_passage(self, uuid: str) -> None:
         """Mark (and scroll to) the passage a record was coded from, opening its document."""
-        from ..core.passages import passage_of_record
         try:
             p = passage_of_record(self.hub.store, uuid)
         except StanceError:
