@@ -14,7 +14,7 @@ import numpy as np
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextLayout
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMenu,
-                               QPlainTextEdit, QPushButton, QToolButton, QVBoxLayout, QWidget)
+                               QPlainTextEdit, QPushButton, QSizePolicy, QToolButton, QVBoxLayout, QWidget)
 
 from ..core.documents import page_at
 from ..core.errors import StanceError
@@ -236,7 +236,7 @@ class QtReader(QWidget):
     def _build(self) -> None:
         self.chooser = QComboBox()
         self.chooser.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.chooser.setMinimumContentsLength(20)
+        self.chooser.setMinimumContentsLength(8)
         self.chooser.setToolTip("Sources with text (File › Import document… adds one)")
         self.chooser.activated.connect(lambda _i: self.open_document(self.chooser.currentData()))
         self.find_edit = QLineEdit()
@@ -264,6 +264,9 @@ class QtReader(QWidget):
         self.view.passageClicked.connect(self._passage_clicked)
         self.view.codeRequested.connect(self.code_selection)
         self.coverage_label = QLabel()
+        self.coverage_label.setWordWrap(True)
+        # Long counts wrap rather than widen the dock past the screen beside the editor.
+        self.coverage_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.next_button = QPushButton("Next uncoded ¶")
         self.next_button.setToolTip("Jump to the next paragraph with no coded passage (F8)")
         self.next_button.clicked.connect(self.next_uncoded)

@@ -60,6 +60,8 @@ class QtChartPanel(QWidget):
     # ------------------------------------------------------------- building
     def _build(self) -> None:
         self.dimension_box = QComboBox()
+        self.dimension_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.dimension_box.setMinimumContentsLength(8)
         self.horizon_spin = QSpinBox(minimum=1, maximum=240, value=chartdata.DEFAULT_HORIZON_MONTHS,
                                      suffix=" months")
         self.horizon_spin.setToolTip("Lines turn dashed and pale once their evidence is older than this")
@@ -99,7 +101,7 @@ class QtChartPanel(QWidget):
         self.tabs.addTab(self._with_bar(self.snapshot, QLabel("Date"), self.slider, self.slider_label,
                                         below=True), "Snapshot")
         self.shifts = QtShiftsPanel()
-        self.shifts.setMinimumWidth(220)  # a shift's line names date, actor, dimension and both scores
+        self.shifts.setMinimumWidth(160)  # narrow beside the reader; a shift's full line is in its tooltip
         self.status = QLabel()
         self.status.setStyleSheet("color: #a00")
         split = QSplitter()

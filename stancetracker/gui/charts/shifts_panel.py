@@ -56,7 +56,9 @@ class QtShiftsPanel(QWidget):
         self.tree.blockSignals(True)
         self.tree.clear()
         for sh in shifts:
-            top = QTreeWidgetItem([shift_title(sh, names.get(sh.actor, sh.actor), dims[sh.dimension])])
+            title = shift_title(sh, names.get(sh.actor, sh.actor), dims[sh.dimension])
+            top = QTreeWidgetItem([title])
+            top.setToolTip(0, title)  # the panel may be narrower than the line
             top.setData(0, _SHIFT_ROLE, sh)
             for side, recs in (("before", sh.before_records), ("after", sh.after_records)):
                 for r in recs:
