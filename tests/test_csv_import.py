@@ -144,3 +144,17 @@ def test_history_of_an_imported_then_edited_record(store, tmp_path):
     assert edited.before == imported.after and edited.after["score"] == -2
     restore_version(store, r.uuid, imported.id)
     assert (store.record(r.uuid).score, store.record(r.uuid).evidence) == (1.0, "first")
+
+
+def test_repeated_uuids_among_good_rows(store, tmp_path):
+    """A UUID repeated further down is 'already present' if identical, else rejected; the rows around it go in."""
+    u = [f"0b7e5a6e-8c3f-4f3a-9a55-1b2c3d4e5f6{i}" for i in range(5)]
+    f = write(tmp_path / "rep.csv", "uuid,actor_slug,dimension_slug,date,score\n"
+              f"{u[0]},sadr,iran,2020,1\n{u[1]},sadr,iran,2021,1\n{u[0]},sadr,iran,2020,1\n"
+              f"{u[2]},sadr,us,2020,0\n{u[1]},sadr,iran,2021,-1\n{u[3]},maliki,us,2020,2\n")
+    res = import_records(store, f, ImportOptions(skip_invalid=True, rejects=tmp_path / "rej.csv"))
+    assert (res.added, res.unchanged, res.rejected) == (4, 1, 1)
+    assert sorted(r.uuid for r in store.records()) == u[:4]
+    assert store.record(u[1]).score == 1
+    rows = list(csv.reader(open(tmp_path / "rej.csv", encoding="utf-8")))
+    assert rows[1][0] == "6" and rows[1][-1].startswith(f"uuid: a record with uuid {u[1]} exists earlier in this file")

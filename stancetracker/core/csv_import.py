@@ -34,7 +34,9 @@ CHUNK = 5000
 MAX_PROBLEMS = 10_000
 _UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _BAD_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
-_INSERT = ("INSERT INTO records (uuid, actor_id, dimension_id, date, date_precision, score, confidence,"
+# OR IGNORE: a row whose UUID came earlier in the file is skipped rather than
+# failing its chunk; insert_chunk finds the skipped rows afterwards.
+_INSERT = ("INSERT OR IGNORE INTO records (uuid, actor_id, dimension_id, date, date_precision, score, confidence,"
            " source_id, locator, evidence, coder, created_at, updated_at, version, deleted)"
            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)")
 # Indexes into the insert tuple that make up a record's coded content.
@@ -367,29 +369,32 @@ class _Importer:
                 if not keep:
                     return
                 chunk, lines, raws = map(list, zip(*keep))
-        conn.execute("SAVEPOINT chunk")
-        try:
-            conn.executemany(_INSERT, chunk)
-            self.result.added += len(chunk)
-        except sqlite3.IntegrityError:
-            conn.execute("ROLLBACK TO chunk")
-            self._insert_one_by_one(chunk, lines, raws)
-        conn.execute("RELEASE chunk")
+        added = conn.executemany(_INSERT, chunk).rowcount
+        self.result.added += added
+        if added < len(chunk):
+            self._skipped_rows(chunk, lines, raws, added)
 
-    def _insert_one_by_one(self, chunk, lines, raws) -> None:
+    def _skipped_rows(self, chunk: list[tuple], lines: list[int], raws: list[list[str]], added: int) -> None:
+        """Sort out the rows of a chunk that were not inserted: same UUID earlier in this file.
+
+        Rowids are handed out in order, so the chunk's last ``added`` rows by
+        id are the ones it inserted; a row not among them in sequence was skipped.
+        """
         conn = self.store.conn
+        newest_first = conn.execute("SELECT uuid FROM records ORDER BY id DESC LIMIT ?", [added]).fetchall()
+        inserted = (uuid for (uuid,) in reversed(newest_first))
+        expected = next(inserted, None)
         for row, line, raw in zip(chunk, lines, raws):
-            try:
-                conn.execute(_INSERT, row)
-                self.result.added += 1
-            except sqlite3.IntegrityError:
-                old = conn.execute(
-                    "SELECT actor_id, dimension_id, date, date_precision, score, confidence, source_id,"
-                    " locator, evidence, coder FROM records WHERE uuid = ?", [row[0]]).fetchone()
-                if old is not None and tuple(old) == row[_CONTENT]:
-                    self.result.unchanged += 1
-                else:
-                    self.problem(line, "uuid", _difference(row[0], old or (), row[_CONTENT], "earlier in this file"), raw)
+            if row[0] == expected:
+                expected = next(inserted, None)
+                continue
+            old = conn.execute(
+                "SELECT actor_id, dimension_id, date, date_precision, score, confidence, source_id,"
+                " locator, evidence, coder FROM records WHERE uuid = ?", [row[0]]).fetchone()
+            if old is not None and tuple(old) == row[_CONTENT]:
+                self.result.unchanged += 1
+            else:
+                self.problem(line, "uuid", _difference(row[0], old or (), row[_CONTENT], "earlier in this file"), raw)
 
     # -- driver ----------------------------------------------------------------
     def run(self, progress: Callable[[int, int], bool | None] | None) -> ImportResult:
