@@ -574,7 +574,7 @@ class _BulkLoad:
 
 def _unguard(cell: str) -> str:
     """A text cell of our own layout, without the export's formula guard or outer white space."""
-    return unneutralise(cell).strip()
+    return (unneutralise(cell) if cell[:1] == "'" else cell).strip()
 
 
 def _bad_timestamp(column: str, text: str) -> ValidationError:
