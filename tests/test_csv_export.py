@@ -1,9 +1,12 @@
 """CSV export: the documented columns, safe in spreadsheets, any script intact."""
 
 import csv
+import io
+
+from hypothesis import given, settings, strategies as st
 
 from stancetracker.core.csv_common import EXPORT_COLUMNS
-from stancetracker.core.csv_export import export_records
+from stancetracker.core.csv_export import _NUMBERS, _csv_text, export_records
 from stancetracker.core.dates import parse_date
 from stancetracker.core.model import Record
 from stancetracker.core.query import RecordFilter
@@ -82,3 +85,28 @@ def test_failed_export_leaves_no_partial_file(store, tmp_path):
     except KeyboardInterrupt:
         pass
     assert not target.exists() and not list(tmp_path.glob("*.partial"))
+
+
+_cells = st.one_of(st.text(max_size=12), st.sampled_from([",", '"', "\r", "\n", "\r\n", '""', "a,b", " ", "", "'=1"]))
+_numbers = st.one_of(st.integers(), st.floats(allow_nan=False), st.floats())
+_odd = st.one_of(st.none(), st.binary(max_size=4), st.integers(), st.text(max_size=3))
+
+
+@settings(max_examples=300, deadline=None)
+@given(rows=st.lists(st.tuples(*[_numbers if i in _NUMBERS else _cells for i in range(len(EXPORT_COLUMNS))]),
+                     min_size=1, max_size=6),
+       odd=st.one_of(st.none(), st.tuples(st.integers(0, 5), st.integers(0, len(EXPORT_COLUMNS) - 1), _odd)))
+def test_batch_writer_matches_csv_writer(rows, odd):
+    """The export's own batch writer gives csv.writer's bytes, or hands the batch back when a cell is unusual."""
+    if odd is not None:  # a NULL, blob, number or text where it does not belong
+        r, c, value = odd
+        row = list(rows[r % len(rows)])
+        row[c] = value
+        rows[r % len(rows)] = tuple(row)
+    expected = io.StringIO(newline="")
+    csv.writer(expected).writerows(rows)
+    text = _csv_text(rows)
+    if text is None:
+        assert odd is not None
+    else:
+        assert text == expected.getvalue()

@@ -5,7 +5,7 @@ import csv
 import pytest
 
 from stancetracker.core.csv_export import export_records
-from stancetracker.core.csv_import import ImportOptions, import_records, parse_mapping, parse_scale
+from stancetracker.core.csv_import import ImportOptions, _BulkLoad, import_records, parse_mapping, parse_scale
 from stancetracker.core.dates import parse_date
 from stancetracker.core.errors import ImportFailed, ValidationError
 from stancetracker.core.model import Record
@@ -144,3 +144,21 @@ def test_history_of_an_imported_then_edited_record(store, tmp_path):
     assert edited.before == imported.after and edited.after["score"] == -2
     restore_version(store, r.uuid, imported.id)
     assert (store.record(r.uuid).score, store.record(r.uuid).evidence) == (1.0, "first")
+
+
+@pytest.mark.parametrize("bulk", [False, True], ids=["small-file", "bulk-path"])
+def test_repeated_uuids_among_good_rows(store, tmp_path, monkeypatch, bulk):
+    """A UUID repeated further down is 'already present' if identical, else rejected; the rows around it go in."""
+    if bulk:  # the path a big file takes: FTS trigger and indexes dropped, rebuilt at the end
+        monkeypatch.setattr(_BulkLoad, "BIG_FILE", 0)
+    u = [f"0b7e5a6e-8c3f-4f3a-9a55-1b2c3d4e5f6{i}" for i in range(5)]
+    f = write(tmp_path / "rep.csv", "uuid,actor_slug,dimension_slug,date,score,evidence\n"
+              f"{u[0]},sadr,iran,2020,1,met\n{u[1]},sadr,iran,2021,1,met\n{u[0]},sadr,iran,2020,1,met\n"
+              f"{u[2]},sadr,us,2020,0,met\n{u[1]},sadr,iran,2021,-1,met\n{u[3]},maliki,us,2020,2,met\n")
+    res = import_records(store, f, ImportOptions(skip_invalid=True, rejects=tmp_path / "rej.csv"))
+    assert (res.added, res.unchanged, res.rejected) == (4, 1, 1)
+    assert sorted(r.uuid for r in store.records()) == u[:4]
+    assert store.record(u[1]).score == 1
+    rows = list(csv.reader(open(tmp_path / "rej.csv", encoding="utf-8")))
+    assert rows[1][0] == "6" and rows[1][-1].startswith(f"uuid: a record with uuid {u[1]} exists earlier in this file")
+    assert store.conn.execute("SELECT count(*) FROM records_fts WHERE records_fts MATCH 'met'").fetchone()[0] == 4

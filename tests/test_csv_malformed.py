@@ -2,6 +2,7 @@
 and the database is left exactly as it was."""
 
 import codecs
+import sqlite3
 
 import pytest
 
@@ -42,6 +43,29 @@ def test_score_out_of_range(store, tmp_path):
     """A score of 3 is outside -2..2."""
     f = write(tmp_path / "f.csv", HEAD + GOOD + "sadr,us,2020,3,x\n")
     refused(store, f, "{path}: line 3, column score: 3 is outside the range -2 to 2; nothing was imported")
+
+
+def test_unknown_confidence(store, tmp_path):
+    """A confidence other than low, medium or high is refused (the importer, not the schema, checks it)."""
+    f = write(tmp_path / "f.csv", "actor_slug,dimension_slug,date,score,confidence\nsadr,iran,2020,1,High\n"
+              "sadr,iran,2021,1,sure\n")
+    refused(store, f, "{path}: line 3, column confidence: must be low, medium or high, not 'sure'; nothing was imported")
+
+
+def test_unknown_precision(store, tmp_path):
+    """A precision other than day, month or year is refused, naming the precision column."""
+    f = write(tmp_path / "f.csv", "actor_slug,dimension_slug,date,date_precision,score\nsadr,iran,2020-05,month,1\n"
+              "sadr,iran,2020-05,week,1\n")
+    refused(store, f, "{path}: line 3, column date_precision: precision must be day, month or year, not 'week'; "
+                      "nothing was imported")
+
+
+def test_check_constraints_hold_again_after_an_import(store, tmp_path):
+    """The importer skips the schema's CHECKs only while inserting rows it validated."""
+    f = write(tmp_path / "f.csv", HEAD + GOOD)
+    import_records(store, f)
+    with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
+        store.conn.execute("UPDATE records SET confidence = 'sure'")
 
 
 def test_unknown_actor(store, tmp_path):
