@@ -115,6 +115,7 @@ class QtChartPanel(QWidget):
         split.addWidget(self.shifts)
         split.setStretchFactor(0, 4)
         split.setStretchFactor(1, 1)
+        split.setSizes([560, 220])  # shifts readable by default; narrower only when the reader needs room
         QVBoxLayout(self).addWidget(split)
 
         for fig in self.figures().values():
