@@ -15,7 +15,7 @@ from .anchors import Anchor, reanchor
 from .documents import DocumentText, page_at
 from .mentions import fold
 from .model import Source, check_date
-from .passages import Passage, passages, source_text
+from .passages import Passage, parse_pages, passages, source_text
 from .query import fts_query
 
 # Invisible direction overrides and isolates: the model refuses them in any
@@ -56,13 +56,16 @@ def add_document(store, doc: DocumentText, *, slug: str | None = None, kind: str
                  language=meta["language"], text=text)
     with store.operation("create", f"document {src.slug} from {doc.file_name}"):
         store.add_source(src)
-        _set_document_info(store, src.slug, doc.format, doc.file_name, pages)
+        _set_document_info(store, src.slug, pages, doc.format, doc.file_name)
     return src
 
 
-def _set_document_info(store, slug: str, fmt: str, file_name: str, pages: list[int]) -> None:
-    store.conn.execute("UPDATE sources SET format = ?, file_name = ?, pages = ? WHERE slug = ?",
-                       [fmt, file_name, ",".join(map(str, pages)), slug])
+def _set_document_info(store, slug: str, pages: list[int], fmt: str | None = None,
+                       file_name: str | None = None) -> None:
+    """Store how the text was read; a format or file name left out keeps the one stored."""
+    store.conn.execute("UPDATE sources SET pages = ?, format = coalesce(?, format), "
+                       "file_name = coalesce(?, file_name) WHERE slug = ?",
+                       [",".join(map(str, pages)), fmt, file_name, slug])
 
 
 @dataclass
@@ -83,7 +86,7 @@ def document(store, slug: str) -> DocumentInfo:
     src = store.source(slug, with_text=True)
     fmt, file_name, pages = store.conn.execute(
         "SELECT format, file_name, pages FROM sources WHERE id = ?", [src.id]).fetchone()
-    return DocumentInfo(src, fmt, file_name, [int(p) for p in pages.split(",")] if pages else [])
+    return DocumentInfo(src, fmt, file_name, parse_pages(pages))
 
 
 def documents(store) -> list[tuple[str, str, int]]:
@@ -128,10 +131,7 @@ def replace_text(store, slug: str, doc: DocumentText | str, pages: list[int] | N
         # version of a document a record was coded from is ever lost.
         store._log("source", source_id, "text", {"text": old_text, "pages": old_pages},
                    {"characters": len(text), "pages": pages})
-        if fmt is not None:
-            _set_document_info(store, slug, fmt, file_name, pages)
-        else:
-            store.conn.execute("UPDATE sources SET pages = ? WHERE id = ?", [",".join(map(str, pages)), source_id])
+        _set_document_info(store, slug, pages, fmt, file_name)
         for p in passages(store, slug, lost=None):
             result = reanchor(p.anchor, text)
             if result.new is None:

@@ -180,7 +180,10 @@ class QtDocumentView(QPlainTextEdit):
         self.centerCursor()
 
     def passages_at(self, offset: int) -> list[Passage]:
-        return [p for p in self.marks.passages if p.start <= offset < p.end and (p.records or p.id == self.marks.current)]
+        """Shaded passages under an offset; looks only at its line (this runs on every mouse move)."""
+        line = int(np.searchsorted(self._line_starts, offset, side="right")) - 1
+        return [p for p in self._by_line.get(line, ()) if p.start <= offset < p.end
+                and (p.records or p.id == self.marks.current)]
 
     def _offset_at(self, pos) -> int:
         return self.offsets.to_py(self.cursorForPosition(pos).position())
