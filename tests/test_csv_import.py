@@ -1,13 +1,15 @@
 """CSV import: round trips, foreign layouts, idempotence and --skip-invalid."""
 
 import csv
+import threading
 
 import pytest
 
+from stancetracker.core import bulk_load, csv_import, integrity
 from stancetracker.core.csv_export import export_records
-from stancetracker.core.csv_import import ImportOptions, _BulkLoad, import_records, parse_mapping, parse_scale
+from stancetracker.core.csv_import import ImportCancelled, ImportOptions, import_records, parse_mapping, parse_scale
 from stancetracker.core.dates import parse_date
-from stancetracker.core.errors import ImportFailed, ValidationError
+from stancetracker.core.errors import DatabaseError, ImportFailed, ValidationError
 from stancetracker.core.model import Record
 
 from conftest import fingerprint, make_store, write
@@ -150,7 +152,7 @@ def test_history_of_an_imported_then_edited_record(store, tmp_path):
 def test_repeated_uuids_among_good_rows(store, tmp_path, monkeypatch, bulk):
     """A UUID repeated further down is 'already present' if identical, else rejected; the rows around it go in."""
     if bulk:  # the path a big file takes: FTS trigger and indexes dropped, rebuilt at the end
-        monkeypatch.setattr(_BulkLoad, "BIG_FILE", 0)
+        monkeypatch.setattr(bulk_load, "BIG_FILE", 0)
     u = [f"0b7e5a6e-8c3f-4f3a-9a55-1b2c3d4e5f6{i}" for i in range(5)]
     f = write(tmp_path / "rep.csv", "uuid,actor_slug,dimension_slug,date,score,evidence\n"
               f"{u[0]},sadr,iran,2020,1,met\n{u[1]},sadr,iran,2021,1,met\n{u[0]},sadr,iran,2020,1,met\n"
@@ -162,3 +164,67 @@ def test_repeated_uuids_among_good_rows(store, tmp_path, monkeypatch, bulk):
     rows = list(csv.reader(open(tmp_path / "rej.csv", encoding="utf-8")))
     assert rows[1][0] == "6" and rows[1][-1].startswith(f"uuid: a record with uuid {u[1]} exists earlier in this file")
     assert store.conn.execute("SELECT count(*) FROM records_fts WHERE records_fts MATCH 'met'").fetchone()[0] == 4
+
+
+# -- the path of a big file (bulk_load): UUID index built last, FTS and history on a second thread -----
+def bulk_file(tmp_path, rows: list[str]):
+    return write(tmp_path / "big.csv", "uuid,actor_slug,dimension_slug,date,score,evidence\n" + "".join(rows))
+
+
+def test_big_file_into_an_empty_table_settles_repeated_uuids(store, tmp_path, monkeypatch):
+    """Identical repeats are 'already present' and taken out again; the search index and history agree."""
+    monkeypatch.setattr(bulk_load, "BIG_FILE", 0)
+    u = [f"0b7e5a6e-8c3f-4f3a-9a55-1b2c3d4e5f6{i}" for i in range(4)]
+    f = bulk_file(tmp_path, [f"{u[0]},sadr,iran,2020,1,met\n", f"{u[1]},sadr,iran,2021,1,met\n",
+                             f"{u[0]},sadr,iran,2020,1,met\n", f"{u[2]},sadr,us,2020,0,met\n",
+                             f"{u[0]},sadr,iran,2020,1,met\n", f"{u[3]},maliki,us,2020,2,met\n"])
+    monkeypatch.setattr(csv_import, "CHUNK", 2)
+    res = import_records(store, f)
+    assert (res.added, res.unchanged) == (4, 2)
+    assert sorted(r.uuid for r in store.records()) == u
+    conn = store.conn
+    assert conn.execute("SELECT count(*) FROM records_fts WHERE records_fts MATCH 'met'").fetchone()[0] == 4
+    logged = conn.execute("SELECT count(*) FROM history WHERE action = 'import' AND op_id = ?", [res.op_id]).fetchone()[0]
+    assert logged == 4
+    assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name IN "
+                        "('records_uuid', 'records_series', 'records_date', 'records_coder', 'records_ai')").fetchone()[0] == 5
+    assert integrity.check(store.path).ok
+    store.add_record(Record(actor="sadr", dimension="us", date=parse_date("2022"), score=1, evidence="welcomed"))
+    assert conn.execute("SELECT count(*) FROM records_fts WHERE records_fts MATCH 'welcomed'").fetchone()[0] == 1
+
+
+def test_big_file_with_a_conflicting_repeat_names_every_such_line(store, tmp_path, monkeypatch):
+    """Repeats with other content are reported with their lines, beside other bad rows, in line order."""
+    monkeypatch.setattr(bulk_load, "BIG_FILE", 0)
+    u = "0b7e5a6e-8c3f-4f3a-9a55-1b2c3d4e5f60"
+    f = bulk_file(tmp_path, [f"{u},sadr,iran,2020,1,met\n", f"{u},sadr,iran,2020,2,met\n",
+                             "0b7e5a6e-8c3f-4f3a-9a55-1b2c3d4e5f61,sadr,iran,20x0,1,met\n", f"{u},sadr,iran,2020,1,met\n",
+                             f"{u},sadr,us,2020,1,met\n"])
+    before = fingerprint(store)
+    with pytest.raises(ImportFailed) as err:
+        import_records(store, f)
+    assert [(p.line, p.column) for p in err.value.problems] == [(3, "uuid"), (4, "date"), (6, "uuid")]
+    assert "(score: '1.0' there, '2.0' here)" in err.value.problems[0].reason
+    assert fingerprint(store) == before
+
+
+def test_a_failure_on_the_indexing_thread_fails_the_import_cleanly(store, tmp_path, monkeypatch):
+    monkeypatch.setattr(bulk_load, "BIG_FILE", 0)
+    monkeypatch.setattr(bulk_load, "_FTS", "INSERT INTO no_such_table SELECT ?, ?")
+    f = bulk_file(tmp_path, [f"0b7e5a6e-8c3f-4f3a-9a55-1b2c3d4e5f6{i},sadr,iran,2020,1,met\n" for i in range(5)])
+    before = fingerprint(store)
+    with pytest.raises(DatabaseError, match="no such table"):
+        import_records(store, f)
+    assert fingerprint(store) == before
+    assert not [t for t in threading.enumerate() if t.name == "stancetracker-bulk-load"]
+
+
+def test_cancelling_a_big_import_restores_indexes_and_triggers(store, tmp_path, monkeypatch):
+    monkeypatch.setattr(bulk_load, "BIG_FILE", 0)
+    monkeypatch.setattr(csv_import, "CHUNK", 2)
+    f = bulk_file(tmp_path, [f"0b7e5a6e-8c3f-4f3a-9a55-1b2c3d4e5f6{i},sadr,iran,2020,1,met\n" for i in range(9)])
+    before = fingerprint(store)
+    with pytest.raises(ImportCancelled):
+        import_records(store, f, progress=lambda done, total: False)
+    assert fingerprint(store) == before
+    assert not [t for t in threading.enumerate() if t.name == "stancetracker-bulk-load"]

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from stancetracker.core import csv_import
+from stancetracker.core import bulk_load, csv_import, integrity
 from stancetracker.core.csv_common import CsvReader
 from stancetracker.core.csv_import import ImportOptions, import_records
 from stancetracker.core.errors import ImportFailed
@@ -102,14 +102,18 @@ def make_file(data, path: Path, mapping: bool) -> ImportOptions:
     return opts
 
 
-def both_ways(tmp_path: Path, monkeypatch, path: Path, opts: ImportOptions, chunk: int = 5000):
+def both_ways(tmp_path: Path, monkeypatch, path: Path, opts: ImportOptions, chunk: int = 5000, bulk: bool = False):
     """(column checks, row checks): what importing ``path`` gives each way, into fresh databases."""
     # monkeypatch undoes only at the end of a test, after every hypothesis example: a context each time.
     with monkeypatch.context() as patch:
         patch.setattr(csv_import, "CHUNK", chunk)
         patch.setattr(csv_import, "utc_now", lambda: NOW)
+        if bulk:  # the path of a big file: indexes built at the end, FTS and history on a second thread
+            patch.setattr(bulk_load, "BIG_FILE", 0)
+            patch.setattr(bulk_load, "BATCH_ROWS", 2)
         fast = make_store(tmp_path / "fast.db")
         got = outcome(fast, path, opts)
+        patch.setattr(bulk_load, "BIG_FILE", 8 << 20)  # compared with a small file's plain path
         patch.setattr(csv_import._Importer, "build_chunk", lambda self, lines, rows: None)
         slow = make_store(tmp_path / "slow.db")
         want = outcome(slow, path, opts)
@@ -130,16 +134,24 @@ def outcome(store, path: Path, opts: ImportOptions):
                      for r in store.records())
     actors = [(a.slug, a.name) for a in store.actors()]
     sources = [(s.slug, s.title, s.url, str(s.published)) for s in store.sources()]
-    return told, rejects, records, actors, sources
+    conn = store.conn
+    found = sorted(u for (u,) in conn.execute(
+        "SELECT r.uuid FROM records_fts f JOIN records r ON r.id = f.rowid WHERE records_fts MATCH ?",
+        ["met OR lines OR guarded OR الصدر OR padded OR sum"]))
+    history = sorted(conn.execute("SELECT r.uuid, h.action FROM history h JOIN records r"
+                                  " ON r.id = h.entity_id AND h.entity = 'record'"))
+    indexes = sorted(n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE tbl_name = 'records'"))
+    checked = integrity.check(store.path).problems
+    return told, rejects, records, actors, sources, found, history, indexes, checked
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.data(), mapping=st.booleans(), chunk=st.sampled_from([1, 3, 5000]))
-def test_column_checks_agree_with_row_checks(tmp_path_factory, monkeypatch, data, mapping, chunk):
+@given(data=st.data(), mapping=st.booleans(), chunk=st.sampled_from([1, 3, 5000]), bulk=st.booleans())
+def test_column_checks_agree_with_row_checks(tmp_path_factory, monkeypatch, data, mapping, chunk, bulk):
     d = tmp_path_factory.mktemp("fast")
     path = d / "f.csv"
     opts = make_file(data, path, mapping)
-    got, want = both_ways(d, monkeypatch, path, opts, chunk)
+    got, want = both_ways(d, monkeypatch, path, opts, chunk, bulk)
     assert got == want
 
 

