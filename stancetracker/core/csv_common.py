@@ -204,14 +204,17 @@ class _NulGuard(io.RawIOBase):
 
     def __init__(self, raw):
         self.raw = raw
+        self.block = bytearray(_READ_SIZE)
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer) -> int:
-        n = self.raw.readinto(buffer)
-        if n and memoryview(buffer)[:n].tobytes().find(b"\x00") >= 0:
+        size = min(len(buffer), len(self.block))
+        n = self.raw.readinto(memoryview(self.block)[:size])
+        if n and self.block.find(b"\x00", 0, n) >= 0:
             raise _NulFound
+        buffer[:n] = memoryview(self.block)[:n]
         return n
 
 

@@ -36,6 +36,7 @@ NAMESPACE = _uuid.UUID("6f1c2a52-8f0e-4d4e-9a55-3b1d7c0e5a11")
 FOREIGN_FIELDS = ("actor", "date", "score", "dimension", "date_precision", "confidence", "source",
                   "locator", "evidence", "coder", "uuid")
 CHUNK = 5000
+MAX_WAITING = 20  # validated chunks kept while the connection is busy (~30 MB at most)
 MAX_PROBLEMS = 10_000
 _UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 # What check_text refuses in a one-line field (locator) and in a multi-line one
@@ -165,6 +166,7 @@ class _Importer:
         self._versions: dict[str, int] = {}
         self._coders: dict[str, str] = {}
         self.bulk = BulkLoad.inactive()
+        self.waiting: list[tuple] = []  # validated chunks not yet inserted (see insert_chunk)
         self.inserted_lines = array("q")  # the line of each inserted row, while the UUID index waits
         self.max_before = 0
         # Text cells of our own layout may carry the export's formula guard.
@@ -490,9 +492,23 @@ class _Importer:
         return self._file_source
 
     # -- inserting -------------------------------------------------------------
-    def insert_chunk(self, chunk: list[tuple], lines: Sequence[int], raws: list[list[str]], fresh: bool) -> None:
-        with self.bulk.lock:
-            self._insert_chunk(chunk, lines, raws, fresh)
+    def insert_chunk(self, chunk: list[tuple], lines: Sequence[int], raws: list[list[str]], fresh: bool,
+                     wait: bool = False) -> None:
+        """Insert a validated chunk, or keep it for later while the other thread has the connection.
+
+        Waiting for the connection would idle this thread, which can read
+        the next chunks meanwhile; chunks are inserted in order either way.
+        ``wait`` (and a backlog of MAX_WAITING chunks) makes it wait.
+        """
+        self.waiting.append((chunk, lines, raws))
+        if not self.bulk.lock.acquire(blocking=wait or len(self.waiting) >= MAX_WAITING):
+            return
+        try:
+            for chunk, lines, raws in self.waiting:
+                self._insert_chunk(chunk, lines, raws, fresh)
+        finally:
+            self.waiting.clear()
+            self.bulk.lock.release()
 
     def _insert_chunk(self, chunk: list[tuple], lines: Sequence[int], raws: list[list[str]], fresh: bool) -> None:
         conn = self.store.conn
@@ -628,6 +644,8 @@ class _Importer:
                         self.insert_chunk(built, lines, rows, fresh)
                     if progress and progress(reader.bytes_read, reader.total_bytes) is False:
                         raise ImportCancelled(f"{self.path}: import cancelled; nothing was imported")
+                if self.waiting:
+                    self.insert_chunk([], [], [], fresh, wait=True)
                 if self.bad_rows and not self.opts.skip_invalid:
                     bulk.stop()
                     self.settle_duplicates(delete=False)
