@@ -29,9 +29,12 @@ def _guard(expr: str) -> str:
     )
 
 
-_LABEL = ("CASE CAST(round(r.score) AS INTEGER) WHEN -2 THEN 'strongly ' || d.neg_label "
-          "WHEN -1 THEN d.neg_label WHEN 0 THEN 'neutral/mixed' WHEN 1 THEN d.pos_label "
-          "ELSE 'strongly ' || d.pos_label END")
+# Score labels by rounded score; any other rounded score (2, or one out of range) gets _LABEL_ELSE.
+_LABELS = {-2: "'strongly ' || d.neg_label", -1: "d.neg_label", 0: "'neutral/mixed'", 1: "d.pos_label"}
+_LABEL_ELSE = "'strongly ' || d.pos_label"
+_LABEL = ("CASE CAST(round(r.score) AS INTEGER) "
+          + " ".join(f"WHEN {level} THEN {label}" for level, label in _LABELS.items())
+          + f" ELSE {_LABEL_ELSE} END")
 _SCORE = "CASE WHEN r.score = CAST(r.score AS INTEGER) THEN CAST(r.score AS INTEGER) ELSE r.score END"
 _TEXT = {"actor": "a.name", "dimension": "d.label", "score_label": _LABEL,
          "source_title": "coalesce(s.title, '')", "source_url": "coalesce(s.url, '')",
