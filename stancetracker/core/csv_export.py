@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
+import json
 import os
-from collections.abc import Callable
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from operator import itemgetter
 from pathlib import Path
 
 from .csv_common import EXPORT_COLUMNS
@@ -57,6 +63,13 @@ def export_sql(guard: bool = True) -> str:
     return ", ".join(cols)
 
 
+def _cell_value(name: str, guard: bool) -> str:
+    """SQL for the value export_sql gives column ``name`` (csv.writer writes it as a cell)."""
+    if name in _TEXT:
+        return _guard(_TEXT[name]) if guard else _TEXT[name]
+    return _PLAIN[name]
+
+
 def export_records(store: Store, path: Path | str, flt: RecordFilter | None = None, *,
                    excel: bool = False, guard_formulas: bool = True,
                    progress: Callable[[int], bool | None] | None = None) -> int:
@@ -65,30 +78,33 @@ def export_records(store: Store, path: Path | str, flt: RecordFilter | None = No
     ``excel`` adds a UTF-8 byte-order mark so Excel reads the file as UTF-8.
     The file is written beside its target and renamed into place, so a
     failed export never leaves half a file under the chosen name.
+
+    The bytes are exactly those csv.writer writes for the rows of
+    export_sql(): SQLite builds the line of each ordinary record (see
+    _lines_sql) and the few others are written by csv.writer here.
     """
     path = Path(path)
     where, params = store._where(flt or RecordFilter())
-    sql = (f"SELECT {export_sql(guard_formulas)} FROM {RECORD_FROM} WHERE {where} "
-           f"ORDER BY {order_clause('date')}")
+    sql = _lines_sql(guard_formulas, where)
     tmp = path.with_name(f".{path.name}.partial")
     n = 0
     try:
-        with open(tmp, "w", newline="", encoding="utf-8-sig" if excel else "utf-8") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(EXPORT_COLUMNS)
+        with open(tmp, "wb") as fh, _one_snapshot(store.conn):
+            if excel:
+                fh.write(codecs.BOM_UTF8)
+            fh.write(_csv_line(EXPORT_COLUMNS).encode("utf-8"))
             cur = store.conn.execute(sql, params)
-            while True:
-                rows = cur.fetchmany(10_000)
-                if not rows:
-                    break
-                text = _csv_text(rows)
-                if text is None:
-                    writer.writerows(rows)
-                else:
-                    fh.write(text)
-                n += len(rows)
-                if progress and progress(n) is False:
-                    raise KeyboardInterrupt
+            try:
+                while True:
+                    rows = cur.fetchmany(10_000)
+                    if not rows:
+                        break
+                    fh.write(_batch_bytes(store.conn, rows, guard_formulas))
+                    n += len(rows)
+                    if progress and progress(n) is False:
+                        raise KeyboardInterrupt
+            finally:
+                cur.close()
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -96,39 +112,185 @@ def export_records(store: Store, path: Path | str, flt: RecordFilter | None = No
     return n
 
 
-# What makes csv.writer (QUOTE_MINIMAL, "\r\n" line ends) quote a cell.
-_SPECIAL = (",", '"', "\r", "\n")
-_NUMBERS = frozenset(EXPORT_COLUMNS.index(c) for c in ("score", "version"))
+@contextmanager
+def _one_snapshot(conn: sqlite3.Connection) -> Iterator[None]:
+    """Read inside one transaction, so records re-read for csv.writer are as the main query saw them.
 
-
-def _csv_text(rows: list[tuple]) -> str | None:
-    """The rows exactly as csv.writer writes them, or None to leave an unusual batch to csv.writer.
-
-    csv.writer looks at each character of each cell through a function call,
-    which was 40% of an export. Here each column of the batch is joined once
-    and searched for the characters that need quoting; only the cells of a
-    column that holds some are looked at one by one. Numbers are written as
-    csv.writer writes them (str of an int, repr of a float, which is the
-    same). A NULL or a blob anywhere, or text where a number belongs (only
-    possible in a database other tools have edited), makes the batch unusual.
+    A single SELECT reads one snapshot, but SQLite ends it as soon as its last
+    row is fetched, before the last batch's odd records are looked up again.
     """
-    columns: list = list(zip(*rows))
-    for i, column in enumerate(columns):
-        if i in _NUMBERS:
-            if not set(map(type, column)) <= {int, float}:
-                return None
-            columns[i] = column = list(map(str, column))
-        try:
-            joined = "\x00".join(column)
-        except TypeError:
-            return None
-        if any(c in joined for c in _SPECIAL):
-            columns[i] = [_quoted(cell) for cell in column]
-    return "\r\n".join(map(",".join, zip(*columns))) + "\r\n"
+    if conn.in_transaction:  # the caller's transaction already holds one
+        yield
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        conn.execute("COMMIT")  # nothing was written: this only ends the read
 
 
-def _quoted(cell: str) -> str:
-    """A cell as csv.writer writes it: in double quotes, its own doubled, if it holds a _SPECIAL character."""
-    if "," in cell or '"' in cell or "\r" in cell or "\n" in cell:
-        return '"' + cell.replace('"', '""') + '"'
-    return cell
+def _batch_bytes(conn: sqlite3.Connection, rows: list[tuple], guard: bool) -> bytes:
+    """A batch of _lines_sql rows as the file's bytes, each line ended by CRLF as csv.writer ends them.
+
+    Each row holds SQLite's line (bytes) for most records and the record's
+    id for those SQLite could not write exactly; csv.writer writes those.
+    """
+    lines = [*map(itemgetter(0), rows), b""]  # b"": the last line ends with CRLF too, with no copy
+    try:
+        text = b"\r\n".join(lines)
+    except TypeError:  # some record ids among the lines
+        text = b"\r\n".join(_written_by_python(conn, lines, guard))
+    try:
+        text.decode("utf-8")
+    except UnicodeDecodeError as err:
+        # Python's sqlite3 refuses such text when it reads it; SQLite's lines
+        # are bytes, so check them and fail as a row-by-row export would.
+        raise sqlite3.OperationalError(f"Could not decode to UTF-8: an exported record holds text that is "
+                                       f"not UTF-8 ({err.reason} at {text[err.start:err.start + 40]!r})") from None
+    return text
+
+
+def _written_by_python(conn: sqlite3.Connection, lines: list, guard: bool) -> list[bytes]:
+    """``lines`` with each record id replaced by that record's line as csv.writer writes it."""
+    ids = [x for x in lines if isinstance(x, int)]
+    rows = conn.execute(f"SELECT r.id, {export_sql(guard)} FROM {RECORD_FROM} "
+                        "WHERE r.id IN (SELECT value FROM json_each(?))", [json.dumps(ids)])
+    written = {row[0]: _csv_line(row[1:])[:-2].encode("utf-8") for row in rows}
+    return [written[x] if isinstance(x, int) else x for x in lines]
+
+
+def _csv_line(values) -> str:
+    """``values`` as csv.writer writes them, CRLF included."""
+    buf = io.StringIO(newline="")
+    csv.writer(buf).writerow(values)
+    return buf.getvalue()
+
+
+# ---------------------------------------------------------------- lines built by SQLite
+#
+# Fetching 19 cells per record into Python and formatting them there made
+# the export about 1.6x as slow as `sqlite3 -csv`. Instead SQLite writes the
+# CSV line of each ordinary record and Python fetches one bytes object per
+# record. "Ordinary" is checked per record, cheaply:
+#
+# - the cells of actors, dimensions and sources are quoted once per row of
+#   those small tables (the WITH tables below), not once per record;
+# - the record's own text cells are text (not NULL or a blob), and
+#   json_array() of them escapes nothing, so they hold no quote, backslash,
+#   CR, LF, NUL or other control character; then a cell needs quotes only
+#   if it holds a comma;
+# - its score and version are numbers SQLite writes exactly as Python does.
+#
+# A record with quotes or line breaks in its text gets a line quoted cell by
+# cell in full. Anything else (NUL characters, blobs, NULLs, odd numbers: only
+# possible in a database other tools have edited) comes back as the record's
+# id and is written by csv.writer from the rows of export_sql.
+
+# Each column's cell in a line: from the record itself, or precomputed per actor, dimension or source.
+_RECORD_TEXT = ("uuid", "date", "date_precision", "confidence", "locator", "evidence", "coder",
+                "created_at", "updated_at")
+_PER_ROW = {"ac": ("actor", "actor_slug"), "dc": ("dimension", "dimension_slug"),
+            "sc": ("source_title", "source_url", "source_published")}
+assert set(EXPORT_COLUMNS) == {*_RECORD_TEXT, *(c for cols in _PER_ROW.values() for c in cols),
+                               "score", "score_label", "version"}
+# Each small table's cells are side by side, so they are joined once per row of it
+# (a line is faster to build from fewer, longer pieces).
+assert all(EXPORT_COLUMNS[EXPORT_COLUMNS.index(cols[0]):][:len(cols)] == cols for cols in _PER_ROW.values())
+
+# MATERIALIZED (SQLite 3.35+) keeps the small tables' cells computed once.
+_MATERIALIZED = "MATERIALIZED" if sqlite3.sqlite_version_info >= (3, 35, 0) else ""
+
+
+def _lines_sql(guard: bool, where: str) -> str:
+    """The export's SELECT giving per record its CSV line as UTF-8 bytes (no line end) or its id.
+
+    Rows, order and cells are those of export_sql() over RECORD_FROM: the
+    same inner joins to actors and dimensions and outer join to sources,
+    here to their WITH tables; ``where`` (from Store._where) uses only ``r``.
+    """
+    record_text = [_PLAIN.get(c) or _TEXT[c] for c in _RECORD_TEXT]
+    ordinary = " AND ".join([
+        *(f"{text} < X''" for text in record_text),  # not a blob (nor NULL): blobs sort after all text
+        "ac.ok", "dc.ok", "sc.ok IS NOT 0",  # (a record without a source has empty source cells)
+        _SCORE_EXACT, "typeof(r.version) = 'integer'"])
+    escaped = f"json_array({', '.join(record_text)})"  # an error for blobs, hence the nested CASE
+    line = (f"CASE WHEN {escaped} NOT GLOB '*\\*' THEN CAST({_line(guard, _comma_quoted)} AS BLOB)"
+            f" WHEN {escaped} NOT GLOB '*\\u0000*' THEN CAST({_line(guard, _csv_quoted)} AS BLOB)"
+            " ELSE r.id END")
+    return (f"{_small_tables_sql(guard)} SELECT CASE WHEN {ordinary} THEN {line} ELSE r.id END "
+            "FROM records r CROSS JOIN ac ON ac.id = r.actor_id CROSS JOIN dc ON dc.id = r.dimension_id "
+            f"LEFT JOIN sc ON sc.id = r.source_id WHERE {where} ORDER BY {order_clause('date')}")
+
+
+def _line(guard: bool, quote: Callable[[str, str], str]) -> str:
+    """SQL joining a record's cells with commas; ``quote`` quotes the record's own text cells."""
+    cells = []
+    for name in EXPORT_COLUMNS:
+        if name in _RECORD_TEXT:
+            cells.append(quote(_PLAIN.get(name) or _TEXT[name], _cell_value(name, guard)))
+        elif name == "score":
+            cells.append(_SCORE_TEXT)
+        elif name == "score_label":  # the dimension's label cell for the rounded score
+            levels = " ".join(f"WHEN {level} THEN dc.label{level + 2}" for level in _LABELS)
+            cells.append(f"CASE CAST(round(r.score) AS INTEGER) {levels} ELSE dc.label_else END")
+        elif name == "version":
+            cells.append("r.version")
+        else:
+            table, cols = next((t, cols) for t, cols in _PER_ROW.items() if name in cols)
+            if name == cols[0]:
+                # A record without a source has empty source cells, as coalesce() gives them.
+                cells.append(f"{table}.cells" if table != "sc" else f"coalesce(sc.cells, '{',' * (len(cols) - 1)}')")
+    return f"printf('{','.join(['%s'] * len(cells))}', {', '.join(cells)})"
+
+
+def _small_tables_sql(guard: bool) -> str:
+    """WITH tables holding each actor's, dimension's and source's cells, CSV-quoted, and whether they are ordinary."""
+    def cells(names):
+        return " || ',' || ".join(_csv_quoted(_cell_value(name, guard)) for name in names) + " AS cells"
+
+    def label(expr):
+        return _csv_quoted(_guard(expr) if guard else expr)
+
+    labels = ", ".join([*(f"{label(expr)} AS label{level + 2}" for level, expr in _LABELS.items()),
+                        f"{label(_LABEL_ELSE)} AS label_else"])
+    pub = _PLAIN["source_published"]
+    return (f"WITH ac AS {_MATERIALIZED} (SELECT a.id, {cells(_PER_ROW['ac'])}, "
+            f"{_plain_text('a.name', 'a.slug')} AS ok FROM actors a), "
+            f"dc AS {_MATERIALIZED} (SELECT d.id, {cells(_PER_ROW['dc'])}, {labels}, "
+            f"{_plain_text('d.label', 'd.slug', 'd.neg_label', 'd.pos_label')} AS ok FROM dimensions d), "
+            f"sc AS {_MATERIALIZED} (SELECT s.id, {cells(_PER_ROW['sc'])}, "
+            f"{_plain_text(_TEXT['source_title'], _TEXT['source_url'], pub)} AS ok FROM sources s)")
+
+
+def _plain_text(*exprs: str) -> str:
+    """SQL true when every value is text without a NUL (which would cut SQLite's printf short)."""
+    return " AND ".join(f"(typeof({e}) = 'text' AND instr({e}, char(0)) = 0)" for e in exprs)
+
+
+def _csv_quoted(text: str, cell: str | None = None) -> str:
+    """SQL for ``cell`` as csv.writer writes it: in double quotes, its own doubled, if it holds , " CR or LF.
+
+    ``cell`` is ``text`` or ``text`` with the formula guard's apostrophe, which
+    changes nothing about quoting, so the plain ``text`` is looked at.
+    """
+    cell = cell or text
+    return (f"CASE WHEN instr({text}, ',') OR instr({text}, '\"') OR instr({text}, char(13))"
+            f" OR instr({text}, char(10)) THEN '\"' || replace({cell}, '\"', '\"\"') || '\"' ELSE {cell} END")
+
+
+def _comma_quoted(text: str, cell: str) -> str:
+    """Like _csv_quoted, for text known to hold no quote, CR or LF: quoted if it holds a comma."""
+    return f"CASE WHEN {text} GLOB '*,*' THEN '\"' || {cell} || '\"' ELSE {cell} END"
+
+
+# Scores SQLite writes exactly as Python does: whole numbers, which _SCORE
+# makes integers, and multiples of 1/1024 from -2 to 2 (halves, quarters...).
+# Their decimal expansion has at most 11 digits, so it is also Python's
+# repr(); it is built from integers because SQLite turns a float into text
+# with 15 significant digits, not repr()'s shortest exact form.
+_SCORE_1024 = "CAST(r.score * 1024 AS INTEGER)"
+_SCORE_EXACT = (f"(r.score = CAST(r.score AS INTEGER) OR "
+                f"(r.score BETWEEN -2 AND 2 AND r.score * 1024 = {_SCORE_1024}))")
+_SCORE_TEXT = ("CASE WHEN r.score = CAST(r.score AS INTEGER) THEN CAST(r.score AS INTEGER) "
+               f"ELSE printf('%s%d.%s', CASE WHEN r.score < 0 THEN '-' ELSE '' END, abs({_SCORE_1024}) / 1024, "
+               f"rtrim(printf('%010d', abs({_SCORE_1024}) % 1024 * 9765625), '0')) END")
