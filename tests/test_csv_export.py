@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from stancetracker.core.csv_common import EXPORT_COLUMNS
-from stancetracker.core.csv_export import _SCORE_EXACT, _SCORE_TEXT, _lines_sql, export_records, export_sql
+from stancetracker.core.csv_export import (_SCORE_EXACT, _SCORE_MARK, _SCORE_TEXT, _lines_sql, export_records,
+                                               export_sql)
 from stancetracker.core.dates import parse_date
 from stancetracker.core.model import Record
 from stancetracker.core.query import RECORD_FROM, RecordFilter
@@ -108,12 +109,16 @@ def csv_writer_bytes(store, guard=True, excel=False) -> bytes:
 
 
 def test_ordinary_records_are_written_by_sqlite_and_odd_ones_by_python(store):
-    """SQLite writes the lines of plain records, quoted ones too; a score like 0.1 + 0.2 is left to Python."""
+    """SQLite writes plain and quoted lines, leaving a score like 0.1 + 0.2 to Python; a NUL leaves all to it."""
     add(store, evidence="plain, with a comma")
     add(store, evidence='say "no"\r\nand a new line', score=-0.5)
     add(store, evidence="=SUM(A1)", score=0.1 + 0.2)
+    r = add(store)  # another tool gives it a NUL, which would cut SQLite's printf short
+    store.conn.execute("UPDATE records SET evidence = 'a NUL ' || char(0) WHERE uuid = ?", [r.uuid])
     rows = store.conn.execute(_lines_sql(True, "r.deleted = 0")).fetchall()
-    assert [type(r[0]) for r in rows] == [bytes, bytes, int]
+    assert [(type(line), score) for line, score in rows] == [(bytes, None), (bytes, None), (bytes, 0.1 + 0.2),
+                                                              (int, None)]
+    assert rows[2][0].count(_SCORE_MARK) == 1
 
 
 def test_sqlite_writes_scores_as_python_does():
@@ -124,10 +129,13 @@ def test_sqlite_writes_scores_as_python_does():
     others = [0.1 + 0.2, 1 / 3, -2 / 3, 0.1, -1.9999999999999998, 1e-300, 5e-324, 2.5, -7.0]
     conn.executemany("INSERT INTO records VALUES (?)", [(x,) for x in fractions + others])
     exact = {}
-    for score, is_exact, text in conn.execute(f"SELECT r.score, {_SCORE_EXACT}, {_SCORE_TEXT} FROM records r"):
+    for score, is_exact, text in conn.execute(f"SELECT r.score, {_SCORE_EXACT}, CAST({_SCORE_TEXT} AS BLOB) "
+                                              "FROM records r"):
         exact[score] = is_exact
         if is_exact:
-            assert str(text) == (str(int(score)) if score == int(score) else repr(score)), score
+            assert text.decode() == (str(int(score)) if score == int(score) else repr(score)), score
+        else:
+            assert text == _SCORE_MARK
     assert all(exact[x] for x in fractions)
     assert [x for x in others if exact[x]] == [-7.0]  # whole numbers are written as integers, in range or not
 
@@ -184,7 +192,8 @@ def _small_tables(cell):  # texts of one actor, one dimension and the source
         "published_precision": st.sampled_from([None, "day", "month", "year"])})
 
 
-_record = st.one_of(_records(_text, _exact_score, st.integers(1, 5)), _records(_cell, _score, _version))
+_record = st.one_of(_records(_text, _exact_score, st.integers(1, 5)), _records(_text, _score, st.integers(1, 5)),
+                    _records(_cell, _score, _version))
 _small = st.one_of(st.none(), _small_tables(_text), _small_tables(_cell))
 
 

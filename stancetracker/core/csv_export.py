@@ -132,10 +132,14 @@ def _one_snapshot(conn: sqlite3.Connection) -> Iterator[None]:
 def _batch_bytes(conn: sqlite3.Connection, rows: list[tuple], guard: bool) -> bytes:
     """A batch of _lines_sql rows as the file's bytes, each line ended by CRLF as csv.writer ends them.
 
-    Each row holds SQLite's line (bytes) for most records and the record's
-    id for those SQLite could not write exactly; csv.writer writes those.
+    Each row holds SQLite's line (bytes) and the score where SQLite left it
+    to Python, or the id of a record SQLite could not write, which
+    csv.writer writes.
     """
     lines = [*map(itemgetter(0), rows), b""]  # b"": the last line ends with CRLF too, with no copy
+    scores = list(map(itemgetter(1), rows))
+    if scores.count(None) < len(scores):
+        lines = _with_scores(lines, scores)
     try:
         text = b"\r\n".join(lines)
     except TypeError:  # some record ids among the lines
@@ -148,6 +152,16 @@ def _batch_bytes(conn: sqlite3.Connection, rows: list[tuple], guard: bool) -> by
         raise sqlite3.OperationalError(f"Could not decode to UTF-8: an exported record holds text that is "
                                        f"not UTF-8 ({err.reason} at {text[err.start:err.start + 40]!r})") from None
     return text
+
+
+def _with_scores(lines: list, scores: list) -> list:
+    """``lines`` with each score SQLite could not write put in its _SCORE_MARK, as csv.writer writes a float: repr().
+
+    A mark that is not the score's (the byte is in no UTF-8 text) is left for
+    the UTF-8 check to refuse, so such text still fails the export.
+    """
+    return [line.replace(_SCORE_MARK, repr(score).encode(), 1) if score is not None and isinstance(line, bytes)
+            else line for line, score in zip(lines, scores)] + lines[len(scores):]
 
 
 def _written_by_python(conn: sqlite3.Connection, lines: list, guard: bool) -> list[bytes]:
@@ -179,10 +193,11 @@ def _csv_line(values) -> str:
 #   json_array() of them escapes nothing, so they hold no quote, backslash,
 #   CR, LF, NUL or other control character; then a cell needs quotes only
 #   if it holds a comma;
-# - its score and version are numbers SQLite writes exactly as Python does.
+# - its score and version are numbers; SQLite writes the version and the
+#   usual scores, Python the others (see _SCORE_TEXT).
 #
 # A record with quotes or line breaks in its text gets a line quoted cell by
-# cell in full. Anything else (NUL characters, blobs, NULLs, odd numbers: only
+# cell in full. Anything else (NUL characters, blobs, NULLs, text for numbers: only
 # possible in a database other tools have edited) comes back as the record's
 # id and is written by csv.writer from the rows of export_sql.
 
@@ -202,7 +217,8 @@ _MATERIALIZED = "MATERIALIZED" if sqlite3.sqlite_version_info >= (3, 35, 0) else
 
 
 def _lines_sql(guard: bool, where: str) -> str:
-    """The export's SELECT giving per record its CSV line as UTF-8 bytes (no line end) or its id.
+    """The export's SELECT giving per record its CSV line as UTF-8 bytes (no line end) or its id,
+    and the score where the line holds _SCORE_MARK in its place.
 
     Rows, order and cells are those of export_sql() over RECORD_FROM: the
     same inner joins to actors and dimensions and outer join to sources,
@@ -210,14 +226,15 @@ def _lines_sql(guard: bool, where: str) -> str:
     """
     record_text = [_PLAIN.get(c) or _TEXT[c] for c in _RECORD_TEXT]
     ordinary = " AND ".join([
-        *(f"{text} < X''" for text in record_text),  # not a blob (nor NULL): blobs sort after all text
+        f"max({', '.join(record_text)}) < X''",  # no blob (blobs sort after all text) and no NULL
         "ac.ok", "dc.ok", "sc.ok IS NOT 0",  # (a record without a source has empty source cells)
-        _SCORE_EXACT, "typeof(r.version) = 'integer'"])
+        "typeof(r.score) IN ('integer', 'real')", "typeof(r.version) = 'integer'"])
     escaped = f"json_array({', '.join(record_text)})"  # an error for blobs, hence the nested CASE
     line = (f"CASE WHEN {escaped} NOT GLOB '*\\*' THEN CAST({_line(guard, _comma_quoted)} AS BLOB)"
             f" WHEN {escaped} NOT GLOB '*\\u0000*' THEN CAST({_line(guard, _csv_quoted)} AS BLOB)"
             " ELSE r.id END")
-    return (f"{_small_tables_sql(guard)} SELECT CASE WHEN {ordinary} THEN {line} ELSE r.id END "
+    return (f"{_small_tables_sql(guard)} SELECT CASE WHEN {ordinary} THEN {line} ELSE r.id END, "
+            f"CASE WHEN NOT {_SCORE_EXACT} THEN r.score END "
             "FROM records r CROSS JOIN ac ON ac.id = r.actor_id CROSS JOIN dc ON dc.id = r.dimension_id "
             f"LEFT JOIN sc ON sc.id = r.source_id WHERE {where} ORDER BY {order_clause('date')}")
 
@@ -287,10 +304,14 @@ def _comma_quoted(text: str, cell: str) -> str:
 # makes integers, and multiples of 1/1024 from -2 to 2 (halves, quarters...).
 # Their decimal expansion has at most 11 digits, so it is also Python's
 # repr(); it is built from integers because SQLite turns a float into text
-# with 15 significant digits, not repr()'s shortest exact form.
+# with 15 significant digits, not repr()'s shortest exact form. Any other
+# score (0.3, 1/3 ...) is written as _SCORE_MARK, for Python to replace.
+_SCORE_WHOLE = "r.score = CAST(r.score AS INTEGER)"
 _SCORE_1024 = "CAST(r.score * 1024 AS INTEGER)"
-_SCORE_EXACT = (f"(r.score = CAST(r.score AS INTEGER) OR "
-                f"(r.score BETWEEN -2 AND 2 AND r.score * 1024 = {_SCORE_1024}))")
-_SCORE_TEXT = ("CASE WHEN r.score = CAST(r.score AS INTEGER) THEN CAST(r.score AS INTEGER) "
-               f"ELSE printf('%s%d.%s', CASE WHEN r.score < 0 THEN '-' ELSE '' END, abs({_SCORE_1024}) / 1024, "
-               f"rtrim(printf('%010d', abs({_SCORE_1024}) % 1024 * 9765625), '0')) END")
+_SCORE_FRACTION = f"r.score BETWEEN -2 AND 2 AND r.score * 1024 = {_SCORE_1024}"
+_SCORE_EXACT = f"({_SCORE_WHOLE} OR ({_SCORE_FRACTION}))"
+_SCORE_MARK = b"\xff"  # a byte UTF-8 text never holds
+_SCORE_TEXT = (f"CASE WHEN {_SCORE_WHOLE} THEN CAST(r.score AS INTEGER) "
+               f"WHEN {_SCORE_FRACTION} THEN printf('%s%d.%s', CASE WHEN r.score < 0 THEN '-' ELSE '' END, "
+               f"abs({_SCORE_1024}) / 1024, rtrim(printf('%010d', abs({_SCORE_1024}) % 1024 * 9765625), '0')) "
+               f"ELSE CAST(X'{_SCORE_MARK.hex()}' AS TEXT) END")
