@@ -12,6 +12,7 @@ from hypothesis import given, settings, strategies as st
 from stancetracker.core.csv_common import EXPORT_COLUMNS
 from stancetracker.core.csv_export import (_SCORE_EXACT, _SCORE_MARK, _SCORE_TEXT, _lines_sql, export_records,
                                                export_sql)
+from stancetracker.core.database import migrate
 from stancetracker.core.dates import parse_date
 from stancetracker.core.model import Record
 from stancetracker.core.query import RECORD_FROM, RecordFilter
@@ -156,6 +157,19 @@ def test_export_inside_a_transaction_keeps_it(store, tmp_path):
     export_records(store, tmp_path / "o.csv")
     assert store.conn.in_transaction
     store.conn.execute("COMMIT")
+    assert (tmp_path / "o.csv").read_bytes() == csv_writer_bytes(store)
+
+
+def test_a_utf16_database_is_written_by_python(tmp_path):
+    """SQLite's lines would be UTF-16 bytes there; csv.writer writes every record instead."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    conn.execute("PRAGMA encoding = 'UTF-16le'")
+    migrate(conn, None, readonly=False)
+    store = Store(conn, None, user="tester", created=True)
+    load_seeds(store, MINI)
+    add(store, evidence="مقتدى, \"الصدر\"", score=0.5)
+    add(store, evidence="=1+1", score=1 / 3)
+    assert export_records(store, tmp_path / "o.csv") == 2
     assert (tmp_path / "o.csv").read_bytes() == csv_writer_bytes(store)
 
 

@@ -85,7 +85,9 @@ def export_records(store: Store, path: Path | str, flt: RecordFilter | None = No
     """
     path = Path(path)
     where, params = store._where(flt or RecordFilter())
-    sql = _lines_sql(guard_formulas, where)
+    # SQLite's lines are the database's own bytes, which only a UTF-8 database can give the file as they are.
+    utf8 = store.conn.execute("PRAGMA encoding").fetchone()[0] == "UTF-8"
+    sql = _lines_sql(guard_formulas, where, sqlite_writes=utf8)
     tmp = path.with_name(f".{path.name}.partial")
     n = 0
     try:
@@ -216,19 +218,20 @@ assert all(EXPORT_COLUMNS[EXPORT_COLUMNS.index(cols[0]):][:len(cols)] == cols fo
 _MATERIALIZED = "MATERIALIZED" if sqlite3.sqlite_version_info >= (3, 35, 0) else ""
 
 
-def _lines_sql(guard: bool, where: str) -> str:
+def _lines_sql(guard: bool, where: str, sqlite_writes: bool = True) -> str:
     """The export's SELECT giving per record its CSV line as UTF-8 bytes (no line end) or its id,
     and the score where the line holds _SCORE_MARK in its place.
 
     Rows, order and cells are those of export_sql() over RECORD_FROM: the
     same inner joins to actors and dimensions and outer join to sources,
     here to their WITH tables; ``where`` (from Store._where) uses only ``r``.
+    Without ``sqlite_writes`` every record comes back as its id.
     """
     record_text = [_PLAIN.get(c) or _TEXT[c] for c in _RECORD_TEXT]
     ordinary = " AND ".join([
         f"max({', '.join(record_text)}) < X''",  # no blob (blobs sort after all text) and no NULL
         "ac.ok", "dc.ok", "sc.ok IS NOT 0",  # (a record without a source has empty source cells)
-        "typeof(r.score) IN ('integer', 'real')", "typeof(r.version) = 'integer'"])
+        "typeof(r.score) IN ('integer', 'real')", "typeof(r.version) = 'integer'"]) if sqlite_writes else "0"
     escaped = f"json_array({', '.join(record_text)})"  # an error for blobs, hence the nested CASE
     line = (f"CASE WHEN {escaped} NOT GLOB '*\\*' THEN CAST({_line(guard, _comma_quoted)} AS BLOB)"
             f" WHEN {escaped} NOT GLOB '*\\u0000*' THEN CAST({_line(guard, _csv_quoted)} AS BLOB)"
