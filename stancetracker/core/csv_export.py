@@ -81,7 +81,8 @@ def export_records(store: Store, path: Path | str, flt: RecordFilter | None = No
 
     The bytes are exactly those csv.writer writes for the rows of
     export_sql(): SQLite builds the line of each ordinary record (see
-    _lines_sql) and the few others are written by csv.writer here.
+    _lines_sql), Python puts in the scores SQLite cannot write as it does,
+    and csv.writer writes the few records SQLite cannot write at all.
     """
     path = Path(path)
     where, params = store._where(flt or RecordFilter())
@@ -118,8 +119,9 @@ def export_records(store: Store, path: Path | str, flt: RecordFilter | None = No
 def _one_snapshot(conn: sqlite3.Connection) -> Iterator[None]:
     """Read inside one transaction, so records re-read for csv.writer are as the main query saw them.
 
-    A single SELECT reads one snapshot, but SQLite ends it as soon as its last
-    row is fetched, before the last batch's odd records are looked up again.
+    A single SELECT reads one snapshot, but Python's sqlite3 resets it, and
+    so ends the snapshot, as soon as its last row is fetched: before the last
+    batch's odd records are looked up again.
     """
     if conn.in_transaction:  # the caller's transaction already holds one
         yield
