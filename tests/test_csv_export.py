@@ -2,14 +2,24 @@
 
 import csv
 import io
+import sqlite3
+import tempfile
+from pathlib import Path
 
+import pytest
 from hypothesis import given, settings, strategies as st
 
 from stancetracker.core.csv_common import EXPORT_COLUMNS
-from stancetracker.core.csv_export import _NUMBERS, _csv_text, export_records
+from stancetracker.core.csv_export import (_SCORE_EXACT, _SCORE_MARK, _SCORE_TEXT, _lines_sql, export_records,
+                                               export_sql)
+from stancetracker.core.database import migrate
 from stancetracker.core.dates import parse_date
 from stancetracker.core.model import Record
-from stancetracker.core.query import RecordFilter
+from stancetracker.core.query import RECORD_FROM, RecordFilter
+from stancetracker.core.seeds import load_seeds
+from stancetracker.core.store import Store
+
+from conftest import MINI
 
 
 def add(store, **kw):
@@ -85,28 +95,155 @@ def test_failed_export_leaves_no_partial_file(store, tmp_path):
     except KeyboardInterrupt:
         pass
     assert not target.exists() and not list(tmp_path.glob("*.partial"))
+    assert not store.conn.in_transaction  # the export's read transaction is over
 
 
-_cells = st.one_of(st.text(max_size=12), st.sampled_from([",", '"', "\r", "\n", "\r\n", '""', "a,b", " ", "", "'=1"]))
-_numbers = st.one_of(st.integers(), st.floats(allow_nan=False), st.floats())
-_odd = st.one_of(st.none(), st.binary(max_size=4), st.integers(), st.text(max_size=3))
+def csv_writer_bytes(store, guard=True, excel=False) -> bytes:
+    """What the export must write: csv.writer over the rows of export_sql(), header first."""
+    rows = store.conn.execute(f"SELECT {export_sql(guard)} FROM {RECORD_FROM} WHERE r.deleted = 0 "
+                              "ORDER BY r.date ASC, r.id ASC").fetchall()
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf)
+    writer.writerow(EXPORT_COLUMNS)
+    writer.writerows(rows)
+    return (b"\xef\xbb\xbf" if excel else b"") + buf.getvalue().encode("utf-8")
 
 
-@settings(max_examples=300, deadline=None)
-@given(rows=st.lists(st.tuples(*[_numbers if i in _NUMBERS else _cells for i in range(len(EXPORT_COLUMNS))]),
-                     min_size=1, max_size=6),
-       odd=st.one_of(st.none(), st.tuples(st.integers(0, 5), st.integers(0, len(EXPORT_COLUMNS) - 1), _odd)))
-def test_batch_writer_matches_csv_writer(rows, odd):
-    """The export's own batch writer gives csv.writer's bytes, or hands the batch back when a cell is unusual."""
-    if odd is not None:  # a NULL, blob, number or text where it does not belong
-        r, c, value = odd
-        row = list(rows[r % len(rows)])
-        row[c] = value
-        rows[r % len(rows)] = tuple(row)
-    expected = io.StringIO(newline="")
-    csv.writer(expected).writerows(rows)
-    text = _csv_text(rows)
-    if text is None:
-        assert odd is not None
-    else:
-        assert text == expected.getvalue()
+def test_ordinary_records_are_written_by_sqlite_and_odd_ones_by_python(store):
+    """SQLite writes plain and quoted lines, leaving a score like 0.1 + 0.2 to Python; a NUL leaves all to it."""
+    add(store, evidence="plain, with a comma")
+    add(store, evidence='say "no"\r\nand a new line', score=-0.5)
+    add(store, evidence="=SUM(A1)", score=0.1 + 0.2)
+    r = add(store)  # another tool gives it a NUL, which would cut SQLite's printf short
+    store.conn.execute("UPDATE records SET evidence = 'a NUL ' || char(0) WHERE uuid = ?", [r.uuid])
+    rows = store.conn.execute(_lines_sql(True, "r.deleted = 0")).fetchall()
+    assert [(type(line), score) for line, score in rows] == [(bytes, None), (bytes, None), (bytes, 0.1 + 0.2),
+                                                              (int, None)]
+    assert rows[2][0].count(_SCORE_MARK) == 1
+
+
+def test_sqlite_writes_scores_as_python_does():
+    """Every score SQLite writes itself (all multiples of 1/1024 from -2 to 2) is str() of _SCORE's number."""
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE records (score REAL)")
+    fractions = [m / 1024 for m in range(-2048, 2049)]
+    others = [0.1 + 0.2, 1 / 3, -2 / 3, 0.1, -1.9999999999999998, 1e-300, 5e-324, 2.5, -7.0]
+    conn.executemany("INSERT INTO records VALUES (?)", [(x,) for x in fractions + others])
+    exact = {}
+    for score, is_exact, text in conn.execute(f"SELECT r.score, {_SCORE_EXACT}, CAST({_SCORE_TEXT} AS BLOB) "
+                                              "FROM records r"):
+        exact[score] = is_exact
+        if is_exact:
+            assert text.decode() == (str(int(score)) if score == int(score) else repr(score)), score
+        else:
+            assert text == _SCORE_MARK
+    assert all(exact[x] for x in fractions)
+    assert [x for x in others if exact[x]] == [-7.0]  # whole numbers are written as integers, in range or not
+
+
+def test_text_that_is_not_utf8_fails_as_before(store, tmp_path):
+    """Python's sqlite3 refused undecodable text; the export still does, and leaves no file."""
+    r = add(store)
+    store.conn.execute("UPDATE records SET evidence = CAST(X'41FF42' AS TEXT) WHERE uuid = ?", [r.uuid])
+    with pytest.raises(sqlite3.OperationalError, match="UTF-8"):
+        export_records(store, tmp_path / "o.csv")
+    assert not list(tmp_path.glob("*o.csv*"))
+
+
+def test_export_inside_a_transaction_keeps_it(store, tmp_path):
+    """Called within the caller's transaction, the export reads in it and leaves it open."""
+    add(store, score=1 / 3)
+    store.conn.execute("BEGIN")
+    export_records(store, tmp_path / "o.csv")
+    assert store.conn.in_transaction
+    store.conn.execute("COMMIT")
+    assert (tmp_path / "o.csv").read_bytes() == csv_writer_bytes(store)
+
+
+def test_a_utf16_database_is_written_by_python(tmp_path):
+    """SQLite's lines would be UTF-16 bytes there; csv.writer writes every record instead."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    conn.execute("PRAGMA encoding = 'UTF-16le'")
+    migrate(conn, None, readonly=False)
+    store = Store(conn, None, user="tester", created=True)
+    load_seeds(store, MINI)
+    add(store, evidence="مقتدى, \"الصدر\"", score=0.5)
+    add(store, evidence="=1+1", score=1 / 3)
+    assert export_records(store, tmp_path / "o.csv") == 2
+    assert (tmp_path / "o.csv").read_bytes() == csv_writer_bytes(store)
+
+
+# Cells as coders leave them: CSV's own characters, formula starts,
+# number-like text, Arabic; and as other tools may: NUL, backslashes and
+# other control characters, blobs, odd numbers. Most records are of the
+# first kind, which SQLite writes; the others are written by Python.
+_chars = st.one_of(st.sampled_from(list(',"\r\n\'=+-@ .0123456789aZ')),
+                   st.characters(min_codepoint=0x600, max_codepoint=0x6ff))
+_odd_chars = st.one_of(st.sampled_from(list("\x00\\\t\x1f")), st.characters(blacklist_categories=("Cs",)))
+_text = st.one_of(st.text(_chars, max_size=12),
+                  st.sampled_from(["", "-1", "+2", "-3.5", "1.2.3", "=SUM(A1)", "'=x", "@x", "a,b", 'say "hi"',
+                                   "line\r\nbreak", "مقتدى الصدر يرفض"]))
+_cell = st.one_of(_text, st.text(st.one_of(_chars, _odd_chars), max_size=12), st.binary(max_size=3))
+_exact_score = st.one_of(st.sampled_from([-2.0, -1.0, 0.0, 1.0, 2.0, -0.0]),
+                         st.integers(-2048, 2048).map(lambda m: m / 1024))
+_score = st.one_of(_exact_score, st.sampled_from([0.1 + 0.2, 1 / 3, -2 / 3]), st.floats(-2, 2),
+                   st.sampled_from([7.5, float("inf"), 2.0 ** 70, -1e300, "abc", b"\x01"]))
+_version = st.one_of(st.integers(1, 5), st.sampled_from([2 ** 63 - 1, -3, 2.5, 1e20, "x", b"", "7,5"]))
+
+
+def _records(cell, score, version):
+    return st.fixed_dictionaries({
+        "uuid": cell, "actor_id": st.integers(1, 5), "dimension_id": st.integers(1, 4), "date": cell,
+        "date_precision": cell, "score": score, "confidence": cell, "source_id": st.sampled_from([None, 1, 99]),
+        "locator": cell, "evidence": cell, "coder": cell, "created_at": cell, "updated_at": cell,
+        "version": version})
+
+
+def _small_tables(cell):  # texts of one actor, one dimension and the source
+    return st.fixed_dictionaries({
+        "name": cell, "slug": cell, "label": cell, "neg_label": cell, "pos_label": cell,
+        "title": cell, "url": cell, "published": st.one_of(st.none(), cell),
+        "published_precision": st.sampled_from([None, "day", "month", "year"])})
+
+
+_record = st.one_of(_records(_text, _exact_score, st.integers(1, 5)), _records(_text, _score, st.integers(1, 5)),
+                    _records(_cell, _score, _version))
+_small = st.one_of(st.none(), _small_tables(_text), _small_tables(_cell))
+
+
+@settings(max_examples=150, deadline=None)
+@given(records=st.lists(_record, min_size=1, max_size=6), small=st.one_of(st.none(), _small),
+       guard=st.booleans(), excel=st.booleans())
+def test_export_is_csv_writer_byte_for_byte(records, small, guard, excel):
+    """Whoever writes a line, SQLite or csv.writer, the file is csv.writer's over export_sql's rows."""
+    store = Store.open(":memory:", seed=False, user="tester")
+    load_seeds(store, MINI)
+    conn = store.conn
+    conn.execute("PRAGMA ignore_check_constraints = ON")  # as another tool might have
+    conn.execute("PRAGMA foreign_keys = OFF")
+    if small is not None:
+        conn.execute("UPDATE actors SET name = :name, slug = :slug WHERE id = 2", small)
+        conn.execute("UPDATE dimensions SET label = :label, slug = :slug, neg_label = :neg_label, "
+                     "pos_label = :pos_label WHERE id = 2", small)
+        conn.execute("UPDATE sources SET title = :title, url = :url, published = :published, "
+                     "published_precision = :published_precision", small)
+    for i, rec in enumerate(records):
+        # uuid is UNIQUE: keep generated ones apart; the others order the rows by date
+        rec = {**rec, "uuid": rec["uuid"] + (str(i) if isinstance(rec["uuid"], str) else bytes([i]))}
+        conn.execute("INSERT INTO records (uuid, actor_id, dimension_id, date, date_precision, score, confidence, "
+                     "source_id, locator, evidence, coder, created_at, updated_at, version) VALUES (:uuid, "
+                     ":actor_id, :dimension_id, :date, :date_precision, :score, :confidence, :source_id, "
+                     ":locator, :evidence, :coder, :created_at, :updated_at, :version)", rec)
+    try:
+        expected = csv_writer_bytes(store, guard, excel)
+    except sqlite3.OperationalError:  # a blob in a label made text that is not UTF-8: Python cannot read it
+        expected = None
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "o.csv"
+        if expected is None:
+            with pytest.raises(sqlite3.OperationalError, match="UTF-8"):
+                export_records(store, out, excel=excel, guard_formulas=guard)
+        else:
+            assert export_records(store, out, excel=excel, guard_formulas=guard) == len(records)
+            assert out.read_bytes() == expected
+    store.close()
