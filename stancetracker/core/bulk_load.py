@@ -13,7 +13,8 @@ row is most of what a large import costs in SQLite. For a big file:
   Python's GIL, so the two use both cores. The two threads take turns on
   the one connection (a lock), and executemany stays on the importer's
   thread, because it needs the GIL for every row;
-* the page cache is enlarged.
+* SQLite's foreign-key checks are off for the transaction (the importer's
+  ids all come from rows it read after taking the write lock).
 
 Everything happens inside the import's transaction: if the import fails or
 is cancelled, the rollback restores the triggers and indexes too.
@@ -29,7 +30,6 @@ import threading
 from collections.abc import Iterator
 
 BIG_FILE = 8 * 1024 * 1024
-CACHE_KIB = 200_000
 SORT_CACHE_KIB = 2_000  # while building indexes (see BulkLoad._sorting)
 BATCH_ROWS = 50_000  # records indexed and logged per statement on the second thread
 _REBUILT = ("records_series", "records_date", "records_coder")
@@ -54,8 +54,6 @@ class BulkLoad:
         self.writes_history = False  # True: the history rows of the imported records are written here
         if not self.active:
             return
-        self.old_cache = conn.execute("PRAGMA cache_size").fetchone()[0]
-        conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         row = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'records_ai'").fetchone()
         if row:
             self.trigger_sql = row[0]
@@ -123,7 +121,7 @@ class BulkLoad:
         return True
 
     def finish(self) -> None:
-        """Build the dropped indexes and put back the trigger and the cache size (after wait())."""
+        """Build the dropped indexes and put back the trigger (after wait())."""
         if not self.active:
             return
         conn = self.conn
@@ -134,7 +132,6 @@ class BulkLoad:
                 conn.execute(sql)
         if self.trigger_sql:
             conn.execute(self.trigger_sql)
-        conn.execute(f"PRAGMA cache_size = {self.old_cache}")
 
     @contextlib.contextmanager
     def _sorting(self) -> Iterator[None]:

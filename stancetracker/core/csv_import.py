@@ -23,6 +23,7 @@ from operator import attrgetter, itemgetter
 from pathlib import Path
 
 from .backups import backup_if_changed
+from . import bulk_load
 from .bulk_load import BulkLoad
 from .csv_common import EXPORT_COLUMNS, CsvReader, unneutralise
 from .dates import DateError, _ISO_TIMESTAMP, parse_date, utc_now
@@ -139,15 +140,6 @@ class _Importer:
         self.result = ImportResult(str(path))
         self.problems: list[RowProblem] = []
         self.bad_rows = 0
-        self.ids = store.slug_ids()
-        self.matcher = store.actor_matcher()
-        self.dims = {d.slug: d for d in store.dimensions()}
-        self.dim_keys = {name_key(d.label): d.slug for d in self.dims.values()}
-        self.sources: dict[tuple, int] = {}
-        for s in store.sources():
-            self.sources.setdefault(("url", s.url), s.id) if s.url else None
-            self.sources.setdefault(("title", name_key(s.title)), s.id)
-            self.sources.setdefault(("slug", s.slug), s.id)
         self.unknown_actors: dict[str, tuple[int, str]] = {}
         self.seen_content: dict[bytes, int] = {}
         self.now = utc_now()
@@ -171,6 +163,25 @@ class _Importer:
         self.max_before = 0
         # Text cells of our own layout may carry the export's formula guard.
         self.clean: Callable[[str], str] = str.strip if opts.mapping is not None else _unguard
+
+    def load_lookups(self) -> None:
+        """Read the actors, dimensions and sources rows are matched against (inside the transaction).
+
+        Read after the import's write lock is taken, they cannot change
+        before it commits: every id a row gets is one read here or one made
+        by this import, which is why a big import can skip SQLite's own
+        foreign-key checks.
+        """
+        store = self.store
+        self.ids = store.slug_ids()
+        self.matcher = store.actor_matcher()
+        self.dims = {d.slug: d for d in store.dimensions()}
+        self.dim_keys = {name_key(d.label): d.slug for d in self.dims.values()}
+        self.sources: dict[tuple, int] = {}
+        for s in store.sources():
+            self.sources.setdefault(("url", s.url), s.id) if s.url else None
+            self.sources.setdefault(("title", name_key(s.title)), s.id)
+            self.sources.setdefault(("slug", s.slug), s.id)
 
     # -- problems ------------------------------------------------------------
     def problem(self, line: int, column: str, reason: str, row: list[str] | None) -> None:
@@ -613,11 +624,13 @@ class _Importer:
         store = self.store
         conn = store.conn
         rejects_file = None
-        with store.operation("import", f"import {self.path.name}", {"file": str(self.path)}) as op_id:
+        size = self.path.stat().st_size if self.path.is_file() else 0
+        with store.operation("import", f"import {self.path.name}", {"file": str(self.path)},
+                             check_references=size < bulk_load.BIG_FILE) as op_id:
+            self.load_lookups()
             self.result.op_id = op_id
             max_before = self.max_before = conn.execute("SELECT coalesce(max(id), 0) FROM records").fetchone()[0]
             fresh = max_before == 0
-            size = self.path.stat().st_size if self.path.is_file() else 0
             self.bulk = bulk = BulkLoad(conn, size, max_before, op_id, fresh=fresh and not self.opts.skip_invalid)
             try:
                 first = next(chunks, None)

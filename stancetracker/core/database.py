@@ -15,7 +15,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 # New databases use 8 KiB pages (SQLite's default is 4 KiB): fewer, fuller pages
 # for a table of a million records, which made a large import ~10% faster.
-PAGE_SIZE = int(os.environ.get("STANCETRACKER_PAGE_SIZE_EXPERIMENT", 8192))
+PAGE_SIZE = 8192
 
 
 def busy_timeout_ms() -> int:
