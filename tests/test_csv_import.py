@@ -1,6 +1,7 @@
 """CSV import: round trips, foreign layouts, idempotence and --skip-invalid."""
 
 import csv
+import sqlite3
 import threading
 
 import pytest
@@ -228,3 +229,15 @@ def test_cancelling_a_big_import_restores_indexes_and_triggers(store, tmp_path, 
         import_records(store, f, progress=lambda done, total: False)
     assert fingerprint(store) == before
     assert not [t for t in threading.enumerate() if t.name == "stancetracker-bulk-load"]
+    assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1  # back on after the rollback
+
+
+def test_a_big_import_checks_references_again_afterwards(store, tmp_path, monkeypatch):
+    """Foreign-key checks are off only for the big import's own transaction."""
+    monkeypatch.setattr(bulk_load, "BIG_FILE", 0)
+    import_records(store, bulk_file(tmp_path, ["0b7e5a6e-8c3f-4f3a-9a55-1b2c3d4e5f60,sadr,iran,2020,1,met\n"]))
+    conn = store.conn
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute("UPDATE records SET actor_id = 9999")
