@@ -6,7 +6,7 @@ import pytest
 import sqlite_utils
 
 from stancetracker.core import schema
-from stancetracker.core.database import connect
+from stancetracker.core.database import connect, needs_upgrade
 from stancetracker.core.query import RecordFilter
 from stancetracker.core.store import Store
 
@@ -64,3 +64,33 @@ def test_0004_rebuilds_records_with_a_named_uuid_index(tmp_path):
     assert [r.uuid[-3:] for r in store.records(RecordFilter(deleted=None))] == ["a11", "a12"]
     store.close()
     assert list((tmp_path / "backups").glob("old.*.migration.db")), "a backup is taken before the upgrade"
+
+
+def test_needs_upgrade_tells_an_old_database_from_a_current_one(tmp_path):
+    old = tmp_path / "old.db"
+    old_database(old, "0004_bulk_import")
+    assert needs_upgrade(old)
+    Store.open(old, seed=False, user="tester").close()
+    assert not needs_upgrade(old)
+    assert not needs_upgrade(tmp_path / "missing.db")
+    (tmp_path / "junk.db").write_bytes(b"not a database at all" * 10)
+    assert not needs_upgrade(tmp_path / "junk.db")
+
+
+def test_the_window_says_it_is_upgrading_an_old_database(qtbot, tmp_path, monkeypatch):
+    """Upgrading a large database takes a while; the user is told what is happening, then it opens."""
+    from PySide6.QtWidgets import QProgressDialog
+
+    from stancetracker.gui import main_window
+
+    old = tmp_path / "old.db"
+    old_database(old, "0004_bulk_import")
+    shown = []
+    monkeypatch.setattr(QProgressDialog, "show", lambda self: shown.append(self.labelText()))
+    store = main_window.open_store(old, user="tester")
+    assert store is not None and store.record("6f1c2a52-8f0e-4d4e-9a55-3b1d7c0e5a11").score == -2
+    store.close()
+    assert len(shown) == 1 and shown[0].startswith("Upgrading old.db")
+    shown.clear()
+    main_window.open_store(old, user="tester").close()
+    assert shown == []  # nothing to say the second time

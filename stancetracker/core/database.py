@@ -136,6 +136,22 @@ def migrate(conn: sqlite3.Connection, path: Path | None, *, readonly: bool) -> l
     return pending
 
 
+def needs_upgrade(path: Path | str) -> bool:
+    """True if opening ``path`` will run migrations on a database that holds data (it may take a while)."""
+    path = Path(path)
+    if not path.is_file() or path.stat().st_size == 0:
+        return False
+    try:
+        conn = connect(path, readonly=True)
+        try:
+            ours, version = schema_state(conn)
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False  # opening it will say what is wrong
+    return ours and 0 < version < SCHEMA_VERSION
+
+
 def open_connection(path: Path | str, *, readonly: bool = False, create: bool = True) -> tuple[sqlite3.Connection, bool, bool]:
     """Open (or create) a database; returns (connection, created, readonly).
 

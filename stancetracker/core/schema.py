@@ -13,6 +13,8 @@ from __future__ import annotations
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
+from .bulk_load import sorting
+
 APPLICATION_ID = 0x5374616E  # "Stan"
 MIGRATION_SET = "stancetracker"
 
@@ -65,9 +67,10 @@ def _bulk_import(db: sqlite_utils.Database) -> None:
     db.execute(f"INSERT INTO records_new ({_RECORD_COLUMNS}) SELECT {_RECORD_COLUMNS} FROM records")
     db.execute("DROP TABLE records")
     db.execute("ALTER TABLE records_new RENAME TO records")
-    db.execute("CREATE UNIQUE INDEX records_uuid ON records(uuid)")
-    for (sql,) in keep:
-        db.execute(sql)
+    with sorting(db.conn):
+        db.execute("CREATE UNIQUE INDEX records_uuid ON records(uuid)")
+        for (sql,) in keep:
+            db.execute(sql)
     # FTS5 writes its index to disk whenever ~1 MB of new terms have gathered;
     # gathering 64 MB makes indexing a million evidence notes ~35% faster
     # (fewer, larger segments to merge). Memory is used only while a

@@ -7,10 +7,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
-from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QFileDialog, QHeaderView, QInputDialog, QLabel,
-                               QMainWindow, QMessageBox, QSplitter, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QDockWidget, QFileDialog, QHeaderView,
+                               QInputDialog, QLabel, QMainWindow, QMessageBox, QProgressDialog, QSplitter,
+                               QTableView, QVBoxLayout, QWidget)
 
 from ..core import backups, integrity
+from ..core.database import needs_upgrade
 from ..core.errors import ConflictError, StanceError, ValidationError
 from ..core.paths import default_db_path
 from ..core.query import RecordFilter
@@ -42,11 +44,26 @@ def open_store(path: Path, parent: QWidget | None = None, user: str | None = Non
     The backup-on-open runs in a background thread on its own connection, so a
     large database does not delay the window.
     """
+    notice = None
+    if needs_upgrade(path):  # a one-time step that takes a while on a large database: say so
+        notice = QProgressDialog(f"Upgrading {path.name} for this version of stancetracker (a one-time step; "
+                                 "a verified backup is made first)…", "", 0, 0, parent)
+        notice.setWindowTitle("Upgrading the database")
+        notice.setCancelButton(None)
+        notice.setMinimumDuration(0)
+        notice.show()
+        QApplication.processEvents()
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         store = Store.open(path, user=user, backup=False)
     except (StanceError, OSError) as err:
-        QMessageBox.critical(parent, "Cannot open the database", f"{err}")
+        store, problem = None, err
+    if notice is not None:
+        QApplication.restoreOverrideCursor()
+        notice.close()
+    if store is None:
+        QMessageBox.critical(parent, "Cannot open the database", f"{problem}")
         return None
     if not store.readonly and not store.created:
         threading.Thread(target=_backup_quietly, args=(path,), daemon=True, name="backup-on-open").start()
