@@ -253,3 +253,20 @@ def test_hovering_a_membership_bar_names_group_role_and_dates(qtbot, seeded):
         qtbot.wait(20)  # pyqtgraph drops mouse moves closer together than 10 ms
         hover(fig, fig.band_scene_pos(k) + QPointF(0, dy))
         assert fig.last_hover == expected
+
+
+def test_unticking_every_actor_empties_the_chart(qtbot, hub):
+    """With no actor chosen the last chart does not linger under names no longer chosen: a hint says what to do."""
+    panel = QtChartPanel(hub)
+    qtbot.addWidget(panel)
+    with qtbot.waitSignal(panel.redrawn):
+        panel.set_actors(["sadr"])
+    fig = panel.timeline
+    assert fig.plot.isVisible() and fig.title_item.text.startswith("Iran: Muqtada al-Sadr")
+    with qtbot.waitSignal(panel.redrawn):
+        panel.set_actors([])
+    assert fig.data is None and not fig.plot.isVisible()
+    assert fig.title_item.text == "Tick actors on the left to chart them"
+    with qtbot.waitSignal(panel.redrawn):
+        panel.set_actors(["maliki"])
+    assert fig.plot.isVisible() and "Nouri al-Maliki" in fig.title_item.text

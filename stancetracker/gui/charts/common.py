@@ -304,6 +304,21 @@ class ChartFigure(pg.GraphicsLayoutWidget):
         self.legend_item.setText(legend_html)
         self.source_item.setText(html.escape(source))
 
+    def show_empty(self, message: str) -> None:
+        """Nothing chosen to chart: the message where the title goes, the plots and texts hidden.
+
+        Without this the last chart stayed on screen after its actors were
+        unticked, titled with names no longer chosen.
+        """
+        self.data = None
+        self.set_texts(message, "", "")
+        self.show_body(False)
+
+    def show_body(self, on: bool) -> None:
+        for item in list(self.ci.items):
+            if item is not self.title_item:
+                item.setVisible(on)
+
     def title(self) -> str:
         return getattr(self.data, "title", "")
 

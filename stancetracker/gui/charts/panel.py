@@ -39,6 +39,15 @@ def _seconds(q: QDate) -> float:
     return float((_dt.date(q.year(), q.month(), q.day()) - _EPOCH).days * 86400)
 
 
+# What an empty chart says, by kind.
+_NOTHING_CHOSEN = {
+    "timeline": "Tick actors on the left to chart them",
+    "snapshot": "Tick actors on the left to compare them",
+    "profile": "Choose an actor above",
+    "compare": "Choose two actors above",
+}
+
+
 class QtChartPanel(QWidget):
     """Charts of the actors ticked in the actor list, under the records table's filter."""
 
@@ -275,8 +284,9 @@ class QtChartPanel(QWidget):
             req = self._request(kind)
             fig = self.figures()[kind]
             if req is None:
-                fig.data = None
+                fig.show_empty(_NOTHING_CHOSEN[kind])
             else:
+                fig.show_body(True)
                 fig.set_data(chartdata.build(store, req), keep_view=True)
                 self._sync_dates()
             if shifts:
