@@ -3,6 +3,7 @@
 import csv
 import sqlite3
 import threading
+import types
 
 import pytest
 
@@ -241,3 +242,36 @@ def test_a_big_import_checks_references_again_afterwards(store, tmp_path, monkey
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     with pytest.raises(sqlite3.IntegrityError):
         conn.execute("UPDATE records SET actor_id = 9999")
+
+
+class _BusyLock:
+    """A lock that is always busy to a caller who will not wait (the indexing thread at work)."""
+
+    def __init__(self):
+        self.inner = threading.Lock()
+
+    def acquire(self, blocking: bool = True) -> bool:
+        return self.inner.acquire() if blocking else False
+
+    def release(self) -> None:
+        self.inner.release()
+
+    def __enter__(self):
+        return self.inner.__enter__()
+
+    def __exit__(self, *exc):
+        return self.inner.__exit__(*exc)
+
+
+def test_rejects_stay_in_line_order_while_the_indexing_thread_is_busy(store, tmp_path, monkeypatch):
+    """Chunks wait while the other thread has the connection, but with --skip-invalid the rejects file keeps line order."""
+    u = "0b7e5a6e-8c3f-4f3a-9a55-1b2c3d4e5f60"
+    f = bulk_file(tmp_path, [f"{u},sadr,iran,2020,1,met\n", f"{u},sadr,iran,2020,2,met\n",
+                             "0b7e5a6e-8c3f-4f3a-9a55-1b2c3d4e5f61,sadr,iran,2020,3,met\n"])
+    monkeypatch.setattr(bulk_load, "BIG_FILE", 0)
+    monkeypatch.setattr(bulk_load, "threading", types.SimpleNamespace(Lock=_BusyLock, Thread=threading.Thread))
+    monkeypatch.setattr(csv_import, "CHUNK", 1)
+    res = import_records(store, f, ImportOptions(skip_invalid=True, rejects=tmp_path / "rej.csv"))
+    assert (res.added, res.rejected) == (1, 2)
+    lines = [row[0] for row in csv.reader(open(tmp_path / "rej.csv", encoding="utf-8"))][1:]
+    assert lines == ["3", "4"]

@@ -512,7 +512,10 @@ class _Importer:
         ``wait`` (and a backlog of MAX_WAITING chunks) makes it wait.
         """
         self.waiting.append((chunk, lines, raws))
-        if not self.bulk.lock.acquire(blocking=wait or len(self.waiting) >= MAX_WAITING):
+        # With --skip-invalid, rows found at insert time (a UUID seen before) go to the
+        # rejects file then: inserting at once keeps that file in line order.
+        wait = wait or len(self.waiting) >= MAX_WAITING or self.opts.skip_invalid
+        if not self.bulk.lock.acquire(blocking=wait):
             return
         try:
             for chunk, lines, raws in self.waiting:
