@@ -37,7 +37,7 @@ NAMESPACE = _uuid.UUID("6f1c2a52-8f0e-4d4e-9a55-3b1d7c0e5a11")
 FOREIGN_FIELDS = ("actor", "date", "score", "dimension", "date_precision", "confidence", "source",
                   "locator", "evidence", "coder", "uuid")
 CHUNK = 5000
-MAX_WAITING = 20  # validated chunks kept while the connection is busy (~30 MB at most)
+MAX_WAITING = 20  # chunks kept while the connection is busy: ~8 MB each with their raw cells (8 was measurably slower)
 MAX_PROBLEMS = 10_000
 _UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 # What check_text refuses in a one-line field (locator) and in a multi-line one
