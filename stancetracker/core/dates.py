@@ -141,6 +141,11 @@ def check_timestamp(text: str) -> str:
         _dt.date.fromisoformat(text[:10])
     except ValueError:
         raise DateError(f"{text!r} is not a real date") from None
+    # The pattern only says "two digits": 99:99 must not pass as a time of day.
+    hour, minute = int(text[11:13]), int(text[14:16])
+    second = int(text[17:19]) if text[16:17] == ":" else 0
+    if hour > 23 or minute > 59 or second > 59:
+        raise DateError(f"{text!r} is not a real time of day")
     return text
 
 
