@@ -83,9 +83,57 @@ def check_file(path: Path) -> None:
         page_size = 65536 if page_size == 1 else page_size
         pages = int.from_bytes(head[28:32], "big")
         size = path.stat().st_size
-        if pages and head[24:28] == head[92:96] and size < page_size * pages:
+        if pages and head[24:28] == head[92:96] and size < page_size * pages and not _whole_with_wal(path):
             raise DatabaseError(f"{path}: the file is truncated ({size:,} bytes of the {page_size * pages:,} it "
                                 "should have); restore it from a backup (stancetracker restore) — it has not been changed")
+
+
+def _whole_with_wal(path: Path) -> bool:
+    """True if the file, shorter than its header says, is whole once its -wal is read (issue 12).
+
+    A kill while committed pages are copied from the -wal into the file
+    leaves a header that already counts them; the -wal still holds them all,
+    and SQLite reads them from there. Read-only, so the -wal is not folded in.
+    """
+    wal = Path(f"{path}-wal")
+    try:
+        if wal.stat().st_size < 32:
+            return False
+    except OSError:
+        return False
+    try:
+        conn = connect(path, readonly=True)
+        try:
+            return [r[0] for r in conn.execute("PRAGMA quick_check(1)")] == ["ok"]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+
+
+def probe_read_only(path: Path) -> None:
+    """Read an existing file's schema through a read-only connection; refuse it if that fails (issue 12).
+
+    Done before any connection that may write is opened: such a connection
+    folds the -wal into the file when it closes, so a file found damaged
+    through a stale -wal would be changed by being refused. Errors that only
+    say it cannot be opened read-only this way (a read-only folder) are left
+    to the opening that follows.
+    """
+    try:
+        conn = connect(path, readonly=True)
+    except sqlite3.Error:
+        return
+    try:
+        ours, version = schema_state(conn)
+    except sqlite3.DatabaseError as err:
+        text = str(err).lower()
+        if not isinstance(err, sqlite3.OperationalError) or any(w in text for w in ("malformed", "locked", "busy")):
+            raise DatabaseError(_describe_sqlite_error(path, err)) from None
+        return
+    finally:
+        conn.close()
+    _refuse(path, ours, version)
 
 
 def schema_state(conn: sqlite3.Connection) -> tuple[bool, int]:
@@ -166,6 +214,8 @@ def open_connection(path: Path | str, *, readonly: bool = False, create: bool = 
     exists = path.exists() and path.stat().st_size > 0 if path.exists() else False
     if path.exists():
         check_file(path)
+        if exists:
+            probe_read_only(path)
     elif not create:
         raise DatabaseError(f"{path}: no such database")
     elif not path.parent.exists():
