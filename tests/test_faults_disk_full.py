@@ -241,3 +241,16 @@ def test_a_caller_that_swallows_the_error_still_saves_nothing(tmp_path, fills_up
         store.close()
     assert "nothing was saved" in str(err.value)
     _assert_as_before(db, data, print_, counts)
+
+
+def test_the_command_line_says_it_in_one_line(tmp_path, fills_up, big_path):
+    """`stancetracker import` on a disk that fills: exit 1, one line naming the file, nothing saved."""
+    from click.testing import CliRunner
+    from stancetracker.cli import cli
+    db, data, print_, counts = _database(tmp_path)
+    fills_up(_nth(2, lambda sql, many: "records_fts" in sql, thread=_WORKER))
+    res = CliRunner().invoke(cli, ["--db", str(db), "import", str(_csv(tmp_path / "big.csv", 40_000))])
+    assert res.exit_code == 1
+    assert res.output.count("\n") == 1
+    assert res.output.startswith(f"Error: {db}: the disk is full") and "nothing was saved" in res.output
+    assert _state(db) == counts and fingerprint(db) == print_
