@@ -168,3 +168,24 @@ def test_a_stale_wal_beside_a_copied_in_database_is_not_folded_in(tmp_path):
         assert code == 1, output
         assert "damaged" in output and "it has not been changed" in output
         assert (db.read_bytes(), Path(f"{db}-wal").read_bytes()) == before
+
+
+def test_restore_over_a_file_with_a_stale_wal_keeps_both_as_they_were(tmp_path):
+    """Restoring over a file that a stale -wal makes damaged: the raw copy kept holds the file and that -wal unchanged."""
+    from stancetracker.core import backups
+    stale = _crashed_with_wal(tmp_path, "stale.db", tag="b")
+    other = tmp_path / "work-other"
+    other.mkdir()
+    store = make_store(other / "team.db")
+    _insert(store.conn, 50, "c")
+    store.conn.execute("VACUUM")
+    good = backups.make_backup(store, reason="manual")
+    store.close()
+    db = tmp_path / "team.db"
+    shutil.copyfile(other / "team.db", db)
+    shutil.copyfile(f"{stale}-wal", f"{db}-wal")
+    before = db.read_bytes(), Path(f"{db}-wal").read_bytes()
+    result = backups.restore_backup(db, good.path)
+    assert not result.saved_verified
+    assert (result.saved_current.read_bytes(), Path(f"{result.saved_current}-wal").read_bytes()) == before
+    assert check(db).ok

@@ -33,7 +33,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from .database import _describe_sqlite_error, check_file, connect, schema_state
+from .database import _describe_sqlite_error, check_file, connect, probe_read_only, schema_state
 from .errors import DatabaseError
 from .schema import SCHEMA_VERSION
 
@@ -464,6 +464,15 @@ class RestoreResult:
         return f"Restored {self.db_path} from {self.restored_from.name}{saved}"
 
 
+def _reads_sound(db_path: Path) -> bool:
+    try:
+        check_file(db_path)
+        probe_read_only(db_path)
+    except DatabaseError:
+        return False
+    return True
+
+
 def _claim(db_path: Path) -> bool:
     """Check nobody else has the database open; returns False if the file is unusable as SQLite.
 
@@ -505,7 +514,9 @@ def restore_backup(db_path: Path | str, backup_path: Path | str) -> RestoreResul
     if db_path.exists() and db_path.stat().st_size > 0:
         if not os.access(db_path.parent, os.W_OK) or not os.access(db_path, os.W_OK):
             raise DatabaseError(f"{db_path}: the file or its folder is read-only; nothing was restored")
-        sound = _claim(db_path)
+        # Read-only first: claiming the file folds its -wal in, so a file that a stale -wal makes
+        # damaged is saved byte for byte, with that -wal, before anything writes to it (issue 12).
+        sound = _reads_sound(db_path) and _claim(db_path)
         try:
             if not sound:
                 raise DatabaseError("unusable")
