@@ -182,3 +182,27 @@ def test_latest_follows_the_files_own_line_after_a_restore(tmp_path):
     store.close()
     assert backups.history_of(replaced).position > backups.history_of(work.path).position
     assert backups.latest_backup(db)[0].path == work.path
+
+
+def test_rotation_under_a_clock_set_back_keeps_the_newest_states(tmp_path, monkeypatch):
+    """The clock set years back: rotation still keeps the backups of the newest states, whatever their stamps."""
+    db = tmp_path / "d.db"
+    store = make_store(db)
+    store.auto_backup = False
+    recent = []
+    for k in range(3):  # taken while the clock was right
+        import_records(store, _csv(tmp_path, f"r{k}.csv", 1, start=200 + k))
+        recent.append(backups.make_backup(store, reason="manual").path)
+    early = dt.datetime(2001, 1, 1, tzinfo=dt.timezone.utc)
+
+    class _Clock(dt.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return early
+    monkeypatch.setattr(backups._dt, "datetime", _Clock)
+    for k in range(backups.KEEP_LAST + 2):  # the same state again and again, stamped 2001
+        backups.make_backup(store, reason="manual")
+        early += dt.timedelta(minutes=1)
+    store.close()
+    kept = {b.path for b in backups.list_backups(db)}
+    assert set(recent) <= kept

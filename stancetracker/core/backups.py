@@ -275,6 +275,14 @@ def rotate(db_path: Path | str, now: _dt.datetime | None = None) -> list[Path]:
     backups = list_backups(db_path)
     now = now or _dt.datetime.now(_dt.timezone.utc)
     keep = {b.path for b in backups[:KEEP_LAST]}
+    # A clock set wrong makes stamps lie (issue 12): one backup of each of the KEEP_LAST newest states
+    # by the file's own history stays too.
+    states: dict[tuple, Path] = {}
+    for b in reversed(backups):  # oldest first, so the newest backup of a state is the one kept
+        state = history_of(b.path)
+        if state is not None:
+            states[state.position] = b.path
+    keep.update(states[p] for p in sorted(states, reverse=True)[:KEEP_LAST])
     days: set[_dt.date] = set()
     for b in backups:  # newest first, so the first seen of each day is its newest
         day = b.when.date()
