@@ -189,3 +189,21 @@ def test_restore_over_a_file_with_a_stale_wal_keeps_both_as_they_were(tmp_path):
     assert not result.saved_verified
     assert (result.saved_current.read_bytes(), Path(f"{result.saved_current}-wal").read_bytes()) == before
     assert check(db).ok
+
+
+def test_a_wal_that_sqlite_ignores_does_not_make_a_sound_file_refused(tmp_path):
+    """A -wal whose header checksum is wrong (SQLite ignores it): the file opens with its own records."""
+    stale = _crashed_with_wal(tmp_path, "stale.db", tag="b")
+    other = tmp_path / "work-other"
+    other.mkdir()
+    store = make_store(other / "team.db")
+    _insert(store.conn, 50, "c")
+    store.close()
+    db = tmp_path / "team.db"
+    shutil.copyfile(other / "team.db", db)
+    wal = bytearray(Path(f"{stale}-wal").read_bytes())
+    wal[16:24] = bytes(b ^ 0xFF for b in wal[16:24])  # other salts: the header's checksum no longer holds
+    Path(f"{db}-wal").write_bytes(bytes(wal))
+    res = _run(db, "stats")
+    assert res.exit_code == 0, res.output
+    assert "records: 50\n" in res.output
