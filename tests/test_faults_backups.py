@@ -104,7 +104,8 @@ def test_only_leftovers_no_living_process_writes_are_removed(tmp_path):
             f"other.{stamp}.open.db.{dead.pid}.partial": False,
         }
         beside = {f".d.db.{dead.pid}.restoring": True, f".d.db.{dead.pid}.restoring.{dead.pid}.partial": True,
-                  ".d.db.restoring": "old", f".d.db.{living.pid}.restoring": False, ".e.db.restoring": "old, another database's"}
+                  ".d.db.restoring": "old", f".d.db.{living.pid}.restoring": False,
+                  ".e.db.restoring": "old, another database's"}
         old = (dt.datetime.now() - backups.STALE_AFTER - dt.timedelta(minutes=1)).timestamp()
         for where, names in ((folder, files), (tmp_path, beside)):
             for name, fate in names.items():
@@ -113,7 +114,8 @@ def test_only_leftovers_no_living_process_writes_are_removed(tmp_path):
                     os.utime(where / name, (old, old))
         goes = lambda fate: fate is True or fate == "old"
         removed = backups.clean_partials(db)
-        expected = {folder / n for n, f in files.items() if goes(f)} | {tmp_path / n for n, f in beside.items() if goes(f)}
+        expected = ({folder / n for n, f in files.items() if goes(f)}
+                    | {tmp_path / n for n, f in beside.items() if goes(f)})
         assert set(removed) == expected
         for where, names in ((folder, files), (tmp_path, beside)):
             for name, fate in names.items():
@@ -130,7 +132,7 @@ def _rename_into_the_future(b: backups.BackupInfo, years: int = 5) -> Path:
 
 
 def test_a_backup_stamped_in_the_future_is_not_the_latest(tmp_path):
-    """A backup of an empty state stamped years ahead: restore --latest puts back the newest state, and says it is older."""
+    """A backup of an empty state stamped years ahead: restore --latest puts back the newest state, says it is older."""
     db = tmp_path / "d.db"
     store = make_store(db)
     future = _rename_into_the_future(backups.make_backup(store, reason="manual"))  # 0 records, clock wrong

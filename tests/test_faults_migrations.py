@@ -79,7 +79,7 @@ def test_sigkill_between_a_migration_and_its_stamp(tmp_path):
 
 
 def test_a_file_whose_stamp_an_older_version_lost_is_put_right_on_opening(tmp_path):
-    """Every migration recorded, user_version behind (as an older version's kill left it): stamped once, not 'will be upgraded' for ever."""
+    """All migrations recorded, user_version behind (an older version's kill): stamped, not 'will be upgraded'."""
     path = tmp_path / "stuck.db"
     Store.open(path, seed=False, user="tester").close()
     conn = sqlite3.connect(path)
@@ -91,10 +91,11 @@ def test_a_file_whose_stamp_an_older_version_lost_is_put_right_on_opening(tmp_pa
 
 
 def test_a_new_file_killed_before_its_first_migration_opens_as_new(tmp_path):
-    """Only an empty _sqlite_migrations table (an older version killed before the first migration): created afresh, not refused."""
+    """Only an empty _sqlite_migrations table (an older version killed before its first migration): made afresh."""
     path = tmp_path / "new.db"
     conn = sqlite3.connect(path)
-    conn.execute("CREATE TABLE _sqlite_migrations (id INTEGER PRIMARY KEY, migration_set TEXT, name TEXT, applied_at TEXT)")
+    conn.execute("CREATE TABLE _sqlite_migrations (id INTEGER PRIMARY KEY, migration_set TEXT, name TEXT,"
+                 " applied_at TEXT)")
     conn.close()
     store = Store.open(path, seed=False, user="tester")
     assert store.stats()["records"] == 0

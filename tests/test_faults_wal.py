@@ -171,7 +171,7 @@ def test_a_stale_wal_beside_a_copied_in_database_is_not_folded_in(tmp_path):
 
 
 def test_restore_over_a_file_with_a_stale_wal_keeps_both_as_they_were(tmp_path):
-    """Restoring over a file that a stale -wal makes damaged: the raw copy kept holds the file and that -wal unchanged."""
+    """Restoring over a file a stale -wal makes damaged: the raw copy kept holds the file and that -wal unchanged."""
     from stancetracker.core import backups
     stale = _crashed_with_wal(tmp_path, "stale.db", tag="b")
     other = tmp_path / "work-other"

@@ -557,6 +557,6 @@ def _raw_copy(db_path: Path) -> Path:
     return target
 
 
-__all__ = ["BackupInfo", "RestoreResult", "backup_dir", "backup_if_changed", "backup_on_open", "clean_partials", "History", "history_of",
-           "latest_backup", "older_than_current",
-           "list_backups", "make_backup", "restore_backup", "rotate", "verify_backup"]
+__all__ = ["BackupInfo", "History", "RestoreResult", "backup_dir", "backup_if_changed", "backup_on_open",
+           "clean_partials", "history_of", "latest_backup", "list_backups", "make_backup", "older_than_current",
+           "restore_backup", "rotate", "verify_backup"]
