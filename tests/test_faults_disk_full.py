@@ -254,3 +254,15 @@ def test_the_command_line_says_it_in_one_line(tmp_path, fills_up, big_path):
     assert res.output.count("\n") == 1
     assert res.output.startswith(f"Error: {db}: the disk is full") and "nothing was saved" in res.output
     assert _state(db) == counts and fingerprint(db) == print_
+
+
+@pytest.mark.slow
+def test_disk_full_in_a_file_past_the_big_file_size(tmp_path, fills_up):
+    """A real 10 MB file (no threshold lowered): the second thread's first statement fills the disk; nothing kept."""
+    db, data, print_, counts = _database(tmp_path)
+    csv_path = _csv(tmp_path / "big.csv", 160_000)
+    assert csv_path.stat().st_size >= bulk_load.BIG_FILE
+    fills_up(_nth(1, lambda sql, many: "records_fts" in sql, thread=_WORKER))
+    text = _import_fails(db, csv_path)
+    _assert_disk_full_message(text, db)
+    _assert_as_before(db, data, print_, counts)
