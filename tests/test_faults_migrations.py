@@ -101,3 +101,24 @@ def test_a_new_file_killed_before_its_first_migration_opens_as_new(tmp_path):
     assert store.stats()["records"] == 0
     store.close()
     assert _state(path)[0] == SCHEMA_VERSION
+
+
+def test_disk_full_during_a_migration_leaves_the_old_state(tmp_path, monkeypatch):
+    """The disk fills as 0004 makes its new table: refused as disk full, nothing of 0004 kept; then it upgrades once."""
+    import functools
+    from stancetracker.core.errors import DatabaseError
+    from test_faults_disk_full import _REAL_CONNECT, _FillsUp, _nth
+    path = tmp_path / "old.db"
+    old_database(path, "0004_bulk_import")
+    conn = sqlite3.connect(path)
+    conn.execute("VACUUM")
+    conn.close()
+    before = _state(path)
+    monkeypatch.setattr(sqlite3, "connect", functools.partial(_REAL_CONNECT, factory=_FillsUp))
+    monkeypatch.setattr(_FillsUp, "trip", staticmethod(_nth(1, lambda sql, many: "CREATE TABLE records_new" in sql)))
+    with pytest.raises(DatabaseError) as err:
+        Store.open(path, seed=False, user="tester")
+    assert str(err.value).startswith(f"{path}: the disk is full") and "nothing was saved" in str(err.value)
+    assert _state(path) == before
+    monkeypatch.undo()
+    _assert_upgraded_once(path, before[2])
