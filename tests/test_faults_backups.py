@@ -58,7 +58,7 @@ backups.make_backup(store, reason="manual")
 """)
     kill(proc)
     left = _partials(db)
-    assert len(left) == 1 and left[0].endswith(f".{proc.pid}.partial")
+    assert len(left) == 1 and left[0].endswith(f".{proc.pid}-{backups._HOST}.partial")
     assert (backups.backup_dir(db) / left[0]).stat().st_size > 0
     Store.open(db).close()
     assert _partials(db) == []
@@ -84,8 +84,8 @@ backups.restore_backup({str(db)!r}, {str(first.path)!r})
 
 
 def test_only_leftovers_no_living_process_writes_are_removed(tmp_path):
-    """Dead writer or older than STALE_AFTER: removed. A living writer's, this process's, a fresh unnamed one
-    and another database's: kept."""
+    """Dead writer or older than STALE_AFTER: removed. A living writer's, this process's, a fresh unnamed one,
+    a fresh one of another host and another database's: kept."""
     db = tmp_path / "d.db"
     make_store(db).close()
     folder = backups.backup_dir(db)
@@ -95,15 +95,20 @@ def test_only_leftovers_no_living_process_writes_are_removed(tmp_path):
     dead.wait()
     try:
         stamp = "20261105T143012.123456Z"
+        host, elsewhere = backups._HOST, "0123abcd" if backups._HOST != "0123abcd" else "abcd0123"
         files = {
+            f"d.{stamp}.open.db.{dead.pid}-{host}.partial": True,
             f"d.{stamp}.open.db.{dead.pid}.partial": True,
+            f"d.{stamp}.manual.db.{dead.pid}-{elsewhere}.partial": False,  # that pid may run there
+            f"d.{stamp}.import.db.{dead.pid}-{elsewhere}.partial": "old",
             f"d.{stamp}.import.db.partial": "old",  # an older version's, no pid: goes when stale
             f"d.{stamp}.merge.db.partial": False,  # the same, fresh: its writer may still run
             f"d.{stamp}.manual.db.{living.pid}.partial": False,
             f"d.{stamp}.migration.db.{os.getpid()}.partial": False,
             f"other.{stamp}.open.db.{dead.pid}.partial": False,
         }
-        beside = {f".d.db.{dead.pid}.restoring": True, f".d.db.{dead.pid}.restoring.{dead.pid}.partial": True,
+        beside = {f".d.db.{dead.pid}-{host}.restoring": True,
+                  f".d.db.{dead.pid}-{host}.restoring.{dead.pid}-{host}.partial": True,
                   ".d.db.restoring": "old", f".d.db.{living.pid}.restoring": False,
                   ".e.db.restoring": "old, another database's"}
         old = (dt.datetime.now() - backups.STALE_AFTER - dt.timedelta(minutes=1)).timestamp()

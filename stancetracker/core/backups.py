@@ -16,19 +16,23 @@ How many are kept: the ``KEEP_LAST`` newest, plus the newest of each of the
 last ``KEEP_DAYS`` days (UTC) that has one, plus the newest backup taken
 before a migration. Older ones are deleted after each new backup.
 
-Copies are written under a temporary name that carries the writer's process
-id (``<name>.<pid>.partial``, ``.<db name>.<pid>.restoring``); the leftovers of
-a killed backup or restore are removed at the next backup, restore or open
-of that database once no living process has that id (issue 12).
+Copies are written under a temporary name that says who writes it: the
+process id and a short hash of the host name (``<name>.<pid>-<host>.partial``,
+``.<db name>.<pid>-<host>.restoring``). The leftovers of a killed backup or
+restore are removed at the next backup, restore or open of that database
+once that process no longer runs on this host (issue 12); a leftover of
+another host (a shared folder) only when it is old.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import hashlib
 import os
 import re
 import shutil
+import socket
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,7 +52,9 @@ _NAME = re.compile(r"^(?P<stem>.+)\.(?P<stamp>\d{8}T\d{6}\.\d{6}Z)\.(?P<reason>[
 # so is any leftover, in case its process id has been given to another process since.
 STALE_AFTER = _dt.timedelta(hours=1)
 CLOCK_SLACK = _dt.timedelta(minutes=5)  # a stamp later than now by more than this was made by a wrong clock
-_RESTORING = re.compile(r"^(?:(?P<pid>\d+)\.)?restoring(?:\.(?:(?P<pid2>\d+)\.)?partial)?$")
+_WRITER = r"\d+(?:-[0-9a-f]{8})?"
+_RESTORING = re.compile(rf"^(?:(?P<who>{_WRITER})\.)?restoring(?:\.(?:(?P<who2>{_WRITER})\.)?partial)?$")
+_HOST = hashlib.blake2s(socket.gethostname().encode(), digest_size=4).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -141,13 +147,17 @@ def _fsync_dir(folder: Path) -> None:
 
 def _temporary(target: Path, kind: str) -> Path:
     """Where ``target`` is written before it is renamed into place; the process id tells a leftover."""
-    return target.with_name(f"{target.name}.{os.getpid()}.{kind}")
+    return target.with_name(f"{target.name}.{os.getpid()}-{_HOST}.{kind}")
 
 
-def _writer_alive(pid: int | None) -> bool | None:
-    """Whether process ``pid`` runs; None when that cannot be told here."""
-    if pid is None or os.name != "posix":  # os.kill on Windows would end the process
+def _writer_alive(who: str | None) -> bool | None:
+    """Whether the writer ``<pid>[-<host>]`` runs; None when that cannot be told here."""
+    if who is None or os.name != "posix":  # os.kill on Windows would end the process
         return None
+    pid_text, _, host = who.partition("-")
+    if host and host != _HOST:
+        return None  # written from another computer
+    pid = int(pid_text)
     if pid == os.getpid():
         return True  # another thread of this process may be writing it
     try:
@@ -159,9 +169,9 @@ def _writer_alive(pid: int | None) -> bool | None:
     return True
 
 
-def _leftovers(db_path: Path) -> list[tuple[Path, int | None]]:
-    """Temporary files of this database's backups and restores, each with its writer's pid if named."""
-    found: list[tuple[Path, int | None]] = []
+def _leftovers(db_path: Path) -> list[tuple[Path, str | None]]:
+    """Temporary files of this database's backups and restores, each with its writer if named."""
+    found: list[tuple[Path, str | None]] = []
     folder = backup_dir(db_path)
     with contextlib.suppress(OSError):
         for f in folder.iterdir() if folder.is_dir() else ():
@@ -169,8 +179,8 @@ def _leftovers(db_path: Path) -> list[tuple[Path, int | None]]:
                 continue
             core, pid = f.name[:-len(".partial")], None
             head, _, last = core.rpartition(".")
-            if last.isdigit() and _NAME.match(head):
-                core, pid = head, int(last)
+            if re.fullmatch(_WRITER, last) and _NAME.match(head):
+                core, pid = head, last
             m = _NAME.match(core)
             if m and m["stem"] == db_path.stem:
                 found.append((f, pid))
@@ -179,8 +189,7 @@ def _leftovers(db_path: Path) -> list[tuple[Path, int | None]]:
         for f in db_path.resolve().parent.iterdir():
             m = _RESTORING.match(f.name[len(prefix):]) if f.name.startswith(prefix) else None
             if m:
-                pid = m["pid"] or m["pid2"]
-                found.append((f, int(pid) if pid else None))
+                found.append((f, m["who"] or m["who2"]))
     return found
 
 
@@ -192,10 +201,10 @@ def clean_partials(db_path: Path | str, now: _dt.datetime | None = None) -> list
     """
     now = now or _dt.datetime.now(_dt.timezone.utc)
     removed = []
-    for f, pid in _leftovers(Path(db_path)):
+    for f, who in _leftovers(Path(db_path)):
         try:
             age = now - _dt.datetime.fromtimestamp(f.stat().st_mtime, _dt.timezone.utc)
-            if _writer_alive(pid) is False or age > STALE_AFTER:
+            if _writer_alive(who) is False or age > STALE_AFTER:
                 f.unlink()
                 removed.append(f)
         except OSError:
