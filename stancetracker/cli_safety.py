@@ -45,7 +45,7 @@ def backups_(obj):
 
 @click.command()
 @click.argument("backup", required=False, type=click.Path(path_type=Path))
-@click.option("--latest", is_flag=True, help="Restore the newest backup.")
+@click.option("--latest", is_flag=True, help="Restore the backup with the newest state (by the file's own history).")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @click.pass_obj
 def restore(obj, backup: Path | None, latest: bool, yes: bool):
@@ -55,16 +55,19 @@ def restore(obj, backup: Path | None, latest: bool, yes: bool):
     """
     if bool(backup) == latest:
         raise click.UsageError("give a BACKUP (see 'stancetracker backups') or --latest, not both")
-    found = _backups.list_backups(obj.db_path)
     if latest:
-        if not found:
+        newest = _backups.latest_backup(obj.db_path)
+        if newest is None:
             raise click.ClickException(f"{obj.db_path}: has no backups to restore")
-        backup = found[0].path
+        backup = newest[0].path
     elif not backup.exists():
-        named = [b.path for b in found if b.path.name == backup.name]
+        named = [b.path for b in _backups.list_backups(obj.db_path) if b.path.name == backup.name]
         if not named:
             raise click.ClickException(f"{backup}: no such backup (see 'stancetracker backups')")
         backup = named[0]
+    older = _backups.older_than_current(obj.db_path, backup)
+    if older:  # never put an older state back without saying so (issue 12)
+        click.echo(f"Note: {backup.name} is older than the database: {older}.", err=True)
     if not yes:
         click.confirm(f"Replace {obj.db_path} with {backup.name}?", abort=True)
     click.echo(_backups.restore_backup(obj.db_path, backup).summary())

@@ -15,20 +15,29 @@ only when the newest backup already holds exactly the current state.
 How many are kept: the ``KEEP_LAST`` newest, plus the newest of each of the
 last ``KEEP_DAYS`` days (UTC) that has one, plus the newest backup taken
 before a migration. Older ones are deleted after each new backup.
+
+Copies are written under a temporary name that says who writes it: the
+process id and a short hash of the host name (``<name>.<pid>-<host>.partial``,
+``.<db name>.<pid>-<host>.restoring``). The leftovers of a killed backup or
+restore are removed at the next backup, restore or open of that database
+once that process no longer runs on this host (issue 12); a leftover of
+another host (a shared folder) only when it is old.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import hashlib
 import os
 import re
 import shutil
+import socket
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from .database import _describe_sqlite_error, check_file, connect, schema_state
+from .database import _describe_sqlite_error, check_file, connect, probe_read_only, schema_state
 from .errors import DatabaseError
 from .schema import SCHEMA_VERSION
 
@@ -39,6 +48,13 @@ OPEN_INTERVAL = _dt.timedelta(minutes=10)
 REASONS = ("open", "migration", "import", "merge", "before-restore", "manual", "damaged")
 _STAMP = "%Y%m%dT%H%M%S.%fZ"
 _NAME = re.compile(r"^(?P<stem>.+)\.(?P<stamp>\d{8}T\d{6}\.\d{6}Z)\.(?P<reason>[a-z][a-z0-9-]*)\.db$")
+# A leftover whose writer cannot be told (no process id, another system) is stale after this long;
+# so is any leftover, in case its process id has been given to another process since.
+STALE_AFTER = _dt.timedelta(hours=1)
+CLOCK_SLACK = _dt.timedelta(minutes=5)  # a stamp later than now by more than this was made by a wrong clock
+_WRITER = r"\d+(?:-[0-9a-f]{8})?"
+_RESTORING = re.compile(rf"^(?:(?P<who>{_WRITER})\.)?restoring(?:\.(?:(?P<who2>{_WRITER})\.)?partial)?$")
+_HOST = hashlib.blake2s(socket.gethostname().encode(), digest_size=4).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -50,9 +66,15 @@ class BackupInfo:
     reason: str
     size: int
 
+    @property
+    def future(self) -> bool:
+        """Stamped after now: taken while the clock was wrong, so its time says nothing."""
+        return self.when > _dt.datetime.now(_dt.timezone.utc) + CLOCK_SLACK
+
     def describe(self) -> str:
         local = self.when.astimezone().strftime("%Y-%m-%d %H:%M:%S")
-        return f"{local}  {self.reason:<10} {self.size / 1e6:8.2f} MB  {self.path.name}"
+        mark = "  (stamped in the future: the clock was wrong)" if self.future else ""
+        return f"{local}  {self.reason:<10} {self.size / 1e6:8.2f} MB  {self.path.name}{mark}"
 
 
 def backup_dir(db_path: Path | str) -> Path:
@@ -74,7 +96,8 @@ def list_backups(db_path: Path | str) -> list[BackupInfo]:
         when = _dt.datetime.strptime(m["stamp"], _STAMP).replace(tzinfo=_dt.timezone.utc)
         with contextlib.suppress(OSError):
             out.append(BackupInfo(f, when, m["reason"], f.stat().st_size))
-    out.sort(key=lambda b: b.when, reverse=True)
+    # A stamp in the future would stay "newest" for ever (issue 12): such backups come last.
+    out.sort(key=lambda b: (not b.future, b.when), reverse=True)
     return out
 
 
@@ -122,10 +145,77 @@ def _fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
+def _temporary(target: Path, kind: str) -> Path:
+    """Where ``target`` is written before it is renamed into place; the process id tells a leftover."""
+    return target.with_name(f"{target.name}.{os.getpid()}-{_HOST}.{kind}")
+
+
+def _writer_alive(who: str | None) -> bool | None:
+    """Whether the writer ``<pid>[-<host>]`` runs; None when that cannot be told here."""
+    if who is None or os.name != "posix":  # os.kill on Windows would end the process
+        return None
+    pid_text, _, host = who.partition("-")
+    if host and host != _HOST:
+        return None  # written from another computer
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return True  # another thread of this process may be writing it
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # it exists, run by someone else
+    return True
+
+
+def _leftovers(db_path: Path) -> list[tuple[Path, str | None]]:
+    """Temporary files of this database's backups and restores, each with its writer if named."""
+    found: list[tuple[Path, str | None]] = []
+    folder = backup_dir(db_path)
+    with contextlib.suppress(OSError):
+        for f in folder.iterdir() if folder.is_dir() else ():
+            if not f.name.endswith(".partial"):
+                continue
+            core, pid = f.name[:-len(".partial")], None
+            head, _, last = core.rpartition(".")
+            if re.fullmatch(_WRITER, last) and _NAME.match(head):
+                core, pid = head, last
+            m = _NAME.match(core)
+            if m and m["stem"] == db_path.stem:
+                found.append((f, pid))
+    prefix = f".{db_path.name}."
+    with contextlib.suppress(OSError):
+        for f in db_path.resolve().parent.iterdir():
+            m = _RESTORING.match(f.name[len(prefix):]) if f.name.startswith(prefix) else None
+            if m:
+                found.append((f, m["who"] or m["who2"]))
+    return found
+
+
+def clean_partials(db_path: Path | str, now: _dt.datetime | None = None) -> list[Path]:
+    """Remove what killed backups and restores of a database left behind; returns what was removed.
+
+    A leftover goes when the process named in it no longer runs, or when it
+    is older than STALE_AFTER (its writer unknown, or its id reused since).
+    """
+    now = now or _dt.datetime.now(_dt.timezone.utc)
+    removed = []
+    for f, who in _leftovers(Path(db_path)):
+        try:
+            age = now - _dt.datetime.fromtimestamp(f.stat().st_mtime, _dt.timezone.utc)
+            if _writer_alive(who) is False or age > STALE_AFTER:
+                f.unlink()
+                removed.append(f)
+        except OSError:
+            continue  # gone already, or a read-only folder
+    return removed
+
+
 def copy_verified(conn: sqlite3.Connection, target: Path, source_name: Path | str | None = None) -> Path:
     """Copy a database with the online backup API into ``target``; verify, then rename into place."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".partial")
+    tmp = _temporary(target, "partial")
     tmp.unlink(missing_ok=True)
     name = source_name or target
     try:
@@ -174,6 +264,7 @@ def make_backup(source, path: Path | str | None = None, reason: str = "manual") 
         db_path = Path(path) if path is not None else own_path
         if db_path is None:
             raise DatabaseError("an in-memory database has no backups")
+        clean_partials(db_path)
         now = _dt.datetime.now(_dt.timezone.utc)
         folder = backup_dir(db_path)
         target = folder / f"{db_path.stem}.{now.strftime(_STAMP)}.{reason}.db"
@@ -193,10 +284,18 @@ def rotate(db_path: Path | str, now: _dt.datetime | None = None) -> list[Path]:
     backups = list_backups(db_path)
     now = now or _dt.datetime.now(_dt.timezone.utc)
     keep = {b.path for b in backups[:KEEP_LAST]}
+    # A clock set wrong makes stamps lie (issue 12): one backup of each of the KEEP_LAST newest states
+    # by the file's own history stays too.
+    states: dict[tuple, Path] = {}
+    for b in reversed(backups):  # oldest first, so the newest backup of a state is the one kept
+        state = history_of(b.path)
+        if state is not None:
+            states[state.position] = b.path
+    keep.update(states[p] for p in sorted(states, reverse=True)[:KEEP_LAST])
     days: set[_dt.date] = set()
     for b in backups:  # newest first, so the first seen of each day is its newest
         day = b.when.date()
-        if (now.date() - day).days < KEEP_DAYS and day not in days:
+        if 0 <= (now.date() - day).days < KEEP_DAYS and day not in days:
             days.add(day)
             keep.add(b.path)
     migration = next((b for b in backups if b.reason == "migration"), None)
@@ -248,9 +347,10 @@ def backup_on_open(store, *, force: bool = False) -> BackupInfo | None:
 
 
 def _backup_on_open(conn: sqlite3.Connection, db_path: Path, force: bool) -> BackupInfo | None:
+    clean_partials(db_path)
     newest = next(iter(list_backups(db_path)), None)
     if newest and not force:
-        if _dt.datetime.now(_dt.timezone.utc) - newest.when < OPEN_INTERVAL:
+        if _dt.timedelta(0) <= _dt.datetime.now(_dt.timezone.utc) - newest.when < OPEN_INTERVAL:
             return None
         if _backup_state(newest.path) == _state_key(conn):
             return None
@@ -281,6 +381,89 @@ def verify_backup(backup_path: Path | str) -> None:
                             "choose another; nothing was restored")
 
 
+@dataclass(frozen=True)
+class History:
+    """Where a database file stands in its own history: its last operation, history row and record count."""
+
+    last_op: tuple | None  # (id, at, user, kind, summary)
+    last_history: int
+    records: int
+
+    @property
+    def position(self) -> tuple[int, int]:
+        return (self.last_op[0] if self.last_op else 0, self.last_history)
+
+    def describe(self) -> str:
+        if not self.last_op:
+            return f"{self.records:,} records, no recorded change"
+        return (f"{self.records:,} records, last change operation {self.last_op[0]} "
+                f"({self.last_op[3]}, {str(self.last_op[1])[:19].replace('T', ' ')})")
+
+
+def history_of(path: Path | str) -> History | None:
+    """A file's History, read without changing it; None if it cannot be read."""
+    path = Path(path)
+    try:
+        check_file(path)
+        conn = connect(path, readonly=True)
+    except (DatabaseError, sqlite3.Error):
+        return None
+    try:
+        q = lambda sql: conn.execute(sql).fetchone()
+        last = q("SELECT id, at, user, kind, summary FROM operations ORDER BY id DESC LIMIT 1")
+        return History(tuple(last) if last else None, q("SELECT coalesce(max(id), 0) FROM history")[0],
+                       q("SELECT count(*) FROM records WHERE deleted = 0")[0])
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+
+
+def _has_operation(path: Path, op: tuple) -> bool:
+    """True if the database holds exactly this operation row: a backup ending there is on its line."""
+    try:
+        conn = connect(path, readonly=True)
+        try:
+            row = conn.execute("SELECT id, at, user, kind, summary FROM operations WHERE id = ?", [op[0]]).fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+    return row is not None and tuple(row) == op
+
+
+def latest_backup(db_path: Path | str) -> tuple[BackupInfo, History | None] | None:
+    """The backup holding the newest state of the database by its own history, not by the clock (issue 12).
+
+    Ranked by whether the database holds the backup's last operation (the
+    backup is an earlier state of this file, not of one replaced by a
+    restore), then by its last operation and history ids, then by its stamp.
+    """
+    db_path = Path(db_path)
+    current = history_of(db_path) if db_path.exists() else None
+    ranked = []
+    for order, b in enumerate(reversed(list_backups(db_path))):
+        state = history_of(b.path)
+        if state is None:
+            continue  # unreadable: restoring it would be refused
+        on_line = bool(current and state.last_op and _has_operation(db_path, state.last_op))
+        ranked.append(((on_line, state.position, order), b, state))
+    if not ranked:
+        return None
+    _, b, state = max(ranked, key=lambda r: r[0])
+    return b, state
+
+
+def older_than_current(db_path: Path | str, backup: Path | str) -> str | None:
+    """What a restore of ``backup`` would take back, in words, if it holds less than the database; else None."""
+    current, state = history_of(db_path), history_of(backup)
+    if current is None or state is None:
+        return None
+    if state.position >= current.position and state.records >= current.records:
+        return None
+    return f"the backup holds {state.describe()}; the database holds {current.describe()}"
+
+
 @dataclass
 class RestoreResult:
     """What a restore did: which backup went in, and where the replaced file was saved."""
@@ -296,6 +479,15 @@ class RestoreResult:
             saved = (f"; the state it replaced was saved as {self.saved_current}"
                      + ("" if self.saved_verified else " (a raw copy: that file was damaged)"))
         return f"Restored {self.db_path} from {self.restored_from.name}{saved}"
+
+
+def _reads_sound(db_path: Path) -> bool:
+    try:
+        check_file(db_path)
+        probe_read_only(db_path)
+    except DatabaseError:
+        return False
+    return True
 
 
 def _claim(db_path: Path) -> bool:
@@ -339,7 +531,9 @@ def restore_backup(db_path: Path | str, backup_path: Path | str) -> RestoreResul
     if db_path.exists() and db_path.stat().st_size > 0:
         if not os.access(db_path.parent, os.W_OK) or not os.access(db_path, os.W_OK):
             raise DatabaseError(f"{db_path}: the file or its folder is read-only; nothing was restored")
-        sound = _claim(db_path)
+        # Read-only first: claiming the file folds its -wal in, so a file that a stale -wal makes
+        # damaged is saved byte for byte, with that -wal, before anything writes to it (issue 12).
+        sound = _reads_sound(db_path) and _claim(db_path)
         try:
             if not sound:
                 raise DatabaseError("unusable")
@@ -348,7 +542,8 @@ def restore_backup(db_path: Path | str, backup_path: Path | str) -> RestoreResul
             verified = False
             saved = _raw_copy(db_path)
     src = sqlite3.connect(backup_path.resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
-    tmp = db_path.with_name(f".{db_path.name}.restoring")
+    clean_partials(db_path)
+    tmp = _temporary(db_path.with_name(f".{db_path.name}"), "restoring")
     try:
         copy_verified(src, tmp, backup_path)
     finally:
@@ -371,5 +566,6 @@ def _raw_copy(db_path: Path) -> Path:
     return target
 
 
-__all__ = ["BackupInfo", "RestoreResult", "backup_dir", "backup_if_changed", "backup_on_open",
-           "list_backups", "make_backup", "restore_backup", "rotate", "verify_backup"]
+__all__ = ["BackupInfo", "History", "RestoreResult", "backup_dir", "backup_if_changed", "backup_on_open",
+           "clean_partials", "history_of", "latest_backup", "list_backups", "make_backup", "older_than_current",
+           "restore_backup", "rotate", "verify_backup"]

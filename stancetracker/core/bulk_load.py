@@ -18,7 +18,10 @@ row is most of what a large import costs in SQLite. For a big file:
   after taking the write lock, or made itself.
 
 Everything happens inside the import's transaction: if the import fails or
-is cancelled, the rollback restores the triggers and indexes too.
+is cancelled, the rollback restores the triggers and indexes too. SQLite
+rolls the whole transaction back by itself on some errors (disk full, I/O
+error); the lock then refuses to be taken, so neither thread writes a
+statement that would be committed on its own (issue 12).
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ import os
 import queue
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 BIG_FILE = 8 * 1024 * 1024
 SORT_CACHE_KIB = 2_000  # while building indexes (see sorting())
@@ -42,12 +45,14 @@ _HISTORY = ("INSERT INTO history (op_id, entity, entity_id, action, before, afte
 class BulkLoad:
     """See the module docstring. ``lock`` is held by whoever uses the connection while the load runs."""
 
-    def __init__(self, conn: sqlite3.Connection, size: int, max_before: int, op_id: int, *, fresh: bool):
+    def __init__(self, conn: sqlite3.Connection, size: int, max_before: int, op_id: int, *, fresh: bool,
+                 fault: Callable[[BaseException], None] | None = None):
         self.conn = conn
+        self.fault = fault or (lambda err: None)
         self.op_id = op_id
         self.last_id = max_before
         self.active = conn is not None and size >= BIG_FILE
-        self.lock: threading.Lock | _NoLock = _NoLock()
+        self.lock: _GuardedLock | _NoLock = _NoLock()
         self.rebuild: list[str] = []
         self.uuid_dropped = False
         self.trigger_sql: str | None = None
@@ -70,7 +75,7 @@ class BulkLoad:
                     self.uuid_dropped = True
                 else:
                     self.rebuild.append(sql)
-        self.lock = threading.Lock()
+        self.lock = _GuardedLock(self.check)
         self._worker = _Worker(conn, self.lock, op_id)
         self._worker.start()
         self.writes_history = True
@@ -87,25 +92,41 @@ class BulkLoad:
             return
         newest = self.conn.execute("SELECT coalesce(max(id), 0) FROM records").fetchone()[0]
         if newest > self.last_id:
-            self._worker.check()
+            self.check()
             self._worker.queue.put((self.last_id + 1, newest))
             self.last_id = newest
+
+    def check(self) -> None:
+        """Raise if either thread has failed or SQLite has ended the transaction (holding ``lock``)."""
+        worker = self._worker
+        err = worker.error if worker is not None else None
+        if err is None and not self.conn.in_transaction:
+            raise TransactionEnded("SQLite ended the import's transaction before it was complete")
+        if err is not None:
+            if _cause(err) and not self.conn.in_transaction:
+                self.fault(err)
+            raise err
 
     def wait(self) -> None:
         """Wait until every chunk is indexed and logged; raises what went wrong on the other thread."""
         if self._worker is not None:
             self._worker.queue.put(None)
             self._worker.join()
-            self._worker.check()
-            self._worker = None
-            self.lock = _NoLock()
+            try:
+                self.check()
+            finally:
+                self._worker = None
+                self.lock = _NoLock()
 
     def stop(self) -> None:
         """On failure: let the other thread finish its statement and end, so the rollback can run."""
         if self._worker is not None:
-            self._worker.stop = True
-            self._worker.queue.put(None)
-            self._worker.join()
+            worker = self._worker
+            worker.stop = True
+            worker.queue.put(None)
+            worker.join()
+            if _cause(worker.error) and not self.conn.in_transaction:
+                self.fault(worker.error)  # the real cause, whatever the importer's thread raised
             self._worker = None
             self.lock = _NoLock()
 
@@ -153,6 +174,42 @@ def sorting(conn: sqlite3.Connection) -> Iterator[None]:
         conn.execute(f"PRAGMA cache_size = {cache}")
 
 
+class TransactionEnded(sqlite3.OperationalError):
+    """Raised instead of writing once SQLite has ended the transaction; the cause is an earlier error."""
+
+
+def _cause(err: BaseException | None) -> bool:
+    """True for an SQLite error that may be what ended the transaction."""
+    return isinstance(err, sqlite3.Error) and not isinstance(err, TransactionEnded)
+
+
+class _GuardedLock:
+    """The connection's lock while a load runs: whoever takes it first checks that writing may go on."""
+
+    def __init__(self, check: Callable[[], None]):
+        self._lock = threading.Lock()
+        self._check = check
+
+    def acquire(self, blocking: bool = True) -> bool:
+        if not self._lock.acquire(blocking):
+            return False
+        try:
+            self._check()
+        except BaseException:
+            self._lock.release()
+            raise
+        return True
+
+    def release(self) -> None:
+        self._lock.release()
+
+    def __enter__(self) -> bool:
+        return self.acquire()
+
+    def __exit__(self, *exc) -> None:
+        self._lock.release()
+
+
 class _NoLock:
     """The lock when only one thread uses the connection."""
 
@@ -172,7 +229,7 @@ class _NoLock:
 class _Worker(threading.Thread):
     """Writes the full-text entries and history rows of each inserted range of records, in order."""
 
-    def __init__(self, conn: sqlite3.Connection, lock: threading.Lock, op_id: int):
+    def __init__(self, conn: sqlite3.Connection, lock: _GuardedLock, op_id: int):
         super().__init__(name="stancetracker-bulk-load", daemon=True)
         self.conn, self.lock, self.op_id = conn, lock, op_id
         self.queue: queue.SimpleQueue = queue.SimpleQueue()
@@ -189,11 +246,13 @@ class _Worker(threading.Thread):
                     continue  # FTS5 writes out its terms at every statement: fewer, larger ones
             if pending and self.error is None and not self.stop:
                 try:
-                    with self.lock:
-                        self.conn.execute(_FTS, pending)
-                        self.conn.execute(_HISTORY, (self.op_id, *pending))
+                    with self.lock:  # raises, writing nothing, once the transaction is gone
+                        if not self.stop:
+                            self.conn.execute(_FTS, pending)
+                            self.conn.execute(_HISTORY, (self.op_id, *pending))
                 except BaseException as err:  # handed to the importer's thread by check()
-                    self.error = err
+                    if self.error is None:
+                        self.error = err
             pending = None
             if item is None:
                 return

@@ -634,7 +634,8 @@ class _Importer:
             self.result.op_id = op_id
             max_before = self.max_before = conn.execute("SELECT coalesce(max(id), 0) FROM records").fetchone()[0]
             fresh = max_before == 0
-            self.bulk = bulk = BulkLoad(conn, size, max_before, op_id, fresh=fresh and not self.opts.skip_invalid)
+            self.bulk = bulk = BulkLoad(conn, size, max_before, op_id, fresh=fresh and not self.opts.skip_invalid,
+                                        fault=store.fault)
             try:
                 first = next(chunks, None)
                 header = reader.header

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import os
 import sqlite3
 from pathlib import Path
@@ -83,9 +84,57 @@ def check_file(path: Path) -> None:
         page_size = 65536 if page_size == 1 else page_size
         pages = int.from_bytes(head[28:32], "big")
         size = path.stat().st_size
-        if pages and head[24:28] == head[92:96] and size < page_size * pages:
+        if pages and head[24:28] == head[92:96] and size < page_size * pages and not _whole_with_wal(path):
             raise DatabaseError(f"{path}: the file is truncated ({size:,} bytes of the {page_size * pages:,} it "
                                 "should have); restore it from a backup (stancetracker restore) — it has not been changed")
+
+
+def _whole_with_wal(path: Path) -> bool:
+    """True if the file, shorter than its header says, is whole once its -wal is read (issue 12).
+
+    A kill while committed pages are copied from the -wal into the file
+    leaves a header that already counts them; the -wal still holds them all,
+    and SQLite reads them from there. Read-only, so the -wal is not folded in.
+    """
+    wal = Path(f"{path}-wal")
+    try:
+        if wal.stat().st_size < 32:
+            return False
+    except OSError:
+        return False
+    try:
+        conn = connect(path, readonly=True)
+        try:
+            return [r[0] for r in conn.execute("PRAGMA quick_check(1)")] == ["ok"]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+
+
+def probe_read_only(path: Path) -> None:
+    """Read an existing file's schema through a read-only connection; refuse it if that fails (issue 12).
+
+    Done before any connection that may write is opened: such a connection
+    folds the -wal into the file when it closes, so a file found damaged
+    through a stale -wal would be changed by being refused. Errors that only
+    say it cannot be opened read-only this way (a read-only folder) are left
+    to the opening that follows.
+    """
+    try:
+        conn = connect(path, readonly=True)
+    except sqlite3.Error:
+        return
+    try:
+        ours, version = schema_state(conn)
+    except sqlite3.DatabaseError as err:
+        text = str(err).lower()
+        if not isinstance(err, sqlite3.OperationalError) or any(w in text for w in ("malformed", "locked", "busy")):
+            raise DatabaseError(_describe_sqlite_error(path, err)) from None
+        return
+    finally:
+        conn.close()
+    _refuse(path, ours, version)
 
 
 def schema_state(conn: sqlite3.Connection) -> tuple[bool, int]:
@@ -93,8 +142,9 @@ def schema_state(conn: sqlite3.Connection) -> tuple[bool, int]:
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     app_id = conn.execute("PRAGMA application_id").fetchone()[0]
     version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if not tables:
-        return True, 0
+    if not tables or (tables == {"_sqlite_migrations"} and not conn.execute(
+            "SELECT count(*) FROM _sqlite_migrations").fetchone()[0]):
+        return True, 0  # empty, or left so by a kill before the first migration of an older version
     if app_id == APPLICATION_ID:
         return True, version
     if "_sqlite_migrations" in tables:
@@ -115,25 +165,58 @@ def _refuse(path: Path | None, ours: bool, version: int) -> None:
 
 
 def migrate(conn: sqlite3.Connection, path: Path | None, *, readonly: bool) -> list[str]:
-    """Apply pending migrations (after a backup copy of a non-empty database)."""
+    """Apply pending migrations (after a backup copy of a non-empty database).
+
+    Each migration, its row in ``_sqlite_migrations`` and the version stamp
+    (``user_version``, ``application_id``) are one transaction, so a kill
+    between them leaves either the old state or the new one (issue 12).
+    """
     ours, version = schema_state(conn)
     _refuse(path, ours, version)
     db = sqlite_utils.Database(conn, execute_plugins=False)
-    pending = [m.name for m in migrations.pending(db)]
+    applied = {m.name for m in migrations.applied(db)}
+    pending = [(n, m) for n, m in enumerate(migrations._migrations, 1) if m.name not in applied]
     if not pending:
+        if not readonly and _stamp_of(conn) != (APPLICATION_ID, SCHEMA_VERSION):
+            _in_transaction(conn, lambda: _stamp(conn, SCHEMA_VERSION))  # a stamp lost by an older version
         return []
     if readonly:
         raise DatabaseError(f"{path}: needs upgrading, which cannot be done while it is read-only")
     if version > 0 and path is not None:
         from .backups import make_backup  # issue 6: rotated, verified, in backups/ beside the file
         make_backup(conn, path, "migration")
-    migrations.apply(db)
-    with_tx = conn.in_transaction
-    if with_tx:  # pragma: no cover - apply() commits its own transactions
-        conn.execute("COMMIT")
+    for number, migration in pending:
+        def step(migration=migration, number=number) -> None:
+            migrations.ensure_migrations_table(db)
+            migration.fn(db)
+            conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES (?, ?, ?)",
+                         [MIGRATION_SET, migration.name, str(_dt.datetime.now(_dt.timezone.utc))])
+            _stamp(conn, number)
+        _in_transaction(conn, step)
+    return [m.name for _, m in pending]
+
+
+def _stamp_of(conn: sqlite3.Connection) -> tuple[int, int]:
+    return (conn.execute("PRAGMA application_id").fetchone()[0], conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def _stamp(conn: sqlite3.Connection, version: int) -> None:
+    """Mark the file as ours at ``version`` (inside the caller's transaction: the header is part of it)."""
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-    return pending
+    conn.execute(f"PRAGMA user_version = {int(version)}")
+
+
+def _in_transaction(conn: sqlite3.Connection, work) -> None:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        work()
+        if not conn.in_transaction:  # SQLite rolled it back (disk full ...): nothing of it stands
+            raise sqlite3.OperationalError("the upgrade was rolled back by SQLite before it was complete")
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
 
 
 def needs_upgrade(path: Path | str) -> bool:
@@ -145,11 +228,13 @@ def needs_upgrade(path: Path | str) -> bool:
         conn = connect(path, readonly=True)
         try:
             ours, version = schema_state(conn)
+            # A lost stamp alone (all migrations recorded) is put right at once on opening.
+            pending = ours and bool(migrations.pending(sqlite_utils.Database(conn, execute_plugins=False)))
         finally:
             conn.close()
     except sqlite3.Error:
         return False  # opening it will say what is wrong
-    return ours and 0 < version < SCHEMA_VERSION
+    return pending and 0 < version < SCHEMA_VERSION
 
 
 def open_connection(path: Path | str, *, readonly: bool = False, create: bool = True) -> tuple[sqlite3.Connection, bool, bool]:
@@ -166,6 +251,8 @@ def open_connection(path: Path | str, *, readonly: bool = False, create: bool = 
     exists = path.exists() and path.stat().st_size > 0 if path.exists() else False
     if path.exists():
         check_file(path)
+        if exists:
+            probe_read_only(path)
     elif not create:
         raise DatabaseError(f"{path}: no such database")
     elif not path.parent.exists():

@@ -88,6 +88,7 @@ class Store:
         self.created = created
         self._op_id: int | None = None
         self._counts: tuple | None = None
+        self._fault: BaseException | None = None  # what ended the operation's transaction, if SQLite did
         # Issue 6: imports and merges back the file up first (core/backups.py); False turns that off.
         self.auto_backup = True
 
@@ -145,14 +146,7 @@ class Store:
         if self.readonly:
             raise DatabaseError(f"{self.path}: the database is open read-only; nothing was changed")
         if self._op_id is not None:
-            self.conn.execute("SAVEPOINT nested_op")
-            try:
-                yield self._op_id
-            except BaseException:
-                self.conn.execute("ROLLBACK TO nested_op")
-                self.conn.execute("RELEASE nested_op")
-                raise
-            self.conn.execute("RELEASE nested_op")
+            yield from self._nested()
             return
         if not check_references:
             self.conn.execute("PRAGMA foreign_keys = OFF")
@@ -167,19 +161,57 @@ class Store:
                 [utc_now(), self.user, kind, summary, json.dumps(details) if details else None])
             self._op_id = cur.lastrowid
             yield self._op_id
+            self.check_transaction()
             self.conn.execute("COMMIT")
         except sqlite3.Error as err:
             self._rollback()
-            if isinstance(err, sqlite3.IntegrityError):
+            if isinstance(err, sqlite3.IntegrityError) and self._fault is None:
                 raise
-            raise DatabaseError(_describe_sqlite_error(self.path, err)) from None
+            raise DatabaseError(_unsaved(self.path, self._fault or err)) from None
         except BaseException:
             self._rollback()
+            if self._fault is not None:  # whatever the caller made of it, the cause is SQLite's
+                raise DatabaseError(_unsaved(self.path, self._fault)) from None
             raise
         finally:
             self._op_id = None
+            self._fault = None
             if not check_references:
                 self.conn.execute("PRAGMA foreign_keys = ON")
+
+    def _nested(self) -> Iterator[int]:
+        """An operation inside another: a savepoint, unless SQLite has already ended the transaction."""
+        self.check_transaction()
+        self.conn.execute("SAVEPOINT nested_op")
+        try:
+            yield self._op_id  # type: ignore[misc]
+        except BaseException as err:
+            if isinstance(err, sqlite3.Error) and not self.conn.in_transaction:
+                self.fault(err)
+            if self.conn.in_transaction:  # else there is no savepoint left to roll back to (issue 12)
+                with contextlib.suppress(sqlite3.Error):
+                    self.conn.execute("ROLLBACK TO nested_op")
+                    self.conn.execute("RELEASE nested_op")
+            raise
+        self.check_transaction()
+        self.conn.execute("RELEASE nested_op")
+
+    def fault(self, err: BaseException) -> None:
+        """Note that SQLite ended the operation's transaction because of ``err`` (the first one counts)."""
+        if self._op_id is not None and self._fault is None:
+            self._fault = err
+
+    def check_transaction(self) -> None:
+        """Raise if SQLite has rolled back the operation's transaction (disk full, I/O error ...).
+
+        SQLite does so on its own for some errors; a statement run after that
+        would be committed on its own, outside the operation (issue 12).
+        """
+        if self._op_id is None or self.conn.in_transaction:
+            return
+        err = self._fault or sqlite3.OperationalError("SQLite ended the change before it was complete")
+        self._fault = err
+        raise DatabaseError(_unsaved(self.path, err)) from None
 
     def _rollback(self) -> None:
         if self.conn.in_transaction:
@@ -687,6 +719,12 @@ class Store:
             "last_date": q("SELECT max(date) FROM records WHERE deleted = 0"),
             "changes": q("SELECT count(*) FROM operations"),
         }
+
+
+def _unsaved(path: Path | None, err: BaseException) -> str:
+    """The message for an operation that failed on ``err``: what happened, and that nothing was saved."""
+    text = _describe_sqlite_error(path, err) if isinstance(err, sqlite3.Error) else f"{path}: {err}"
+    return text if "nothing was saved" in text else f"{text} — nothing was saved"
 
 
 _RECORD_FIELDS = ("actor", "dimension", "date", "score", "confidence", "source", "locator",
