@@ -11,7 +11,7 @@ import click
 from .core.chartdata import DEFAULT_HORIZON_MONTHS, KINDS, ChartRequest
 from .cli_options import date_option as _date
 from .core.model import CONFIDENCES
-from .core.outputs import database_files, is_stdout, plan_output
+from .core.outputs import database_files, plan_output, to_stdout
 from .core.query import RecordFilter
 
 
@@ -66,4 +66,4 @@ def chart(obj, kind, actor, dimension, since, until, at, horizon, coder, min_con
     from .gui.charts.export import export_chart  # Qt only once a chart is really drawn
     path = export_chart(store, req, output, width, height, dpi, fmt=fmt)
     # With the image on standard output, the summary goes to standard error.
-    click.echo(f"Wrote {path} ({width}×{height} px)", err=is_stdout(output))
+    click.echo(f"Wrote {path} ({width}×{height} px)", err=to_stdout(output))

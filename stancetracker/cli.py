@@ -18,7 +18,7 @@ from .core.database import _describe_sqlite_error
 from .core.csv_import import ImportOptions, check_rejects, import_records, parse_mapping, parse_scale
 from .core.errors import ImportFailed, StanceError, ValidationError
 from .core.model import ACTOR_KINDS, CONFIDENCES, SOURCE_KINDS, Actor, Dimension, Event, Source
-from .core.outputs import check_output, database_files, is_stdout
+from .core.outputs import check_output, database_files, to_stdout
 from .core.paths import default_db_path
 from .core.query import RecordFilter
 from .core.seeds import load_seeds
@@ -173,7 +173,7 @@ def import_(obj: _Ctx, file: Path, mapping, dimension, scale, create_actors, ski
             click.echo(f"{file}: {added} {table} added, {same} already present")
             return
     result = import_records(store, file, opts)
-    click.echo(f"{file}: {result.summary()}", err=skip_invalid and rejects is not None and is_stdout(rejects))
+    click.echo(f"{file}: {result.summary()}", err=skip_invalid and rejects is not None and to_stdout(rejects))
 
 
 def _sniff_table(file: Path, encoding) -> str | None:
@@ -199,7 +199,7 @@ def export(obj: _Ctx, output, actor, dimension, since, until, coder, query, min_
     flt = _filter(store, actor, dimension, since, until, coder, query, min_confidence)
     n = export_records(store, output, flt, excel=excel, guard_formulas=not no_formula_guard)
     # With the CSV on standard output, the summary goes to standard error.
-    click.echo(f"Wrote {n:,} records to {output}", err=is_stdout(output))
+    click.echo(f"Wrote {n:,} records to {output}", err=to_stdout(output))
 
 
 @cli.command()

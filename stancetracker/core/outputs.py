@@ -79,6 +79,11 @@ def is_stdout(path: Path | str) -> bool:
     return str(path) == STDOUT if isinstance(path, Path) else path == STDOUT
 
 
+def to_stdout(path: Path | str) -> bool:
+    """True when ``path`` writes to this process's standard output (``-``, ``/dev/stdout``, ``/dev/fd/1``)."""
+    return is_stdout(path) or _std_fd(path) == 1
+
+
 def _identity(st: os.stat_result | None) -> tuple[int, int] | None:
     return (st.st_dev, st.st_ino) if st is not None else None
 
@@ -448,4 +453,4 @@ def output_path(path: Path | str, *, protect: Iterable[Guarded] = (), option: st
 
 
 __all__ = ["Guarded", "OutputError", "STDOUT", "check_output", "database_files", "guarded_by", "is_stdout",
-           "open_output", "output_path", "plan_output", "replace_target"]
+           "open_output", "output_path", "plan_output", "replace_target", "to_stdout"]

@@ -1,0 +1,659 @@
+"""Output paths (issue 12, findings 1 and 2): every command that writes follows core/outputs.py.
+
+Protected files (the input, the database, its -wal/-shm/-journal, its backups
+folder) are refused before anything is written, however they are named;
+- is standard output; FIFOs, devices and /dev/std* are written to, not
+replaced; a symlink's target is replaced and the link kept; a failed or
+interrupted write leaves the old file and no .partial file.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import shutil
+import sqlite3
+import stat
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from stancetracker.cli import cli
+from stancetracker.core import backups, outputs
+from stancetracker.core.csv_export import export_records
+from stancetracker.core.csv_import import ImportOptions, import_records
+from stancetracker.core.store import Store
+
+from conftest import make_store
+
+N_GOOD = 3000
+HEADER = "actor_slug,dimension_slug,date,score,evidence\n"
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def records_in(db: Path) -> int:
+    """How many records the file holds, read by plain sqlite3 (it must still be a database)."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return conn.execute("SELECT count(*) FROM records").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def run(db: Path, *args: str):
+    return CliRunner().invoke(cli, ["--db", str(db), *args])
+
+
+def run_process(db: Path, *args: str, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "stancetracker", "--db", str(db), *args],
+                          capture_output="stdout" not in kw, timeout=120, **kw)
+
+
+@pytest.fixture
+def db(tmp_path) -> Path:
+    """A database file holding 20 records, closed."""
+    path = tmp_path / "team.db"
+    store = make_store(path)
+    store.auto_backup = False  # the tests look at what a command puts in backups/
+    src = tmp_path / "seed.csv"
+    src.write_text(HEADER + "".join(f"sadr,iran,{2000 + i},1,seed {i}\n" for i in range(20)))
+    import_records(store, src)
+    store.close()
+    src.unlink()
+    return path
+
+
+@pytest.fixture
+def big_csv(tmp_path) -> Path:
+    """A file with N_GOOD good rows and one bad one (which --skip-invalid rejects)."""
+    rows = [f"maliki,us,{1900 + i % 120}-01-{1 + i % 28:02d},0,row {i}\n" for i in range(N_GOOD)]
+    rows.insert(10, "maliki,us,2020,9,out of range\n")
+    path = tmp_path / "in.csv"
+    path.write_text(HEADER + "".join(rows))
+    return path
+
+
+def unchanged(db: Path, before: tuple[str, int], *others: tuple[Path, str]) -> None:
+    """The database has the same bytes and records as before, and so has every other file given."""
+    assert (digest(db), records_in(db)) == before
+    for path, d in others:
+        assert digest(path) == d, path
+
+
+# ------------------------------------------------------------ finding 1: --rejects
+
+@pytest.mark.parametrize("name", ["input", "input-dot", "input-symlink", "input-hardlink"])
+def test_rejects_naming_the_input_in_any_way_is_refused(db, big_csv, tmp_path, monkeypatch, name):
+    """--rejects naming the file being imported (directly, ./, a symlink, a hard link) is refused; nothing changes."""
+    monkeypatch.chdir(tmp_path)
+    target = {"input": str(big_csv), "input-dot": "./in.csv", "input-symlink": "link.csv",
+              "input-hardlink": "hard.csv"}[name]
+    if name == "input-symlink":
+        os.symlink(big_csv, tmp_path / "link.csv")
+    if name == "input-hardlink":
+        os.link(big_csv, tmp_path / "hard.csv")
+    before, src, saved = (digest(db), records_in(db)), digest(big_csv), backups.list_backups(db)
+    res = run(db, "import", str(big_csv), "--skip-invalid", "--rejects", target)
+    assert res.exit_code == 1
+    what = "the file being imported" if name in ("input", "input-dot") else f"another name for the file being imported ({big_csv})"
+    assert res.output == f"Error: --rejects {target}: is {what}; choose another file — nothing was written\n"
+    unchanged(db, before, (big_csv, src))
+    assert backups.list_backups(db) == saved  # refused before the import's backup
+    assert not list(tmp_path.glob(".*.partial"))
+
+
+@pytest.mark.parametrize("suffix,what", [("", "the database"), ("-wal", "the database's write-ahead log"),
+                                         ("-shm", "the database's shared-memory file"),
+                                         ("-journal", "the database's rollback journal")])
+def test_rejects_naming_the_database_or_its_neighbours_is_refused(db, big_csv, suffix, what):
+    """--rejects naming the database, its -wal, -shm or -journal is refused, whether the file exists or not."""
+    before, src = (digest(db), records_in(db)), digest(big_csv)
+    target = f"{db}{suffix}"
+    res = run(db, "import", str(big_csv), "--skip-invalid", "--rejects", target)
+    assert res.exit_code == 1
+    assert res.output == f"Error: --rejects {target}: is {what}; choose another file — nothing was written\n"
+    unchanged(db, before, (big_csv, src))
+    assert not Path(f"{db}-journal").exists()
+
+
+def test_rejects_naming_a_live_wal_leaves_it_and_its_frames(db, big_csv):
+    """With another connection holding a -wal full of committed frames, --rejects naming it changes nothing."""
+    other = Store.open(db, user="tester", backup=False)
+    try:
+        other.conn.execute("PRAGMA wal_autocheckpoint = 0")
+        other.conn.execute("UPDATE records SET evidence = evidence || ' (edited)'")
+        wal = Path(f"{db}-wal")
+        assert wal.stat().st_size > 0
+        before_wal = digest(wal)
+        res = run(db, "import", str(big_csv), "--skip-invalid", "--rejects", str(wal))
+        assert res.exit_code == 1 and "is the database's write-ahead log" in res.output
+        assert digest(wal) == before_wal
+    finally:
+        other.close()
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM records WHERE evidence LIKE '%(edited)'").fetchone()[0] == 20
+    conn.close()
+
+
+def test_rejects_naming_a_hard_link_to_the_database_is_refused(db, big_csv, tmp_path):
+    """A hard link to the database is the database: refused, and the database keeps every record."""
+    os.link(db, tmp_path / "rejects.csv")
+    before = (digest(db), records_in(db))
+    res = run(db, "import", str(big_csv), "--skip-invalid", "--rejects", str(tmp_path / "rejects.csv"))
+    assert res.exit_code == 1
+    assert res.output == (f"Error: --rejects {tmp_path / 'rejects.csv'}: is another name for the database ({db}); "
+                          "choose another file — nothing was written\n")
+    unchanged(db, before)
+
+
+def test_rejects_naming_a_symlink_to_the_database_is_refused(db, big_csv, tmp_path):
+    """A symbolic link to the database, from another folder, is refused too."""
+    (tmp_path / "elsewhere").mkdir()
+    link = tmp_path / "elsewhere" / "r.csv"
+    os.symlink(db, link)
+    before = (digest(db), records_in(db))
+    res = run(db, "import", str(big_csv), "--skip-invalid", "--rejects", str(link))
+    assert res.exit_code == 1 and "is another name for the database" in res.output
+    unchanged(db, before)
+
+
+def test_rejects_in_the_backups_folder_is_refused(db, big_csv, tmp_path):
+    """The backups folder (reached by any path) takes no rejects file."""
+    folder = backups.backup_dir(db)
+    folder.mkdir(exist_ok=True)
+    os.symlink(folder, tmp_path / "bk")
+    for target in (folder / "r.csv", tmp_path / "bk" / "r.csv"):
+        res = run(db, "import", str(big_csv), "--skip-invalid", "--rejects", str(target))
+        assert res.exit_code == 1
+        assert res.output == (f"Error: --rejects {target}: is in the database's backups folder ({folder}); "
+                              "choose a file elsewhere — nothing was written\n")
+    assert list(folder.iterdir()) == []
+
+
+def test_rejects_refused_in_the_core_before_the_backup(db, big_csv):
+    """The core refuses too (the window uses it), before the backup an import makes."""
+    store = Store.open(db, user="tester", backup=False)
+    # A change since the last backup, so an import would back up first.
+    store.conn.execute("INSERT INTO operations (at, user, kind) VALUES ('2026-01-01T00:00:00Z', 'tester', 'edit')")
+    saved = backups.list_backups(db)
+    try:
+        with pytest.raises(outputs.OutputError, match="is the database"):
+            import_records(store, big_csv, ImportOptions(skip_invalid=True, rejects=db))
+    finally:
+        store.close()
+    assert backups.list_backups(db) == saved and records_in(db) == 20
+
+
+def test_rejects_to_a_good_file_after_all_rows(db, big_csv, tmp_path):
+    """A rejects file elsewhere gets the rejected row; every good row of the big file is imported."""
+    res = run(db, "import", str(big_csv), "--skip-invalid", "--rejects", str(tmp_path / "r.csv"))
+    assert res.exit_code == 0, res.output
+    assert f"{N_GOOD:,} records added; 1 rejected" in res.output
+    rows = list(csv.reader(open(tmp_path / "r.csv", encoding="utf-8", newline="")))
+    assert rows[0] == ["line", "actor_slug", "dimension_slug", "date", "score", "evidence", "reason"]
+    assert rows[1][:5] == ["12", "maliki", "us", "2020", "9"] and len(rows) == 2
+    assert records_in(db) == 20 + N_GOOD
+
+
+def test_rejects_to_standard_output(db, big_csv, tmp_path, monkeypatch):
+    """--rejects - writes the rejected rows to standard output and the summary to standard error."""
+    monkeypatch.chdir(tmp_path)
+    res = run(db, "import", str(big_csv), "--skip-invalid", "--rejects", "-")
+    assert res.exit_code == 0, res.output
+    assert res.stdout.startswith("line,actor_slug,") and "outside the range" in res.stdout
+    assert "1 rejected" in res.stderr and "1 rejected" not in res.stdout
+    assert not (tmp_path / "-").exists()
+
+
+def test_failed_import_leaves_the_old_rejects_file(db, tmp_path):
+    """An import that fails writes no rejects: an existing rejects file keeps its bytes."""
+    old = tmp_path / "r.csv"
+    old.write_bytes(b"earlier rejects\r\n")
+    bad = tmp_path / "bad.csv"
+    bad.write_text(HEADER)  # a header and no records: refused
+    res = run(db, "import", str(bad), "--skip-invalid", "--rejects", str(old))
+    assert res.exit_code == 1 and "no records" in res.output
+    assert old.read_bytes() == b"earlier rejects\r\n" and not list(tmp_path.glob(".*.partial"))
+
+
+# ------------------------------------------------------------ finding 2: export -o
+
+def reference_export(db: Path, tmp_path: Path) -> bytes:
+    ref = tmp_path / "reference.csv"
+    assert run(db, "export", "-o", str(ref)).exit_code == 0
+    data = ref.read_bytes()
+    ref.unlink()
+    return data
+
+
+def test_export_to_dash_writes_standard_output(db, tmp_path, monkeypatch):
+    """-o - writes the CSV to standard output (no file named -), the summary to standard error."""
+    monkeypatch.chdir(tmp_path)
+    expected = reference_export(db, tmp_path)
+    res = CliRunner().invoke(cli, ["--db", str(db), "export", "-o", "-"])
+    assert res.exit_code == 0, res.output
+    assert res.stdout_bytes == expected
+    assert "Wrote 20 records to -" in res.stderr
+    assert not (tmp_path / "-").exists()
+
+
+def test_export_to_dev_stdout_writes_the_pipe_and_keeps_dev_stdout(db, tmp_path):
+    """-o /dev/stdout writes to the real standard output (here a pipe); /dev/stdout stays what it was."""
+    expected = reference_export(db, tmp_path)
+    before = os.lstat("/dev/stdout")
+    proc = run_process(db, "export", "-o", "/dev/stdout")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == expected
+    after = os.lstat("/dev/stdout")
+    assert stat.S_ISLNK(after.st_mode) == stat.S_ISLNK(before.st_mode) and after.st_ino == before.st_ino
+    assert not list(Path("/dev").glob(".stdout*.partial"))
+
+
+def test_export_to_dev_stdout_redirected_to_a_file_appends_to_that_file(db, tmp_path):
+    """With standard output a file opened for appending, /dev/stdout is written where the shell points it."""
+    expected = reference_export(db, tmp_path)
+    out = tmp_path / "log.txt"
+    out.write_bytes(b"before\n")
+    ino = out.stat().st_ino
+    with open(out, "ab") as fh:
+        proc = run_process(db, "export", "-o", "/dev/stdout", stdout=fh, stderr=subprocess.PIPE)
+    assert proc.returncode == 0, proc.stderr
+    assert out.read_bytes() == b"before\n" + expected and out.stat().st_ino == ino
+
+
+def test_export_to_standard_output_that_is_the_database_is_refused(db, tmp_path):
+    """`export -o - >> team.db`: standard output is the database, so nothing is written to it."""
+    before = (digest(db), records_in(db))
+    with open(db, "ab") as fh:
+        proc = run_process(db, "export", "-o", "-", stdout=fh, stderr=subprocess.PIPE)
+    assert proc.returncode == 1
+    assert proc.stderr.decode().strip() == "Error: --output -: is another name for the database " \
+                                           f"({db}); choose another file — nothing was written"
+    unchanged(db, before)
+
+
+def test_export_to_a_fifo_feeds_its_reader(db, tmp_path):
+    """A FIFO is written to, not replaced: its reader gets every byte."""
+    expected = reference_export(db, tmp_path)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(open(fifo, "rb").read()))
+    reader.start()
+    res = run(db, "export", "-o", str(fifo))
+    reader.join(timeout=60)
+    assert res.exit_code == 0, res.output
+    assert got == [expected]
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe", "team.db"]
+
+
+def test_export_to_a_fifo_whose_reader_leaves_says_so(db, tmp_path):
+    """A reader that closes the FIFO early gives one line, not a traceback."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    store = Store.open(db, user="tester", backup=False)
+    try:
+        big = tmp_path / "big.csv"
+        big.write_text(HEADER + "".join(f"sadr,us,{1900 + i % 100},1,{'x' * 200} {i}\n" for i in range(5000)))
+        import_records(store, big)
+        reader = threading.Thread(target=lambda: open(fifo, "rb").close())
+        reader.start()
+        with pytest.raises(outputs.OutputError) as err:
+            export_records(store, fifo)
+        reader.join(timeout=60)
+    finally:
+        store.close()
+    assert str(err.value) == f"--output {fifo}: the program reading it stopped before the end"
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+def test_export_to_a_symlink_updates_its_target_and_keeps_the_link(db, tmp_path):
+    """A symlink target: the file it points to is replaced atomically and the link is kept."""
+    expected = reference_export(db, tmp_path)
+    (tmp_path / "reports").mkdir()
+    real = tmp_path / "reports" / "stances.csv"
+    real.write_bytes(b"stale\n")
+    os.chmod(real, 0o640)
+    link = tmp_path / "latest.csv"
+    os.symlink(real, link)
+    res = run(db, "export", "-o", str(link))
+    assert res.exit_code == 0, res.output
+    assert os.path.islink(link) and os.readlink(link) == str(real)
+    assert real.read_bytes() == expected and stat.S_IMODE(real.stat().st_mode) == 0o640
+    assert not list(tmp_path.rglob("*.partial"))
+
+
+def test_export_to_a_dangling_symlink_creates_its_target(db, tmp_path):
+    """A symlink to a file not yet there: the file is created where the link points, the link kept."""
+    link = tmp_path / "out.csv"
+    os.symlink(tmp_path / "made.csv", link)
+    assert run(db, "export", "-o", str(link)).exit_code == 0
+    assert os.path.islink(link) and (tmp_path / "made.csv").read_bytes().startswith(b"uuid,")
+
+
+def test_export_to_dev_null_and_a_full_device(db):
+    """A character device is written to as it is; a full one gives one line."""
+    assert run(db, "export", "-o", "/dev/null").exit_code == 0
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    if os.path.exists("/dev/full"):
+        res = run(db, "export", "-o", "/dev/full")
+        assert res.exit_code == 1
+        assert res.output == "Error: --output /dev/full: could not be written (No space left on device)\n"
+
+
+@pytest.mark.parametrize("where", ["database", "wal", "hardlink", "backups"])
+def test_export_over_the_database_or_into_backups_is_refused(db, tmp_path, where):
+    """export -o naming the database (or its -wal, a hard link to it, its backups folder) is refused."""
+    folder = backups.backup_dir(db)
+    folder.mkdir(exist_ok=True)
+    if where == "hardlink":
+        os.link(db, tmp_path / "copy.csv")
+    target = {"database": db, "wal": Path(f"{db}-wal"), "hardlink": tmp_path / "copy.csv",
+              "backups": folder / "stances.csv"}[where]
+    before = (digest(db), records_in(db))
+    res = run(db, "export", "-o", str(target))
+    assert res.exit_code == 1 and res.output.count("\n") == 1
+    assert res.output.startswith(f"Error: --output {target}: is ") and "nothing was written" in res.output
+    unchanged(db, before)
+    assert list(folder.iterdir()) == []
+
+
+@pytest.mark.parametrize("case", ["folder", "no-parent", "parent-is-file"])
+def test_export_to_an_unusable_place_is_one_line(db, tmp_path, case):
+    """A folder, a missing folder, a file taken for a folder: one line, nothing written."""
+    (tmp_path / "plain").write_text("x")
+    target = {"folder": tmp_path, "no-parent": tmp_path / "missing" / "o.csv",
+              "parent-is-file": tmp_path / "plain" / "o.csv"}[case]
+    before = sorted(tmp_path.iterdir())
+    res = run(db, "export", "-o", str(target))
+    expected = {"folder": f"Error: Invalid value for '-o' / '--output': File '{tmp_path}' is a directory.",
+                "no-parent": f"Error: --output {target}: the folder {tmp_path / 'missing'} does not exist "
+                             "— nothing was written",
+                "parent-is-file": f"Error: --output {target}: cannot be used (Not a directory) — nothing was written"}
+    assert res.exit_code in (1, 2) and res.output.splitlines()[-1] == expected[case]
+    assert sorted(tmp_path.iterdir()) == before
+
+
+def check_as_a_user(target: Path) -> str:
+    """outputs.check_output's message for ``target``, as an ordinary user even when the tests run as root.
+
+    As root (who may write anywhere) a forked child drops to user nobody first.
+    """
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: no Qt, no pytest, only the check
+        try:
+            if os.geteuid() == 0:
+                os.setgid(65534)
+                os.setuid(65534)
+            try:
+                outputs.check_output(target, option="--output")
+                msg = "accepted"
+            except outputs.OutputError as err:
+                msg = str(err)
+            os.write(write, msg.encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as fh:
+        msg = fh.read().decode()
+    os.waitpid(pid, 0)
+    return msg
+
+
+def test_unwritable_folder_and_read_only_file_are_one_line():
+    """A folder the user may not write in, or a read-only file: one line naming it."""
+    base = Path(tempfile.mkdtemp())  # not under pytest's folder, which only root may enter
+    try:
+        os.chmod(base, 0o777)  # anyone may write here, but not in locked/ nor over ro.csv
+        folder = base / "locked"
+        folder.mkdir(mode=0o555)
+        ro = base / "ro.csv"
+        ro.write_text("keep")
+        os.chmod(ro, 0o444)
+        assert check_as_a_user(folder / "o.csv") == (
+            f"--output {folder / 'o.csv'}: cannot write in the folder {folder} (permission denied) — nothing was written")
+        assert check_as_a_user(ro) == f"--output {ro}: the file is read-only — nothing was written"
+        assert check_as_a_user(base / "fine.csv") == "accepted"
+        assert ro.read_text() == "keep"
+    finally:
+        os.chmod(base / "locked", 0o755)
+        shutil.rmtree(base)
+
+
+# ------------------------------------------------------------ interruption and .partial files
+
+def test_interrupted_export_keeps_the_old_file_and_leaves_no_partial(db, tmp_path):
+    """Ctrl-C in the middle of an export: the old file keeps its bytes; no .partial file is left."""
+    target = tmp_path / "o.csv"
+    target.write_bytes(b"the old export\r\n")
+    store = Store.open(db, user="tester", backup=False)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            export_records(store, target, progress=lambda n: False)
+    finally:
+        store.close()
+    assert target.read_bytes() == b"the old export\r\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["o.csv", "team.db"]
+
+
+@pytest.mark.parametrize("error", [KeyboardInterrupt, RuntimeError, OSError])
+def test_open_output_discards_on_any_exception(tmp_path, error):
+    """open_output commits only on a clean exit: any exception leaves the old file and no .partial."""
+    target = tmp_path / "o.txt"
+    target.write_text("old")
+    with pytest.raises(error):
+        with outputs.open_output(target) as fh:
+            fh.write("new" * 100_000)
+            raise error("stop")
+    assert target.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["o.txt"]
+
+
+def test_a_killed_writers_partial_file_is_swept_but_a_live_one_is_kept(tmp_path):
+    """A .partial file no writer holds (its writer was killed) is removed by the next write; a live one stays."""
+    fcntl = pytest.importorskip("fcntl")
+    target = tmp_path / "o.csv"
+    stale = tmp_path / ".o.csv.abcd1234.partial"
+    live = tmp_path / ".o.csv.efgh5678.partial"
+    for p in (stale, live):
+        p.write_bytes(b"x" * 1000)
+        os.utime(p, (1, 1))
+    with open(live, "rb") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        with outputs.open_output(target) as fh:
+            fh.write("done")
+        assert target.read_text() == "done" and not stale.exists() and live.exists()
+
+
+def test_long_names_get_a_partial_file_too(tmp_path):
+    """A target name near the file system's limit still gets its .partial file (the prefix is cut)."""
+    target = tmp_path / ("ب" * 120 + ".csv")  # 244 bytes in UTF-8
+    with outputs.open_output(target) as fh:
+        fh.write("ok")
+    assert target.read_text() == "ok"
+
+
+# ------------------------------------------------------------ chart -o
+
+def test_chart_to_dash_writes_png_to_standard_output(db, tmp_path, monkeypatch):
+    """chart -o - writes a PNG to standard output; --format svg an SVG."""
+    monkeypatch.chdir(tmp_path)
+    res = CliRunner().invoke(cli, ["--db", str(db), "chart", "-a", "sadr", "-d", "iran", "-o", "-",
+                                   "--width", "200", "--height", "150"])
+    assert res.exit_code == 0, res.output
+    assert res.stdout_bytes.startswith(b"\x89PNG\r\n\x1a\n") and "Wrote -" in res.stderr
+    res = CliRunner().invoke(cli, ["--db", str(db), "chart", "-a", "sadr", "-d", "iran", "-o", "-",
+                                   "--format", "svg", "--width", "200", "--height", "150"])
+    assert res.exit_code == 0 and b"<svg" in res.stdout_bytes
+    assert not (tmp_path / "-").exists()
+
+
+def test_chart_over_the_database_is_refused(db, tmp_path):
+    """chart -o naming the database (by a .png symlink) is refused before drawing; the database is unchanged."""
+    os.symlink(db, tmp_path / "c.png")
+    before = (digest(db), records_in(db))
+    res = run(db, "chart", "-a", "sadr", "-o", str(tmp_path / "c.png"))
+    assert res.exit_code == 1
+    assert res.output == (f"Error: --output {tmp_path / 'c.png'}: is another name for the database ({db}); "
+                          "choose another file — nothing was written\n")
+    unchanged(db, before)
+
+
+def test_chart_to_a_symlink_keeps_the_link(db, tmp_path):
+    """chart -o through a symlink replaces the linked file and keeps the link."""
+    real = tmp_path / "real.png"
+    real.write_bytes(b"old")
+    os.symlink(real, tmp_path / "c.png")
+    res = run(db, "chart", "-a", "sadr", "-o", str(tmp_path / "c.png"), "--width", "200", "--height", "150")
+    assert res.exit_code == 0, res.output
+    assert os.path.islink(tmp_path / "c.png") and real.read_bytes().startswith(b"\x89PNG")
+
+
+# ------------------------------------------------------------ backups and restore
+
+def test_backup_copy_over_the_database_is_refused(db, tmp_path):
+    """The window's "backup copy" cannot be written over the database, its -wal or into backups/."""
+    store = Store.open(db, user="tester", backup=False)
+    before = digest(db)
+    try:
+        for target in (db, Path(f"{db}-wal"), backups.backup_dir(db) / "copy.db"):
+            with pytest.raises(outputs.OutputError):
+                backups.copy_to(store, target)
+    finally:
+        store.close()
+    assert digest(db) == before and records_in(db) == 20
+
+
+def test_backup_copy_to_a_symlink_and_a_fifo(db, tmp_path):
+    """A copy through a symlink keeps the link; a copy into a FIFO feeds its reader a sound database."""
+    real = tmp_path / "real-copy.db"
+    os.symlink(real, tmp_path / "copy.db")
+    backups.copy_to(db, tmp_path / "copy.db")
+    assert os.path.islink(tmp_path / "copy.db") and records_in(real) == 20
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(open(fifo, "rb").read()))
+    reader.start()
+    backups.copy_to(db, fifo)
+    reader.join(timeout=60)
+    (tmp_path / "from-fifo.db").write_bytes(got[0])
+    assert records_in(tmp_path / "from-fifo.db") == 20 and stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+@pytest.mark.parametrize("which", ["database", "symlink", "hardlink", "wal"])
+def test_restore_refuses_the_database_itself_as_a_backup(db, tmp_path, which):
+    """restore of the database (or another name for it, or its -wal) is refused; nothing changes."""
+    if which == "symlink":
+        os.symlink(db, tmp_path / "b.db")
+    if which == "hardlink":
+        os.link(db, tmp_path / "b.db")
+    source = {"database": db, "symlink": tmp_path / "b.db", "hardlink": tmp_path / "b.db",
+              "wal": Path(f"{db}-wal")}[which]
+    before = (digest(db), records_in(db))
+    res = run(db, "restore", str(source), "--yes") if which != "wal" else None
+    if res is None:
+        with pytest.raises(Exception, match="write-ahead log, not a backup"):
+            backups.restore_backup(db, source)
+    else:
+        assert res.exit_code == 1 and res.output.startswith(f"Error: {source}: is ")
+        assert res.output.endswith(", not a backup of it; nothing was restored\n")
+    unchanged(db, before)
+
+
+def test_restore_into_a_symlinked_database_keeps_the_link(db, tmp_path):
+    """A database opened through a symlink is restored in the file it points to; the link stays."""
+    store = Store.open(db, user="tester", backup=False)
+    saved = backups.make_backup(store, reason="manual")
+    store.conn.execute("DELETE FROM records")
+    store.close()
+    link = tmp_path / "link.db"
+    os.symlink(db, link)
+    res = run(link, "restore", str(saved.path), "--yes")
+    assert res.exit_code == 0, res.output
+    assert os.path.islink(link) and records_in(db) == 20
+
+
+# ------------------------------------------------------------ the window's export dialogs
+
+def test_gui_export_dialog_shows_the_refusal(qtbot, db):
+    """The window's CSV export over the database shows the one-line message; the database is unchanged."""
+    from stancetracker.core.query import RecordFilter
+    from stancetracker.gui.dialogs.export_dialog import QtExportDialog
+    from stancetracker.gui.hub import QtStoreHub
+    store = Store.open(db, user="tester", backup=False)
+    before = digest(db)
+    try:
+        dlg = QtExportDialog(QtStoreHub(store), RecordFilter())
+        qtbot.addWidget(dlg)
+        dlg.path_edit.setText(str(db))
+        dlg.accept()
+        assert dlg.status.text() == f"Nothing was written: {db}: is the database; choose another file — nothing was written"
+        assert dlg.written is None
+    finally:
+        store.close()
+    assert digest(db) == before
+
+
+def test_gui_dash_is_a_file_not_standard_output(qtbot, db, tmp_path, monkeypatch):
+    """In the window, a file named - is a file in the current folder."""
+    from stancetracker.core.query import RecordFilter
+    from stancetracker.gui.dialogs.export_dialog import QtExportDialog
+    from stancetracker.gui.hub import QtStoreHub
+    monkeypatch.chdir(tmp_path)
+    store = Store.open(db, user="tester", backup=False)
+    try:
+        dlg = QtExportDialog(QtStoreHub(store), RecordFilter())
+        qtbot.addWidget(dlg)
+        dlg.path_edit.setText("-")
+        dlg.accept()
+    finally:
+        store.close()
+    assert dlg.written == 20 and (tmp_path / "-").read_bytes().startswith(b"\xef\xbb\xbfuuid,")
+
+
+def test_gui_chart_export_over_the_database_is_a_message(qtbot, db):
+    """Saving a chart over the database from the window raises the one-line error the panel shows."""
+    from stancetracker.core import chartdata
+    from stancetracker.gui.charts import export
+    store = Store.open(db, user="tester", backup=False)
+    before = digest(db)
+    try:
+        fig = export.figure_for(chartdata.build(store, chartdata.ChartRequest("timeline", ["sadr"], "iran")), store)
+        qtbot.addWidget(fig)
+        with pytest.raises(outputs.OutputError, match="is the database"):
+            export.export_figure(fig, db)
+    finally:
+        store.close()
+    assert digest(db) == before
+
+
+def test_gui_import_report_button_asks_for_a_file_and_refuses_the_input(qtbot, db, tmp_path, monkeypatch):
+    """The import dialog's report is never written over the file being imported (nor to fd 0 by the button)."""
+    from PySide6.QtWidgets import QFileDialog
+    from stancetracker.gui.dialogs.import_dialog import QtImportDialog
+    from stancetracker.gui.hub import QtStoreHub
+    src = tmp_path / "in.csv"
+    src.write_text(HEADER + "sadr,iran,2020,9,bad\n")
+    before = digest(src)
+    store = Store.open(db, user="tester", backup=False)
+    try:
+        dlg = QtImportDialog(QtStoreHub(store), src)
+        qtbot.addWidget(dlg)
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(src), ""))
+        dlg.save_report.click()
+        assert "is the file being imported" in dlg.summary.text()
+    finally:
+        store.close()
+    assert digest(src) == before
