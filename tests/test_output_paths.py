@@ -282,6 +282,28 @@ def test_export_to_standard_output_that_is_the_database_is_refused(db, tmp_path)
     unchanged(db, before)
 
 
+def test_export_with_standard_output_closed_is_one_line(db):
+    """-o - (or /dev/stdout) with standard output closed: one line on standard error, exit 1."""
+    for target, reason in (("-", "standard output is closed"), ("/dev/stdout", "file descriptor 1 is not open")):
+        proc = run_process(db, "export", "-o", target, preexec_fn=lambda: os.close(1))
+        assert proc.returncode == 1
+        assert proc.stderr.decode() == f"Error: --output {target}: {reason} — nothing was written\n"
+
+
+def test_export_to_a_socket_is_refused(db, tmp_path):
+    """A Unix socket (neither a file nor a stream we may write) is refused in one line."""
+    import socket
+    sock = socket.socket(socket.AF_UNIX)
+    try:
+        sock.bind(str(tmp_path / "s"))
+        res = run(db, "export", "-o", str(tmp_path / "s"))
+    finally:
+        sock.close()
+    assert res.exit_code == 1
+    assert res.output == f"Error: --output {tmp_path / 's'}: is a socket, not a file — nothing was written\n"
+    assert stat.S_ISSOCK(os.lstat(tmp_path / "s").st_mode)
+
+
 def test_export_to_a_fifo_feeds_its_reader(db, tmp_path):
     """A FIFO is written to, not replaced: its reader gets every byte."""
     expected = reference_export(db, tmp_path)
@@ -657,3 +679,57 @@ def test_gui_import_report_button_asks_for_a_file_and_refuses_the_input(qtbot, d
     finally:
         store.close()
     assert digest(src) == before
+
+
+# ------------------------------------------------------------ any spelling of a protected file
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+SPELLINGS = ["plain", "dot", "updown", "dir-link", "file-link", "link-chain", "hard-link", "relative"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(which=st.sampled_from(["input", "db", "-wal", "-shm", "-journal", "backups"]),
+       spelling=st.lists(st.sampled_from(SPELLINGS), min_size=1, max_size=3))
+def test_any_spelling_of_a_protected_file_is_refused(tmp_path_factory, which, spelling):
+    """However a protected file is named (./, a/../, symlinked folders, link chains, hard links), it is refused."""
+    base = tmp_path_factory.mktemp("spell")
+    (base / "data").mkdir()
+    (base / "data" / "backups").mkdir()
+    db = base / "data" / "team.db"
+    db.write_bytes(b"SQLite format 3\x00")
+    src = base / "data" / "in.csv"
+    src.write_text("a\n")
+    protect = [*outputs.database_files(db), outputs.Guarded(src, "the file being imported")]
+    target = {"input": src, "db": db, "backups": base / "data" / "backups" / "x.csv"}.get(which, Path(f"{db}{which}"))
+    if which in ("-wal", "-shm"):
+        target.write_bytes(b"")
+    n = 0
+    for step in spelling:
+        n += 1
+        folder, name = target.parent, target.name
+        if step == "dot":
+            target = folder / "." / name
+        elif step == "updown":
+            target = folder / ".." / folder.name / name
+        elif step == "dir-link":
+            os.symlink(folder, base / f"d{n}")
+            target = base / f"d{n}" / name
+        elif step == "file-link":
+            os.symlink(target, base / f"f{n}")
+            target = base / f"f{n}"
+        elif step == "link-chain":
+            os.symlink(target, base / f"c{n}a")
+            os.symlink(base / f"c{n}a", base / f"c{n}b")
+            target = base / f"c{n}b"
+        elif step == "hard-link" and target.is_file() and not target.is_symlink():
+            os.link(target, base / f"h{n}")
+            target = base / f"h{n}"
+        elif step == "relative":
+            target = Path(os.path.relpath(target))
+    before = {p: p.read_bytes() for p in (db, src)}
+    with pytest.raises(outputs.OutputError, match="nothing was written"):
+        with outputs.open_output(target, protect=protect, option="--rejects") as fh:
+            fh.write("x")
+    assert {p: p.read_bytes() for p in (db, src)} == before
+    assert not list((base / "data").rglob("*.partial"))

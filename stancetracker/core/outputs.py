@@ -186,6 +186,8 @@ def plan_output(path: Path | str, *, protect: Iterable[Guarded] = (), option: st
     t = _Target("file", shown, option)
     if is_stdout(path):
         t.kind = "stdout"
+        if sys.stdout is None:  # started with standard output closed
+            raise t.fail("standard output is closed — nothing was written")
         with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
             _refuse_guarded(t, guarded_by(f"/proc/self/fd/{_stdout_binary().fileno()}", protect,
                                           os.fstat(_stdout_binary().fileno())))
