@@ -126,6 +126,29 @@ def test_rejects_naming_the_database_or_its_neighbours_is_refused(db, big_csv, s
     assert not Path(f"{db}-journal").exists()
 
 
+def test_rejects_naming_the_real_file_behind_a_symlinked_input_is_refused(db, big_csv, tmp_path):
+    """The input given through a symlink and --rejects naming the real file: the same file, refused."""
+    os.symlink(big_csv, tmp_path / "via-link.csv")
+    src = digest(big_csv)
+    res = run(db, "import", str(tmp_path / "via-link.csv"), "--skip-invalid", "--rejects", str(big_csv))
+    assert res.exit_code == 1
+    assert res.output == (f"Error: --rejects {big_csv}: is another name for the file being imported "
+                          f"({tmp_path / 'via-link.csv'}); choose another file — nothing was written\n")
+    assert digest(big_csv) == src and records_in(db) == 20
+
+
+def test_rejects_appended_to_the_input_through_standard_output_is_refused(db, big_csv):
+    """`import in.csv --skip-invalid --rejects - >> in.csv` would write into the file being read: refused."""
+    src = digest(big_csv)
+    with open(big_csv, "ab") as fh:
+        proc = run_process(db, "import", str(big_csv), "--skip-invalid", "--rejects", "-", stdout=fh,
+                           stderr=subprocess.PIPE)
+    assert proc.returncode == 1
+    assert proc.stderr.decode() == (f"Error: --rejects -: is another name for the file being imported ({big_csv}); "
+                                    "choose another file — nothing was written\n")
+    assert digest(big_csv) == src and records_in(db) == 20
+
+
 def test_rejects_naming_a_live_wal_leaves_it_and_its_frames(db, big_csv):
     """With another connection holding a -wal full of committed frames, --rejects naming it changes nothing."""
     other = Store.open(db, user="tester", backup=False)
