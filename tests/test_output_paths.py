@@ -270,26 +270,45 @@ def test_export_to_dash_writes_standard_output(db, tmp_path, monkeypatch):
     assert not (tmp_path / "-").exists()
 
 
-def test_export_to_dev_stdout_writes_the_pipe_and_keeps_dev_stdout(db, tmp_path):
-    """-o /dev/stdout writes to the real standard output (here a pipe); /dev/stdout stays what it was."""
+# The system's own /dev/stdout, /dev/null and /dev/full are never the target of a write here: a
+# regression would replace them for every program on the machine. /dev/fd/1, a symlink in
+# tmp_path to /proc/self/fd/1 (what /dev/stdout is) and a pseudo-terminal stand in: a wrong
+# implementation fails on them without harm.
+
+def test_dev_stdout_names_are_streams_never_files():
+    """/dev/stdout, /dev/stderr and /dev/fd/N are written through their descriptor, never replaced."""
+    for path, fd in (("/dev/stdout", 1), ("/dev/stderr", 2), ("/dev/fd/1", 1), ("/proc/self/fd/2", 2)):
+        t = outputs.plan_output(path)
+        assert (t.kind, t.fd, t.real) == ("fd", fd, None)
+    assert outputs.plan_output("/dev/null").kind == "stream"
+    assert outputs.to_stdout("/dev/stdout") and outputs.to_stdout("-") and not outputs.to_stdout("./-")
+
+
+@pytest.mark.parametrize("how", ["/dev/fd/1", "symlink"])
+def test_export_to_dev_stdout_writes_the_pipe(db, tmp_path, how):
+    """-o /dev/fd/1, or a symlink to /proc/self/fd/1 (what /dev/stdout is), writes the real standard output."""
     expected = reference_export(db, tmp_path)
-    before = os.lstat("/dev/stdout")
-    proc = run_process(db, "export", "-o", "/dev/stdout")
+    target = how
+    if how == "symlink":
+        target = str(tmp_path / "stdout")
+        os.symlink("/proc/self/fd/1", target)
+    proc = run_process(db, "export", "-o", target)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == expected
-    after = os.lstat("/dev/stdout")
-    assert stat.S_ISLNK(after.st_mode) == stat.S_ISLNK(before.st_mode) and after.st_ino == before.st_ino
-    assert not list(Path("/dev").glob(".stdout*.partial"))
+    assert f"Wrote 20 records to {target}" in proc.stderr.decode()
+    if how == "symlink":
+        assert os.readlink(target) == "/proc/self/fd/1"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["team.db", *(["stdout"] if how == "symlink" else [])])
 
 
 def test_export_to_dev_stdout_redirected_to_a_file_appends_to_that_file(db, tmp_path):
-    """With standard output a file opened for appending, /dev/stdout is written where the shell points it."""
+    """With standard output a file opened for appending, /dev/fd/1 is written where the shell points it."""
     expected = reference_export(db, tmp_path)
     out = tmp_path / "log.txt"
     out.write_bytes(b"before\n")
     ino = out.stat().st_ino
     with open(out, "ab") as fh:
-        proc = run_process(db, "export", "-o", "/dev/stdout", stdout=fh, stderr=subprocess.PIPE)
+        proc = run_process(db, "export", "-o", "/dev/fd/1", stdout=fh, stderr=subprocess.PIPE)
     assert proc.returncode == 0, proc.stderr
     assert out.read_bytes() == b"before\n" + expected and out.stat().st_ino == ino
 
@@ -306,8 +325,8 @@ def test_export_to_standard_output_that_is_the_database_is_refused(db, tmp_path)
 
 
 def test_export_with_standard_output_closed_is_one_line(db):
-    """-o - (or /dev/stdout) with standard output closed: one line on standard error, exit 1."""
-    for target, reason in (("-", "standard output is closed"), ("/dev/stdout", "file descriptor 1 is not open")):
+    """-o - (or /dev/fd/1) with standard output closed: one line on standard error, exit 1."""
+    for target, reason in (("-", "standard output is closed"), ("/dev/fd/1", "file descriptor 1 is not open")):
         proc = run_process(db, "export", "-o", target, preexec_fn=lambda: os.close(1))
         assert proc.returncode == 1
         assert proc.stderr.decode() == f"Error: --output {target}: {reason} — nothing was written\n"
@@ -387,14 +406,59 @@ def test_export_to_a_dangling_symlink_creates_its_target(db, tmp_path):
     assert os.path.islink(link) and (tmp_path / "made.csv").read_bytes().startswith(b"uuid,")
 
 
-def test_export_to_dev_null_and_a_full_device(db):
-    """A character device is written to as it is; a full one gives one line."""
-    assert run(db, "export", "-o", "/dev/null").exit_code == 0
-    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
-    if os.path.exists("/dev/full"):
-        res = run(db, "export", "-o", "/dev/full")
-        assert res.exit_code == 1
-        assert res.output == "Error: --output /dev/full: could not be written (No space left on device)\n"
+def test_export_to_a_character_device_writes_it(db, tmp_path):
+    """A character device (a pseudo-terminal here) is written to as it is, never replaced."""
+    expected = reference_export(db, tmp_path)
+    master, slave = os.openpty()
+    tty = os.ttyname(slave)
+    import termios
+    attrs = termios.tcgetattr(slave)
+    attrs[1] &= ~termios.OPOST  # no CRLF translation: the bytes as written
+    termios.tcsetattr(slave, termios.TCSANOW, attrs)
+    got = bytearray()
+
+    def read_all():
+        while len(got) < len(expected):
+            try:
+                got.extend(os.read(master, 65536))
+            except OSError:
+                return
+
+    reader = threading.Thread(target=read_all)
+    reader.start()
+    try:
+        res = run(db, "export", "-o", tty)
+        reader.join(timeout=60)
+        still_a_device = stat.S_ISCHR(os.stat(tty).st_mode)
+    finally:
+        os.close(slave)
+        os.close(master)
+    assert res.exit_code == 0, res.output
+    assert bytes(got) == expected and still_a_device
+
+
+def test_a_failed_write_is_one_line_and_keeps_the_old_file(db, tmp_path):
+    """A write the system refuses (here a file-size limit standing in for a full disk): one line, old file kept."""
+    store = Store.open(db, user="tester", backup=False)
+    store.auto_backup = False
+    big = tmp_path / "big.csv"
+    big.write_text(HEADER + "".join(f"sadr,us,{1900 + i % 100},1,{'x' * 300} {i}\n" for i in range(2000)))
+    import_records(store, big)
+    store.close()
+    target = tmp_path / "o.csv"
+    target.write_bytes(b"old\n")
+
+    def limit():
+        import resource
+        import signal
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, 200_000))
+
+    proc = run_process(db, "export", "-o", str(target), preexec_fn=limit)
+    assert proc.returncode == 1
+    assert proc.stderr.decode() == (f"Error: --output {target}: could not be written (File too large); "
+                                    f"{target} was not changed\n")
+    assert target.read_bytes() == b"old\n" and not list(tmp_path.glob(".*.partial"))
 
 
 @pytest.mark.parametrize("where", ["database", "wal", "hardlink", "backups"])

@@ -80,8 +80,14 @@ def is_stdout(path: Path | str) -> bool:
 
 
 def to_stdout(path: Path | str) -> bool:
-    """True when ``path`` writes to this process's standard output (``-``, ``/dev/stdout``, ``/dev/fd/1``)."""
-    return is_stdout(path) or _std_fd(path) == 1
+    """True when ``path`` writes to this process's standard output (``-``, ``/dev/stdout``, a link to it …)."""
+    if is_stdout(path) or _std_fd(path) == 1:
+        return True
+    try:
+        st = os.stat(path)
+        return _identity(st) == _identity(os.fstat(1))
+    except (OSError, ValueError):
+        return False
 
 
 def _identity(st: os.stat_result | None) -> tuple[int, int] | None:
