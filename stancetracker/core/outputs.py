@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 import contextlib
-import errno
 import io
 import os
 import re
@@ -62,7 +61,7 @@ def database_files(db_path: Path | str | None, *, backups: bool = True) -> list[
     """The database, the files SQLite keeps beside it and (with ``backups``) its backups folder."""
     if db_path is None or str(db_path) == ":memory:":
         return []
-    names = {Path(db_path), Path(os.path.realpath(db_path))}  # SQLite names its files after the real path
+    names = list(dict.fromkeys([Path(db_path), Path(os.path.realpath(db_path))]))  # SQLite uses the real path
     out = [Guarded(p, "the database") for p in names]
     for p in names:
         out += [Guarded(Path(f"{p}-wal"), "the database's write-ahead log"),
