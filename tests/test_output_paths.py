@@ -300,6 +300,24 @@ def test_export_to_dev_stdout_writes_the_pipe(db, tmp_path, how):
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["team.db", *(["stdout"] if how == "symlink" else [])])
 
 
+@pytest.mark.parametrize("target", ["-", "/dev/fd/1"])
+def test_export_to_standard_output_read_by_head_ends_quietly(db, tmp_path, target):
+    """`export -o - | head -c 100`: the reader stops early; exit 0 and nothing on standard error."""
+    store = Store.open(db, user="tester", backup=False)
+    store.auto_backup = False
+    big = tmp_path / "big.csv"
+    big.write_text(HEADER + "".join(f"sadr,us,{1900 + i % 100},1,{'x' * 300} {i}\n" for i in range(3000)))
+    import_records(store, big)
+    store.close()
+    proc = subprocess.Popen([sys.executable, "-m", "stancetracker", "--db", str(db), "export", "-o", target],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    first = proc.stdout.read(100)
+    proc.stdout.close()
+    err = proc.stderr.read()
+    assert proc.wait(timeout=120) == 0 and err == b""
+    assert first.startswith(b"uuid,actor,")
+
+
 def test_export_to_dev_stdout_redirected_to_a_file_appends_to_that_file(db, tmp_path):
     """With standard output a file opened for appending, /dev/fd/1 is written where the shell points it."""
     expected = reference_export(db, tmp_path)

@@ -194,3 +194,21 @@ def test_gui_import_report_button_asks_for_a_file_and_refuses_the_input(qtbot, d
     finally:
         store.close()
     assert digest(src) == before
+
+
+def test_gui_new_database_is_never_made_in_the_backups_folder(qtbot, store, tmp_path, monkeypatch):
+    """File › New refuses a name inside the open database's backups folder, with the one-line reason."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+    from stancetracker.gui.main_window import QtMainWindow
+    folder = backups.backup_dir(store.path)
+    folder.mkdir(exist_ok=True)
+    w = QtMainWindow(store, QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(w, before_close_func=lambda w: (w._poll.stop(), w.editor.clear_for_new(keep_context=False)))
+    shown = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(folder / "new.db"), ""))
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
+    w.new_database()
+    assert shown == [f"{folder / 'new.db'}: is in the database's backups folder ({folder}); "
+                     "choose a file elsewhere — nothing was written"]
+    assert w.hub.store.path == store.path and list(folder.iterdir()) == []

@@ -310,7 +310,8 @@ def _stream(t: _Target) -> Iterator[_Sink]:
             fd = os.open(t.shown, os.O_WRONLY | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0))
         except OSError as err:
             raise t.fail(f"cannot be opened for writing ({err.strerror}) — nothing was written") from None
-    sink = _Sink(lambda data: os.write(fd, data), t)
+    # Standard output by another name ends quietly too when its reader (head, say) has had enough.
+    sink = _Sink(lambda data: os.write(fd, data), t, keep_pipe_errors=t.kind == "fd" and t.fd == 1)
     try:
         yield sink
     finally:
