@@ -119,7 +119,7 @@ def svg_bytes(fig: ChartFigure, width: int, height: int, x_range: tuple[float, f
 
 
 def image_format(path: Path | str, fmt: str | None = None) -> str:
-    """"png" or "svg": ``fmt``, else the file name's suffix; PNG for standard output, a pipe or a device."""
+    """The format to write, png or svg: ``fmt``, else the file name's; PNG for standard output, a pipe or a device."""
     if fmt is not None:
         if fmt not in ("png", "svg"):
             raise ExportError(f"{fmt}: choose png or svg")
