@@ -11,6 +11,7 @@ import click
 from .core.chartdata import DEFAULT_HORIZON_MONTHS, KINDS, ChartRequest
 from .cli_options import date_option as _date
 from .core.model import CONFIDENCES
+from .core.outputs import database_files, plan_output, to_stdout
 from .core.query import RecordFilter
 
 
@@ -37,18 +38,23 @@ def _qt_app():
 @click.option("--min-confidence", type=click.Choice(CONFIDENCES), help="Lowest confidence to include.")
 @click.option("--title", default="", help="Title printed on the chart (default: made from the request).")
 @click.option("--no-events", is_flag=True, help="Leave out the event lines.")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="FILE.png or FILE.svg")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
+              help="FILE.png or FILE.svg; - writes a PNG to standard output.")
+@click.option("--format", "fmt", type=click.Choice(["png", "svg"]),
+              help="Image format (default: from the file name; PNG for standard output, a pipe or a device).")
 @click.option("--width", type=click.IntRange(100, 20000), default=1600, show_default=True, help="Pixels.")
 @click.option("--height", type=click.IntRange(100, 20000), default=900, show_default=True, help="Pixels.")
 @click.option("--dpi", type=click.IntRange(24, 1200), default=96, show_default=True,
               help="Resolution: higher keeps the pixel size and draws text and lines smaller and finer.")
 @click.pass_obj
 def chart(obj, kind, actor, dimension, since, until, at, horizon, coder, min_confidence, title, no_events,
-          output, width, height, dpi):
+          output, fmt, width, height, dpi):
     """Draw a chart to PNG or SVG, e.g. chart --kind timeline -a Sadr -a Maliki -d iran -o sadr.png."""
-    if output.suffix.lower() not in (".png", ".svg"):
-        raise click.BadParameter("must end in .png or .svg", param_hint="--output")
+    target = plan_output(output, protect=database_files(obj.db_path))  # before the database is opened
+    suffix = Path(output).suffix.lower()
+    if fmt is None and target.kind == "file" and suffix not in (".png", ".svg"):
+        raise click.BadParameter("must end in .png or .svg (or give --format)", param_hint="--output")
+    fmt = fmt or (suffix[1:] if suffix in (".png", ".svg") else "png")
     store = obj.store(readonly=True)
     flt = None
     if coder or min_confidence:
@@ -58,5 +64,6 @@ def chart(obj, kind, actor, dimension, since, until, at, horizon, coder, min_con
                        horizon_months=horizon, title=title, flt=flt, events=not no_events)
     _qt_app()
     from .gui.charts.export import export_chart  # Qt only once a chart is really drawn
-    path = export_chart(store, req, output, width, height, dpi)
-    click.echo(f"Wrote {path} ({width}×{height} px)")
+    path = export_chart(store, req, output, width, height, dpi, fmt=fmt)
+    # With the image on standard output, the summary goes to standard error.
+    click.echo(f"Wrote {path} ({width}×{height} px)", err=to_stdout(output))

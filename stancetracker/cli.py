@@ -15,9 +15,10 @@ from .core import analysis
 from .cli_options import date_option as _date_option
 from .core.csv_export import export_records
 from .core.database import _describe_sqlite_error
-from .core.csv_import import ImportOptions, import_records, parse_mapping, parse_scale
+from .core.csv_import import ImportOptions, check_rejects, import_records, parse_mapping, parse_scale
 from .core.errors import ImportFailed, StanceError, ValidationError
 from .core.model import ACTOR_KINDS, CONFIDENCES, SOURCE_KINDS, Actor, Dimension, Event, Source
+from .core.outputs import check_output, database_files, to_stdout
 from .core.paths import default_db_path
 from .core.query import RecordFilter
 from .core.seeds import load_seeds
@@ -151,7 +152,8 @@ def seed(obj: _Ctx):
 @click.option("--scale", help="Rescale the file's scores from LO:HI onto -2..2 (e.g. 0:10).")
 @click.option("--create-actors", is_flag=True, help="Create actors the file names but the database lacks.")
 @click.option("--skip-invalid", is_flag=True, help="Import the valid rows; write the rejected ones to a CSV.")
-@click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path), help="Where to write rejected rows.")
+@click.option("--rejects", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Where to write rejected rows (- for standard output).")
 @click.option("--encoding", help="The file's encoding if not UTF-8 (e.g. latin-1, cp1256).")
 @click.pass_obj
 def import_(obj: _Ctx, file: Path, mapping, dimension, scale, create_actors, skip_invalid, rejects, encoding):
@@ -159,10 +161,11 @@ def import_(obj: _Ctx, file: Path, mapping, dimension, scale, create_actors, ski
 
     All rows go in, or none do and every bad row is listed.
     """
-    store = obj.store()
     opts = ImportOptions(mapping=parse_mapping(mapping) if mapping else None, dimension=dimension,
                          scale=parse_scale(scale) if scale else None, create_actors=create_actors,
                          skip_invalid=skip_invalid, rejects=rejects, encoding=encoding)
+    check_rejects(obj.db_path, file, opts)  # before the database is opened (and backed up)
+    store = obj.store()
     if not mapping:
         table = _sniff_table(file, encoding)
         if table:
@@ -170,7 +173,7 @@ def import_(obj: _Ctx, file: Path, mapping, dimension, scale, create_actors, ski
             click.echo(f"{file}: {added} {table} added, {same} already present")
             return
     result = import_records(store, file, opts)
-    click.echo(f"{file}: {result.summary()}")
+    click.echo(f"{file}: {result.summary()}", err=skip_invalid and rejects is not None and to_stdout(rejects))
 
 
 def _sniff_table(file: Path, encoding) -> str | None:
@@ -183,17 +186,20 @@ def _sniff_table(file: Path, encoding) -> str | None:
 
 
 @cli.command()
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="CSV file to write.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
+              help="CSV file to write (- for standard output).")
 @filter_options
 @click.option("--excel", is_flag=True, help="Add a UTF-8 byte-order mark so Excel reads Arabic script correctly.")
 @click.option("--no-formula-guard", is_flag=True, help="Write cells exactly (for programs, not spreadsheets).")
 @click.pass_obj
 def export(obj: _Ctx, output, actor, dimension, since, until, coder, query, min_confidence, excel, no_formula_guard):
     """Export records matching the filter to CSV (columns: see README)."""
+    check_output(output, protect=database_files(obj.db_path))  # before the database is opened
     store = obj.store(readonly=True)
     flt = _filter(store, actor, dimension, since, until, coder, query, min_confidence)
     n = export_records(store, output, flt, excel=excel, guard_formulas=not no_formula_guard)
-    click.echo(f"Wrote {n:,} records to {output}")
+    # With the CSV on standard output, the summary goes to standard error.
+    click.echo(f"Wrote {n:,} records to {output}", err=to_stdout(output))
 
 
 @cli.command()

@@ -113,7 +113,7 @@ def test_history_and_stats(db_path, tmp_path):
 @pytest.mark.parametrize("args,fragment", [
     (["records", "--actor", "nobody"], "no actor 'nobody'"),
     (["records", "--since", "not a date"], "is not a date"),
-    (["export", "-o", "/nonexistent-dir/x.csv"], "No such file or directory"),
+    (["export", "-o", "/nonexistent-dir/x.csv"], "the folder /nonexistent-dir does not exist"),
     (["import", "/nonexistent.csv"], "no such file"),
     (["history", "123"], "no record 123"),
     (["dimensions", "add", "Bad Slug", "--label", "x"], "is not a slug"),

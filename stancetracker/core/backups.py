@@ -37,6 +37,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import outputs
 from .database import _describe_sqlite_error, check_file, connect, probe_read_only, schema_state
 from .errors import DatabaseError
 from .schema import SCHEMA_VERSION
@@ -243,11 +244,20 @@ def copy_verified(conn: sqlite3.Connection, target: Path, source_name: Path | st
     return target
 
 
-def copy_to(source, target: Path | str) -> Path:
-    """A verified copy of a database (a Store, connection or path) at a place the user chose."""
+def copy_to(source, target: Path | str, option: str = "") -> Path | str:
+    """A verified copy of a database (a Store, connection or path) at a place the user chose.
+
+    ``target`` follows the rule of core/outputs.py: never the database, its
+    neighbours or its backups folder; a symbolic link is kept.
+    """
     conn, db_path, opened = _connection(source)
     try:
-        return copy_verified(conn, Path(target), db_path)
+        if db_path is None:  # a bare connection: its main file
+            db_path = next((Path(r[2]) for r in conn.execute("PRAGMA database_list") if r[1] == "main" and r[2]), None)
+        protect = outputs.database_files(db_path)
+        with outputs.output_path(target, protect=protect, option=option) as tmp:
+            copy_verified(conn, tmp, db_path)
+        return target
     finally:
         if opened:
             conn.close()
@@ -526,6 +536,10 @@ def restore_backup(db_path: Path | str, backup_path: Path | str) -> RestoreResul
     Close every Store on the file first: a file open elsewhere is refused.
     """
     db_path, backup_path = Path(db_path), Path(backup_path)
+    hit = outputs.guarded_by(backup_path, outputs.database_files(db_path, backups=False))
+    if hit is not None:
+        what = f"another name for {hit[0].what} ({hit[0].path})" if hit[1] else hit[0].what
+        raise DatabaseError(f"{backup_path}: is {what}, not a backup of it; nothing was restored")
     verify_backup(backup_path)
     saved, verified = None, True
     if db_path.exists() and db_path.stat().st_size > 0:
@@ -543,15 +557,17 @@ def restore_backup(db_path: Path | str, backup_path: Path | str) -> RestoreResul
             saved = _raw_copy(db_path)
     src = sqlite3.connect(backup_path.resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
     clean_partials(db_path)
-    tmp = _temporary(db_path.with_name(f".{db_path.name}"), "restoring")
+    real = outputs.replace_target(db_path)  # a database reached through a symbolic link keeps the link
+    tmp = _temporary(real.with_name(f".{real.name}"), "restoring")
     try:
         copy_verified(src, tmp, backup_path)
     finally:
         src.close()
     for suffix in ("-wal", "-shm", "-journal"):  # leftovers would be replayed into the restored file
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
-    os.replace(tmp, db_path)
-    _fsync_dir(db_path.parent)
+        Path(f"{real}{suffix}").unlink(missing_ok=True)
+    os.replace(tmp, real)
+    _fsync_dir(real.parent)
     return RestoreResult(db_path, backup_path, saved, verified)
 
 

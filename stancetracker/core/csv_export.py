@@ -6,13 +6,13 @@ import codecs
 import csv
 import io
 import json
-import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from operator import itemgetter
 from pathlib import Path
 
+from . import outputs
 from .csv_common import EXPORT_COLUMNS
 from .query import RECORD_FROM, RecordFilter, order_clause
 from .store import Store
@@ -72,46 +72,41 @@ def _cell_value(name: str, guard: bool) -> str:
 
 def export_records(store: Store, path: Path | str, flt: RecordFilter | None = None, *,
                    excel: bool = False, guard_formulas: bool = True,
-                   progress: Callable[[int], bool | None] | None = None) -> int:
+                   progress: Callable[[int], bool | None] | None = None, option: str = "--output") -> int:
     """Write the records matching ``flt`` to ``path``; returns how many were written.
 
     ``excel`` adds a UTF-8 byte-order mark so Excel reads the file as UTF-8.
-    The file is written beside its target and renamed into place, so a
-    failed export never leaves half a file under the chosen name.
+    ``path`` follows the rule of core/outputs.py (``-`` is standard output; a
+    file is written beside its target and renamed into place, so a failed
+    export never leaves half a file under the chosen name).
 
     The bytes are exactly those csv.writer writes for the rows of
     export_sql(): SQLite builds the line of each ordinary record (see
     _lines_sql), Python puts in the scores SQLite cannot write as it does,
     and csv.writer writes the few records SQLite cannot write at all.
     """
-    path = Path(path)
     where, params = store._where(flt or RecordFilter())
     # SQLite's lines are the database's own bytes, which only a UTF-8 database can give the file as they are.
     utf8 = store.conn.execute("PRAGMA encoding").fetchone()[0] == "UTF-8"
     sql = _lines_sql(guard_formulas, where, sqlite_writes=utf8)
-    tmp = path.with_name(f".{path.name}.partial")
     n = 0
-    try:
-        with open(tmp, "wb") as fh, _one_snapshot(store.conn):
-            if excel:
-                fh.write(codecs.BOM_UTF8)
-            fh.write(_csv_line(EXPORT_COLUMNS).encode("utf-8"))
-            cur = store.conn.execute(sql, params)
-            try:
-                while True:
-                    rows = cur.fetchmany(10_000)
-                    if not rows:
-                        break
-                    fh.write(_batch_bytes(store.conn, rows, guard_formulas))
-                    n += len(rows)
-                    if progress and progress(n) is False:
-                        raise KeyboardInterrupt
-            finally:
-                cur.close()
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with outputs.open_output(path, mode="wb", protect=outputs.database_files(store.path), option=option) as fh, \
+            _one_snapshot(store.conn):
+        if excel:
+            fh.write(codecs.BOM_UTF8)
+        fh.write(_csv_line(EXPORT_COLUMNS).encode("utf-8"))
+        cur = store.conn.execute(sql, params)
+        try:
+            while True:
+                rows = cur.fetchmany(10_000)
+                if not rows:
+                    break
+                fh.write(_batch_bytes(store.conn, rows, guard_formulas))
+                n += len(rows)
+                if progress and progress(n) is False:
+                    raise KeyboardInterrupt
+        finally:
+            cur.close()
     return n
 
 

@@ -23,7 +23,7 @@ from operator import attrgetter, itemgetter
 from pathlib import Path
 
 from .backups import backup_if_changed
-from . import bulk_load
+from . import bulk_load, outputs
 from .bulk_load import BulkLoad
 from .csv_common import EXPORT_COLUMNS, CsvReader, unneutralise
 from .dates import DateError, _ISO_TIMESTAMP, parse_date, utc_now
@@ -82,7 +82,7 @@ class ImportOptions:
     scale: tuple[float, float] | None = None
     create_actors: bool = False
     skip_invalid: bool = False
-    rejects: Path | None = None
+    rejects: Path | str | None = None  # "-" is standard output (core/outputs.py)
     encoding: str | None = None
 
 
@@ -622,11 +622,19 @@ class _Importer:
 
     # -- driver ----------------------------------------------------------------
     def run(self, progress: Callable[[int, int], bool | None] | None) -> ImportResult:
+        if not self.opts.skip_invalid:
+            return self._run(progress, None)
+        rejects, protect = _rejects_output(self.store.path, self.path, self.opts)
+        # Put in place only once the records are committed; discarded if the import fails.
+        with outputs.open_output(rejects, protect=protect, option="--rejects") as rejects_file:
+            self.result.rejects_path = str(rejects)
+            return self._run(progress, rejects_file)
+
+    def _run(self, progress: Callable[[int, int], bool | None] | None, rejects_file) -> ImportResult:
         reader = CsvReader(self.path, self.opts.encoding)
         chunks = reader.chunks(CHUNK)
         store = self.store
         conn = store.conn
-        rejects_file = None
         size = self.path.stat().st_size if self.path.is_file() else 0
         with store.operation("import", f"import {self.path.name}", {"file": str(self.path)},
                              check_references=size < bulk_load.BIG_FILE) as op_id:
@@ -640,12 +648,9 @@ class _Importer:
                 first = next(chunks, None)
                 header = reader.header
                 columns = self.columns(header)
-                if self.opts.skip_invalid:
-                    rejects = self.opts.rejects or self.path.with_name(self.path.stem + ".rejects.csv")
-                    rejects_file = open(rejects, "w", newline="", encoding="utf-8")
+                if rejects_file is not None:
                     self.rejects_writer = csv.writer(rejects_file)
                     self.rejects_writer.writerow(["line", *header, "reason"])
-                    self.result.rejects_path = str(rejects)
                 if first is None:
                     raise ImportFailed(str(self.path), [RowProblem(2, "", "the file has a header but no records")])
                 self.width = width = len(header)
@@ -680,8 +685,6 @@ class _Importer:
                     progress(reader.total_bytes, reader.total_bytes)
             finally:
                 bulk.stop()
-                if rejects_file:
-                    rejects_file.close()
             if not bulk.writes_history:
                 # One lean history row per imported record: its imported state is the row
                 # itself until the next change, whose history keeps it as "before", so
@@ -822,9 +825,23 @@ def import_records(store: Store, path: Path | str, options: ImportOptions | None
     if opts.dimension:
         store.dimension(opts.dimension)  # raises NotFound with the known slugs
         opts.dimension = store.dimension(opts.dimension).slug
+    check_rejects(store.path, Path(path), opts)
     backup_if_changed(store, "import")  # issue 6: a verified backup before every import
     with _no_cyclic_gc():
         return _Importer(store, Path(path), opts).run(progress)
+
+
+def _rejects_output(db_path: Path | None, path: Path, opts: ImportOptions) -> tuple[Path | str, list[outputs.Guarded]]:
+    """Where the rejected rows go, and what that file must not be (core/outputs.py)."""
+    rejects = opts.rejects or path.with_name(path.stem + ".rejects.csv")
+    return rejects, [*outputs.database_files(db_path), outputs.Guarded(path, "the file being imported")]
+
+
+def check_rejects(db_path: Path | None, path: Path | str, opts: ImportOptions) -> None:
+    """Refuse, before anything is read or written, a rejects file that must not be written."""
+    if opts.skip_invalid:
+        rejects, protect = _rejects_output(db_path, Path(path), opts)
+        outputs.check_output(rejects, protect=protect, option="--rejects")
 
 
 @contextlib.contextmanager

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QDockWidget, QFi
                                QInputDialog, QLabel, QMainWindow, QMessageBox, QProgressDialog, QSplitter,
                                QTableView, QVBoxLayout, QWidget)
 
-from ..core import backups, integrity
+from ..core import backups, integrity, outputs
 from ..core.database import needs_upgrade
 from ..core.errors import ConflictError, StanceError, ValidationError
 from ..core.paths import default_db_path
@@ -304,6 +304,11 @@ class QtMainWindow(QMainWindow):
             p = Path(path)
             if p.exists():
                 QMessageBox.warning(self, "New database", f"{p} already exists; choose another name.")
+                return
+            try:  # not the open database's neighbours nor its backups folder (core/outputs.py)
+                outputs.check_output(p, protect=outputs.database_files(self.hub.store.path), option="")
+            except StanceError as err:
+                QMessageBox.warning(self, "New database", str(err))
                 return
             self.switch_to(p)
 

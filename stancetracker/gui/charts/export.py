@@ -16,7 +16,7 @@ from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLineEdit,
                                QSpinBox, QWidget)
 
-from ...core import chartdata
+from ...core import chartdata, outputs
 from ...core.errors import StanceError
 from ...core.store import Store
 from .common import ChartFigure
@@ -118,14 +118,28 @@ def svg_bytes(fig: ChartFigure, width: int, height: int, x_range: tuple[float, f
     return bytes(buf.data())
 
 
+def image_format(path: Path | str, fmt: str | None = None) -> str:
+    """The format to write, png or svg: ``fmt``, else the file name's; PNG for standard output, a pipe or a device."""
+    if fmt is not None:
+        if fmt not in ("png", "svg"):
+            raise ExportError(f"{fmt}: choose png or svg")
+        return fmt
+    suffix = Path(path).suffix.lower()
+    if suffix in FORMATS:
+        return suffix[1:]
+    if outputs.plan_output(path).kind != "file":
+        return "png"
+    raise ExportError(f"{path}: choose a .png or .svg file name")
+
+
 def save(fig: ChartFigure, path: Path | str, width: int = 1600, height: int = 900,
-         dpi: float = SCREEN_DPI, x_range: tuple[float, float] | None = None) -> Path:
-    """Write the figure to a .png or .svg file."""
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in FORMATS:
-        raise ExportError(f"{path}: choose a .png or .svg file name")
-    if suffix == ".svg":
+         dpi: float = SCREEN_DPI, x_range: tuple[float, float] | None = None, fmt: str | None = None,
+         option: str = "") -> Path | str:
+    """Write the figure as PNG or SVG to ``path`` (by the rule of core/outputs.py)."""
+    protect = outputs.database_files(getattr(fig.store, "path", None))
+    outputs.check_output(path, protect=protect, option=option)  # before the work of drawing
+    fmt = image_format(path, fmt)
+    if fmt == "svg":
         data = svg_bytes(fig, width, height, x_range)
     else:
         img = render_image(fig, width, height, dpi, x_range)
@@ -135,10 +149,8 @@ def save(fig: ChartFigure, path: Path | str, width: int = 1600, height: int = 90
         if not img.save(buf, "PNG"):
             raise ExportError(f"{path}: the PNG could not be encoded")
         data = bytes(arr)
-    try:
-        path.write_bytes(data)
-    except OSError as err:
-        raise ExportError(f"{path}: {err.strerror or err}") from None
+    with outputs.open_output(path, mode="wb", protect=protect, option=option) as fh:
+        fh.write(data)
     return path
 
 
@@ -150,7 +162,7 @@ def copy_of(fig: ChartFigure) -> ChartFigure:
 
 
 def export_figure(fig: ChartFigure, path: Path | str, width: int = 1600, height: int = 900,
-                  dpi: float = SCREEN_DPI) -> Path:
+                  dpi: float = SCREEN_DPI) -> Path | str:
     """Save what a figure on screen shows (its data and date range) to a file."""
     clone = copy_of(fig)
     try:
@@ -173,14 +185,13 @@ def copy_to_clipboard(fig: ChartFigure, width: int = 1600, height: int = 900, dp
 
 
 def export_chart(store: Store, req: chartdata.ChartRequest, path: Path | str, width: int = 1600,
-                 height: int = 900, dpi: float = SCREEN_DPI) -> Path:
+                 height: int = 900, dpi: float = SCREEN_DPI, fmt: str | None = None) -> Path | str:
     """Build a chart from the database and write it (the command line's one call)."""
-    path = Path(path)
-    if path.suffix.lower() not in FORMATS:
-        raise ExportError(f"{path}: the output must end in .png or .svg")
+    fmt = image_format(path, fmt)
+    outputs.check_output(path, protect=outputs.database_files(store.path), option="--output")
     fig = figure_for(chartdata.build(store, req), store)
     try:
-        return save(fig, path, width, height, dpi)
+        return save(fig, path, width, height, dpi, fmt=fmt, option="--output")
     finally:
         fig.close()
         fig.deleteLater()

@@ -55,10 +55,11 @@ class QtExportDialog(QDialog):
             self.path_edit.setText(name)
 
     def accept(self) -> None:
-        path = Path(self.path_edit.text().strip()).expanduser()
+        # Absolute: in the window, a file named "-" is a file, not standard output.
+        path = Path(self.path_edit.text().strip()).expanduser().absolute()
         try:
             self.written = export_records(self.hub.store, path, self.flt, excel=self.excel.isChecked(),
-                                          guard_formulas=self.guard.isChecked())
+                                          guard_formulas=self.guard.isChecked(), option="")
         except (StanceError, OSError) as err:
             self.status.setText(f"Nothing was written: {err}")
             return

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
                                QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from ...core import outputs
 from ...core.csv_common import EXPORT_COLUMNS, CsvReader
 from ...core.csv_import import FOREIGN_FIELDS, ImportCancelled, ImportOptions, import_records
 from ...core.errors import ImportFailed, StanceError
@@ -271,17 +272,23 @@ class QtImportDialog(QDialog):
         self.reject()
 
     def save_problems(self, path: Path | None = None) -> None:
-        if path is None:
+        if not isinstance(path, (str, Path)):  # from the button, whose clicked(bool) is no path
             name, _ = QFileDialog.getSaveFileName(self, "Save report", str(Path.home() / "import-problems.csv"),
                                                   "CSV files (*.csv)")
             if not name:
                 return
             path = Path(name)
-        with open(path, "w", newline="", encoding="utf-8") as fh:
-            w = csv.writer(fh)
-            w.writerow(["line", "column", "problem"])
-            for p in self.problems:
-                w.writerow([p.line, p.column, p.reason])
+        protect = outputs.database_files(self.hub.store.path)
+        if self.path is not None:
+            protect.append(outputs.Guarded(self.path, "the file being imported"))
+        try:
+            with outputs.open_output(Path(path).absolute(), protect=protect, option="") as fh:
+                w = csv.writer(fh)
+                w.writerow(["line", "column", "problem"])
+                for p in self.problems:
+                    w.writerow([p.line, p.column, p.reason])
+        except StanceError as err:
+            self.summary.setText(f"The report was not saved: {err}")
 
     def closeEvent(self, event) -> None:
         if self.job is not None:  # never leave a thread writing behind a closed dialog
