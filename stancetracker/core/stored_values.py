@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import re
 from collections.abc import Mapping
 
 from .dates import PRECISIONS, DateError, PartialDate, check_timestamp
@@ -67,6 +68,75 @@ def _one_of(problems: list[Problem], row: Mapping, column: str, allowed: tuple) 
         problems.append((column, f"{str(row.get(column))[:40]!r} is not one of {', '.join(map(str, allowed))}"))
 
 
+def date_problem(value: object, precision: object) -> str | None:
+    """What is wrong with a stored date and precision, or None."""
+    try:
+        stored_date(value, precision)
+    except DateError as err:
+        return str(err)
+    return None
+
+
+def score_problem(score: object) -> str | None:
+    """What is wrong with a stored score, or None (a finite number from -2 to 2)."""
+    if isinstance(score, bool) or not isinstance(score, (int, float)) or not math.isfinite(score):
+        return f"{str(score)[:40]!r} is not a number"
+    if not SCORE_MIN <= score <= SCORE_MAX:
+        return f"{score:g} is outside the range -2 to 2"
+    return None
+
+
+def confidence_problem(value: object) -> str | None:
+    if value in CONFIDENCES:
+        return None
+    return f"{str(value)[:40]!r} is not one of {', '.join(CONFIDENCES)}"
+
+
+CHART_COLUMNS = ("date", "score", "confidence")
+
+
+def chart_problem(date: object, precision: object, score: object, confidence: object) -> Problem | None:
+    """The first of the values a chart draws that breaks a rule, as (column, reason); None if all are sound."""
+    for column, why in (("date", date_problem(date, precision)), ("score", score_problem(score)),
+                        ("confidence", confidence_problem(confidence))):
+        if why:
+            return column, why
+    return None
+
+
+def observations_sound(dates: tuple, precisions: tuple, scores: tuple, confidences: tuple) -> bool:
+    """True only if :func:`chart_problem` finds nothing in any of these rows, checked as whole columns.
+
+    A fast test for the common case; False means "look at each row", never
+    that a row is bad.
+    """
+    import numpy as np
+    if not dates:
+        return True
+    if set(map(type, dates)) != {str} or not set(map(type, scores)) <= {float, int}:
+        return False
+    if not set(precisions) <= set(PRECISIONS) or not set(confidences) <= set(CONFIDENCES):
+        return False
+    text = np.array(dates)
+    if text.dtype != np.dtype("<U10") or not bool((np.char.str_len(text) == 10).all()):
+        return False
+    if not bool((text >= "0001-01-01").all()):  # Python's dates start at year 1
+        return False
+    try:
+        days = text.astype("datetime64[D]")
+    except ValueError:
+        return False
+    if not bool((np.datetime_as_string(days, unit="D") == text).all()):  # only YYYY-MM-DD, real days
+        return False
+    prec = np.array(precisions)
+    month_start = days.astype("datetime64[M]").astype("datetime64[D]") == days
+    year_start = days.astype("datetime64[Y]").astype("datetime64[D]") == days
+    if not bool((((prec != "month") | month_start) & ((prec != "year") | year_start)).all()):
+        return False
+    values = np.asarray(scores, dtype=float)
+    return bool((np.isfinite(values) & (values >= SCORE_MIN) & (values <= SCORE_MAX)).all())
+
+
 def record_problems(row: Mapping) -> list[Problem]:
     """Every rule a stored ``records`` row breaks (its columns as in the table); [] if none."""
     problems: list[Problem] = []
@@ -76,16 +146,11 @@ def record_problems(row: Mapping) -> list[Problem]:
             problems.append(("uuid", f"{uuid!r} is not written in lower case"))
     except ValidationError as err:
         problems.append(("uuid", err.reason))
-    try:
-        stored_date(row.get("date"), row.get("date_precision"))
-    except DateError as err:
-        problems.append(("date", str(err)))
-    score = row.get("score")
-    if isinstance(score, bool) or not isinstance(score, (int, float)) or not math.isfinite(score):
-        problems.append(("score", f"{str(score)[:40]!r} is not a number"))
-    elif not SCORE_MIN <= score <= SCORE_MAX:
-        problems.append(("score", f"{score:g} is outside the range -2 to 2"))
-    _one_of(problems, row, "confidence", CONFIDENCES)
+    for column, why in (("date", date_problem(row.get("date"), row.get("date_precision"))),
+                        ("score", score_problem(row.get("score"))),
+                        ("confidence", confidence_problem(row.get("confidence")))):
+        if why:
+            problems.append((column, why))
     _text(problems, row, "locator", max_len=MAX_LOCATOR)
     _text(problems, row, "evidence", max_len=MAX_EVIDENCE, multiline=True)
     _text(problems, row, "coder", max_len=MAX_NAME, required=True, name=True)
@@ -147,4 +212,30 @@ def event_problems(row: Mapping) -> list[Problem]:
 
 def describe(problems: list[Problem]) -> str:
     """One line for a list of problems: 'date: … ; score: …'."""
-    return "; ".join(f"{column}: {reason}" for column, reason in problems)
+    return "; ".join(f"{column}: {visible(reason, 300)}" for column, reason in problems)
+
+
+def stored_text(value: object) -> str:
+    """A stored value of a text column as text, whatever type the file holds (NULL is empty)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value).decode("utf-8", "replace")
+    return str(value)
+
+
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
+def visible(value: object, limit: int = 200, one_line: bool = True) -> str:
+    """A stored value as text safe to show: control and direction characters spelled out, cut to ``limit``."""
+    text = stored_text(value)
+    cut = len(text) > limit
+    text = text[:limit]
+    if one_line:
+        text = text.replace("\r\n", " ").replace("\n", " ").replace("\t", " ")
+    text = _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}" if ord(m.group()) > 0xff
+                          else f"\\x{ord(m.group()):02x}", text)
+    return text + "…" if cut else text
