@@ -627,7 +627,8 @@ def source_line(store: Store, actors: list[str], dimensions: list[str], flt: Rec
     name = store.path.name if store.path else "in-memory database"
     parts = [f"Source: {name}", f"{max(0, n - left_out):,} of {total:,} records"]
     if coders:
-        shown = ", ".join(coders[:4]) + (f" +{len(coders) - 4}" if len(coders) > 4 else "")
+        shown = ", ".join(visible(c, 40) or "(no coder)" for c in coders[:4]) + (
+            f" +{len(coders) - 4}" if len(coders) > 4 else "")
         parts.append(f"coder{'s' if len(coders) > 1 else ''}: {shown}")
     if first:
         parts.append(f"records dated {first} to {last}")
