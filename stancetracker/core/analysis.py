@@ -98,17 +98,8 @@ def _codes(values: tuple, table: dict[str, int]) -> np.ndarray:
     return np.fromiter(map(table.__getitem__, values), np.int64, len(values))
 
 
-def sound_rows(rows: list[tuple]) -> tuple[list[tuple], dict[str, int]]:
-    """The (date, precision, score, confidence, uuid) rows a chart can draw, and how many were left out by column.
-
-    Stored values are never trusted: a date like 2021-02-30 or a score held
-    as text (a merge, sqlite3, another program) is skipped and counted, not fatal.
-    """
-    if not rows:
-        return rows, {}
-    dates_s, prec_s, scores, confs, _ = zip(*rows)
-    if observations_sound(dates_s, prec_s, scores, confs):
-        return rows, {}
+def _keep_sound(rows: list[tuple]) -> tuple[list[tuple], dict[str, int]]:
+    """The rows a chart can draw, and how many were left out by column (the slow path, row by row)."""
     kept, skipped = [], {}
     for row in rows:
         problem = chart_problem(*row[:4])
@@ -120,7 +111,7 @@ def sound_rows(rows: list[tuple]) -> tuple[list[tuple], dict[str, int]]:
 
 
 def skipped_note(skipped: dict[str, int]) -> str:
-    """'1 record with an invalid date not drawn', for what sound_rows left out; '' when nothing was."""
+    """'1 record with an invalid date not drawn', for what build_series left out; '' when nothing was."""
     if not skipped:
         return ""
     n = sum(skipped.values())
@@ -139,14 +130,21 @@ def merge_skipped(series_list) -> dict[str, int]:
 
 def build_series(actor: str, dimension: str, rows: list[tuple]) -> Series:
     """Group (date, precision, score, confidence, uuid) rows, sorted by date, into a Series."""
-    rows, skipped = sound_rows(rows)
+    # Stored values are never trusted: a date like 2021-02-30 or a score held as text (a merge,
+    # sqlite3, another program) is left out and counted, not fatal. Whole columns are checked
+    # first; row by row only when that fails.
+    skipped: dict[str, int] = {}
+    columns = tuple(zip(*rows))
+    if rows and not observations_sound(*columns[:4]):
+        rows, skipped = _keep_sound(rows)
+        columns = tuple(zip(*rows))
     if not rows:
         empty = np.array([], dtype="datetime64[D]")
         f = np.array([], dtype=float)
         i = np.array([], dtype=np.int64)
         return Series(actor, dimension, empty, empty.copy(), i.copy(), f, f.copy(), f.copy(), i, i.copy(), [],
                       skipped)
-    dates_s, prec_s, scores, confs, uuids = zip(*rows)
+    dates_s, prec_s, scores, confs, uuids = columns
     all_dates = np.array(dates_s, dtype="datetime64[D]")
     all_scores = np.asarray(scores, dtype=float)
     starts = np.flatnonzero(np.r_[True, all_dates[1:] != all_dates[:-1]])
@@ -202,7 +200,7 @@ def shifts(store: Store, actors: list[str] | None = None, dimensions: list[str] 
            skipped: dict[str, int] | None = None) -> list[Shift]:
     """Every shift of the given actors (default: all) on the given dimensions, by date.
 
-    ``skipped``, if given, is filled with the records left out for invalid values (see sound_rows).
+    ``skipped``, if given, is filled with the records left out for invalid values (see build_series).
     """
     actor_slugs = actors or [a.slug for a in store.actors()]
     dim_slugs = dimensions or [d.slug for d in store.dimensions()]

@@ -12,6 +12,7 @@ import datetime as _dt
 import math
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 
 from .dates import PRECISIONS, DateError, PartialDate, check_timestamp
 from .errors import ValidationError
@@ -107,34 +108,35 @@ def chart_problem(date: object, precision: object, score: object, confidence: ob
 def observations_sound(dates: tuple, precisions: tuple, scores: tuple, confidences: tuple) -> bool:
     """True only if :func:`chart_problem` finds nothing in any of these rows, checked as whole columns.
 
-    A fast test for the common case; False means "look at each row", never
-    that a row is bad.
+    The fast path of a chart: dates are checked once per distinct value
+    (a cache), scores as one array. False means "look at each row".
     """
     import numpy as np
     if not dates:
         return True
-    if set(map(type, dates)) != {str} or not set(map(type, scores)) <= {float, int}:
+    if not set(map(type, scores)) <= {float, int} or not set(confidences) <= _CONFIDENCE_SET:
         return False
-    if not set(precisions) <= set(PRECISIONS) or not set(confidences) <= set(CONFIDENCES):
-        return False
-    text = np.array(dates)
-    if text.dtype != np.dtype("<U10") or not bool((np.char.str_len(text) == 10).all()):
-        return False
-    if not bool((text >= "0001-01-01").all()):  # Python's dates start at year 1
-        return False
-    try:
-        days = text.astype("datetime64[D]")
-    except ValueError:
-        return False
-    if not bool((np.datetime_as_string(days, unit="D") == text).all()):  # only YYYY-MM-DD, real days
-        return False
-    prec = np.array(precisions)
-    month_start = days.astype("datetime64[M]").astype("datetime64[D]") == days
-    year_start = days.astype("datetime64[Y]").astype("datetime64[D]") == days
-    if not bool((((prec != "month") | month_start) & ((prec != "year") | year_start)).all()):
+    # Text dates go straight to the cache (C calls); anything else is looked at one by one.
+    check = _text_date_sound if set(map(type, dates)) == {str} and set(precisions) <= _PRECISION_SET else _date_sound
+    if not all(map(check, dates, precisions)):
         return False
     values = np.asarray(scores, dtype=float)
     return bool((np.isfinite(values) & (values >= SCORE_MIN) & (values <= SCORE_MAX)).all())
+
+
+_CONFIDENCE_SET = frozenset(CONFIDENCES)
+_PRECISION_SET = frozenset(PRECISIONS)
+
+
+def _date_sound(value: object, precision: object) -> bool:
+    if type(value) is str and type(precision) is str:
+        return _text_date_sound(value, precision)
+    return date_problem(value, precision) is None
+
+
+@lru_cache(maxsize=1 << 16)
+def _text_date_sound(value: str, precision: str) -> bool:
+    return date_problem(value, precision) is None
 
 
 def record_problems(row: Mapping) -> list[Problem]:
@@ -146,7 +148,8 @@ def record_problems(row: Mapping) -> list[Problem]:
             problems.append(("uuid", f"{uuid!r} is not written in lower case"))
     except ValidationError as err:
         problems.append(("uuid", err.reason))
-    for column, why in (("date", date_problem(row.get("date"), row.get("date_precision"))),
+    date, precision = row.get("date"), row.get("date_precision")
+    for column, why in (("date", None if _date_sound(date, precision) else date_problem(date, precision)),
                         ("score", score_problem(row.get("score"))),
                         ("confidence", confidence_problem(row.get("confidence")))):
         if why:
