@@ -396,7 +396,8 @@ def events(ctx: click.Context):
     """List events (dated landmarks drawn on charts); 'add' creates one."""
     if ctx.invoked_subcommand is None:
         for e in ctx.obj.store(readonly=True).events():
-            click.echo(f"{e.date.short():<10}  {e.slug:<30} {e.label}")
+            when = e.date.short() if e.date else "(no date)"  # its stored date is none: check lists it
+            click.echo(f"{when:<10}  {visible(e.slug, 30):<30} {visible(e.label, 80)}")
 
 
 @events.command("add")

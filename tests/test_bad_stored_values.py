@@ -375,3 +375,35 @@ def test_the_real_application_starts_offscreen_on_the_file(worst_db, tmp_path):
     assert out.stdout.strip() == "shown: QtMainWindow"  # no error box, nothing else
     assert "Traceback" not in out.stderr and "internal error" not in out.stderr
     assert not (tmp_path / "home" / "crash.log").exists()
+
+
+def test_bad_actor_values_and_membership_dates_do_not_stop_a_chart(bad_db):
+    """A colour 'javascript:alert(1)', a kind 'wizard' and a membership dated 2021-13-01 still chart."""
+    from stancetracker.core.model import Membership
+    path, _ = bad_db
+    with Store.open(path, backup=False) as store:
+        store.add_membership(Membership(member="sadr", group="maliki", start=parse_date("2020")))
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE actors SET colour = 'javascript:alert(1)', kind = 'wizard' WHERE slug = 'sadr'")
+    conn.execute("UPDATE memberships SET start = '2021-13-01'")
+    conn.commit()
+    conn.close()
+    with Store.open(path, backup=False) as store:
+        data = chartdata.build(store, chartdata.ChartRequest("profile", ["sadr"]))
+        assert data.colour.startswith("#") and data.colour != "javascript:alert(1)"
+        assert [b.open_start for b in data.bands] == [True]
+        timeline = chartdata.build(store, chartdata.ChartRequest("timeline", ["sadr", "maliki"], "iran"))
+        assert all(t.colour.startswith("#") for t in timeline.traces)
+
+
+def test_cli_events_list_survives_an_event_without_a_real_date(bad_db):
+    """`stancetracker events` lists an event whose stored date is 2021-02-30 as having no date."""
+    path, _ = bad_db
+    with Store.open(path, backup=False) as store:
+        store.add_event(Event(slug="e", date=parse_date("2021-01-01"), label="an event"))
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE events SET date = '2021-02-30'")
+    conn.commit()
+    conn.close()
+    res = CliRunner().invoke(cli, ["--db", str(path), "events"], catch_exceptions=False)
+    assert res.exit_code == 0 and "(no date)" in res.stdout and "an event" in res.stdout
