@@ -407,3 +407,28 @@ def test_cli_events_list_survives_an_event_without_a_real_date(bad_db):
     conn.close()
     res = CliRunner().invoke(cli, ["--db", str(path), "events"], catch_exceptions=False)
     assert res.exit_code == 0 and "(no date)" in res.stdout and "an event" in res.stdout
+
+
+_any_value = st.one_of(st.none(), st.text(max_size=30), st.integers(), st.floats(allow_nan=True),
+                       st.binary(max_size=12), st.sampled_from(["2021-02-30", "2021-01-01", "day", "low", 1.5]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_any_value, min_size=24, max_size=24))
+def test_any_stored_row_becomes_a_record_row(values):
+    """Whatever each column holds (NULL, text, numbers, NaN, blobs), the row converts and shows as text."""
+    values[0] = 1
+    r = row_from_tuple(tuple(values))
+    for column in ("date", "score", "confidence", "locator", "evidence", "coder"):
+        assert isinstance(r.shown(column), str)
+    assert (r.date is None) == (r.problem("date") is not None)
+    assert (r.score is None) == (r.problem("score") is not None)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(_any_value, _any_value, _any_value, _any_value, st.just("u")), max_size=12))
+def test_any_stored_rows_build_a_series(rows):
+    """A series is built from any rows: sound ones are drawn, the others counted, none lost in between."""
+    s = analysis.build_series("a", "d", rows)
+    assert int(s.n.sum()) + sum(s.skipped.values()) == len(rows)
+    assert np.isfinite(s.score).all()
