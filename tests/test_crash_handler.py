@@ -18,6 +18,15 @@ def _env(tmp_path, **extra):
     return env
 
 
+@pytest.fixture
+def exits(qapp, monkeypatch):
+    """The statuses the handler asked the application to exit with (a real exit would stop every later
+    test's event loops: Qt remembers it until the next exec)."""
+    asked: list[int] = []
+    monkeypatch.setattr(qapp, "exit", lambda status=0: asked.append(status), raising=False)
+    return asked
+
+
 def test_without_an_application_the_error_goes_to_stderr_and_the_log(tmp_path):
     """An error before any QApplication exists: one line on stderr, the traceback in crash.log."""
     script = ("from stancetracker.gui.main import install_excepthook\n"
@@ -32,13 +41,12 @@ def test_without_an_application_the_error_goes_to_stderr_and_the_log(tmp_path):
     assert str(log) in lines[0] and "Traceback" in log.read_text() and "Traceback" not in out.stderr
 
 
-def test_offscreen_no_message_box_is_shown_and_the_application_exits(qtbot, tmp_path, monkeypatch, capsys):
+def test_offscreen_no_message_box_is_shown_and_the_application_exits(exits, tmp_path, monkeypatch, capsys):
     """Offscreen nobody could press OK: no box, a line on stderr, and the event loop is told to exit 70."""
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QMessageBox
     monkeypatch.setenv("STANCETRACKER_HOME", str(tmp_path))
-    shown, exits = [], []
+    shown = []
     monkeypatch.setattr(QMessageBox, "critical", lambda *a, **k: shown.append(a))
-    monkeypatch.setattr(QApplication.instance(), "exit", lambda status=0: exits.append(status), raising=False)
     handler = main.CrashHandler()
     handler.starting = False
     handler(RuntimeError, RuntimeError("in a slot"), None)
@@ -47,7 +55,7 @@ def test_offscreen_no_message_box_is_shown_and_the_application_exits(qtbot, tmp_
     assert "in a slot" in (tmp_path / "crash.log").read_text()
 
 
-def test_errors_while_formatting_or_reporting_do_not_escape(qtbot, tmp_path, monkeypatch, capsys):
+def test_errors_while_formatting_or_reporting_do_not_escape(exits, tmp_path, monkeypatch, capsys):
     """An exception whose message fails, a box that itself raises, a re-entrant error: all end in stderr."""
     from PySide6.QtWidgets import QMessageBox
 
@@ -72,10 +80,10 @@ def test_errors_while_formatting_or_reporting_do_not_escape(qtbot, tmp_path, mon
     err = capsys.readouterr().err
     assert len(calls) == 2 and "first" in calls[0] and "its message could not be read" in calls[1]
     assert "KeyError: 'while the box is open'" in err and "ValueError: first" in err
-    assert handler.failed and not handler.busy
+    assert handler.failed and not handler.busy and exits == [70] * 4  # each inner error and each failed box
 
 
-def test_an_unwritable_log_still_gives_the_line(qtbot, tmp_path, monkeypatch, capsys):
+def test_an_unwritable_log_still_gives_the_line(exits, tmp_path, monkeypatch, capsys):
     """If the data folder is a file (no log can be written) the line is still printed, without a path."""
     blocker = tmp_path / "file"
     blocker.write_text("x")
@@ -84,6 +92,7 @@ def test_an_unwritable_log_still_gives_the_line(qtbot, tmp_path, monkeypatch, ca
     handler(OSError, OSError("disk"), None)
     err = capsys.readouterr().err
     assert "internal error: OSError: disk (your data is safe" in err and "details in" not in err
+    assert exits == [70]
 
 
 @pytest.mark.parametrize("where", ["building", "showing"])
