@@ -96,3 +96,22 @@ def test_cli_with_empty_xdg_data_home_does_not_write_in_the_current_folder(tmp_p
     assert out.returncode == 0, out.stderr
     assert list(work.iterdir()) == []
     assert (tmp_path / "home" / ".local" / "share" / "stancetracker" / "stancetracker.db").is_file()
+
+
+def test_window_without_any_home_says_so_in_one_line(tmp_path):
+    """The desktop application with no home folder anywhere: one line naming --db, exit 1."""
+    script = ("import pwd, sys\n"
+              "from pathlib import Path\n"
+              "pwd.getpwuid = lambda uid: (_ for _ in ()).throw(KeyError(uid))\n"
+              "Path.home = classmethod(lambda cls: Path('nowhere'))\n"
+              "from stancetracker.gui.main import run\n"
+              "sys.exit(run(None))\n")
+    env = {k: v for k, v in os.environ.items() if k not in ("STANCETRACKER_HOME", "XDG_DATA_HOME")}
+    env.update(HOME="", QT_QPA_PLATFORM="offscreen", STANCETRACKER_CODER="tester",
+               XDG_CONFIG_HOME=str(tmp_path / "config"))
+    out = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 1, out.stderr
+    lines = [ln for ln in out.stderr.splitlines() if "propagateSizeHints" not in ln]
+    assert len(lines) == 1 and "--db" in lines[0]
+    assert not any(p.suffix == ".db" for p in tmp_path.rglob("*"))  # no database made in the current folder

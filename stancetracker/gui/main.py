@@ -310,11 +310,15 @@ def run(db_path: Path | None, explicit: bool = False) -> int:
     icon = resources_dir() / "icons" / "stancetracker.svg"
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
+    from ..core.errors import StanceError
     handler = install_excepthook()
     try:
         win = QtMainWindow.launch(db_path, explicit=explicit)
         if win is not None:
             win.show()
+    except StanceError as err:  # one the user can act on (e.g. no home folder for the default database)
+        _stderr(f"stancetracker: {err}")
+        return 1
     except Exception as err:  # a bug met while building the window: one line, the details in the log
         log = _write_log(_details(type(err), err, err.__traceback__))
         where = f"; details in {log}" if log else ""
