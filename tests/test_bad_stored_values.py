@@ -366,9 +366,9 @@ def test_the_real_application_starts_offscreen_on_the_file(worst_db, tmp_path):
         "QTimer.singleShot(1500, done)\n"
         "from stancetracker.gui.main import run\n"
         "sys.exit(run(Path(sys.argv[1]), explicit=True))\n")
-    env = {"QT_QPA_PLATFORM": "offscreen", "STANCETRACKER_HOME": str(tmp_path / "home"),
-           "XDG_CONFIG_HOME": str(tmp_path / "config"), "STANCETRACKER_CODER": "tester",
-           "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    import os
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", STANCETRACKER_HOME=str(tmp_path / "home"),
+               XDG_CONFIG_HOME=str(tmp_path / "config"), STANCETRACKER_CODER="tester", HOME=str(tmp_path))
     out = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, env=env,
                          timeout=120)
     assert out.returncode == 0, out.stderr
