@@ -64,6 +64,9 @@ def chart(obj, kind, actor, dimension, since, until, at, horizon, coder, min_con
                        horizon_months=horizon, title=title, flt=flt, events=not no_events)
     _qt_app()
     from .gui.charts.export import export_chart  # Qt only once a chart is really drawn
-    path = export_chart(store, req, output, width, height, dpi, fmt=fmt)
+    notes: list[str] = []
+    path = export_chart(store, req, output, width, height, dpi, fmt=fmt, notes=notes)
     # With the image on standard output, the summary goes to standard error.
     click.echo(f"Wrote {path} ({width}×{height} px)", err=to_stdout(output))
+    for note in notes:
+        click.echo(f"note: {note}", err=True)

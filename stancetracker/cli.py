@@ -23,6 +23,7 @@ from .core.paths import default_db_path
 from .core.query import RecordFilter
 from .core.seeds import load_seeds
 from .core.store import Store
+from .core.stored_values import visible
 from .core.tables_csv import detect_table, import_table
 from .core.csv_common import CsvReader
 
@@ -216,10 +217,18 @@ def records(obj: _Ctx, actor, dimension, since, until, coder, query, min_confide
     width = shutil.get_terminal_size((120, 20)).columns
     ev_width = max(20, width - 82)
     click.echo(f"{'date':<10}  {'actor':<20}  {'dimension':<10}  {'score':>5}  {'label':<22}  {'conf':<6}  evidence")
+    marked = 0
     for r in rows:
-        click.echo(f"{r.date.short():<10}  {r.actor_name[:20]:<20}  {r.dimension[:10]:<10}  {r.score:>+5.2g}  "
-                   f"{r.score_label[:22]:<22}  {r.confidence:<6}  {_one_line(r.evidence, ev_width)}")
+        score = f"{r.score:>+5.2g}" if r.score is not None else f"{r.shown('score')[:5]:>5}"
+        mark = "!" if r.problems else " "
+        marked += bool(r.problems)
+        click.echo(f"{r.shown('date')[:10]:<10}{mark} {visible(r.actor_name, 20):<20}  {visible(r.dimension, 10):<10}  "
+                   f"{score}  {r.score_label[:22]:<22}  {visible(r.confidence, 6):<6}  "
+                   f"{visible(_one_line(r.evidence, ev_width), ev_width)}")
     click.echo(f"({len(rows)} of {total:,} records)")
+    if marked:
+        click.echo(f"note: {marked} record{'s' if marked != 1 else ''} marked ! hold{'s' if marked == 1 else ''} "
+                   "a value that breaks a rule (stancetracker check lists them)", err=True)
 
 
 def _one_line(text: str, width: int) -> str:
@@ -236,7 +245,8 @@ def shifts(obj: _Ctx, actor, dimension):
     store = obj.store(readonly=True)
     actors = [store.actor(a).slug for a in actor] or None
     dims = [store.dimension(d).slug for d in dimension] or None
-    found = analysis.shifts(store, actors, dims)
+    skipped: dict[str, int] = {}
+    found = analysis.shifts(store, actors, dims, skipped=skipped)
     names = {a.slug: a.name for a in store.actors()}
     labels = {d.slug: d for d in store.dimensions()}
     wrap = lambda t: textwrap.fill(" ".join(t.split()), width=100, initial_indent="      ", subsequent_indent="      ")
@@ -247,12 +257,14 @@ def shifts(obj: _Ctx, actor, dimension):
                    f"{'  [sign change]' if sh.sign_change else ''}")
         for side, recs in (("before", sh.before_records), ("after", sh.after_records)):
             for r in recs:
-                where = f"{r.source_title or 'no source'}{', ' + r.locator if r.locator else ''}"
+                where = visible(f"{r.source_title or 'no source'}{', ' + r.locator if r.locator else ''}", 300)
                 click.echo(f"   {side}: {r.score:+g} [{r.confidence}] {where}")
                 if r.evidence:
-                    click.echo(wrap(r.evidence))
+                    click.echo(wrap(visible(r.evidence, 5000)))
         click.echo("")
     click.echo(f"{len(found)} shift{'s' if len(found) != 1 else ''}")
+    if skipped:
+        click.echo(f"note: {analysis.skipped_note(skipped)}", err=True)
 
 
 @cli.command()
@@ -263,6 +275,10 @@ def stats(obj: _Ctx):
     click.echo(f"database: {store.path}")
     for k, v in store.stats().items():
         click.echo(f"{k.replace('_', ' ')}: {v if v is not None else '-'}")
+    bad = store.invalid_date_count()
+    if bad:
+        click.echo(f"note: {bad:,} record{'s' if bad != 1 else ''} with a date that is not a real date "
+                   "(left out of the first and last date; stancetracker check lists them)", err=True)
 
 
 @cli.command()
@@ -386,7 +402,8 @@ def events(ctx: click.Context):
     """List events (dated landmarks drawn on charts); 'add' creates one."""
     if ctx.invoked_subcommand is None:
         for e in ctx.obj.store(readonly=True).events():
-            click.echo(f"{e.date.short():<10}  {e.slug:<30} {e.label}")
+            when = e.date.short() if e.date else "(no date)"  # its stored date is none: check lists it
+            click.echo(f"{when:<10}  {visible(e.slug, 30):<30} {visible(e.label, 80)}")
 
 
 @events.command("add")

@@ -16,6 +16,7 @@ import numpy as np
 from .errors import NotFound
 from .query import RecordFilter, RecordRow
 from .store import Store
+from .stored_values import CHART_COLUMNS, chart_problem, observations_sound
 
 _PRECISION_CODE = {"day": 0, "month": 1, "year": 2}
 PRECISION_NAMES = ("day", "month", "year")
@@ -43,6 +44,8 @@ class Series:
     n: np.ndarray
     confidence: np.ndarray  # lowest confidence on the date: 0 low, 1 medium, 2 high
     uuids: list[list[str]] = field(default_factory=list)
+    # Records left out because a value a chart needs breaks a rule: column -> how many.
+    skipped: dict[str, int] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return int(self.dates.shape[0])
@@ -95,14 +98,53 @@ def _codes(values: tuple, table: dict[str, int]) -> np.ndarray:
     return np.fromiter(map(table.__getitem__, values), np.int64, len(values))
 
 
+def _keep_sound(rows: list[tuple]) -> tuple[list[tuple], dict[str, int]]:
+    """The rows a chart can draw, and how many were left out by column (the slow path, row by row)."""
+    kept, skipped = [], {}
+    for row in rows:
+        problem = chart_problem(*row[:4])
+        if problem is None:
+            kept.append(row)
+        else:
+            skipped[problem[0]] = skipped.get(problem[0], 0) + 1
+    return kept, skipped
+
+
+def skipped_note(skipped: dict[str, int]) -> str:
+    """'1 record with an invalid date not drawn', for what build_series left out; '' when nothing was."""
+    if not skipped:
+        return ""
+    n = sum(skipped.values())
+    what = " or ".join(c for c in CHART_COLUMNS if skipped.get(c))
+    return f"{n:,} record{'s' if n != 1 else ''} with an invalid {what} not drawn (stancetracker check lists them)"
+
+
+def merge_skipped(series_list) -> dict[str, int]:
+    """The skipped counts of several series added up."""
+    out: dict[str, int] = {}
+    for s in series_list:
+        for column, n in s.skipped.items():
+            out[column] = out.get(column, 0) + n
+    return out
+
+
 def build_series(actor: str, dimension: str, rows: list[tuple]) -> Series:
     """Group (date, precision, score, confidence, uuid) rows, sorted by date, into a Series."""
+    # Stored values are never trusted: a date like 2021-02-30 or a score held as text (a merge,
+    # sqlite3, another program) is left out and counted, not fatal. Whole columns are checked
+    # first; row by row only when that fails.
+    skipped: dict[str, int] = {}
+    columns = tuple(zip(*rows))
+    if rows and not observations_sound(*columns[:4]):
+        rows, skipped = _keep_sound(rows)
+        columns = tuple(zip(*rows))
     if not rows:
         empty = np.array([], dtype="datetime64[D]")
         f = np.array([], dtype=float)
         i = np.array([], dtype=np.int64)
-        return Series(actor, dimension, empty, empty.copy(), i.copy(), f, f.copy(), f.copy(), i, i.copy(), [])
-    dates_s, prec_s, scores, confs, uuids = zip(*rows)
+        return Series(actor, dimension, empty, empty.copy(), i.copy(), f, f.copy(), f.copy(), i, i.copy(), [],
+                      skipped)
+    dates_s, prec_s, scores, confs, uuids = columns
     all_dates = np.array(dates_s, dtype="datetime64[D]")
     all_scores = np.asarray(scores, dtype=float)
     starts = np.flatnonzero(np.r_[True, all_dates[1:] != all_dates[:-1]])
@@ -119,7 +161,7 @@ def build_series(actor: str, dimension: str, rows: list[tuple]) -> Series:
     ends = np.where(prec == 2, year_end, np.where(prec == 1, month_end, first))
     # Plain ints: slicing a tuple with NumPy integers is slower, and this runs per observation.
     groups = [list(uuids[s:s + c]) for s, c in zip(starts.tolist(), counts.tolist())]
-    return Series(actor, dimension, all_dates[starts], ends, prec, score, low, high, counts, conf, groups)
+    return Series(actor, dimension, all_dates[starts], ends, prec, score, low, high, counts, conf, groups, skipped)
 
 
 @dataclass
@@ -154,14 +196,21 @@ def shift_indices(s: Series, min_change: float = SHIFT_MIN_CHANGE) -> np.ndarray
 
 
 def shifts(store: Store, actors: list[str] | None = None, dimensions: list[str] | None = None,
-           flt: RecordFilter | None = None, with_records: bool = True) -> list[Shift]:
-    """Every shift of the given actors (default: all) on the given dimensions, by date."""
+           flt: RecordFilter | None = None, with_records: bool = True,
+           skipped: dict[str, int] | None = None) -> list[Shift]:
+    """Every shift of the given actors (default: all) on the given dimensions, by date.
+
+    ``skipped``, if given, is filled with the records left out for invalid values (see build_series).
+    """
     actor_slugs = actors or [a.slug for a in store.actors()]
     dim_slugs = dimensions or [d.slug for d in store.dimensions()]
     out: list[Shift] = []
     for a in actor_slugs:
         for d in dim_slugs:
             s = series(store, a, d, flt)
+            if skipped is not None:
+                for column, n in s.skipped.items():
+                    skipped[column] = skipped.get(column, 0) + n
             for i in shift_indices(s):
                 sh = Shift(a, d, s.dates[i - 1], s.dates[i], float(s.score[i - 1]), float(s.score[i]))
                 if with_records:

@@ -10,6 +10,7 @@ comparison and snapshot arithmetic) is computed here from
 from __future__ import annotations
 
 import datetime as _dt
+import re
 import textwrap
 from dataclasses import dataclass
 
@@ -21,6 +22,8 @@ from .errors import NotFound, StanceError
 from .model import Dimension
 from .query import RecordFilter, where_clause
 from .store import Store
+from .stored_values import date_problem, visible
+from .stored_values import describe as describe_problems
 
 KINDS = ("timeline", "profile", "compare", "snapshot")
 DEFAULT_HORIZON_MONTHS = 12
@@ -61,8 +64,14 @@ _PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#
 _PALETTE_RGB = np.array([[int(c[i:i + 2], 16) for i in (1, 3, 5)] for c in _PALETTE], dtype=float)
 
 
-def _rgb(colour: str) -> np.ndarray:
+def _rgb(colour: str) -> np.ndarray | None:
+    """The colour as RGB, or None if it is not #rrggbb (a stored colour is not trusted)."""
+    if not isinstance(colour, str) or not _HEX_COLOUR.match(colour):
+        return None
     return np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)], dtype=float)
+
+
+_HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
 def distinct_colours(colours: list[str], min_distance: float = 90.0) -> list[str]:
@@ -76,6 +85,8 @@ def distinct_colours(colours: list[str], min_distance: float = 90.0) -> list[str
     kept = np.empty((0, 3))
     for c in colours:
         rgb = _rgb(c) if c else None
+        if rgb is None:
+            c = ""
         if rgb is None or (kept.size and np.linalg.norm(kept - rgb, axis=1).min() < min_distance):
             if kept.size:
                 far = np.linalg.norm(_PALETTE_RGB[:, None, :] - kept[None, :, :], axis=2).min(axis=1) >= min_distance
@@ -177,6 +188,7 @@ class Timeline:
     title: str
     source: str
     window: tuple[float | None, float | None] = (None, None)
+    note: str = ""  # e.g. "1 record with an invalid date not drawn"
 
 
 @dataclass
@@ -230,6 +242,7 @@ class Profile:
     title: str
     source: str
     window: tuple[float | None, float | None] = (None, None)
+    note: str = ""  # e.g. "1 record with an invalid date not drawn"
 
 
 @dataclass
@@ -263,6 +276,7 @@ class Comparison:
     title: str
     source: str
     window: tuple[float | None, float | None] = (None, None)
+    note: str = ""  # e.g. "1 record with an invalid date not drawn"
 
 
 @dataclass
@@ -281,6 +295,7 @@ class Snapshot:
     horizon_months: int
     title: str
     source: str
+    note: str = ""
 
 
 ChartData = Timeline | Profile | Comparison | Snapshot
@@ -399,6 +414,8 @@ def event_marks(store: Store) -> list[EventMark]:
     """Every event as a mark at the first day of its period."""
     out = []
     for e in store.events():
+        if e.date is None:  # its stored date is no date: nowhere to draw it (check lists it)
+            continue
         x = float(to_seconds(np.array([day(e.date)]))[0])
         out.append(EventMark(x, e.label, e.slug, e.date.precision))
     return out
@@ -428,12 +445,13 @@ def timeline(store: Store, dimension: str, actors: list[str], flt: RecordFilter 
     traces = [make_trace(s, name, colour, end, horizon_months)
               for s, (_, name, colour) in zip(series_list, info)]
     names = [name for _, name, _ in info]
+    skipped = analysis.merge_skipped(series_list)
     return Timeline(
         dimension=dim, traces=traces, events=event_marks(store) if events else [],
         start=start, end=end, horizon_months=horizon_months,
         title=title or (f"{dim.label}: {_names(names)}" if names else dim.label),
-        source=source_line(store, [s for s, _, _ in info], [dim.slug], flt, horizon_months),
-        window=_window(since, until),
+        source=source_line(store, [s for s, _, _ in info], [dim.slug], flt, horizon_months, skipped=skipped),
+        window=_window(since, until), note=analysis.skipped_note(skipped),
     )
 
 
@@ -463,8 +481,9 @@ def profile(store: Store, actor: str, flt: RecordFilter | None = None,
         events=event_marks(store) if events else [], start=start, end=end,
         horizon_months=horizon_months,
         title=title or f"{name} on {_names([d.label for d in dims])}",
-        source=source_line(store, [slug], [d.slug for d in dims], flt, horizon_months),
-        window=_window(since, until),
+        source=source_line(store, [slug], [d.slug for d in dims], flt, horizon_months,
+                           skipped=analysis.merge_skipped(series_list)),
+        window=_window(since, until), note=analysis.skipped_note(analysis.merge_skipped(series_list)),
     )
 
 
@@ -507,8 +526,9 @@ def comparison(store: Store, a: str, b: str, flt: RecordFilter | None = None, si
         x=to_seconds(grid), distance=distance, n_dims=n_dims, diffs=diffs, a_values=av, b_values=bv,
         trend=trend(distance), events=event_marks(store) if events else [], start=start, end=end,
         title=title or f"{na} and {nb}: distance across dimensions",
-        source=source_line(store, [sa, sb], [d.slug for d in dims], flt, None),
-        window=_window(since, until),
+        source=source_line(store, [sa, sb], [d.slug for d in dims], flt, None,
+                           skipped=analysis.merge_skipped(ser_a + ser_b)),
+        window=_window(since, until), note=analysis.skipped_note(analysis.merge_skipped(ser_a + ser_b)),
     )
 
 
@@ -538,8 +558,13 @@ def snapshot(store: Store, actors: list[str], at, flt: RecordFilter | None = Non
     info = _actor_info(store, actors)
     dims = store.dimensions()
     when = day(at)
-    sf = _series_filter(flt)
+    sf = _series_filter(flt) or RecordFilter()
+    # Only records up to the date: the same ones the source line counts, so what was left out adds up.
+    end = PartialDate(_dt.date.fromisoformat(str(when)))
+    if sf.until is None or sf.until.end() > end.value:
+        sf.until = end
     ids = store.slug_ids()
+    built = []
     shape = (len(info), len(dims))
     score = np.full(shape, np.nan)
     age = np.full(shape, np.nan)
@@ -548,6 +573,7 @@ def snapshot(store: Store, actors: list[str], at, flt: RecordFilter | None = Non
     for i, (slug, _, _) in enumerate(info):
         for j, d in enumerate(dims):
             s = analysis.series(store, slug, d.slug, sf, ids=ids)
+            built.append(s)
             k = int(np.searchsorted(s.dates, when, side="right")) - 1
             if k < 0:
                 continue
@@ -562,14 +588,19 @@ def snapshot(store: Store, actors: list[str], at, flt: RecordFilter | None = Non
         evidence_date=evidence, uuids=uuids, horizon_months=horizon_months,
         title=title or f"Stances on {label}",
         source=source_line(store, [s for s, _, _ in info], [d.slug for d in dims], flt, horizon_months,
-                           until=when),
+                           until=when, skipped=analysis.merge_skipped(built)),
+        note=analysis.skipped_note(analysis.merge_skipped(built)),
     )
 
 
 # ------------------------------------------------------------------ text
 def source_line(store: Store, actors: list[str], dimensions: list[str], flt: RecordFilter | None,
-                horizon_months: int | None, until: np.datetime64 | None = None) -> str:
-    """Provenance printed under a chart: database, records drawn, coders, their dates."""
+                horizon_months: int | None, until: np.datetime64 | None = None,
+                skipped: dict[str, int] | None = None) -> str:
+    """Provenance printed under a chart: database, records drawn, coders, their dates.
+
+    ``skipped``: records the chart's series left out for invalid values, not counted as drawn.
+    """
     sub = _series_filter(flt) or RecordFilter()
     sub.actors, sub.dimensions = list(actors), list(dimensions)
     ids = store.slug_ids()
@@ -586,17 +617,30 @@ def source_line(store: Store, actors: list[str], dimensions: list[str], flt: Rec
     n = sum(k for _, k, _, _ in per_coder)
     first = min((d for _, _, d, _ in per_coder), default=None)
     last = max((d for _, _, _, d in per_coder), default=None)
+    left_out = sum((skipped or {}).values())
+    if left_out and (_bad_date(first) or _bad_date(last)):
+        # min/max met a stored date that is no date: take the extremes of the drawn records instead.
+        drawn = [v for (v,) in store.conn.execute(f"SELECT DISTINCT r.date FROM records r WHERE {where}", params)
+                 if not _bad_date(v)]
+        first, last = (min(drawn), max(drawn)) if drawn else (None, None)
     total = store.record_counts()[0]
     name = store.path.name if store.path else "in-memory database"
-    parts = [f"Source: {name}", f"{n:,} of {total:,} records"]
+    parts = [f"Source: {name}", f"{max(0, n - left_out):,} of {total:,} records"]
     if coders:
-        shown = ", ".join(coders[:4]) + (f" +{len(coders) - 4}" if len(coders) > 4 else "")
+        shown = ", ".join(visible(c, 40) or "(no coder)" for c in coders[:4]) + (
+            f" +{len(coders) - 4}" if len(coders) > 4 else "")
         parts.append(f"coder{'s' if len(coders) > 1 else ''}: {shown}")
     if first:
         parts.append(f"records dated {first} to {last}")
     if horizon_months:
         parts.append(f"faded when evidence is over {horizon_months} months old")
+    if left_out:
+        parts.append(analysis.skipped_note(skipped).replace(" (stancetracker check lists them)", ""))
     return " · ".join(parts)
+
+
+def _bad_date(value: object) -> bool:
+    return value is not None and date_problem(value, "day") is not None
 
 
 def describe(store: Store, dimension: Dimension, uuids: list[str], width: int = 72,
@@ -608,9 +652,12 @@ def describe(store: Store, dimension: Dimension, uuids: list[str], width: int = 
         where = r.source_title or "no source"
         if r.locator:
             where += f", {r.locator}"
-        evidence = " ".join(r.evidence.split())
-        if len(evidence) > max_evidence:
-            evidence = evidence[: max_evidence - 1] + "…"
+        # Control and direction characters (only from other programs) are spelled out, not obeyed.
+        evidence = visible(" ".join(r.evidence.split()), max_evidence - 1)
+        where = visible(where, 300)
+        if r.date is None or r.score is None:  # changed since the chart was drawn: nothing to place
+            blocks.append(f"{r.actor_name} — record {r.uuid[:8]} breaks a rule: {describe_problems(r.problems)}")
+            continue
         lines = [
             f"{r.actor_name} — {r.date.short()} ({r.date.precision})",
             f"{r.score:+g} {dimension.score_label(r.score)} · {r.confidence} confidence",
@@ -618,6 +665,8 @@ def describe(store: Store, dimension: Dimension, uuids: list[str], width: int = 
         ]
         if evidence:
             lines.append(textwrap.fill(f"Evidence: {evidence}", width))
+        if r.problems:
+            lines.append(textwrap.fill(f"Breaks a rule: {describe_problems(r.problems)}", width))
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
 
@@ -656,7 +705,7 @@ def build(store: Store, req: ChartRequest) -> ChartData:
     actors = req.actors or actors_with_records(store)
     at = req.at
     if at is None:
-        last = store.stats()["last_date"]
+        last = store.date_range()[1]
         at = PartialDate(_dt.date.fromisoformat(last)) if last else PartialDate(_dt.date.today())
     return snapshot(store, actors, at, req.flt, req.horizon_months, req.title)
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .dates import PartialDate
-from .model import CONFIDENCES, Record
+from .dates import PRECISIONS, PartialDate
+from .model import CONFIDENCES, MAX_EVIDENCE, MAX_LOCATOR, MAX_NAME, Record
+from .stored_values import Problem, record_problems, stored_date, stored_text, visible
 
 # The joined record, as a JSON object: what history keeps before and after a change.
 RECORD_JSON = (
@@ -19,10 +20,16 @@ RECORD_FROM = (
     "records r JOIN actors a ON a.id = r.actor_id JOIN dimensions d ON d.id = r.dimension_id "
     "LEFT JOIN sources s ON s.id = r.source_id"
 )
+# Long text is read only up to one character past its limit (and its length): a file made
+# elsewhere may hold 10 MB notes, and a page of the table must not cost gigabytes. A value
+# cut this way breaks its length rule, so it is marked and can never be saved back as it is.
+_CAPPED = {"locator": MAX_LOCATOR, "evidence": MAX_EVIDENCE, "coder": MAX_NAME}
 ROW_COLUMNS = (
     "r.id, r.uuid, a.slug, a.name, d.slug, d.label, d.neg_label, d.pos_label, r.date, "
-    "r.date_precision, r.score, r.confidence, s.slug, s.title, r.locator, r.evidence, r.coder, "
-    "r.created_at, r.updated_at, r.version, r.deleted"
+    "r.date_precision, r.score, r.confidence, s.slug, s.title, "
+    + ", ".join(f"substr(r.{c}, 1, {n + 1})" for c, n in _CAPPED.items())
+    + ", r.created_at, r.updated_at, r.version, r.deleted, "
+    + ", ".join(f"length(r.{c})" for c in _CAPPED)
 )
 
 SORT_KEYS = {
@@ -59,12 +66,35 @@ class RecordFilter:
 
 @dataclass
 class RecordRow(Record):
-    """A record with the names it is shown with."""
+    """A record as stored, with the names it is shown with.
+
+    ``problems`` lists the rules its stored values break (column, reason); a
+    value that breaks one is kept as text in ``stored`` and, where it is the
+    date or the score, ``date``/``score`` are None.
+    """
 
     actor_name: str = ""
     dimension_label: str = ""
     source_title: str = ""
     score_label: str = ""
+    problems: list[Problem] = field(default_factory=list)
+    stored: dict[str, str] = field(default_factory=dict)
+
+    def problem(self, column: str) -> str | None:
+        """Why the stored value of a column breaks a rule, or None."""
+        return next((why for c, why in self.problems if c == column), None)
+
+    def shown(self, column: str) -> str:
+        """A column as the table and listings show it: the stored text, made visible, when it is bad."""
+        if column == "date" and "date_precision" in self.stored:
+            return f"{self.stored['date']} ({self.stored['date_precision']})"
+        if column in self.stored:
+            return self.stored[column]
+        if column == "date":
+            return self.date.short()
+        if column == "score":
+            return f"{self.score:+g}"
+        return visible(getattr(self, column), 500)
 
 
 def fts_query(text: str) -> str:
@@ -82,8 +112,9 @@ def where_clause(flt: RecordFilter, ids: dict[str, dict[str, int]]) -> tuple[str
     conds: list[str] = []
     params: list = []
     if flt.deleted is not None:
-        conds.append("r.deleted = ?")
-        params.append(1 if flt.deleted else 0)
+        # Anything but 0 counts as deleted, so a record with an odd stored flag is in the trash
+        # (and marked there), never in neither view.
+        conds.append("r.deleted IS NOT 0" if flt.deleted else "r.deleted = 0")
     if flt.actors:
         actor_ids = [ids["actors"][s] for s in flt.actors]
         conds.append(f"r.actor_id IN ({','.join('?' * len(actor_ids))})")
@@ -120,18 +151,35 @@ def order_clause(sort: str = "date", descending: bool = False) -> str:
 
 
 def row_from_tuple(t: tuple) -> RecordRow:
+    """A row of ``ROW_COLUMNS`` as a RecordRow; never raises, whatever the file holds."""
     from .model import score_label
     (rid, uuid, actor, actor_name, dim, dim_label, neg, pos, date, prec, score, conf, src,
-     src_title, locator, evidence, coder, created, updated, version, deleted) = t
+     src_title, locator, evidence, coder, created, updated, version, deleted, *lengths) = t
+    raw = {"uuid": uuid, "date": date, "date_precision": prec, "score": score, "confidence": conf,
+           "locator": locator, "evidence": evidence, "coder": coder, "created_at": created,
+           "updated_at": updated, "version": version, "deleted": deleted}
+    problems = record_problems(raw)
+    bad = {c for c, _ in problems}
+    for (column, limit), length in zip(_CAPPED.items(), lengths):
+        if isinstance(length, int) and length > limit + 1:  # read cut short: give the real length
+            problems = [(c, f"is {length:,} characters long; the limit is {limit:,} (only the first "
+                            f"{limit + 1:,} are read)" if c == column else why) for c, why in problems]
+    stored = {c: visible(raw[c], 200) for c in bad if c in raw}
+    if "date" in bad:
+        stored["date"] = visible(date, 40)
+        if prec not in PRECISIONS:
+            stored["date_precision"] = visible(prec, 20)
+    date_value = None if "date" in bad else stored_date(date, prec)
+    score_value = None if "score" in bad else float(score)
+    dim_label = stored_text(dim_label)
+    label = ""
+    if score_value is not None:
+        label = score_label(score_value, stored_text(neg) or f"anti-{dim_label}", stored_text(pos) or f"pro-{dim_label}")
     return RecordRow(
-        id=rid, uuid=uuid, actor=actor, dimension=dim, date=PartialDate(_iso(date), prec),
-        score=score, confidence=conf, source=src, locator=locator, evidence=evidence, coder=coder,
-        created_at=created, updated_at=updated, version=version, deleted=bool(deleted),
-        actor_name=actor_name, dimension_label=dim_label, source_title=src_title or "",
-        score_label=score_label(score, neg or f"anti-{dim_label}", pos or f"pro-{dim_label}"),
+        id=rid, uuid=stored_text(uuid), actor=stored_text(actor), dimension=stored_text(dim), date=date_value,
+        score=score_value, confidence=stored_text(conf), source=src, locator=stored_text(locator),
+        evidence=stored_text(evidence), coder=stored_text(coder), created_at=stored_text(created),
+        updated_at=stored_text(updated), version=version, deleted=deleted != 0,
+        actor_name=stored_text(actor_name), dimension_label=dim_label, source_title=stored_text(src_title),
+        score_label=label, problems=problems, stored=stored,
     )
-
-
-def _iso(text: str):
-    import datetime as _dt
-    return _dt.date.fromisoformat(text)

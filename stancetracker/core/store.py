@@ -23,6 +23,7 @@ from .errors import ConflictError, DatabaseError, NotFound, StanceError, Validat
 from .model import Actor, Dimension, Event, Membership, Record, Source, check_date, check_text
 from .query import (RECORD_FROM, RECORD_JSON, ROW_COLUMNS, RecordFilter, RecordRow, order_clause,
                     row_from_tuple, where_clause)
+from .stored_values import date_problem, stored_date, stored_text, visible
 from .text import name_key, slugify
 
 
@@ -233,7 +234,7 @@ class Store:
         rows = self.conn.execute(
             "SELECT slug, label, question, neg_label, pos_label, neg_pole, pos_pole, codebook, position, id "
             "FROM dimensions ORDER BY position, label").fetchall()
-        return [Dimension(*r) for r in rows]
+        return [Dimension(*map(stored_text, r[:8]), r[8], r[9]) for r in rows]
 
     def dimension(self, slug_or_label: str) -> Dimension:
         for d in self.dimensions():
@@ -282,7 +283,8 @@ class Store:
             sql += " WHERE kind = ?"
             params.append(kind)
         rows = self.conn.execute(sql + " ORDER BY name COLLATE NOCASE", params).fetchall()
-        return [Actor(slug=s, name=n, kind=k, colour=c, description=d, aliases=aliases.get(i, []), id=i)
+        return [Actor(slug=stored_text(s), name=stored_text(n), kind=stored_text(k), colour=stored_text(c),
+                      description=stored_text(d), aliases=[stored_text(x) for x in aliases.get(i, [])], id=i)
                 for s, n, k, c, d, i in rows]
 
     def actor_matcher(self) -> ActorMatcher:
@@ -359,9 +361,8 @@ class Store:
             params = [actor, actor]
         out = []
         for mid, member, group, role, start, sp, end, ep, note in self.conn.execute(sql + " ORDER BY m.start, m.id", params):
-            out.append(Membership(member=member, group=group, role=role,
-                                  start=PartialDate(_date(start), sp) if start else None,
-                                  end=PartialDate(_date(end), ep) if end else None, note=note, id=mid))
+            out.append(Membership(member=stored_text(member), group=stored_text(group), role=stored_text(role),
+                                  start=_date(start, sp), end=_date(end, ep), note=stored_text(note), id=mid))
         return out
 
     def add_membership(self, m: Membership) -> Membership:
@@ -394,15 +395,16 @@ class Store:
         rows = self.conn.execute(
             "SELECT slug, title, publisher, author, url, published, published_precision, kind, language, id "
             "FROM sources ORDER BY title COLLATE NOCASE").fetchall()
-        return [Source(slug=s, title=t, publisher=p, author=a, url=u,
-                       published=PartialDate(_date(pub), pp) if pub else None, kind=k, language=lang, id=i)
+        return [Source(slug=stored_text(s), title=stored_text(t), publisher=stored_text(p), author=stored_text(a),
+                       url=stored_text(u), published=_date(pub, pp), kind=stored_text(k),
+                       language=stored_text(lang), id=i)
                 for s, t, p, a, u, pub, pp, k, lang, i in rows]
 
     def source(self, slug: str, with_text: bool = False) -> Source:
         for s in self.sources():
             if s.slug == slug:
                 if with_text:
-                    s.text = self.conn.execute("SELECT text FROM sources WHERE id = ?", [s.id]).fetchone()[0]
+                    s.text = stored_text(self.conn.execute("SELECT text FROM sources WHERE id = ?", [s.id]).fetchone()[0])
                 return s
         raise NotFound(f"no source {slug!r}")
 
@@ -429,6 +431,14 @@ class Store:
         new = dataclasses.replace(old, **changes)
         if isinstance(new.published, str):
             new.published = check_date("published", new.published, required=False)
+        if "published" not in changes and old.published is None:
+            stored = self.conn.execute("SELECT published, published_precision FROM sources WHERE id = ?",
+                                       [old.id]).fetchone()
+            if stored[0] is not None and date_problem(*stored):
+                # Saving would silently erase it: the user decides what the date is.
+                raise ValidationError("published", f"the stored date {visible(stored[0], 40)!r} is not a date "
+                                      "(it was written by another program); give the publication date, or an "
+                                      "empty one to clear it")
         new.validate()
         if new.slug != old.slug:
             raise ValidationError("slug", "a source's slug cannot change (records and files refer to it)")
@@ -454,7 +464,10 @@ class Store:
         rows = self.conn.execute(
             "SELECT e.slug, e.date, e.date_precision, e.label, e.description, s.slug, e.id "
             "FROM events e LEFT JOIN sources s ON s.id = e.source_id ORDER BY e.date, e.id").fetchall()
-        return [Event(slug=sl, date=PartialDate(_date(d), p), label=lab, description=desc, source=src, id=i)
+        # An event whose stored date is no date has nowhere to be drawn; it keeps date None
+        # (a save must then give one) and `check` lists it.
+        return [Event(slug=stored_text(sl), date=_date(d, p), label=stored_text(lab), description=stored_text(desc),
+                      source=src, id=i)
                 for sl, d, p, lab, desc, src, i in rows]
 
     def add_event(self, ev: Event) -> Event:
@@ -664,10 +677,10 @@ class Store:
     def _count_live_and_trash(self) -> tuple[int, int]:
         live = trash = 0
         for deleted, n in self.conn.execute("SELECT deleted, count(*) FROM records GROUP BY deleted"):
-            if deleted:
-                trash = n
-            else:
-                live = n
+            if deleted == 0:
+                live += n
+            else:  # as in the filters: any other stored flag is the trash
+                trash += n
         return live, trash
 
     def data_version(self) -> int:
@@ -694,19 +707,38 @@ class Store:
             "SELECT h.id, h.op_id, o.at, o.user, o.kind, o.summary, h.action, h.before, h.after "
             "FROM history h JOIN operations o ON o.id = h.op_id "
             "WHERE h.entity = 'record' AND h.entity_id = ? ORDER BY h.id", [rec.id]).fetchall()
-        entries = [HistoryEntry(i, op, at, user, kind, summ, action,
-                                json.loads(b) if b else None, json.loads(a) if a else None)
+        entries = [HistoryEntry(i, op, stored_text(at), stored_text(user), stored_text(kind), stored_text(summ),
+                                stored_text(action), _json_state(b), _json_state(a))
                    for i, op, at, user, kind, summ, action, b, a in rows]
         # Imports store no "after": it is the next change's "before", or the record now.
         for k, e in enumerate(entries):
             if e.after is None and e.action == "import":
                 nxt = entries[k + 1].before if k + 1 < len(entries) else None
-                e.after = nxt if nxt is not None else json.loads(self._record_json(rec.id))
+                e.after = nxt if nxt is not None else _json_state(self._record_json(rec.id))
         return entries
+
+    def date_range(self) -> tuple[str | None, str | None]:
+        """First and last real date (ISO) among the live records; a stored date that is none is passed over."""
+        ends = []
+        for order, agg in (("ASC", "min"), ("DESC", "max")):
+            value = self.conn.execute(f"SELECT {agg}(date) FROM records WHERE deleted = 0").fetchone()[0]
+            if value is not None and date_problem(value, "day"):
+                # Rare (a file written by another program): walk the (deleted, date) index from that end.
+                value = next((v for (v,) in self.conn.execute(
+                    f"SELECT DISTINCT date FROM records WHERE deleted = 0 ORDER BY date {order}")
+                    if not date_problem(v, "day")), None)
+            ends.append(value)
+        return ends[0], ends[1]
+
+    def invalid_date_count(self) -> int:
+        """How many live records have a stored date that is no date (a scan of the date index)."""
+        return sum(n for value, n in self.conn.execute(
+            "SELECT date, count(*) FROM records WHERE deleted = 0 GROUP BY date") if date_problem(value, "day"))
 
     def stats(self) -> dict:
         q = lambda sql: self.conn.execute(sql).fetchone()[0]
         live, in_trash = self.record_counts()
+        first, last = self.date_range()
         return {
             "records": live,
             "in_trash": in_trash,
@@ -715,8 +747,8 @@ class Store:
             "sources": q("SELECT count(*) FROM sources"),
             "events": q("SELECT count(*) FROM events"),
             "coders": len(self.coders()),
-            "first_date": q("SELECT min(date) FROM records WHERE deleted = 0"),
-            "last_date": q("SELECT max(date) FROM records WHERE deleted = 0"),
+            "first_date": first,
+            "last_date": last,
             "changes": q("SELECT count(*) FROM operations"),
         }
 
@@ -738,9 +770,25 @@ def _palette_colour(n: int) -> str:
     return _PALETTE[n % len(_PALETTE)]
 
 
-def _date(text: str):
-    import datetime as _dt
-    return _dt.date.fromisoformat(text)
+def _date(value: object, precision: object) -> PartialDate | None:
+    """A stored optional date as a PartialDate; None when empty or when it is no date (check lists those)."""
+    if value is None or value == "":
+        return None
+    try:
+        return stored_date(value, precision)
+    except ValueError:
+        return None
+
+
+def _json_state(text: object) -> dict | None:
+    """A history row's before/after; a value that is not a JSON object is kept as text, not fatal."""
+    if text is None or text == "":
+        return None
+    try:
+        state = json.loads(text)
+    except (TypeError, ValueError, RecursionError):
+        return {"unreadable": visible(text, 200)}
+    return state if isinstance(state, dict) else {"unreadable": visible(text, 200)}
 
 
 def _public(obj, skip: tuple[str, ...] = ()) -> dict:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import re
 from collections.abc import Mapping
+from functools import lru_cache
 
 from .dates import PRECISIONS, DateError, PartialDate, check_timestamp
 from .errors import ValidationError
@@ -67,6 +69,76 @@ def _one_of(problems: list[Problem], row: Mapping, column: str, allowed: tuple) 
         problems.append((column, f"{str(row.get(column))[:40]!r} is not one of {', '.join(map(str, allowed))}"))
 
 
+def date_problem(value: object, precision: object) -> str | None:
+    """What is wrong with a stored date and precision, or None."""
+    try:
+        stored_date(value, precision)
+    except DateError as err:
+        return str(err)
+    return None
+
+
+def score_problem(score: object) -> str | None:
+    """What is wrong with a stored score, or None (a finite number from -2 to 2)."""
+    if isinstance(score, bool) or not isinstance(score, (int, float)) or not math.isfinite(score):
+        return f"{str(score)[:40]!r} is not a number"
+    if not SCORE_MIN <= score <= SCORE_MAX:
+        return f"{score:g} is outside the range -2 to 2"
+    return None
+
+
+def confidence_problem(value: object) -> str | None:
+    if value in CONFIDENCES:
+        return None
+    return f"{str(value)[:40]!r} is not one of {', '.join(CONFIDENCES)}"
+
+
+CHART_COLUMNS = ("date", "score", "confidence")
+
+
+def chart_problem(date: object, precision: object, score: object, confidence: object) -> Problem | None:
+    """The first of the values a chart draws that breaks a rule, as (column, reason); None if all are sound."""
+    for column, why in (("date", date_problem(date, precision)), ("score", score_problem(score)),
+                        ("confidence", confidence_problem(confidence))):
+        if why:
+            return column, why
+    return None
+
+
+def observations_sound(dates: tuple, precisions: tuple, scores: tuple, confidences: tuple) -> bool:
+    """True only if :func:`chart_problem` finds nothing in any of these rows, checked as whole columns.
+
+    The fast path of a chart: dates are checked once per distinct value
+    (a cache), scores as one array. False means "look at each row".
+    """
+    import numpy as np
+    if not dates:
+        return True
+    if not set(map(type, scores)) <= {float, int} or not set(confidences) <= _CONFIDENCE_SET:
+        return False
+    # Text dates go straight to the cache (C calls); anything else is looked at one by one.
+    check = _text_date_sound if set(map(type, dates)) == {str} and set(precisions) <= _PRECISION_SET else _date_sound
+    if not all(map(check, dates, precisions)):
+        return False
+    values = np.asarray(scores, dtype=float)
+    return bool((np.isfinite(values) & (values >= SCORE_MIN) & (values <= SCORE_MAX)).all())
+
+
+_CONFIDENCE_SET = frozenset(CONFIDENCES)
+_PRECISION_SET = frozenset(PRECISIONS)
+
+
+def _date_sound(value: object, precision: object) -> bool:
+    if type(value) is str and type(precision) is str:
+        return _text_date_sound(value, precision)
+    return date_problem(value, precision) is None
+
+
+@lru_cache(maxsize=1 << 16)
+def _text_date_sound(value: str, precision: str) -> bool:
+    return date_problem(value, precision) is None
+
+
 def record_problems(row: Mapping) -> list[Problem]:
     """Every rule a stored ``records`` row breaks (its columns as in the table); [] if none."""
     problems: list[Problem] = []
@@ -76,16 +148,12 @@ def record_problems(row: Mapping) -> list[Problem]:
             problems.append(("uuid", f"{uuid!r} is not written in lower case"))
     except ValidationError as err:
         problems.append(("uuid", err.reason))
-    try:
-        stored_date(row.get("date"), row.get("date_precision"))
-    except DateError as err:
-        problems.append(("date", str(err)))
-    score = row.get("score")
-    if isinstance(score, bool) or not isinstance(score, (int, float)) or not math.isfinite(score):
-        problems.append(("score", f"{str(score)[:40]!r} is not a number"))
-    elif not SCORE_MIN <= score <= SCORE_MAX:
-        problems.append(("score", f"{score:g} is outside the range -2 to 2"))
-    _one_of(problems, row, "confidence", CONFIDENCES)
+    date, precision = row.get("date"), row.get("date_precision")
+    for column, why in (("date", None if _date_sound(date, precision) else date_problem(date, precision)),
+                        ("score", score_problem(row.get("score"))),
+                        ("confidence", confidence_problem(row.get("confidence")))):
+        if why:
+            problems.append((column, why))
     _text(problems, row, "locator", max_len=MAX_LOCATOR)
     _text(problems, row, "evidence", max_len=MAX_EVIDENCE, multiline=True)
     _text(problems, row, "coder", max_len=MAX_NAME, required=True, name=True)
@@ -147,4 +215,30 @@ def event_problems(row: Mapping) -> list[Problem]:
 
 def describe(problems: list[Problem]) -> str:
     """One line for a list of problems: 'date: … ; score: …'."""
-    return "; ".join(f"{column}: {reason}" for column, reason in problems)
+    return "; ".join(f"{column}: {visible(reason, 300)}" for column, reason in problems)
+
+
+def stored_text(value: object) -> str:
+    """A stored value of a text column as text, whatever type the file holds (NULL is empty)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value).decode("utf-8", "replace")
+    return str(value)
+
+
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060-\u2069\ufeff]")
+
+
+def visible(value: object, limit: int = 200, one_line: bool = True) -> str:
+    """A stored value as text safe to show: control and direction characters spelled out, cut to ``limit``."""
+    text = stored_text(value)
+    cut = len(text) > limit
+    text = text[:limit]
+    if one_line:
+        text = text.replace("\r\n", " ").replace("\n", " ").replace("\t", " ")
+    text = _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}" if ord(m.group()) > 0xff
+                          else f"\\x{ord(m.group()):02x}", text)
+    return text + "…" if cut else text

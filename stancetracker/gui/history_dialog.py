@@ -54,7 +54,7 @@ class QtHistoryDialog(QDialog):
 
     def reload(self) -> None:
         rec = self.hub.store.record(self.uuid)
-        self.title.setText(f"<b>{rec.actor_name}</b> on {rec.dimension_label}, {rec.date} — version {rec.version}")
+        self.title.setText(f"<b>{rec.actor_name}</b> on {rec.dimension_label}, {rec.shown('date')} — version {rec.version}")
         self.entries = self.hub.store.history(self.uuid)
         self.table.setRowCount(len(self.entries))
         for i, h in enumerate(self.entries):

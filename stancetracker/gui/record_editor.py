@@ -15,6 +15,7 @@ from ..core.errors import ValidationError
 from ..core.model import CONFIDENCES, LEVELS, Dimension, Record, check_score
 from ..core.passages import passage_of_record
 from ..core.query import RecordRow
+from ..core.stored_values import visible
 from .hub import QtStoreHub
 
 NEW_SOURCE = "__new__"
@@ -165,13 +166,21 @@ class QtRecordEditor(QWidget):
         row("&Dimension", self.dimension, "dimension")
         row("Da&te", self.date, "date", date_row)
         row("Sc&ore", self.score_buttons[0], "score", score_box)
-        row("&Confidence", self.confidence, None)
+        row("&Confidence", self.confidence, "confidence")
         row("So&urce", self.source, "source")
         row("&Locator", self.locator, "locator")
         row("&Evidence", self.evidence, "evidence")
         row("Code&r", self.coder, "coder")
+        # What the stored record breaks (a file edited elsewhere): named by column and rule.
+        self.stored_problems = QLabel()
+        self.stored_problems.setObjectName("stored_problems")
+        self.stored_problems.setWordWrap(True)
+        self.stored_problems.setTextFormat(Qt.TextFormat.PlainText)
+        self.stored_problems.setStyleSheet("background: #ffe4cc; color: #700; padding: 4px")
+        self.stored_problems.hide()
         lay = QVBoxLayout(self)
         lay.addWidget(self.title)
+        lay.addWidget(self.stored_problems)
         lay.addWidget(self.passage_row)
         lay.addLayout(form)
         buttons = QHBoxLayout()
@@ -271,14 +280,25 @@ class QtRecordEditor(QWidget):
     def load(self, rec: RecordRow) -> None:
         """Show an existing record for editing."""
         self.current = rec
-        self.title.setText(f"<b>Record</b> <small>v{rec.version} · {rec.uuid[:8]}"
+        self.title.setText(f"<b>Record</b> <small>v{_esc(str(rec.version))[:12]} · {_esc(rec.uuid[:8])}"
                            f"{' · in the trash' if rec.deleted else ''}</small>")
         self.actor.setText(rec.actor_name)
         self.dimension.setCurrentIndex(self.dimension.findData(rec.dimension))
-        self.date.setText(rec.date.short())
-        self.precision.setCurrentText(rec.date.precision)
-        self.set_score(rec.score)
-        self.confidence.setCurrentText(rec.confidence)
+        # A stored value that breaks a rule is put in the form as it is stored, so the user sees it
+        # and its own field says what is wrong; nothing is guessed in its place.
+        if rec.date is not None:
+            self.date.setText(rec.date.short())
+            self.precision.setCurrentText(rec.date.precision)
+        else:
+            self.date.setText(rec.stored.get("date", ""))
+        if rec.score is not None:
+            self.set_score(rec.score)
+        else:
+            self._clear_score()
+        if rec.confidence in CONFIDENCES:
+            self.confidence.setCurrentText(rec.confidence)
+        else:
+            self.confidence.setCurrentIndex(-1)
         self.select_source(rec.source) if rec.source else self.source.setCurrentIndex(0)
         self.locator.setText(rec.locator)
         self.evidence.setPlainText(rec.evidence)
@@ -286,6 +306,30 @@ class QtRecordEditor(QWidget):
         self.status.clear()
         p = passage_of_record(self.hub.store, rec.uuid)
         self.set_passage(PassageDraft(p.source, p.start, p.end, p.quote) if p else None)
+        self._show_stored_problems(rec)
+        self._loaded_state = self._form_state()
+
+    def _show_stored_problems(self, rec: RecordRow | None) -> None:
+        problems = rec.problems if rec is not None else []
+        self.stored_problems.setText(
+            "As stored, this record breaks a rule (it was written by another program or a merge); "
+            "fix the marked fields and save:\n" + "\n".join(f"• {c}: {visible(why, 300)}" for c, why in problems)
+            if problems else "")
+        self.stored_problems.setVisible(bool(problems))
+
+    def _form_state(self) -> tuple:
+        """What the form shows, as plain values (to tell whether the user changed it)."""
+        return (self.actor.text(), self.dimension.currentData(), self.date.text(), self.precision.currentText(),
+                self.score_group.checkedId(), self._fraction, self.confidence.currentIndex(),
+                self.source.currentData(), self.locator.text(), self.evidence.toPlainText(), self.coder.text())
+
+    def _clear_score(self) -> None:
+        self.score_group.setExclusive(False)
+        for b in self.score_buttons.values():
+            b.setChecked(False)
+        self.score_group.setExclusive(True)
+        self.fraction.clear()
+        self._fraction = None
 
     def clear_for_new(self, keep_context: bool = True) -> None:
         """Empty the form for a new record, keeping the last source and date."""
@@ -295,18 +339,14 @@ class QtRecordEditor(QWidget):
         if not keep_context:
             self.date.clear()
             self.source.setCurrentIndex(0)
-        self.score_group.setExclusive(False)
-        for b in self.score_buttons.values():
-            b.setChecked(False)
-        self.score_group.setExclusive(True)
-        self.fraction.clear()
-        self._fraction = None
+        self._clear_score()
         self.confidence.setCurrentText("medium")
         self.locator.clear()
         self.evidence.clear()
         self.coder.setText(self.hub.store.user)
         self.status.clear()
         self._touched = set()
+        self._show_stored_problems(None)
         self.set_passage(None)
 
     def code_passage(self, draft: PassageDraft, actor: str | None, date: PartialDate | None, locator: str) -> None:
@@ -341,6 +381,7 @@ class QtRecordEditor(QWidget):
         self.current = None
         self.title.setText("<b>New record</b> <small>(duplicate: change the actor or dimension)</small>")
         self.coder.setText(self.hub.store.user)
+        self._show_stored_problems(None)
         self.set_passage(self.passage)  # a duplicate points at the same passage
         self.actor.setFocus()
         self.actor.selectAll()
@@ -390,6 +431,8 @@ class QtRecordEditor(QWidget):
         level = self.score_group.checkedId()
         if level < 0:
             problems["score"] = "Choose a score (Ctrl+1 … Ctrl+5)"
+        if self.confidence.currentIndex() < 0:
+            problems["confidence"] = "Choose low, medium or high"
         score = self._fraction if self._fraction is not None else level - 2
         if problems:
             return None, problems
@@ -431,6 +474,8 @@ class QtRecordEditor(QWidget):
         vals, _ = self.values()
         if self.current is None:
             return bool(self.actor.text().strip() or self.evidence.toPlainText().strip())
+        if self.current.problems:  # its stored values cannot be compared: compare with what load() showed
+            return self._form_state() != getattr(self, "_loaded_state", None)
         if vals is None:
             return True
         r, c = vals.record, self.current

@@ -9,23 +9,28 @@ from PySide6.QtWidgets import QApplication
 
 from ..core.errors import NotFound
 from ..core.query import RecordFilter, RecordRow
+from ..core.stored_values import visible
 from .hub import QtStoreHub
 
 PAGE = 200
 COLUMNS = [
-    # (header, sort key, accessor)
-    ("Date", "date", lambda r: r.date.short()),
-    ("Actor", "actor", lambda r: r.actor_name),
-    ("Dimension", "dimension", lambda r: r.dimension_label),
-    ("Score", "score", lambda r: f"{r.score:+g}"),
+    # (header, sort key, accessor); values that break a rule are shown as stored, made visible
+    ("Date", "date", lambda r: r.shown("date")),
+    ("Actor", "actor", lambda r: visible(r.actor_name, 200)),
+    ("Dimension", "dimension", lambda r: visible(r.dimension_label, 200)),
+    ("Score", "score", lambda r: r.shown("score")),
     ("Stance", "score", lambda r: r.score_label),
-    ("Confidence", "confidence", lambda r: r.confidence),
-    ("Source", "source", lambda r: r.source_title),
-    ("Locator", None, lambda r: r.locator),
-    ("Evidence", None, lambda r: " ".join(r.evidence.split())),
-    ("Coder", "coder", lambda r: r.coder),
+    ("Confidence", "confidence", lambda r: r.shown("confidence")),
+    ("Source", "source", lambda r: visible(r.source_title, 300)),
+    ("Locator", None, lambda r: r.shown("locator")),
+    ("Evidence", None, lambda r: visible(" ".join(r.evidence[:2000].split()), 500)),
+    ("Coder", "coder", lambda r: r.shown("coder")),
 ]
+# The table column each stored column's problem is marked in (the rest mark the date cell).
+_PROBLEM_COLUMN = {"date": 0, "score": 3, "confidence": 5, "locator": 7, "evidence": 8, "coder": 9}
 UUID_ROLE = Qt.ItemDataRole.UserRole + 1
+PROBLEMS_ROLE = Qt.ItemDataRole.UserRole + 2
+_TOOLTIP_CHARS = 2000  # a 10 MB note must not become a 10 MB tooltip
 
 
 class QtRecordTableModel(QAbstractTableModel):
@@ -115,8 +120,22 @@ class QtRecordTableModel(QAbstractTableModel):
             return COLUMNS[col][2](r)
         if role == UUID_ROLE:
             return r.uuid
+        if role == PROBLEMS_ROLE:
+            return r.problems
+        if r.problems:
+            marked = self._marked_columns(r)
+            if col in marked.values():
+                if role == Qt.ItemDataRole.DecorationRole:
+                    return self._warning_icon()
+                if role == Qt.ItemDataRole.BackgroundRole:
+                    return QBrush(QColor(255, 220, 200))
+                if role == Qt.ItemDataRole.ToolTipRole:
+                    return "This record breaks a rule (open it to fix it):\n" + "\n".join(
+                        f"{c}: {visible(why, 300)}" for c, why in r.problems if marked.get(c, 0) == col)
         if role == Qt.ItemDataRole.ToolTipRole and COLUMNS[col][0] in ("Evidence", "Source", "Locator"):
-            return r.evidence if COLUMNS[col][0] == "Evidence" else COLUMNS[col][2](r)
+            if COLUMNS[col][0] == "Evidence":
+                return visible(r.evidence, _TOOLTIP_CHARS, one_line=False)
+            return COLUMNS[col][2](r)
         if role == Qt.ItemDataRole.DecorationRole and col == 1:
             return self._colours.get(r.actor)
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 3:
@@ -128,6 +147,20 @@ class QtRecordTableModel(QAbstractTableModel):
             f.setStrikeOut(True)
             return f
         return None
+
+    @staticmethod
+    def _marked_columns(r: RecordRow) -> dict[str, int]:
+        """Stored column -> table column where its problem is marked."""
+        return {c: _PROBLEM_COLUMN.get(c, 0) for c, _ in r.problems}
+
+    _icon = None
+
+    @classmethod
+    def _warning_icon(cls):
+        if cls._icon is None:
+            from PySide6.QtWidgets import QStyle
+            cls._icon = QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        return cls._icon
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = COLUMNS[column][1]

@@ -185,11 +185,18 @@ def copy_to_clipboard(fig: ChartFigure, width: int = 1600, height: int = 900, dp
 
 
 def export_chart(store: Store, req: chartdata.ChartRequest, path: Path | str, width: int = 1600,
-                 height: int = 900, dpi: float = SCREEN_DPI, fmt: str | None = None) -> Path | str:
-    """Build a chart from the database and write it (the command line's one call)."""
+                 height: int = 900, dpi: float = SCREEN_DPI, fmt: str | None = None,
+                 notes: list[str] | None = None) -> Path | str:
+    """Build a chart from the database and write it (the command line's one call).
+
+    ``notes``, if given, receives what the chart left out (records with invalid values).
+    """
     fmt = image_format(path, fmt)
     outputs.check_output(path, protect=outputs.database_files(store.path), option="--output")
-    fig = figure_for(chartdata.build(store, req), store)
+    data = chartdata.build(store, req)
+    if notes is not None and data.note:
+        notes.append(data.note)
+    fig = figure_for(data, store)
     try:
         return save(fig, path, width, height, dpi, fmt=fmt, option="--output")
     finally:

@@ -197,9 +197,9 @@ class QtChartPanel(QWidget):
                 box.addItem(a.name, a.slug)
             box.setCurrentIndex(max(box.findData(cur), 0))
             box.blockSignals(False)
-        stats = store.stats()
-        lo = _dt.date.fromisoformat(stats["first_date"]) if stats["first_date"] else _dt.date.today()
-        hi = _dt.date.fromisoformat(stats["last_date"]) if stats["last_date"] else _dt.date.today()
+        first, last = store.date_range()  # real dates only, whatever else the file holds
+        lo = _dt.date.fromisoformat(first) if first else _dt.date.today()
+        hi = _dt.date.fromisoformat(last) if last else _dt.date.today()
         self.slider.blockSignals(True)
         # The first fill starts the slider at the latest record; later fills keep the user's date.
         keep = self.slider.value() if hasattr(self, "_slider_start") else None
@@ -283,15 +283,18 @@ class QtChartPanel(QWidget):
         try:
             req = self._request(kind)
             fig = self.figures()[kind]
+            note = ""
             if req is None:
                 fig.show_empty(_NOTHING_CHOSEN[kind])
             else:
                 fig.show_body(True)
-                fig.set_data(chartdata.build(store, req), keep_view=True)
+                data = chartdata.build(store, req)
+                note = data.note
+                fig.set_data(data, keep_view=True)
                 self._sync_dates()
             if shifts:
                 self._refresh_shifts(req)
-            self.status.setText("")
+            self.status.setText(note)
         except StanceError as err:
             self.status.setText(str(err))
         self.redrawn.emit(kind)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
 
 from ...core.analysis import Shift
 from ...core.model import Dimension
+from ...core.stored_values import visible
 
 _SHIFT_ROLE = Qt.ItemDataRole.UserRole
 _UUID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -26,7 +27,7 @@ def record_line(side: str, r) -> str:
     where = r.source_title or "no source"
     if r.locator:
         where += f", {r.locator}"
-    evidence = " ".join(r.evidence.split())
+    evidence = visible(" ".join(r.evidence[:5000].split()), 2000)  # stored text is spelled out, not obeyed
     return f"{side} {r.date.short()}: {r.score:+g} [{r.confidence}] {where}" + (f" — {evidence}" if evidence else "")
 
 
