@@ -153,7 +153,7 @@ def test_duplicate_uuid_with_different_content_in_database(store, tmp_path):
 def test_formula_in_score(store, tmp_path):
     """A spreadsheet formula where a score belongs is not a number."""
     f = write(tmp_path / "f.csv", HEAD + "sadr,iran,2020,=1+1,x\n")
-    refused(store, f, "{path}: line 2, column score: '=1+1' is not a number; nothing was imported")
+    refused(store, f, "{path}: line 2, column score: '=1+1' is not a plain decimal number (such as 1, -0.5 or +2; no exponent, digit separator, inf or nan); nothing was imported")
 
 
 def test_guarded_formula_text_round_trips(store, tmp_path):

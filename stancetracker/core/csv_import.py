@@ -29,7 +29,7 @@ from .csv_common import EXPORT_COLUMNS, CsvReader, unneutralise
 from .dates import DateError, _ISO_TIMESTAMP, parse_date, utc_now
 from .errors import ImportFailed, RowProblem, StanceError, ValidationError
 from .model import (CONFIDENCES, MAX_EVIDENCE, MAX_LOCATOR, MAX_NAME, MAX_TITLE, Actor, Source,
-                    check_text)
+                    check_text, parse_decimal, parse_score)
 from .store import Store
 from .text import name_key
 
@@ -123,14 +123,13 @@ def parse_mapping(text: str) -> dict[str, str]:
 
 
 def parse_scale(text: str) -> tuple[float, float]:
-    """``0:10`` -> (0.0, 10.0)."""
+    """``0:10`` -> (0.0, 10.0): two different plain decimals (parse_decimal), the file's lowest and highest score."""
     lo, sep, hi = text.partition(":")
-    try:
-        pair = (float(lo), float(hi))
-    except ValueError:
-        raise ValidationError("scale", f"{text!r} is not LO:HI, e.g. 0:10") from None
-    if not sep or pair[0] == pair[1]:
-        raise ValidationError("scale", f"{text!r} is not LO:HI with two different ends")
+    if not sep:
+        raise ValidationError("scale", f"{text[:40]!r} is not LO:HI, e.g. 0:10")
+    pair = (parse_decimal(lo, "scale"), parse_decimal(hi, "scale"))
+    if pair[0] == pair[1]:
+        raise ValidationError("scale", f"{text[:40]!r} has two equal ends; give LO:HI with LO and HI different")
     return pair
 
 
@@ -212,7 +211,11 @@ class _Importer:
             raise ValidationError("actor", "is required")
         if self.opts.create_actors:
             with self.bulk.lock:
-                actor = Actor(slug=slug or self.store.unique_actor_slug(label), name=name or slug).validate()
+                try:
+                    actor = Actor(slug=slug or self.store.unique_actor_slug(label), name=name or slug).validate()
+                except ValidationError as err:  # reported against the column the value came from
+                    raise ValidationError("actor_slug" if slug and err.field == "slug" else "actor" if name else col,
+                                          err.reason) from None
                 self.store._insert_actor(actor)
             self.ids["actors"][actor.slug] = actor.id
             self.matcher.add(actor)
@@ -248,10 +251,13 @@ class _Importer:
                     pub = parse_date(published)
                 except DateError as err:
                     raise ValidationError("source_published", str(err)) from None
-            title = check_text("source_title", title or url, max_len=MAX_TITLE, required=True)
+            title = check_text("source_title", title or url, max_len=MAX_TITLE, required=True, needs_letter=True)
             with self.bulk.lock:
-                src = Source(slug=self.store.unique_source_slug(title), title=title,
-                             url=check_text("source_url", url, max_len=2000), published=pub).validate()
+                try:
+                    src = Source(slug=self.store.unique_source_slug(title), title=title,
+                                 url=check_text("source_url", url, max_len=2000), published=pub).validate()
+                except ValidationError as err:  # the slug and title come from the title cell
+                    raise ValidationError("source_url" if err.field == "url" else "source_title", err.reason) from None
                 self.store._insert_source(src)
             self.ids["sources"][src.slug] = src.id
             self.result.created_sources.append(src.slug)
@@ -442,23 +448,13 @@ class _Importer:
 
     def score(self, cell: str) -> float:
         """A score cell -> a score from -2 to 2, rescaled from the file's own scale if one is given."""
-        raw = cell.strip().replace("\u2212", "-")
-        if not raw:
-            raise ValidationError("score", "is required")
-        try:
-            score = float(raw)
-        except ValueError:
-            raise ValidationError("score", f"{raw[:40]!r} is not a number") from None
-        if score != score or score in (float("inf"), float("-inf")):
-            raise ValidationError("score", f"{raw[:40]!r} is not a finite number")
-        if self.opts.scale:
-            lo, hi = self.opts.scale
-            if not min(lo, hi) <= score <= max(lo, hi):
-                raise ValidationError("score", f"{score:g} is outside the scale {lo:g} to {hi:g}")
-            score = round(-2.0 + 4.0 * (score - lo) / (hi - lo), 10)
-        elif not -2.0 <= score <= 2.0:
-            raise ValidationError("score", f"{score:g} is outside the range -2 to 2")
-        return score + 0.0
+        if not self.opts.scale:
+            return parse_score(cell)
+        score = parse_decimal(cell)
+        lo, hi = self.opts.scale
+        if not min(lo, hi) <= score <= max(lo, hi):
+            raise ValidationError("score", f"{score:g} is outside the scale {lo:g} to {hi:g}")
+        return round(-2.0 + 4.0 * (score - lo) / (hi - lo), 10) + 0.0
 
     @staticmethod
     def confidence(cell: str) -> str:
