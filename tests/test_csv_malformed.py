@@ -91,8 +91,9 @@ def test_header_only(store, tmp_path):
 def test_latin1_file(store, tmp_path):
     """A Latin-1 file is refused at the first undecodable line, with advice."""
     f = write(tmp_path / "f.csv", HEAD + GOOD + "sadr,iran,2021,1,caf\u00e9 talk\n", encoding="latin-1")
-    refused(store, f, "{path}: line 3: not valid UTF-8 (byte 0xE9 at character 21); save the file as UTF-8, "
-                      "or name its encoding (e.g. --encoding latin-1); nothing was imported")
+    refused(store, f, "{path}: line 3: not valid UTF-8 (byte 0xE9 at character 21); it looks like cp1252 "
+                      "(Windows Western European): import it with --encoding cp1252, or save it as UTF-8; "
+                      "nothing was imported")
 
 
 def test_latin1_file_with_encoding_imports(store, tmp_path):

@@ -13,6 +13,7 @@ import csv
 import gc
 import itertools
 import hashlib
+import math
 import re
 import sqlite3
 import uuid as _uuid
@@ -84,6 +85,11 @@ class ImportOptions:
     skip_invalid: bool = False
     rejects: Path | None = None
     encoding: str | None = None
+    # Whether text cells of our own layout carry the export's formula guard
+    # (an apostrophe before = + - @ tab CR '): None reads the file's own mark
+    # (an export without the guard quotes its first header cell); False reads
+    # every cell exactly as it is.
+    formula_guard: bool | None = None
 
 
 @dataclass
@@ -133,6 +139,16 @@ def parse_scale(text: str) -> tuple[float, float]:
     return pair
 
 
+def check_scale(scale: tuple[float, float]) -> tuple[float, float]:
+    """A scale given as numbers: both ends finite and different."""
+    lo, hi = (float(x) for x in scale)
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        raise ValidationError("scale", f"{lo:g}:{hi:g} has an end that is not a finite number")
+    if lo == hi:
+        raise ValidationError("scale", f"{lo:g}:{hi:g} has two equal ends; give LO:HI with LO and HI different")
+    return lo, hi
+
+
 class _Importer:
     def __init__(self, store: Store, path: Path, opts: ImportOptions):
         self.store, self.path, self.opts = store, path, opts
@@ -160,8 +176,9 @@ class _Importer:
         self.waiting: list[tuple] = []  # validated chunks not yet inserted (see insert_chunk)
         self.inserted_lines = array("q")  # the line of each inserted row, while the UUID index waits
         self.max_before = 0
-        # Text cells of our own layout may carry the export's formula guard.
-        self.clean: Callable[[str], str] = str.strip if opts.mapping is not None else _unguard
+        # Text cells of our own layout may carry the export's formula guard (decided in run()).
+        self.guarded = False
+        self.clean: Callable[[str], str] = str.strip
 
     def load_lookups(self) -> None:
         """Read the actors, dimensions and sources rows are matched against (inside the transaction).
@@ -427,7 +444,7 @@ class _Importer:
 
     def _text_column(self, cells: tuple[str, ...], max_len: int, bad: re.Pattern) -> list[str] | None:
         """A column of free text, cleaned as build_row cleans it; None if a cell breaks a rule."""
-        if self.opts.mapping is None and "'" in "".join(map(_FIRST, cells)):
+        if self.guarded and "'" in "".join(map(_FIRST, cells)):
             values = list(map(_unguard, cells))  # some cell may carry the export's formula guard
         else:
             values = list(map(str.strip, cells))
@@ -467,7 +484,7 @@ class _Importer:
         """The source a row names: a mapped file's source column (else the file itself), or our layout's three."""
         if self.opts.mapping is not None:
             return self.source_id(source.strip(), "", "") if source.strip() else self.file_source()
-        return self.source_id(_unguard(title), _unguard(url), published.strip())
+        return self.source_id(self.clean(title), self.clean(url), published.strip())
 
     def coder(self, cell: str) -> str:
         """A coder cell -> the coder's name; an empty cell is the user importing the file."""
@@ -634,6 +651,9 @@ class _Importer:
             try:
                 first = next(chunks, None)
                 header = reader.header
+                guard = self.opts.formula_guard
+                self.guarded = self.opts.mapping is None and (not reader.unguarded if guard is None else guard)
+                self.clean = _unguard if self.guarded else str.strip
                 columns = self.columns(header)
                 if self.opts.skip_invalid:
                     rejects = self.opts.rejects or self.path.with_name(self.path.stem + ".rejects.csv")
@@ -691,11 +711,7 @@ class _Importer:
 
     def columns(self, header: list[str]) -> dict[str, int]:
         """Field name -> column index, checking the header against the layout."""
-        seen: dict[str, int] = {}
-        for i, h in enumerate(header):
-            if h in seen and h:
-                raise ImportFailed(str(self.path), [RowProblem(1, h, "the column appears twice in the header")])
-            seen[h] = i
+        seen = {h: i for i, h in reversed(list(enumerate(header)))}  # CsvReader refused repeated names
         if self.opts.mapping is not None:
             cols = {}
             for fld, col in self.opts.mapping.items():
@@ -814,6 +830,8 @@ def import_records(store: Store, path: Path | str, options: ImportOptions | None
     returning False cancels the import (nothing is imported).
     """
     opts = options or ImportOptions()
+    if opts.scale is not None:  # from any caller (the window's spin boxes too): finite, two different ends
+        opts.scale = check_scale(opts.scale)
     if opts.dimension:
         store.dimension(opts.dimension)  # raises NotFound with the known slugs
         opts.dimension = store.dimension(opts.dimension).slug

@@ -88,7 +88,7 @@ _DECIMAL = re.compile(r"[+\-\u2212]?(?:[0-9]+(?:[.][0-9]*)?|[.][0-9]+)")
 _ARABIC_DIGITS = str.maketrans("\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669"
                                "\u06f0\u06f1\u06f2\u06f3\u06f4\u06f5\u06f6\u06f7\u06f8\u06f9\u066b",
                                "01234567890123456789.")
-MAX_NUMBER_TEXT = 100
+MAX_NUMBER_TEXT = 400  # the plain form of any float from -2 to 2 fits (subnormals too)
 
 
 def parse_decimal(text: str, fld: str = "score") -> float:
