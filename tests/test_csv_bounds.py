@@ -47,7 +47,6 @@ _PEAK = textwrap.dedent("""
 """)
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("cell, skip", [(b"a", ""), (b"ab", "skip")], ids=["1-char cells", "2-char cells, skip"])
 def test_rows_of_100001_cells_are_refused_in_bounded_memory(tmp_path, cell, skip):
     """Finding 10: 3,000 rows of 100,001 cells took 2.3 GB before being refused."""
