@@ -236,3 +236,21 @@ def test_a_byte_a_named_encoding_cannot_decode_names_its_line(store, tmp_path):
     f = write(tmp_path / "f.csv", (HEAD + "sadr,iran,2020,1,x\n" * 3000).encode() + b"sadr,iran,2020,1,\x81\n")
     refused(store, f, "{path}: line 3002: cannot be decoded as cp1252 (byte 0x81 at character 18); name the file's "
                       "own encoding with --encoding; nothing was imported", encoding="cp1252")
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_gets_advice_that_works(store, tmp_path, codec):
+    f = write(tmp_path / "f.csv", (HEAD + "sadr,iran,2020,1,\u0645\u0642\u062a\u062f\u0649\n").encode(codec))
+    with pytest.raises(ImportFailed) as err:
+        import_records(store, f)
+    assert str(err.value) == (f"{f}: line 1: the line contains NUL bytes between its letters: the file looks like "
+                              f"UTF-16 without a byte-order mark; import it with --encoding {codec}, or save it as "
+                              "UTF-8; nothing was imported")
+    assert import_records(store, f, ImportOptions(encoding=codec)).added == 1
+    assert store.records()[0].evidence == "\u0645\u0642\u062a\u062f\u0649"
+
+
+def test_a_mapping_finds_its_column_in_any_case(store, tmp_path):
+    f = write(tmp_path / "f.csv", "Party,When,Score\nsadr,2020,1\n")
+    opts = ImportOptions(mapping={"actor": "party", "date": " WHEN", "score": "Score"}, dimension="iran")
+    assert import_records(store, f, opts).added == 1

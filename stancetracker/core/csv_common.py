@@ -220,7 +220,8 @@ class _CarefulLines:
             return line
         self.lineno += 1
         if "\x00" in line:
-            raise _nul(self.reader.path, self.lineno)
+            hint = _utf16_hint(line.encode("utf-8", "surrogateescape")) if self.reader.decoding == "UTF-8" else ""
+            raise _nul(self.reader.path, self.lineno, hint)
         bad = _ESCAPED.search(line)
         if bad:
             raise self.undecodable(line, bad.start())
@@ -332,8 +333,19 @@ def _line_starts(first: int, rows: list[list[str]]) -> list[int]:
     return starts
 
 
-def _nul(path: Path, line: int) -> ImportFailed:
-    return ImportFailed(str(path), [RowProblem(line, "", "the line contains a NUL byte (is this a binary file?)")])
+def _nul(path: Path, line: int, hint: str = "") -> ImportFailed:
+    return ImportFailed(str(path), [RowProblem(line, "", hint or "the line contains a NUL byte (is this a binary file?)")])
+
+
+def _utf16_hint(data: bytes) -> str:
+    """A message for a line of UTF-16 read as UTF-8 (every other byte NUL), else ""."""
+    data = data.rstrip(b"\r\n")
+    even, odd = data[0::2], data[1::2]
+    for zeros, other, codec in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if len(zeros) >= 4 and zeros.count(0) >= 0.9 * len(zeros) and other.count(0) <= 0.1 * len(other):
+            return (f"the line contains NUL bytes between its letters: the file looks like UTF-16 without a "
+                    f"byte-order mark; import it with --encoding {codec}, or save it as UTF-8")
+    return ""
 
 
 def _codec(path: Path, encoding: str) -> str:

@@ -26,7 +26,7 @@ from pathlib import Path
 from .backups import backup_if_changed
 from . import bulk_load
 from .bulk_load import BulkLoad
-from .csv_common import EXPORT_COLUMNS, CsvReader, unneutralise
+from .csv_common import EXPORT_COLUMNS, CsvReader, column_key, unneutralise
 from .dates import DateError, _ISO_TIMESTAMP, parse_date, utc_now
 from .errors import ImportFailed, RowProblem, StanceError, ValidationError
 from .model import (CONFIDENCES, MAX_EVIDENCE, MAX_LOCATOR, MAX_NAME, MAX_TITLE, Actor, Source,
@@ -714,7 +714,10 @@ class _Importer:
         seen = {h: i for i, h in reversed(list(enumerate(header)))}  # CsvReader refused repeated names
         if self.opts.mapping is not None:
             cols = {}
+            keyed = {column_key(h): i for h, i in seen.items()}
             for fld, col in self.opts.mapping.items():
+                if col not in seen and column_key(col) in keyed:  # --map score=score for a column "Score"
+                    col = header[keyed[column_key(col)]]
                 if col not in seen:
                     raise ImportFailed(str(self.path), [RowProblem(
                         1, col, f"no such column (mapped to {fld}); the columns are: {', '.join(header[:30])}")])
