@@ -254,3 +254,12 @@ def test_a_mapping_finds_its_column_in_any_case(store, tmp_path):
     f = write(tmp_path / "f.csv", "Party,When,Score\nsadr,2020,1\n")
     opts = ImportOptions(mapping={"actor": "party", "date": " WHEN", "score": "Score"}, dimension="iran")
     assert import_records(store, f, opts).added == 1
+
+
+def test_a_fifo_is_refused_at_once(store, tmp_path):
+    """A pipe would block the import (and cannot be read twice): refused before it is opened."""
+    import os
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    refused(store, fifo, "{path}: is not a regular file (a pipe or a device); save the data to a file and import "
+                         "that; nothing was imported")

@@ -111,9 +111,11 @@ def test_utf16_with_bom_imports(store, tmp_path):
 
 
 def test_utf16_without_bom(store, tmp_path):
-    """UTF-16 without a byte-order mark shows up as NUL bytes and is refused."""
+    """UTF-16 without a byte-order mark shows up as NUL bytes between letters, and the message says so."""
     f = write(tmp_path / "f.csv", (HEAD + GOOD).encode("utf-16-le"))
-    refused(store, f, "{path}: line 1: the line contains a NUL byte (is this a binary file?); nothing was imported")
+    refused(store, f, "{path}: line 1: the line contains NUL bytes between its letters: the file looks like UTF-16 "
+                      "without a byte-order mark; import it with --encoding utf-16-le, or save it as UTF-8; "
+                      "nothing was imported")
 
 
 def test_one_megabyte_field(store, tmp_path):

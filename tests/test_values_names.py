@@ -220,3 +220,12 @@ def test_a_long_source_title_gets_a_short_word_cut_slug(store):
     title = "\u062a\u0642\u0631\u064a\u0631 " * 60
     slug = store.unique_source_slug(title)
     assert len(slug) <= 60 and SLUG_RE.match(slug) and slug.startswith("tqryr-tqryr")
+
+
+@pytest.mark.parametrize("cell", ["1_0", "1e1", "2.0", "0x2"])
+def test_a_version_is_a_plain_whole_number(store, tmp_path, cell):
+    """int() alone took '1_0' as version 10."""
+    f = write(tmp_path / "f.csv", HEAD.strip() + ",version\n" + f"sadr,iran,2020,1,x,{cell}\n")
+    with pytest.raises(ImportFailed) as err:
+        import_records(store, f)
+    assert str(err.value) == f"{f}: line 2, column version: {cell!r} is not a whole number; nothing was imported"

@@ -7,7 +7,9 @@ import contextlib
 import csv
 import io
 import itertools
+import os
 import re
+import stat
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -87,6 +89,11 @@ class CsvReader:
     def _open(self):
         path = self.path
         try:
+            mode = os.stat(path).st_mode
+            if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+                # A FIFO or device could block, never end, or not be read twice (the careful reading).
+                raise ImportFailed(str(path), [RowProblem(0, "", "is not a regular file (a pipe or a device); "
+                                                                 "save the data to a file and import that")])
             return open(path, "rb")
         except FileNotFoundError:
             raise ImportFailed(str(path), [RowProblem(0, "", "no such file")]) from None

@@ -30,7 +30,7 @@ from .csv_common import EXPORT_COLUMNS, CsvReader, column_key, unneutralise
 from .dates import DateError, _ISO_TIMESTAMP, parse_date, utc_now
 from .errors import ImportFailed, RowProblem, StanceError, ValidationError
 from .model import (CONFIDENCES, MAX_EVIDENCE, MAX_LOCATOR, MAX_NAME, MAX_TITLE, Actor, Source,
-                    check_text, parse_decimal, parse_score)
+                    check_text, parse_decimal, parse_score, parse_whole)
 from .store import Store
 from .text import name_key
 
@@ -492,11 +492,7 @@ class _Importer:
 
     @staticmethod
     def version(cell: str) -> int:
-        text = cell.strip()
-        try:
-            version = int(text) if text else 1
-        except ValueError:
-            raise ValidationError("version", f"{text[:20]!r} is not a whole number") from None
+        version = parse_whole(cell, "version") if cell.strip() else 1
         if version < 1:
             raise ValidationError("version", "must be 1 or more")
         return version

@@ -88,6 +88,7 @@ _DECIMAL = re.compile(r"[+\-\u2212]?(?:[0-9]+(?:[.][0-9]*)?|[.][0-9]+)")
 _ARABIC_DIGITS = str.maketrans("\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669"
                                "\u06f0\u06f1\u06f2\u06f3\u06f4\u06f5\u06f6\u06f7\u06f8\u06f9\u066b",
                                "01234567890123456789.")
+_WHOLE = re.compile(r"[+\-]?[0-9]+")
 MAX_NUMBER_TEXT = 400  # the plain form of any float from -2 to 2 fits (subnormals too)
 
 
@@ -103,6 +104,15 @@ def parse_decimal(text: str, fld: str = "score") -> float:
         raise ValidationError(fld, f"{shown} is not a plain decimal number (such as 1, -0.5 or +2; "
                                    "no exponent, digit separator, inf or nan)")
     return float(plain.replace("\u2212", "-")) + 0.0  # + 0.0 makes -0.0 plain 0.0
+
+
+def parse_whole(text: str, fld: str) -> int:
+    """A whole number written as text (optional sign, digits) -> int; int() alone would take "1_0" as 10."""
+    s = text.strip()
+    plain = s.translate(_ARABIC_DIGITS)
+    if not _WHOLE.fullmatch(plain) or len(s) > 18 or (plain != s and any(c in s for c in "0123456789")):
+        raise ValidationError(fld, f"{s[:20]!r} is not a whole number")
+    return int(plain)
 
 
 def parse_score(text: str, fld: str = "score") -> float:
@@ -199,6 +209,8 @@ class Dimension:
         self.neg_pole = check_text("neg_pole", self.neg_pole, max_len=MAX_TITLE, multiline=True)
         self.pos_pole = check_text("pos_pole", self.pos_pole, max_len=MAX_TITLE, multiline=True)
         self.codebook = check_text("codebook", self.codebook, max_len=MAX_EVIDENCE, multiline=True)
+        if isinstance(self.position, str):
+            self.position = parse_whole(self.position, "position") if self.position.strip() else 0
         try:
             self.position = int(self.position or 0)
         except (TypeError, ValueError):
