@@ -99,3 +99,15 @@ def test_no_formula_guard_reads_a_guarded_export_as_written(store, tmp_path):
     import_records(other, out, ImportOptions(formula_guard=False))
     assert [r.evidence for r in other.records()] == ["'=1"]
     other.close()
+
+
+def test_the_mark_is_read_behind_an_excel_byte_order_mark(store, tmp_path):
+    store.add_record(Record(actor="sadr", dimension="iran", date=parse_date("2020"), score=1, evidence="'=x",
+                            coder="x"))
+    out = tmp_path / "e.csv"
+    export_records(store, out, excel=True, guard_formulas=False)
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf" + UNGUARDED_MARK)
+    other = make_store(tmp_path / "o.db")
+    import_records(other, out)
+    assert [r.evidence for r in other.records()] == ["'=x"]
+    other.close()

@@ -229,3 +229,17 @@ def test_a_version_is_a_plain_whole_number(store, tmp_path, cell):
     with pytest.raises(ImportFailed) as err:
         import_records(store, f)
     assert str(err.value) == f"{f}: line 2, column version: {cell!r} is not a whole number; nothing was imported"
+
+
+def test_two_different_new_titles_become_two_sources(store, tmp_path):
+    """Titles a new import brings are matched exactly ('Report, 2020' is not 'Report 2020'),
+    so an export re-imports with each record's own source; a source already there is still
+    found by another spelling of its title."""
+    existing = store.sources()[0].title
+    f = write(tmp_path / "f.csv", "actor_slug,dimension_slug,date,score,source_title\n"
+                                  "sadr,iran,2020,1,\"Report, 2020\"\nsadr,iran,2021,1,Report 2020\n"
+                                  f"sadr,iran,2022,1,Paper-1\nsadr,iran,2023,1,Paper 1\nsadr,iran,2024,1,{existing.upper()}\n")
+    result = import_records(store, f)
+    assert len(result.created_sources) == 4
+    titles = {r.date.iso[:4]: store.source(r.source).title for r in store.records()}
+    assert titles == {"2020": "Report, 2020", "2021": "Report 2020", "2022": "Paper-1", "2023": "Paper 1", "2024": existing}

@@ -196,6 +196,9 @@ class _Importer:
         self.sources: dict[tuple, int] = {}
         for s in store.sources():
             self.sources.setdefault(("url", s.url), s.id) if s.url else None
+            self.sources.setdefault(("exact", s.title), s.id)
+            # A source already in the database is also found by another spelling of its title;
+            # sources this import creates are not, so two different titles never become one.
             self.sources.setdefault(("title", name_key(s.title)), s.id)
             self.sources.setdefault(("slug", s.slug), s.id)
 
@@ -257,8 +260,10 @@ class _Importer:
     def source_id(self, title: str, url: str, published: str) -> int | None:
         if not title and not url:
             return None
-        key = ("url", url) if url else ("title", name_key(title))
+        key = ("url", url) if url else ("exact", title)
         sid = self.sources.get(key)
+        if sid is None and not url:
+            sid = self.sources.get(("title", name_key(title)))
         if sid is None and not url and ("slug", title) in self.sources:
             sid = self.sources[("slug", title)]
         if sid is None:
