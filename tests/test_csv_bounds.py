@@ -263,3 +263,19 @@ def test_a_fifo_is_refused_at_once(store, tmp_path):
     os.mkfifo(fifo)
     refused(store, fifo, "{path}: is not a regular file (a pipe or a device); save the data to a file and import "
                          "that; nothing was imported")
+
+
+def test_a_column_name_with_an_invisible_character_is_its_twin(store, tmp_path):
+    f = write(tmp_path / "f.csv", "actor_slug,dimension_slug,date,score,score\u200b\nsadr,iran,2020,1,2\n")
+    with pytest.raises(ImportFailed, match="line 1, column score\u200b: the column appears twice"):
+        import_records(store, f)
+
+
+def test_a_table_file_holds_a_bounded_number_of_rows(store, tmp_path, monkeypatch):
+    from stancetracker.core import tables_csv
+    monkeypatch.setattr(tables_csv, "MAX_TABLE_ROWS", 50)
+    f = write(tmp_path / "a.csv", "slug,name\n" + "".join(f"a{i},Actor {i}\n" for i in range(60)))
+    before = fingerprint(store)
+    with pytest.raises(ImportFailed, match=r"line 52: the file has more than 50 rows; split it"):
+        import_table(store, f)
+    assert fingerprint(store) == before

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .encodings import codec_name, describe, guess_encoding
 from .errors import ImportFailed, RowProblem
+from .text import without_format_chars
 
 EXPORT_COLUMNS = (
     "uuid", "actor", "actor_slug", "dimension", "dimension_slug", "date", "date_precision", "score",
@@ -322,8 +323,9 @@ class _ChunkFull(Exception):
 
 
 def column_key(name: str) -> str:
-    """The key under which two spellings of a column name are one column: case, outer space, Unicode form."""
-    return unicodedata.normalize("NFKC", name).strip().casefold()
+    """The key under which two spellings of a column name are one column: case, outer space, Unicode form,
+    invisible characters."""
+    return without_format_chars(unicodedata.normalize("NFKC", name)).strip().casefold()
 
 
 def _line_starts(first: int, rows: list[list[str]]) -> list[int]:

@@ -16,8 +16,9 @@ _ARTICLE = re.compile(r"(?:(?<=\s)|^)(?:al|el|ul)\s+")
 _ARABIC_ARTICLE = re.compile(r"(?:(?<=\s)|^)ال(?=\S{2,})")
 _BIDI = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u061c"), None)
 _SLUG_BAD = re.compile(r"[^a-z0-9]+")
-# Letters that draw nothing (Hangul fillers): a name of them looks empty.
-_BLANK_LETTERS = dict.fromkeys(map(ord, "\u115f\u1160\u3164\uffa0"), None)
+# Letters that draw nothing (Hangul fillers) or only stretch a word (the Arabic
+# tatweel): a name of them alone looks empty.
+_BLANK_LETTERS = dict.fromkeys(map(ord, "\u115f\u1160\u3164\uffa0\u0640"), None)
 # Before transliteration the Arabic article reads "al-" (anyascii gives a bare "l").
 _ARTICLE_AR = re.compile(r"(?:(?<=\s)|^)ال(?=\w{2,})")
 MAX_SLUG = 100
@@ -27,7 +28,12 @@ def _invisible(text: str) -> str:
     """``text`` without format characters (zero-width, bidi controls, soft hyphen) and blank letters."""
     if text.isascii():
         return text
-    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf").translate(_BLANK_LETTERS)
+    return without_format_chars(text).translate(_BLANK_LETTERS)
+
+
+def without_format_chars(text: str) -> str:
+    """``text`` without Unicode format characters (category Cf: zero-width, bidi controls, soft hyphen …)."""
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
 
 
 def strip_diacritics(text: str) -> str:
