@@ -243,3 +243,12 @@ def test_two_different_new_titles_become_two_sources(store, tmp_path):
     assert len(result.created_sources) == 4
     titles = {r.date.iso[:4]: store.source(r.source).title for r in store.records()}
     assert titles == {"2020": "Report, 2020", "2021": "Report 2020", "2022": "Paper-1", "2023": "Paper 1", "2024": existing}
+
+
+def test_a_bad_slug_cell_is_reported_against_its_own_column(store, tmp_path):
+    f = write(tmp_path / "f.csv", "actor,actor_slug,dimension_slug,date,score\nNew One,BAD SLUG/..,iran,2020,1\n")
+    before = fingerprint(store)
+    with pytest.raises(ImportFailed) as err:
+        import_records(store, f, ImportOptions(create_actors=True))
+    assert f"{f}: line 2, column actor_slug: 'BAD SLUG/..' is not a slug" in str(err.value)
+    assert fingerprint(store) == before
