@@ -155,16 +155,20 @@ def seed(obj: _Ctx):
 @click.option("--skip-invalid", is_flag=True, help="Import the valid rows; write the rejected ones to a CSV.")
 @click.option("--rejects", type=click.Path(dir_okay=False, allow_dash=True),
               help="Where to write rejected rows (- for standard output).")
-@click.option("--encoding", help="The file's encoding if not UTF-8 (e.g. latin-1, cp1256).")
+@click.option("--encoding", help="The file's encoding if not UTF-8 (e.g. cp1256 for Windows Arabic, cp1252).")
+@click.option("--no-formula-guard", is_flag=True,
+              help="Read every cell exactly: the file has no export formula guard to undo.")
 @click.pass_obj
-def import_(obj: _Ctx, file: Path, mapping, dimension, scale, create_actors, skip_invalid, rejects, encoding):
+def import_(obj: _Ctx, file: Path, mapping, dimension, scale, create_actors, skip_invalid, rejects, encoding,
+            no_formula_guard):
     """Import records (or actors, sources, events, dimensions) from a CSV file.
 
     All rows go in, or none do and every bad row is listed.
     """
     opts = ImportOptions(mapping=parse_mapping(mapping) if mapping else None, dimension=dimension,
                          scale=parse_scale(scale) if scale else None, create_actors=create_actors,
-                         skip_invalid=skip_invalid, rejects=rejects, encoding=encoding)
+                         skip_invalid=skip_invalid, rejects=rejects, encoding=encoding,
+                         formula_guard=False if no_formula_guard else None)
     check_rejects(obj.db_path, file, opts)  # before the database is opened (and backed up)
     store = obj.store()
     if not mapping:

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from stancetracker.core.csv_common import EXPORT_COLUMNS
-from stancetracker.core.csv_export import (_SCORE_EXACT, _SCORE_MARK, _SCORE_TEXT, _lines_sql, export_records,
+from stancetracker.core.csv_export import (_SCORE_EXACT, _SCORE_MARK, _SCORE_TEXT, _lines_sql, export_records, header_line, score_text,
                                                export_sql)
 from stancetracker.core.database import migrate
 from stancetracker.core.dates import parse_date
@@ -102,11 +102,12 @@ def csv_writer_bytes(store, guard=True, excel=False) -> bytes:
     """What the export must write: csv.writer over the rows of export_sql(), header first."""
     rows = store.conn.execute(f"SELECT {export_sql(guard)} FROM {RECORD_FROM} WHERE r.deleted = 0 "
                               "ORDER BY r.date ASC, r.id ASC").fetchall()
+    at = EXPORT_COLUMNS.index("score")  # scores are plain decimals (score_text), never 1e-05
+    rows = [(*row[:at], score_text(row[at]) if isinstance(row[at], float) else row[at], *row[at + 1:]) for row in rows]
     buf = io.StringIO(newline="")
     writer = csv.writer(buf)
-    writer.writerow(EXPORT_COLUMNS)
     writer.writerows(rows)
-    return (b"\xef\xbb\xbf" if excel else b"") + buf.getvalue().encode("utf-8")
+    return (b"\xef\xbb\xbf" if excel else b"") + header_line(guard) + buf.getvalue().encode("utf-8")
 
 
 def test_ordinary_records_are_written_by_sqlite_and_odd_ones_by_python(store):

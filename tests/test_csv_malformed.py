@@ -91,8 +91,9 @@ def test_header_only(store, tmp_path):
 def test_latin1_file(store, tmp_path):
     """A Latin-1 file is refused at the first undecodable line, with advice."""
     f = write(tmp_path / "f.csv", HEAD + GOOD + "sadr,iran,2021,1,caf\u00e9 talk\n", encoding="latin-1")
-    refused(store, f, "{path}: line 3: not valid UTF-8 (byte 0xE9 at character 21); save the file as UTF-8, "
-                      "or name its encoding (e.g. --encoding latin-1); nothing was imported")
+    refused(store, f, "{path}: line 3: not valid UTF-8 (byte 0xE9 at character 21); it looks like cp1252 "
+                      "(Windows Western European): import it with --encoding cp1252, or save it as UTF-8; "
+                      "nothing was imported")
 
 
 def test_latin1_file_with_encoding_imports(store, tmp_path):
@@ -110,9 +111,11 @@ def test_utf16_with_bom_imports(store, tmp_path):
 
 
 def test_utf16_without_bom(store, tmp_path):
-    """UTF-16 without a byte-order mark shows up as NUL bytes and is refused."""
+    """UTF-16 without a byte-order mark shows up as NUL bytes between letters, and the message says so."""
     f = write(tmp_path / "f.csv", (HEAD + GOOD).encode("utf-16-le"))
-    refused(store, f, "{path}: line 1: the line contains a NUL byte (is this a binary file?); nothing was imported")
+    refused(store, f, "{path}: line 1: the line contains NUL bytes between its letters: the file looks like UTF-16 "
+                      "without a byte-order mark; import it with --encoding utf-16-le, or save it as UTF-8; "
+                      "nothing was imported")
 
 
 def test_one_megabyte_field(store, tmp_path):
@@ -153,7 +156,7 @@ def test_duplicate_uuid_with_different_content_in_database(store, tmp_path):
 def test_formula_in_score(store, tmp_path):
     """A spreadsheet formula where a score belongs is not a number."""
     f = write(tmp_path / "f.csv", HEAD + "sadr,iran,2020,=1+1,x\n")
-    refused(store, f, "{path}: line 2, column score: '=1+1' is not a number; nothing was imported")
+    refused(store, f, "{path}: line 2, column score: '=1+1' is not a plain decimal number (such as 1, -0.5 or +2; no exponent, digit separator, inf or nan); nothing was imported")
 
 
 def test_guarded_formula_text_round_trips(store, tmp_path):

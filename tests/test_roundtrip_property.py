@@ -5,7 +5,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from stancetracker.core.csv_export import export_records
 from stancetracker.core.csv_import import import_records
 from stancetracker.core.dates import PartialDate
-from stancetracker.core.model import Record
+from stancetracker.core.errors import ValidationError
+from stancetracker.core.model import Record, check_text
 
 from conftest import make_store
 
@@ -24,8 +25,16 @@ record = st.builds(
     dimension=st.sampled_from(["iran", "us", "militias", "consensus"]),
     date=dates, score=scores, confidence=st.sampled_from(["low", "medium", "high"]),
     source=st.sampled_from([None, "paper-a"]), locator=line, evidence=text,
-    coder=line.filter(lambda t: t and not any(c in t for c in "\u200e\u200f\u061c")) | st.just("tester"),
+    coder=line.filter(lambda t: _a_name(t)) | st.just("tester"),
 )
+
+def _a_name(text: str) -> bool:
+    """A coder's name the rules accept (a visible letter, no invisible characters)."""
+    try:
+        return bool(check_text("coder", text, max_len=200, name=True))
+    except ValidationError:
+        return False
+
 
 FIELDS = ("uuid", "actor", "dimension", "date", "score", "confidence", "source", "locator", "evidence",
           "coder", "created_at", "updated_at", "version", "deleted")

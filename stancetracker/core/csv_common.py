@@ -7,11 +7,17 @@ import contextlib
 import csv
 import io
 import itertools
-from collections.abc import Iterator, Sequence
+import os
+import re
+import stat
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .encodings import codec_name, describe, guess_encoding
 from .errors import ImportFailed, RowProblem
+from .text import without_format_chars
 
 EXPORT_COLUMNS = (
     "uuid", "actor", "actor_slug", "dimension", "dimension_slug", "date", "date_precision", "score",
@@ -21,6 +27,13 @@ EXPORT_COLUMNS = (
 MAX_COLUMNS = 1000
 # Python's csv module refuses larger cells; keeping its limit bounds memory.
 MAX_CELL = 131_072
+# A row (all its lines) may hold this many characters: a record row of our
+# layout is under 30,000, so only a broken or hostile file comes near it.
+MAX_ROW_TEXT = 2_000_000
+# What one chunk of rows may read: a few MB of rows in memory at a time,
+# and 5,000 rows of our 19 columns fit, so record imports keep their chunks.
+CHUNK_TEXT = 4_000_000
+CHUNK_CELLS = 100_000
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -33,7 +46,13 @@ def unneutralise(cell: str) -> str:
 
 @dataclass
 class CsvReader:
-    """Rows of a CSV file with the line each starts on; problems raise ImportFailed."""
+    """Rows of a CSV file with the line each starts on; problems raise ImportFailed.
+
+    Reading is bounded whatever the file holds: no row past MAX_ROW_TEXT
+    characters or MAX_COLUMNS cells, and each chunk of rows stops after
+    CHUNK_TEXT characters or CHUNK_CELLS cells, so memory never depends on
+    how the file is shaped.
+    """
 
     path: Path
     encoding: str | None = None
@@ -41,6 +60,8 @@ class CsvReader:
     bytes_read: int = 0
     decoding: str = ""
     total_bytes: int = 0
+    # The export marks a file written without the formula guard (see csv_export.UNGUARDED_MARK).
+    unguarded: bool = False
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         """Yield (line number, cells) for each data row, after reading the header."""
@@ -50,25 +71,30 @@ class CsvReader:
     def chunks(self, size: int) -> Iterator[tuple[Sequence[int], list[list[str]]]]:
         """Data rows in lists of up to ``size``, each with the lines its rows start on.
 
-        Files are parsed a chunk at a time at C speed: no Python code runs per
-        line or per row. Anything wrong with the file itself (a byte the
-        encoding cannot decode, a NUL byte, broken quoting) stops the fast
-        reading, and the file is read again line by line to name the exact
-        line; such a problem is fatal to an import, so the second reading
-        only happens when the file is refused.
+        Files are parsed a chunk at a time at C speed: only a line's bounds
+        are checked in Python. Anything wrong with the file itself (a byte
+        the encoding cannot decode, a NUL byte, broken quoting, a row too
+        long) stops the fast reading, and the file is read again line by line
+        to name the exact line; such a problem is fatal to an import, so the
+        second reading only happens when the file is refused.
         """
         self.total_bytes = self.path.stat().st_size if self.path.exists() else 0
-        with self._open() as raw, self._text(raw, careful=False) as lines:
+        with self._open() as raw, self._text(raw, careful=False) as text:
             try:
-                yield from self._parse(lines, size, raw)
+                yield from self._parse(_LineFeed(text.readline), size, raw)
                 return
-            except (UnicodeDecodeError, _NulFound, _BadQuoting):
+            except (UnicodeDecodeError, _NulFound, _BadQuoting, _RowTooLong):
                 pass
         self._locate_problem()
 
     def _open(self):
         path = self.path
         try:
+            mode = os.stat(path).st_mode
+            if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+                # A FIFO or device could block, never end, or not be read twice (the careful reading).
+                raise ImportFailed(str(path), [RowProblem(0, "", "is not a regular file (a pipe or a device); "
+                                                                 "save the data to a file and import that")])
             return open(path, "rb")
         except FileNotFoundError:
             raise ImportFailed(str(path), [RowProblem(0, "", "no such file")]) from None
@@ -78,32 +104,32 @@ class CsvReader:
             raise ImportFailed(str(path), [RowProblem(0, "", f"cannot read the file ({err.strerror})")]) from None
 
     @contextlib.contextmanager
-    def _text(self, raw, careful: bool) -> Iterator[Iterator[str]]:
-        """The file's lines as text: UTF-16 with a BOM, the encoding asked for, else UTF-8."""
-        head = raw.read(4)
+    def _text(self, raw, careful: bool) -> Iterator[io.TextIOWrapper]:
+        """The file as text: UTF-16 with a BOM, the encoding asked for, else UTF-8.
+
+        Lines end at LF, CRLF or a lone CR. The careful reading decodes with
+        ``surrogateescape``, so a byte the encoding cannot decode shows up on
+        its own line as a lone surrogate rather than as an error raised
+        thousands of lines later by a decoder reading ahead.
+        """
+        head = raw.read(_MARK_PEEK)
         raw.seek(0)
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            self.decoding = "UTF-16"
-        elif self.encoding and _codec(self.path, self.encoding) != "utf-8":
-            self.decoding = self.encoding
+            self.decoding, codec = "UTF-16", "utf-16"
+        elif self.encoding and _codec(self.path, self.encoding) not in ("utf-8", "utf-8-sig"):
+            self.decoding = codec = _codec(self.path, self.encoding)
         else:
-            self.decoding = ""
+            self.decoding, codec = "UTF-8", "utf-8"
             if head.startswith(codecs.BOM_UTF8):
                 raw.read(3)
-            if careful:
-                yield self._lines(raw)
-                return
-            # NUL bytes are looked for a block at a time as the file is read.
-            with io.TextIOWrapper(io.BufferedReader(_NulGuard(raw), _READ_SIZE), encoding="utf-8",
-                                  newline="") as text:
-                yield text
-            return
-        with io.TextIOWrapper(raw, encoding="utf-16" if self.decoding == "UTF-16" else self.decoding,
+                head = head[3:]
+        self.unguarded = codec == "utf-8" and head.startswith(UNGUARDED_MARK)
+        with io.TextIOWrapper(raw, encoding=codec, errors="surrogateescape" if careful else "strict",
                               newline="") as text:
-            yield self._text_lines(text)
+            yield text
 
-    def _parse(self, lines: Iterator[str], size: int, raw) -> Iterator[tuple[Sequence[int], list[list[str]]]]:
-        reader = csv.reader(lines, strict=True)
+    def _parse(self, feed: "_LineFeed", size: int, raw) -> Iterator[tuple[Sequence[int], list[list[str]]]]:
+        reader = csv.reader(feed, strict=True)
         try:
             header = next(reader)
         except StopIteration:
@@ -111,10 +137,16 @@ class CsvReader:
         except csv.Error:
             raise _BadQuoting from None
         self._check_header(header)
+        width = len(header)
+        size = max(1, min(size, CHUNK_CELLS // max(width, 1)))
         done = reader.line_num
         while True:
+            rows: list[list[str]] = []
+            feed.start(rows)
             try:
-                rows = list(itertools.islice(reader, size))
+                rows.extend(itertools.islice(reader, size))
+            except _ChunkFull:  # the rows read so far are whole; the next row's first line waits in feed
+                pass
             except csv.Error:
                 raise _BadQuoting from None  # which row failed is not known here
             if not rows:
@@ -124,7 +156,13 @@ class CsvReader:
             if after - done != len(rows):  # some row spans several lines
                 lines = _line_starts(done + 1, rows)
             done = after
-            if min(map(len, rows)) <= 1:
+            widths = list(map(len, rows))
+            if max(widths) > MAX_COLUMNS:
+                line = lines[next(i for i, n in enumerate(widths) if n > MAX_COLUMNS)]
+                raise ImportFailed(str(self.path), [RowProblem(line, "", (
+                    f"has more than {MAX_COLUMNS:,} cells (the header has {width:,}); "
+                    "is this a CSV file with commas between its cells?"))])
+            if min(widths) <= 1:
                 keep = [i for i, row in enumerate(rows) if row and (len(row) > 1 or row[0].strip())]
                 rows, lines = [rows[i] for i in keep], [lines[i] for i in keep]
             self.bytes_read = raw.tell()
@@ -137,54 +175,135 @@ class CsvReader:
             raise ImportFailed(str(self.path), [RowProblem(1, "", f"the header has {len(header):,} columns; "
                                                      f"at most {MAX_COLUMNS:,} are accepted")])
         self.header = [h.strip().lstrip("\ufeff") for h in header]
+        seen: dict[str, str] = {}
+        for h in self.header:
+            key = column_key(h)
+            if key in seen and h:
+                first = seen[key]
+                same = "twice" if first == h else f"twice, as {first[:40]!r} and {h[:40]!r}"
+                raise ImportFailed(str(self.path), [RowProblem(1, h[:40], (
+                    f"the column appears {same} (column names are compared ignoring case, surrounding "
+                    "space and Unicode form); keep one of them"))])
+            seen.setdefault(key, h)
 
     # -- the careful reading, which names the line of a problem -----------------
     def _locate_problem(self) -> None:
         """Read the file row by row and raise ImportFailed naming the line of its first problem."""
         path = self.path
-        with self._open() as raw, self._text(raw, careful=True) as lines:
-            reader = csv.reader(lines, strict=True)
+        with self._open() as raw, self._text(raw, careful=True) as text:
+            physical = _CarefulLines(self, text, raw)
+            feed = _LineFeed(physical.readline)
+            reader = csv.reader(feed, strict=True)
             last_line = 0
             try:
                 self._check_header(next(reader))
                 last_line = reader.line_num
+                feed.start([])
                 for _row in reader:
                     last_line = reader.line_num
+                    feed.start([])
             except StopIteration:
                 raise ImportFailed(str(path), [RowProblem(1, "", "the file is empty")]) from None
+            except _RowTooLong:
+                raise ImportFailed(str(path), [RowProblem(last_line + 1, "", (
+                    f"the row is longer than {MAX_ROW_TEXT:,} characters (is a quote left open?)"))]) from None
             except csv.Error as err:
                 msg = str(err)
                 msg = (f"a cell is longer than {MAX_CELL:,} characters" if "field larger" in msg
                        else f"unreadable CSV ({msg})")
                 raise ImportFailed(str(path), [RowProblem(last_line + 1, "", msg)]) from None
-            except UnicodeDecodeError as err:
-                raise ImportFailed(str(path), [RowProblem(
-                    last_line + 1, "", f"cannot be decoded as {self.decoding} ({err.reason})")]) from None
         raise ImportFailed(str(path), [RowProblem(0, "", "the file changed while it was read")])
 
-    def _lines(self, raw) -> Iterator[str]:
-        lineno = 0
-        for line in raw:
-            lineno += 1
-            if b"\x00" in line:
-                raise _nul(self.path, lineno)
-            try:
-                yield line.decode("utf-8")
-            except UnicodeDecodeError as err:
-                bad = line[err.start]
-                col = len(line[:err.start].decode("utf-8", "replace")) + 1
-                raise ImportFailed(str(self.path), [RowProblem(
-                    lineno, "", f"not valid UTF-8 (byte 0x{bad:02X} at character {col}); save the file "
-                    "as UTF-8, or name its encoding (e.g. --encoding latin-1)")]) from None
 
-    def _text_lines(self, text) -> Iterator[str]:
-        for lineno, line in enumerate(text, 1):
+class _CarefulLines:
+    """The careful reading's lines, each checked for NUL bytes and undecodable bytes with its line number."""
+
+    def __init__(self, reader: CsvReader, text: io.TextIOWrapper, raw):
+        self.reader, self.text, self.raw = reader, text, raw
+        self.lineno = 0
+
+    def readline(self, limit: int) -> str:
+        line = self.text.readline(limit)
+        if not line:
+            return line
+        self.lineno += 1
+        if "\x00" in line:
+            hint = _utf16_hint(line.encode("utf-8", "surrogateescape")) if self.reader.decoding == "UTF-8" else ""
+            raise _nul(self.reader.path, self.lineno, hint)
+        bad = _ESCAPED.search(line)
+        if bad:
+            raise self.undecodable(line, bad.start())
+        return line
+
+    def undecodable(self, line: str, at: int) -> ImportFailed:
+        byte = ord(line[at]) - 0xDC00
+        where = f"byte 0x{byte:02X} at character {at + 1}"
+        path = self.reader.path
+        if self.reader.decoding != "UTF-8":
+            return ImportFailed(str(path), [RowProblem(self.lineno, "", (
+                f"cannot be decoded as {self.reader.decoding} ({where}); name the file's own encoding "
+                "with --encoding"))])
+        self.raw.seek(0)
+        sample = self.raw.read(_SAMPLE) + line.encode("utf-8", "surrogateescape")
+        guess = guess_encoding(sample)
+        if guess:
+            advice = f"it looks like {describe(guess)}: import it with --encoding {guess}, or save it as UTF-8"
+        else:
+            advice = ("save it as UTF-8, or name its encoding with --encoding "
+                      "(e.g. cp1256 for Windows Arabic, cp1252 for Windows Western European)")
+        return ImportFailed(str(path), [RowProblem(self.lineno, "", f"not valid UTF-8 ({where}); {advice}")])
+
+
+class _LineFeed:
+    """The lines csv.reader parses, read with bounds (a reader's only Python code per line).
+
+    No row may run past MAX_ROW_TEXT characters (_RowTooLong), and a chunk
+    ends (_ChunkFull) at the first row boundary after CHUNK_TEXT
+    characters. A request for a line is at a row boundary when the chunk's
+    list of rows has grown since the last request: ``list.extend`` appends
+    each row the reader returns before asking for the next.
+    """
+
+    def __init__(self, readline: Callable[[int], str]):
+        self.readline = readline
+        self.pending: str | None = None
+        self.start([])
+
+    def start(self, rows: list) -> None:
+        """Count a new chunk, whose rows are appended to ``rows``."""
+        self.rows, self.seen, self.used, self.row_start = rows, 0, 0, 0
+
+    def __iter__(self) -> "_LineFeed":
+        return self
+
+    def __next__(self) -> str:
+        line = self.pending
+        if line is None:
+            line = self.readline(MAX_ROW_TEXT)
+            if not line:
+                raise StopIteration
             if "\x00" in line:
-                raise _nul(self.path, lineno)
-            yield line
+                raise _NulFound
+        else:
+            self.pending = None
+        if len(self.rows) != self.seen:  # the line starts a row
+            self.seen = len(self.rows)
+            if self.used >= CHUNK_TEXT:
+                self.pending = line
+                raise _ChunkFull
+            self.row_start = self.used
+        self.used += len(line)
+        if self.used - self.row_start >= MAX_ROW_TEXT:
+            raise _RowTooLong
+        return line
 
 
-_READ_SIZE = 1 << 20
+# The first bytes of a file the export wrote without the formula guard: its
+# first header cell quoted, which every CSV reader reads as plain uuid.
+UNGUARDED_MARK = b'"uuid",'
+_MARK_PEEK = 16
+_SAMPLE = 256 << 10
+_ESCAPED = re.compile("[\udc80-\udcff]")
 
 
 class _BadQuoting(Exception):
@@ -192,30 +311,21 @@ class _BadQuoting(Exception):
 
 
 class _NulFound(Exception):
-    """A NUL byte in a file read as UTF-8 (the careful reading names its line)."""
+    """A NUL byte in the file (the careful reading names its line)."""
 
 
-class _NulGuard(io.RawIOBase):
-    """A binary file that refuses NUL bytes as it is read, a block at a time at C speed.
+class _RowTooLong(Exception):
+    """A row longer than MAX_ROW_TEXT characters (the careful reading names its line)."""
 
-    Python 3.11's csv module accepts NUL in cells; a NUL in a CSV file means
-    a binary file or a wrong encoding, so it is refused before parsing.
-    """
 
-    def __init__(self, raw):
-        self.raw = raw
-        self.block = bytearray(_READ_SIZE)
+class _ChunkFull(Exception):
+    """A chunk has read its share of text; the next row goes in the next chunk."""
 
-    def readable(self) -> bool:
-        return True
 
-    def readinto(self, buffer) -> int:
-        size = min(len(buffer), len(self.block))
-        n = self.raw.readinto(memoryview(self.block)[:size])
-        if n and self.block.find(b"\x00", 0, n) >= 0:
-            raise _NulFound
-        buffer[:n] = memoryview(self.block)[:n]
-        return n
+def column_key(name: str) -> str:
+    """The key under which two spellings of a column name are one column: case, outer space, Unicode form,
+    invisible characters."""
+    return without_format_chars(unicodedata.normalize("NFKC", name)).strip().casefold()
 
 
 def _line_starts(first: int, rows: list[list[str]]) -> list[int]:
@@ -232,12 +342,25 @@ def _line_starts(first: int, rows: list[list[str]]) -> list[int]:
     return starts
 
 
-def _nul(path: Path, line: int) -> ImportFailed:
-    return ImportFailed(str(path), [RowProblem(line, "", "the line contains a NUL byte (is this a binary file?)")])
+def _nul(path: Path, line: int, hint: str = "") -> ImportFailed:
+    return ImportFailed(str(path), [RowProblem(line, "", hint or "the line contains a NUL byte (is this a binary file?)")])
+
+
+def _utf16_hint(data: bytes) -> str:
+    """A message for a line of UTF-16 read as UTF-8 (every other byte NUL), else ""."""
+    data = data.rstrip(b"\r\n")
+    even, odd = data[0::2], data[1::2]
+    for zeros, other, codec in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if len(zeros) >= 4 and zeros.count(0) >= 0.9 * len(zeros) and other.count(0) <= 0.1 * len(other):
+            return (f"the line contains NUL bytes between its letters: the file looks like UTF-16 without a "
+                    f"byte-order mark; import it with --encoding {codec}, or save it as UTF-8")
+    return ""
 
 
 def _codec(path: Path, encoding: str) -> str:
-    try:
-        return codecs.lookup(encoding).name
-    except LookupError:
-        raise ImportFailed(str(path), [RowProblem(0, "", f"unknown encoding {encoding!r}")]) from None
+    codec = codec_name(encoding)
+    if codec is None:
+        raise ImportFailed(str(path), [RowProblem(0, "", (
+            f"{encoding[:40]!r} is not a text encoding a file can be read in "
+            "(e.g. utf-8, cp1256 for Windows Arabic, cp1252, utf-16)"))])
+    return codec

@@ -8,12 +8,13 @@ import io
 import json
 import sqlite3
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from contextlib import contextmanager
 from operator import itemgetter
 from pathlib import Path
 
 from . import outputs
-from .csv_common import EXPORT_COLUMNS
+from .csv_common import EXPORT_COLUMNS, UNGUARDED_MARK
 from .query import RECORD_FROM, RecordFilter, order_clause
 from .store import Store
 
@@ -94,7 +95,7 @@ def export_records(store: Store, path: Path | str, flt: RecordFilter | None = No
             _one_snapshot(store.conn):
         if excel:
             fh.write(codecs.BOM_UTF8)
-        fh.write(_csv_line(EXPORT_COLUMNS).encode("utf-8"))
+        fh.write(header_line(guard_formulas))
         cur = store.conn.execute(sql, params)
         try:
             while True:
@@ -153,13 +154,33 @@ def _batch_bytes(conn: sqlite3.Connection, rows: list[tuple], guard: bool) -> by
     return text
 
 
+def header_line(guard: bool) -> bytes:
+    """The header line; without the guard its first cell is quoted, the mark import reads such a file by.
+
+    Every CSV reader reads ``"uuid"`` as ``uuid``; import sees the quotes
+    and takes the file's cells exactly as they are (see CsvReader.unguarded).
+    """
+    line = _csv_line(EXPORT_COLUMNS).encode("utf-8")
+    return line if guard else UNGUARDED_MARK + line[len(b"uuid,"):]
+
+
+def score_text(score: float) -> str:
+    """A score as the export writes it: repr()'s shortest exact digits, always as a plain decimal.
+
+    Import reads scores only as plain decimals (no exponent), so a score
+    such as 1e-05 is written 0.00001; the value read back is the same float.
+    """
+    text = repr(score)
+    return format(Decimal(text), "f") if "e" in text else text
+
+
 def _with_scores(lines: list, scores: list) -> list:
-    """``lines`` with each score SQLite could not write put in its _SCORE_MARK, as csv.writer writes a float: repr().
+    """``lines`` with each score SQLite could not write put in its _SCORE_MARK, written by score_text().
 
     A mark that is not the score's (the byte is in no UTF-8 text) is left for
     the UTF-8 check to refuse, so such text still fails the export.
     """
-    return [line.replace(_SCORE_MARK, repr(score).encode(), 1) if score is not None and isinstance(line, bytes)
+    return [line.replace(_SCORE_MARK, score_text(score).encode(), 1) if score is not None and isinstance(line, bytes)
             else line for line, score in zip(lines, scores)] + lines[len(scores):]
 
 
@@ -168,8 +189,15 @@ def _written_by_python(conn: sqlite3.Connection, lines: list, guard: bool) -> li
     ids = [x for x in lines if isinstance(x, int)]
     rows = conn.execute(f"SELECT r.id, {export_sql(guard)} FROM {RECORD_FROM} "
                         "WHERE r.id IN (SELECT value FROM json_each(?))", [json.dumps(ids)])
-    written = {row[0]: _csv_line(row[1:])[:-2].encode("utf-8") for row in rows}
+    at = 1 + EXPORT_COLUMNS.index("score")
+    written = {row[0]: _csv_line((*row[1:at], _score_cell(row[at]), *row[at + 1:]))[:-2].encode("utf-8")
+               for row in rows}
     return [written[x] if isinstance(x, int) else x for x in lines]
+
+
+def _score_cell(value: object) -> object:
+    """A score cell of export_sql for csv.writer: a float as score_text writes it, anything else as it is."""
+    return score_text(value) if isinstance(value, float) else value
 
 
 def _csv_line(values) -> str:

@@ -13,6 +13,7 @@ import csv
 import gc
 import itertools
 import hashlib
+import math
 import re
 import sqlite3
 import uuid as _uuid
@@ -25,11 +26,11 @@ from pathlib import Path
 from .backups import backup_if_changed
 from . import bulk_load, outputs
 from .bulk_load import BulkLoad
-from .csv_common import EXPORT_COLUMNS, CsvReader, unneutralise
+from .csv_common import EXPORT_COLUMNS, CsvReader, column_key, unneutralise
 from .dates import DateError, _ISO_TIMESTAMP, parse_date, utc_now
 from .errors import ImportFailed, RowProblem, StanceError, ValidationError
 from .model import (CONFIDENCES, MAX_EVIDENCE, MAX_LOCATOR, MAX_NAME, MAX_TITLE, Actor, Source,
-                    check_text)
+                    check_text, parse_decimal, parse_score, parse_whole)
 from .store import Store
 from .text import name_key
 
@@ -84,6 +85,11 @@ class ImportOptions:
     skip_invalid: bool = False
     rejects: Path | str | None = None  # "-" is standard output (core/outputs.py)
     encoding: str | None = None
+    # Whether text cells of our own layout carry the export's formula guard
+    # (an apostrophe before = + - @ tab CR '): None reads the file's own mark
+    # (an export without the guard quotes its first header cell); False reads
+    # every cell exactly as it is.
+    formula_guard: bool | None = None
 
 
 @dataclass
@@ -123,15 +129,24 @@ def parse_mapping(text: str) -> dict[str, str]:
 
 
 def parse_scale(text: str) -> tuple[float, float]:
-    """``0:10`` -> (0.0, 10.0)."""
+    """``0:10`` -> (0.0, 10.0): two different plain decimals (parse_decimal), the file's lowest and highest score."""
     lo, sep, hi = text.partition(":")
-    try:
-        pair = (float(lo), float(hi))
-    except ValueError:
-        raise ValidationError("scale", f"{text!r} is not LO:HI, e.g. 0:10") from None
-    if not sep or pair[0] == pair[1]:
-        raise ValidationError("scale", f"{text!r} is not LO:HI with two different ends")
+    if not sep:
+        raise ValidationError("scale", f"{text[:40]!r} is not LO:HI, e.g. 0:10")
+    pair = (parse_decimal(lo, "scale"), parse_decimal(hi, "scale"))
+    if pair[0] == pair[1]:
+        raise ValidationError("scale", f"{text[:40]!r} has two equal ends; give LO:HI with LO and HI different")
     return pair
+
+
+def check_scale(scale: tuple[float, float]) -> tuple[float, float]:
+    """A scale given as numbers: both ends finite and different."""
+    lo, hi = (float(x) for x in scale)
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        raise ValidationError("scale", f"{lo:g}:{hi:g} has an end that is not a finite number")
+    if lo == hi:
+        raise ValidationError("scale", f"{lo:g}:{hi:g} has two equal ends; give LO:HI with LO and HI different")
+    return lo, hi
 
 
 class _Importer:
@@ -161,8 +176,9 @@ class _Importer:
         self.waiting: list[tuple] = []  # validated chunks not yet inserted (see insert_chunk)
         self.inserted_lines = array("q")  # the line of each inserted row, while the UUID index waits
         self.max_before = 0
-        # Text cells of our own layout may carry the export's formula guard.
-        self.clean: Callable[[str], str] = str.strip if opts.mapping is not None else _unguard
+        # Text cells of our own layout may carry the export's formula guard (decided in run()).
+        self.guarded = False
+        self.clean: Callable[[str], str] = str.strip
 
     def load_lookups(self) -> None:
         """Read the actors, dimensions and sources rows are matched against (inside the transaction).
@@ -180,6 +196,9 @@ class _Importer:
         self.sources: dict[tuple, int] = {}
         for s in store.sources():
             self.sources.setdefault(("url", s.url), s.id) if s.url else None
+            self.sources.setdefault(("exact", s.title), s.id)
+            # A source already in the database is also found by another spelling of its title;
+            # sources this import creates are not, so two different titles never become one.
             self.sources.setdefault(("title", name_key(s.title)), s.id)
             self.sources.setdefault(("slug", s.slug), s.id)
 
@@ -212,7 +231,11 @@ class _Importer:
             raise ValidationError("actor", "is required")
         if self.opts.create_actors:
             with self.bulk.lock:
-                actor = Actor(slug=slug or self.store.unique_actor_slug(label), name=name or slug).validate()
+                try:
+                    actor = Actor(slug=slug or self.store.unique_actor_slug(label), name=name or slug).validate()
+                except ValidationError as err:  # reported against the column the value came from
+                    raise ValidationError("actor_slug" if slug and err.field == "slug" else "actor" if name else col,
+                                          err.reason) from None
                 self.store._insert_actor(actor)
             self.ids["actors"][actor.slug] = actor.id
             self.matcher.add(actor)
@@ -237,8 +260,10 @@ class _Importer:
     def source_id(self, title: str, url: str, published: str) -> int | None:
         if not title and not url:
             return None
-        key = ("url", url) if url else ("title", name_key(title))
+        key = ("url", url) if url else ("exact", title)
         sid = self.sources.get(key)
+        if sid is None and not url:
+            sid = self.sources.get(("title", name_key(title)))
         if sid is None and not url and ("slug", title) in self.sources:
             sid = self.sources[("slug", title)]
         if sid is None:
@@ -248,10 +273,13 @@ class _Importer:
                     pub = parse_date(published)
                 except DateError as err:
                     raise ValidationError("source_published", str(err)) from None
-            title = check_text("source_title", title or url, max_len=MAX_TITLE, required=True)
+            title = check_text("source_title", title or url, max_len=MAX_TITLE, required=True, needs_letter=True)
             with self.bulk.lock:
-                src = Source(slug=self.store.unique_source_slug(title), title=title,
-                             url=check_text("source_url", url, max_len=2000), published=pub).validate()
+                try:
+                    src = Source(slug=self.store.unique_source_slug(title), title=title,
+                                 url=check_text("source_url", url, max_len=2000), published=pub).validate()
+                except ValidationError as err:  # the slug and title come from the title cell
+                    raise ValidationError("source_url" if err.field == "url" else "source_title", err.reason) from None
                 self.store._insert_source(src)
             self.ids["sources"][src.slug] = src.id
             self.result.created_sources.append(src.slug)
@@ -421,7 +449,7 @@ class _Importer:
 
     def _text_column(self, cells: tuple[str, ...], max_len: int, bad: re.Pattern) -> list[str] | None:
         """A column of free text, cleaned as build_row cleans it; None if a cell breaks a rule."""
-        if self.opts.mapping is None and "'" in "".join(map(_FIRST, cells)):
+        if self.guarded and "'" in "".join(map(_FIRST, cells)):
             values = list(map(_unguard, cells))  # some cell may carry the export's formula guard
         else:
             values = list(map(str.strip, cells))
@@ -442,23 +470,13 @@ class _Importer:
 
     def score(self, cell: str) -> float:
         """A score cell -> a score from -2 to 2, rescaled from the file's own scale if one is given."""
-        raw = cell.strip().replace("\u2212", "-")
-        if not raw:
-            raise ValidationError("score", "is required")
-        try:
-            score = float(raw)
-        except ValueError:
-            raise ValidationError("score", f"{raw[:40]!r} is not a number") from None
-        if score != score or score in (float("inf"), float("-inf")):
-            raise ValidationError("score", f"{raw[:40]!r} is not a finite number")
-        if self.opts.scale:
-            lo, hi = self.opts.scale
-            if not min(lo, hi) <= score <= max(lo, hi):
-                raise ValidationError("score", f"{score:g} is outside the scale {lo:g} to {hi:g}")
-            score = round(-2.0 + 4.0 * (score - lo) / (hi - lo), 10)
-        elif not -2.0 <= score <= 2.0:
-            raise ValidationError("score", f"{score:g} is outside the range -2 to 2")
-        return score + 0.0
+        if not self.opts.scale:
+            return parse_score(cell)
+        score = parse_decimal(cell)
+        lo, hi = self.opts.scale
+        if not min(lo, hi) <= score <= max(lo, hi):
+            raise ValidationError("score", f"{score:g} is outside the scale {lo:g} to {hi:g}")
+        return round(-2.0 + 4.0 * (score - lo) / (hi - lo), 10) + 0.0
 
     @staticmethod
     def confidence(cell: str) -> str:
@@ -471,7 +489,7 @@ class _Importer:
         """The source a row names: a mapped file's source column (else the file itself), or our layout's three."""
         if self.opts.mapping is not None:
             return self.source_id(source.strip(), "", "") if source.strip() else self.file_source()
-        return self.source_id(_unguard(title), _unguard(url), published.strip())
+        return self.source_id(self.clean(title), self.clean(url), published.strip())
 
     def coder(self, cell: str) -> str:
         """A coder cell -> the coder's name; an empty cell is the user importing the file."""
@@ -479,11 +497,7 @@ class _Importer:
 
     @staticmethod
     def version(cell: str) -> int:
-        text = cell.strip()
-        try:
-            version = int(text) if text else 1
-        except ValueError:
-            raise ValidationError("version", f"{text[:20]!r} is not a whole number") from None
+        version = parse_whole(cell, "version") if cell.strip() else 1
         if version < 1:
             raise ValidationError("version", "must be 1 or more")
         return version
@@ -647,6 +661,9 @@ class _Importer:
             try:
                 first = next(chunks, None)
                 header = reader.header
+                guard = self.opts.formula_guard
+                self.guarded = self.opts.mapping is None and (not reader.unguarded if guard is None else guard)
+                self.clean = _unguard if self.guarded else str.strip
                 columns = self.columns(header)
                 if rejects_file is not None:
                     self.rejects_writer = csv.writer(rejects_file)
@@ -699,14 +716,13 @@ class _Importer:
 
     def columns(self, header: list[str]) -> dict[str, int]:
         """Field name -> column index, checking the header against the layout."""
-        seen: dict[str, int] = {}
-        for i, h in enumerate(header):
-            if h in seen and h:
-                raise ImportFailed(str(self.path), [RowProblem(1, h, "the column appears twice in the header")])
-            seen[h] = i
+        seen = {h: i for i, h in reversed(list(enumerate(header)))}  # CsvReader refused repeated names
         if self.opts.mapping is not None:
             cols = {}
+            keyed = {column_key(h): i for h, i in seen.items()}
             for fld, col in self.opts.mapping.items():
+                if col not in seen and column_key(col) in keyed:  # --map score=score for a column "Score"
+                    col = header[keyed[column_key(col)]]
                 if col not in seen:
                     raise ImportFailed(str(self.path), [RowProblem(
                         1, col, f"no such column (mapped to {fld}); the columns are: {', '.join(header[:30])}")])
@@ -822,6 +838,8 @@ def import_records(store: Store, path: Path | str, options: ImportOptions | None
     returning False cancels the import (nothing is imported).
     """
     opts = options or ImportOptions()
+    if opts.scale is not None:  # from any caller (the window's spin boxes too): finite, two different ends
+        opts.scale = check_scale(opts.scale)
     if opts.dimension:
         store.dimension(opts.dimension)  # raises NotFound with the known slugs
         opts.dimension = store.dimension(opts.dimension).slug

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 import uuid as _uuid
 from dataclasses import dataclass, field
 
 from .dates import DateError, PartialDate, check_timestamp, parse_date
 from .errors import ValidationError
-from .text import SLUG_RE, has_control_chars
+from .text import SLUG_RE, has_control_chars, has_letter
 
 CONFIDENCES = ("low", "medium", "high")
 ACTOR_KINDS = ("person", "party", "movement", "coalition", "militia", "state", "institution", "other")
@@ -29,11 +30,16 @@ _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 # it holds ("Trojan source"); refused everywhere. LRM/RLM are refused in names.
 _BIDI_OVERRIDES = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _BIDI_MARKS = re.compile("[\u200e\u200f\u061c]")
+# Zero-width (non-)joiners shape Persian and Arabic words (and emoji): allowed in names.
+_JOINERS = "\u200c\u200d"
 
 
 def check_text(fld: str, value: object, *, max_len: int, required: bool = False,
-               multiline: bool = False, name: bool = False) -> str:
-    """Validate a free-text field and return it stripped of outer white space."""
+               multiline: bool = False, name: bool = False, needs_letter: bool = False) -> str:
+    """Validate a free-text field and return it stripped of outer white space.
+
+    A ``name`` (or a field that ``needs_letter``) must hold a letter or digit one can see.
+    """
     if value is None:
         value = ""
     if not isinstance(value, str):
@@ -51,6 +57,15 @@ def check_text(fld: str, value: object, *, max_len: int, required: bool = False,
         raise ValidationError(fld, "contains invisible bidirectional-control characters (U+202A–202E, U+2066–2069)")
     if name and _BIDI_MARKS.search(value):
         raise ValidationError(fld, "contains invisible direction marks (U+200E/U+200F/U+061C)")
+    if name and not value.isascii():
+        hidden = next((ch for ch in value if ch not in _JOINERS and unicodedata.category(ch) == "Cf"), None)
+        if hidden is not None:
+            raise ValidationError(fld, f"contains an invisible character (U+{ord(hidden):04X}), which would make "
+                                       "two names that look alike differ")
+    if value and (name or needs_letter) and not has_letter(value):
+        points = " ".join(f"U+{ord(ch):04X}" for ch in value[:6]) + (" …" if len(value) > 6 else "")
+        raise ValidationError(fld, f"{value[:20]!r} ({points}) has no letter or digit, only punctuation, "
+                                   "marks, symbols or invisible characters")
     return value
 
 
@@ -64,18 +79,56 @@ def check_slug(fld: str, value: object) -> str:
     return value
 
 
+# A plain decimal: optional sign (ASCII or U+2212 minus), digits, optional
+# fraction. No exponent, digit separator ("0_2"), inf or nan: float() takes
+# those, and each once turned a cell into a score nobody wrote. Arabic-Indic
+# digits (and the Arabic decimal separator) are what spreadsheets in Arabic
+# locales write, so they are read as digits; other scripts' digits are not.
+_DECIMAL = re.compile(r"[+\-\u2212]?(?:[0-9]+(?:[.][0-9]*)?|[.][0-9]+)")
+_ARABIC_DIGITS = str.maketrans("\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669"
+                               "\u06f0\u06f1\u06f2\u06f3\u06f4\u06f5\u06f6\u06f7\u06f8\u06f9\u066b",
+                               "01234567890123456789.")
+_WHOLE = re.compile(r"[+\-]?[0-9]+")
+MAX_NUMBER_TEXT = 400  # the plain form of any float from -2 to 2 fits (subnormals too)
+
+
+def parse_decimal(text: str, fld: str = "score") -> float:
+    """A plain decimal number written as text (see _DECIMAL) -> float; ValidationError naming the value."""
+    s = text.strip()
+    if not s:
+        raise ValidationError(fld, "is required")
+    shown = repr(s[:40]) + ("…" if len(s) > 40 else "")
+    plain = s.translate(_ARABIC_DIGITS)
+    if len(s) > MAX_NUMBER_TEXT or not _DECIMAL.fullmatch(plain) or (plain != s and not s.isascii()
+                                                                       and any(c in s for c in "0123456789.")):
+        raise ValidationError(fld, f"{shown} is not a plain decimal number (such as 1, -0.5 or +2; "
+                                   "no exponent, digit separator, inf or nan)")
+    return float(plain.replace("\u2212", "-")) + 0.0  # + 0.0 makes -0.0 plain 0.0
+
+
+def parse_whole(text: str, fld: str) -> int:
+    """A whole number written as text (optional sign, digits) -> int; int() alone would take "1_0" as 10."""
+    s = text.strip()
+    plain = s.translate(_ARABIC_DIGITS)
+    if not _WHOLE.fullmatch(plain) or len(s) > 18 or (plain != s and any(c in s for c in "0123456789")):
+        raise ValidationError(fld, f"{s[:20]!r} is not a whole number")
+    return int(plain)
+
+
+def parse_score(text: str, fld: str = "score") -> float:
+    """A score cell (plain decimal, -2 to +2) -> float; the one parser of scores written as text."""
+    value = parse_decimal(text, fld)
+    if not SCORE_MIN <= value <= SCORE_MAX:
+        raise ValidationError(fld, f"{value:g} is outside the range -2 to 2")
+    return value
+
+
 def check_score(value: object, fld: str = "score") -> float:
-    """A finite number from -2 to +2."""
+    """A finite number from -2 to +2 (text is read by parse_score)."""
     if isinstance(value, bool):
         raise ValidationError(fld, "must be a number from -2 to 2")
     if isinstance(value, str):
-        s = value.strip().replace("\u2212", "-")
-        if not s:
-            raise ValidationError(fld, "is required")
-        try:
-            value = float(s)
-        except ValueError:
-            raise ValidationError(fld, f"{s[:40]!r} is not a number") from None
+        return parse_score(value, fld)
     if not isinstance(value, (int, float)) or not math.isfinite(value):
         raise ValidationError(fld, "must be a number from -2 to 2")
     if not SCORE_MIN <= value <= SCORE_MAX:
@@ -156,6 +209,8 @@ class Dimension:
         self.neg_pole = check_text("neg_pole", self.neg_pole, max_len=MAX_TITLE, multiline=True)
         self.pos_pole = check_text("pos_pole", self.pos_pole, max_len=MAX_TITLE, multiline=True)
         self.codebook = check_text("codebook", self.codebook, max_len=MAX_EVIDENCE, multiline=True)
+        if isinstance(self.position, str):
+            self.position = parse_whole(self.position, "position") if self.position.strip() else 0
         try:
             self.position = int(self.position or 0)
         except (TypeError, ValueError):
@@ -245,7 +300,7 @@ class Source:
 
     def validate(self) -> "Source":
         self.slug = check_slug("slug", self.slug)
-        self.title = check_text("title", self.title, max_len=MAX_TITLE, required=True)
+        self.title = check_text("title", self.title, max_len=MAX_TITLE, required=True, needs_letter=True)
         self.publisher = check_text("publisher", self.publisher, max_len=MAX_NAME)
         self.author = check_text("author", self.author, max_len=MAX_NAME)
         self.url = check_text("url", self.url, max_len=2000)
@@ -272,7 +327,7 @@ class Event:
     def validate(self) -> "Event":
         self.slug = check_slug("slug", self.slug)
         self.date = check_date("date", self.date)
-        self.label = check_text("label", self.label, max_len=80, required=True)
+        self.label = check_text("label", self.label, max_len=80, required=True, needs_letter=True)
         self.description = check_text("description", self.description, max_len=MAX_TITLE, multiline=True)
         self.source = check_slug("source", self.source) if self.source else None
         return self

@@ -24,7 +24,7 @@ from .model import Actor, Dimension, Event, Membership, Record, Source, check_da
 from .query import (RECORD_FROM, RECORD_JSON, ROW_COLUMNS, RecordFilter, RecordRow, order_clause,
                     row_from_tuple, where_clause)
 from .stored_values import date_problem, stored_date, stored_text, visible
-from .text import name_key, slugify
+from .text import name_key, unique_slug
 
 
 def default_user() -> str:
@@ -344,12 +344,8 @@ class Store:
         return new
 
     def unique_actor_slug(self, name: str) -> str:
-        base = slugify(name) or "actor"
         taken = {r[0] for r in self.conn.execute("SELECT slug FROM actors")}
-        slug, n = base, 2
-        while slug in taken:
-            slug, n = f"{base}-{n}", n + 1
-        return slug
+        return unique_slug(name, taken, "actor")
 
     # ------------------------------------------------------------ memberships
     def memberships(self, actor: str | None = None) -> list[Membership]:
@@ -452,12 +448,8 @@ class Store:
         return new
 
     def unique_source_slug(self, title: str) -> str:
-        base = (slugify(title) or "source")[:60].strip("-") or "source"
         taken = {r[0] for r in self.conn.execute("SELECT slug FROM sources")}
-        slug, n = base, 2
-        while slug in taken:
-            slug, n = f"{base}-{n}", n + 1
-        return slug
+        return unique_slug(title, taken, "source", max_len=60)
 
     # ----------------------------------------------------------------- events
     def events(self) -> list[Event]:

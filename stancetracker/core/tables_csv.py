@@ -24,6 +24,7 @@ TABLE_COLUMNS = {
     "events": ("slug", "date", "date_precision", "label", "description", "source"),
     "dimensions": ("slug", "label", "question", "neg_label", "pos_label", "neg_pole", "pos_pole", "codebook", "position"),
 }
+MAX_TABLE_ROWS = 100_000
 REQUIRED = {"actors": ("slug", "name"), "memberships": ("member", "group"), "sources": ("slug", "title"),
             "events": ("slug", "date", "label"), "dimensions": ("slug", "label")}
 
@@ -73,7 +74,12 @@ def import_table(store: Store, path: Path | str, table: str | None = None,
     """Import one table file; returns (table, added, unchanged)."""
     path = Path(path)
     reader = CsvReader(path)
-    rows = list(reader.rows())
+    rows = []
+    for line, row in reader.rows():  # every row is held (the file goes in whole): a bounded number of them
+        if len(rows) == MAX_TABLE_ROWS:
+            raise ImportFailed(str(path), [RowProblem(line, "", f"the file has more than {MAX_TABLE_ROWS:,} rows; "
+                                                            "split it into smaller files")])
+        rows.append((line, row))
     header = [h.lower() for h in reader.header]
     table = table or detect_table(header)
     if table not in TABLE_COLUMNS:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Container
+
+from anyascii import anyascii
 
 _APOSTROPHES = dict.fromkeys(map(ord, "'’‘`ʼʻ´ʿʾ"), None)
 _SEPARATORS = re.compile(r"[\s\-_‐‑–—/.,;:()\"]+")
@@ -13,6 +16,24 @@ _ARTICLE = re.compile(r"(?:(?<=\s)|^)(?:al|el|ul)\s+")
 _ARABIC_ARTICLE = re.compile(r"(?:(?<=\s)|^)ال(?=\S{2,})")
 _BIDI = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u061c"), None)
 _SLUG_BAD = re.compile(r"[^a-z0-9]+")
+# Letters that draw nothing (Hangul fillers) or only stretch a word (the Arabic
+# tatweel): a name of them alone looks empty.
+_BLANK_LETTERS = dict.fromkeys(map(ord, "\u115f\u1160\u3164\uffa0\u0640"), None)
+# Before transliteration the Arabic article reads "al-" (anyascii gives a bare "l").
+_ARTICLE_AR = re.compile(r"(?:(?<=\s)|^)ال(?=\w{2,})")
+MAX_SLUG = 100
+
+
+def _invisible(text: str) -> str:
+    """``text`` without format characters (zero-width, bidi controls, soft hyphen) and blank letters."""
+    if text.isascii():
+        return text
+    return without_format_chars(text).translate(_BLANK_LETTERS)
+
+
+def without_format_chars(text: str) -> str:
+    """``text`` without Unicode format characters (category Cf: zero-width, bidi controls, soft hyphen …)."""
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
 
 
 def strip_diacritics(text: str) -> str:
@@ -27,17 +48,44 @@ def name_key(name: str) -> str:
     Ignores case, diacritics, apostrophes, hyphenation and the ``al-``/``el-``
     article: "Moqtada al-Sadr", "moqtada Al Sadr" and "Moqtada Sadr" share a key.
     """
-    text = strip_diacritics(name.translate(_BIDI)).translate(_APOSTROPHES).casefold()
+    text = strip_diacritics(_invisible(name)).translate(_APOSTROPHES).casefold()
     text = _SEPARATORS.sub(" ", text).strip()
     text = _ARTICLE.sub("", text)
     text = _ARABIC_ARTICLE.sub("", text)
     return " ".join(text.split())
 
 
-def slugify(text: str) -> str:
-    """An ASCII slug: "Kata'ib Hezbollah" -> "kataib-hezbollah"."""
-    ascii_text = strip_diacritics(text).translate(_APOSTROPHES).encode("ascii", "ignore").decode()
-    return _SLUG_BAD.sub("-", ascii_text.lower()).strip("-")
+def has_letter(text: str) -> bool:
+    """True if the text holds a letter or digit one can see (not only marks, punctuation, symbols or invisibles)."""
+    return any(ch.isalnum() for ch in _invisible(text))
+
+
+def slugify(text: str, max_len: int = MAX_SLUG) -> str:
+    """A readable ASCII slug, cut at a word boundary to ``max_len``: "Kata'ib Hezbollah" -> "kataib-hezbollah".
+
+    Other scripts are transliterated ("مقتدى الصدر" -> "mqtda-al-sdr").
+    """
+    text = _ARTICLE_AR.sub("al-", _invisible(text))
+    ascii_text = anyascii(strip_diacritics(text)).translate(_APOSTROPHES)
+    return _cut(_SLUG_BAD.sub("-", ascii_text.lower()).strip("-"), max_len)
+
+
+def _cut(slug: str, max_len: int) -> str:
+    """``slug`` within ``max_len`` characters, cut after a whole word where there is one."""
+    if len(slug) <= max_len:
+        return slug
+    cut = slug[:max_len + 1].rfind("-")
+    return (slug[:cut] if cut > 0 else slug[:max_len]).strip("-")
+
+
+def unique_slug(text: str, taken: Container[str], fallback: str, max_len: int = MAX_SLUG) -> str:
+    """A slug for ``text`` not in ``taken``: numbered ("-2", "-3" …) when needed, never over ``max_len``."""
+    base = slugify(text, max_len) or fallback
+    slug, n = base, 2
+    while slug in taken:
+        suffix = f"-{n}"
+        slug, n = _cut(base, max_len - len(suffix)) + suffix, n + 1
+    return slug
 
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
