@@ -33,6 +33,8 @@ from .core.sourcetext import add_document, document, documents, replace_text, se
 def add_source(obj, file: Path, title, publisher, author, url, published, slug, kind, replace):
     """Import a document (.txt, .md, .html, .pdf, .docx) as a source with its full text."""
     doc = read_document(file)
+    for warning in doc.warnings:  # stated metadata that was cleaned or dropped, a link followed
+        click.echo(f"warning: {warning}", err=True)
     store = obj.store()
     if replace:
         result = replace_text(store, replace, doc)

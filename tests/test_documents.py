@@ -396,7 +396,7 @@ def test_random_bytes_never_escape_as_another_error(tmp_path, suffix):
 
 
 @pytest.mark.parametrize("module, suffix, package", [
-    ("pypdf", ".pdf", "pypdf"), ("lxml", ".docx", "lxml"), ("lxml.html", ".html", "lxml"),
+    ("pypdf", ".pdf", "pypdf"), ("lxml", ".docx", "lxml"), ("lxml.etree", ".html", "lxml"),
     ("pyromark", ".md", "pyromark"),
 ])
 def test_missing_library_names_the_package(tmp_path, monkeypatch, module, suffix, package):

@@ -27,7 +27,7 @@ from .documents_html import read_html
 from .documents_markdown import read_markdown
 from .documents_meta import MAX_TITLE, clean_metadata
 from .documents_pdf import read_pdf
-from .model import MAX_TEXT
+from . import model
 
 __all__ = ["SUPPORTED", "MAX_BYTES", "DocumentError", "DocumentText", "DocumentWarning", "normalise_text",
            "page_at", "read_document"]
@@ -69,11 +69,11 @@ def read_document(path: str | Path) -> DocumentText:
         raise DocumentError(path, f"not a readable {_KIND[fmt]} ({short(err)})") from None
     if not doc.text:
         raise DocumentError(path, "the document holds no text")
-    if len(doc.text) > MAX_TEXT:
+    if len(doc.text) > model.MAX_TEXT:  # the source's own limit, the one rule for every way in
         raise too_much_text(path, len(doc.text))
     doc.file_name = real.name
     if real != path and os.path.islink(path):
-        doc.warnings.insert(0, DocumentWarning(str(path), "", f"is a link; the file read is {shown(real)}"))
+        doc.warnings.insert(0, DocumentWarning(str(path), "", f"this is a link; the file read is {shown(real)}"))
     clean_metadata(doc, path, real)
     return doc
 
@@ -166,7 +166,7 @@ def decode(data: bytes) -> str:
 def _read_text(path: Path, data: bytes) -> DocumentText:
     text = decode(data)
     del data
-    if len(text) > 2 * MAX_TEXT:  # normalising cannot halve it; spare the copies
+    if len(text) > 2 * model.MAX_TEXT:  # past any real text even after normalising: spare the copies
         raise too_much_text(path, len(text))
     text = normalise_text(text)
     first = next((line for line in text.split("\n", 50) if line.strip()), "")

@@ -15,9 +15,9 @@ from types import ModuleType
 
 from .dates import DateError, PartialDate, parse_date
 from .errors import StanceError
-from .model import MAX_TEXT
+from . import model
 
-_LIBRARY = {"pyromark": "pyromark", "lxml": "lxml", "lxml.html": "lxml", "pypdf": "pypdf"}
+_LIBRARY = {"pyromark": "pyromark", "lxml": "lxml", "lxml.etree": "lxml", "pypdf": "pypdf"}
 
 # The command-line option that sets each field a document may state, named in warnings.
 OPTIONS = {"title": "--title", "author": "--author", "publisher": "--publisher", "url": "--url",
@@ -107,9 +107,9 @@ class TextBudget:
     text) add as they go, so the limit is met before the memory is spent.
     """
 
-    def __init__(self, path: Path, limit: int = MAX_TEXT):
+    def __init__(self, path: Path, limit: int | None = None):
         self.path = path
-        self.limit = limit
+        self.limit = model.MAX_TEXT if limit is None else limit
         self.used = 0
 
     def add(self, n: int) -> None:
@@ -118,7 +118,8 @@ class TextBudget:
             raise too_much_text(self.path, self.used, self.limit)
 
 
-def too_much_text(path: Path, n: int, limit: int = MAX_TEXT) -> DocumentError:
+def too_much_text(path: Path, n: int, limit: int | None = None) -> DocumentError:
+    limit = model.MAX_TEXT if limit is None else limit
     return DocumentError(path, f"holds more than {limit:,} characters of text (at least {n:,}), the most "
                                "a source can hold; split it into parts and import each")
 

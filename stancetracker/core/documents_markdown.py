@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .documents_base import DocumentText, first_date, library
+from .documents_base import DocumentError, DocumentText, first_date, library
 from .documents_html import html_text, inline_text, parse_html
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
@@ -42,9 +42,21 @@ def _unquote(value: str) -> str:
     return value
 
 
+# Quotes and list items opened on one line, ``> > > - 1. …``: fifty is past any real document, and
+# each level costs the parser and its HTML far more than a character of prose. Possessive
+# repeats, so a line that falls short is given up at once rather than backtracked.
+MAX_NESTING = 50
+_DEEP_LINE = re.compile(r"^[ \t]*+(?:(?:>[ \t]*+|(?:[-+*]|\d{1,9}[.)])[ \t]++)){%d}" % (MAX_NESTING + 1), re.M)
+
+
 def read_markdown(path: Path, source: str) -> DocumentText:
     pyromark = library("pyromark", path)
     source = source.replace("\r\n", "\n").replace("\r", "\n")
+    deep = _DEEP_LINE.search(source)
+    if deep:
+        line = source.count("\n", 0, deep.start()) + 1
+        raise DocumentError(path, f"line {line:,} opens more than {MAX_NESTING} quotes or lists inside each "
+                                  "other; it is not an ordinary Markdown document (save it as .txt to read it as text)")
     fields, body = front_matter(source)
     root = parse_html(pyromark.html(body, options=pyromark.Options.ENABLE_TABLES), path)
     title = fields.get("title") or inline_text(next(root.iter("h1"), None))
