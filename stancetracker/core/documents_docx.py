@@ -16,7 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from .documents_base import DocumentError, DocumentText, TextBudget, first_date, library, normalise_text
+from .documents_base import (DocumentError, DocumentText, DocumentWarning, TextBudget, first_date, library,
+                             normalise_text, short)
 
 MAX_MEMBERS = 10_000
 # The body of a 50-million-character document is about this size; the other parts are far smaller.
@@ -118,14 +119,18 @@ def _elements(stream: IO[bytes], *tags: str) -> Iterator[Any]:
 
 
 def _style_names(package: _Package, styles: str | None) -> dict[str, str]:
+    """Style id -> name, used only to find a heading; a damaged styles part is read as far as it goes."""
+    from lxml import etree
+
     names: dict[str, str] = {}
-    stream = package.open(styles, MAX_SMALL_PART) if styles else None
-    if stream is None:
-        return names
-    for el in _elements(stream, f"{_W}style"):
-        name = el.find(f"{_W}name")
-        if name is not None and len(names) < 100_000:
-            names[el.get(f"{_W}styleId", "")] = name.get(f"{_W}val", "")
+    try:
+        stream = package.open(styles, MAX_SMALL_PART) if styles else None
+        for el in _elements(stream, f"{_W}style") if stream is not None else ():
+            name = el.find(f"{_W}name")
+            if name is not None and len(names) < 100_000:
+                names[el.get(f"{_W}styleId", "")] = name.get(f"{_W}val", "")
+    except (etree.XMLSyntaxError, DocumentError, zipfile.BadZipFile, EOFError):
+        pass
     return names
 
 
@@ -193,17 +198,27 @@ class _Body:
                 self.heading = text
 
 
-def _core_properties(package: _Package, part: str | None) -> dict[str, str]:
-    """Title, creator, created and language from docProps/core.xml."""
-    stream = package.open(part, MAX_SMALL_PART) if part else None
-    out: dict[str, str] = {}
-    if stream is None:
-        return out
+def _core_properties(package: _Package, part: str | None, doc: DocumentText) -> None:
+    """Title, creator, created and language from docProps/core.xml; a damaged part is only a warning."""
+    from lxml import etree
+
     wanted = {f"{_DC}title": "title", f"{_DC}creator": "author", f"{_DCTERMS}created": "created",
               f"{_DC}language": "language"}
-    for el in _elements(stream, *wanted):
-        out.setdefault(wanted[el.tag], (el.text or "").strip())
-    return out
+    out: dict[str, str] = {}
+    try:
+        stream = package.open(part, MAX_SMALL_PART) if part else None
+        for el in _elements(stream, *wanted) if stream is not None else ():
+            out.setdefault(wanted[el.tag], (el.text or "").strip())
+    except (etree.XMLSyntaxError, DocumentError, zipfile.BadZipFile, EOFError) as err:
+        reason = err.reason if isinstance(err, DocumentError) else short(err)
+        doc.warnings.append(DocumentWarning(str(package.path), "", f"the document's properties ({part}) could "
+                                                                   f"not be read ({reason}); title, author and "
+                                                                   "date are left to you"))
+        return
+    doc.title = out.get("title") or doc.title
+    doc.author = out.get("author", "")
+    doc.language = out.get("language", "")
+    first_date(doc, (out.get("created"),))
 
 
 def read_docx(path: Path, data: bytes) -> DocumentText:
@@ -215,12 +230,6 @@ def read_docx(path: Path, data: bytes) -> DocumentText:
         raise DocumentError(path, _NOT_WORD)
     body = _Body(path, _style_names(package, package.relationships(main).get("styles")))
     body.read(stream)
-    props = _core_properties(package, package.relationships("").get("core-properties"))
-    doc = DocumentText(
-        normalise_text("\n\n".join(body.texts)), "docx", path.name,
-        title=props.get("title") or body.heading,
-        author=props.get("author", ""),
-        language=props.get("language", ""),
-    )
-    first_date(doc, (props.get("created"),))
+    doc = DocumentText(normalise_text("\n\n".join(body.texts)), "docx", path.name, title=body.heading)
+    _core_properties(package, package.relationships("").get("core-properties"), doc)
     return doc
