@@ -102,6 +102,15 @@ def test_cli_prints_the_link_warning(db_path, tmp_path):
     assert "Added source" in res.stdout
 
 
+@pytest.mark.parametrize("suffix", [".txt", ".md", ".html"])
+def test_long_runs_of_spaces_are_normalised_in_linear_time(tmp_path, suffix):
+    """Trailing-space removal retried from every space of a run: 20,000 spaces took 7 s."""
+    path = tmp_path / f"spaces{suffix}"
+    path.write_text("a" + " " * 2_000_000 + "b\n" + "c \t" * 500_000 + "d")
+    doc = quickly(lambda: read_document(path), bound=5)
+    assert doc.text.startswith("a") and doc.text.endswith("d")
+
+
 # --- bounded work (findings 11, 12): measured in a child process ----------------
 
 _MEASURE = """
@@ -165,6 +174,13 @@ def test_hostile_html_is_read_or_refused_within_bounds(tmp_path):
     assert outcome["navs.html"] == "read 4"  # 240,000 navigation bars dropped, the main text kept
     assert outcome["headers-in-article.html"] == "read 719998"  # an article's headers are its own
     assert outcome["flat-paragraphs.html"].startswith("read ")
+
+
+@pytest.mark.parametrize("charset", ["base64", "rot13", "zlib", "utf-16", "x-no-such"])
+def test_a_page_declaring_a_charset_that_is_not_its_text_encoding_reads_as_utf8(tmp_path, charset):
+    page = tmp_path / "page.html"
+    page.write_bytes(f'<meta charset="{charset}"><p>Café “quoted”</p>'.encode())
+    assert read_document(page).text == "Café “quoted”"
 
 
 def test_deep_json_ld_does_not_hide_the_page(tmp_path):

@@ -72,8 +72,10 @@ def decode_html(data: bytes) -> str:
             info = codecs.lookup(m.group(1).decode("ascii"))
         except LookupError:
             info = None
-        # Only text encodings: "base64" or "rot13" are codecs too, but not a page's charset.
-        if info is not None and getattr(info, "_is_text_encoding", True):
+        # Only text encodings: "base64" or "rot13" are codecs too, but not a page's charset. A page
+        # that could read its own declaration is not UTF-16 or -32, whatever it says (browsers agree).
+        if info is not None and getattr(info, "_is_text_encoding", True) and not info.name.startswith("utf-16") \
+                and not info.name.startswith("utf-32"):
             return data.decode(info.name, errors="replace")
     try:
         return data.decode("utf-8")
