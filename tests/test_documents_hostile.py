@@ -345,3 +345,35 @@ def test_gui_dialog_shows_the_warnings(qtbot, store, tmp_path):
     assert not dlg.notes.isHidden()
     assert "The author the file states was left out" in dlg.notes.text() and "Author field" in dlg.notes.text()
     assert dlg.author.text() == ""
+
+
+# --- storing the text: linear too ----------------------------------------------
+
+def _clean_text_by_hand(text: str, pages: list[int]) -> tuple[str, list[int]]:
+    bidi = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+    kept = "".join(c for c in text if c not in bidi)
+    moved = [p - sum(1 for c in text[:p] if c in bidi) for p in pages]
+    lead = len(kept) - len(kept.lstrip())
+    kept = kept.strip()
+    return kept, [min(max(p - lead, 0), len(kept)) for p in moved]
+
+
+def test_clean_text_moves_page_starts_past_removed_direction_controls():
+    import random
+
+    from stancetracker.core.sourcetext import clean_text
+
+    rng = random.Random(7)
+    for _ in range(200):
+        text = "".join(rng.choice(["a", " ", "\n", "\u202e", "\u2066", "b"]) for _ in range(rng.randrange(40)))
+        pages = sorted(rng.sample(range(len(text) + 1), rng.randrange(min(4, len(text) + 1))))
+        assert clean_text(text, pages) == _clean_text_by_hand(text, pages), (text, pages)
+
+
+def test_clean_text_of_a_long_text_with_direction_controls_is_quick():
+    """It went character by character in Python: seconds and gigabytes for a book-length text."""
+    from stancetracker.core.sourcetext import clean_text
+
+    text = ("word \u202e" * 2_000_000)
+    cleaned, pages = quickly(lambda: clean_text(text, [0, 5_000_000, 10_000_000]), bound=3)
+    assert len(cleaned) == 9_999_999 and pages == [0, 4_166_667, 8_333_334]
