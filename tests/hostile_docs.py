@@ -22,7 +22,25 @@ MARKDOWN = {
     "code-spans-5mb.md": lambda: "`a" * (N // 2),
 }
 
+_PROSE = ("Sadr said on Sunday that the *proposed* deal was **unacceptable** and called for "
+          "[new elections](https://example.org/x); the `Framework` disagreed. ")
+
+
+def prose_markdown() -> str:
+    """About 5 MB of ordinary Markdown: headings, paragraphs with inline markup, lists and quotes."""
+    block = f"## Section\n\n{_PROSE * 4}\n\n- {_PROSE}\n- {_PROSE}\n\n> {_PROSE}\n\n"
+    return block * (N // len(block))
+
+
+def prose_html() -> str:
+    block = f"<h2>Section</h2><p>{_PROSE * 4}</p><ul><li>{_PROSE}</li></ul><blockquote><em>{_PROSE}</em></blockquote>"
+    return "<html><body><article>" + block * (N // len(block)) + "</article></body></html>"
+
+
+MARKDOWN["prose-5mb.md"] = prose_markdown
+
 HTML = {
+    "prose-5mb.html": prose_html,
     "deep-100000.html": lambda: "<div>" * 100_000 + "deep",
     "anchors-5mb.html": lambda: "<a>" * (N // 3),
     "articles-5mb.html": lambda: "<article>x" * (N // 10),

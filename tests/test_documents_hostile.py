@@ -163,6 +163,7 @@ def test_hostile_markdown_is_read_or_refused_within_bounds(tmp_path):
     assert outcome["brackets.md"] == "read 150000"
     assert outcome["link-angle.md"].startswith("read ")
     assert "opens more than 50 quotes or lists" in outcome["quotes-5mb.md"]
+    assert outcome["prose-5mb.md"].startswith("read ")  # an ordinary long document still comes in
 
 
 @pytest.mark.slow
@@ -174,6 +175,7 @@ def test_hostile_html_is_read_or_refused_within_bounds(tmp_path):
     assert outcome["navs.html"] == "read 4"  # 240,000 navigation bars dropped, the main text kept
     assert outcome["headers-in-article.html"] == "read 719998"  # an article's headers are its own
     assert outcome["flat-paragraphs.html"].startswith("read ")
+    assert outcome["prose-5mb.html"].startswith("read ")
 
 
 @pytest.mark.parametrize("charset", ["base64", "rot13", "zlib", "utf-16", "x-no-such"])
@@ -227,6 +229,19 @@ def test_five_million_paragraphs_are_refused_within_bounds(tmp_path):
     seconds, outcome = result["files"][str(path)]
     assert seconds < 10 and result["peak_mb"] < 500
     assert "many.docx: " in outcome and ("paragraphs" in outcome or "XML tags" in outcome)
+
+
+@pytest.mark.slow
+def test_a_long_ordinary_word_document_is_read_within_bounds(tmp_path):
+    """Some 40,000 paragraphs of three runs each, a table and headings: read, not refused."""
+    run = b"<w:r><w:t xml:space='preserve'>Sadr said on Sunday that the deal was unacceptable. </w:t></w:r>"
+    para = b"<w:p>" + run * 3 + b"</w:p>"
+    table = b"<w:tbl>" + (b"<w:tr>" + b"<w:tc>" + para + b"</w:tc>" * 1 + b"</w:tr>") * 100 + b"</w:tbl>"
+    path = docx_with_body(tmp_path / "long.docx", body(para * 40_000 + table))
+    result = measure([path])
+    seconds, outcome = result["files"][str(path)]
+    print(f"{seconds:.2f} s, {outcome[:60]}, peak {result['peak_mb']} MB")
+    assert outcome.startswith("read ") and seconds < 10 and result["peak_mb"] < 500
 
 
 def test_docx_with_too_many_members_is_refused(tmp_path, monkeypatch):
