@@ -392,3 +392,13 @@ def test_clean_text_of_a_long_text_with_direction_controls_is_quick():
     text = ("word \u202e" * 2_000_000)
     cleaned, pages = quickly(lambda: clean_text(text, [0, 5_000_000, 10_000_000]), bound=3)
     assert len(cleaned) == 9_999_999 and pages == [0, 4_166_667, 8_333_334]
+
+
+def test_a_bad_override_is_refused_naming_its_option(db_path, tmp_path):
+    path = tmp_path / "note.txt"
+    path.write_text("Sadr spoke.\n")
+    res = CliRunner().invoke(cli, ["--db", str(db_path), "add-source", str(path), "--author", "A" * 300])
+    assert res.exit_code == 1
+    assert res.output.strip().endswith("--author: is 300 characters long; the limit is 200; nothing was added")
+    with Store.open(db_path) as s:
+        assert [x.slug for x in s.sources() if x.title == "Sadr spoke."] == []
