@@ -244,6 +244,13 @@ def test_a_long_ordinary_word_document_is_read_within_bounds(tmp_path):
     assert outcome.startswith("read ") and seconds < 10 and result["peak_mb"] < 500
 
 
+def test_deeply_nested_docx_tables_are_refused_in_plain_words(tmp_path):
+    cell = b"<w:tbl><w:tr><w:tc>" * 200 + b"<w:p/>" + b"</w:tc></w:tr></w:tbl>" * 200
+    message = refused(docx_with_body(tmp_path / "deep.docx", body(cell)))
+    assert message.endswith("deep.docx: its XML is nested more than 256 levels deep; it is not an ordinary "
+                            "Word document")
+
+
 def test_docx_with_too_many_members_is_refused(tmp_path, monkeypatch):
     from stancetracker.core import documents_docx
 

@@ -229,7 +229,15 @@ def read_docx(path: Path, data: bytes) -> DocumentText:
     if stream is None:
         raise DocumentError(path, _NOT_WORD)
     body = _Body(path, _style_names(package, package.relationships(main).get("styles")))
-    body.read(stream)
+    from lxml import etree
+
+    try:
+        body.read(stream)
+    except etree.XMLSyntaxError as err:
+        if "depth" not in str(err).lower():
+            raise
+        raise DocumentError(path, "its XML is nested more than 256 levels deep; it is not an ordinary "
+                                  "Word document") from None
     doc = DocumentText(normalise_text("\n\n".join(body.texts)), "docx", path.name, title=body.heading)
     _core_properties(package, package.relationships("").get("core-properties"), doc)
     return doc
