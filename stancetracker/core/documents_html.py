@@ -34,15 +34,16 @@ _BLOCK = {
 _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
 
 
-def parse_html(markup: bytes | str, path: Path) -> Any:
+def parse_html(markup: bytes | str, path: Path, what: str = "web page") -> Any:
     """The page's ``<html>`` element; refused when it has too many elements or nests too deep."""
     etree = library("lxml.etree", path)
 
     tags = markup.count(b"<" if isinstance(markup, bytes) else "<")
     tags -= markup.count(b"</" if isinstance(markup, bytes) else "</")  # an upper bound on start tags
     if tags > MAX_TAGS:
-        raise DocumentError(path, f"holds about {tags:,} HTML elements; the limit is {MAX_TAGS:,} (save the "
-                                  "article alone, e.g. from the browser's reader view, and import that)")
+        hint = ("save the article alone, e.g. from the browser's reader view, and import that" if what == "web page"
+                else "split it, or save it as .txt to read it as plain text")
+        raise DocumentError(path, f"holds about {tags:,} HTML elements; the limit is {MAX_TAGS:,} ({hint})")
     text = markup if isinstance(markup, str) else decode_html(markup)
     text = text.replace("\x00", "")  # libxml2 would turn each NUL into a visible U+FFFD
     # Plain etree elements: lxml.html's element classes cost a lookup for every element.
@@ -53,7 +54,7 @@ def parse_html(markup: bytes | str, path: Path) -> Any:
     for entry in parser.error_log:
         if entry.level_name == "FATAL" and "depth" in entry.message.lower():
             raise DocumentError(path, "its elements are nested more deeply than a parser can follow "
-                                      "(over 2,048 levels); it is not an ordinary web page")
+                                      f"(over 2,048 levels); it is not an ordinary {what}")
     return root
 
 

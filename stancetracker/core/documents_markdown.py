@@ -58,7 +58,7 @@ def read_markdown(path: Path, source: str) -> DocumentText:
         raise DocumentError(path, f"line {line:,} opens more than {MAX_NESTING} quotes or lists inside each "
                                   "other; it is not an ordinary Markdown document (save it as .txt to read it as text)")
     fields, body = front_matter(source)
-    root = parse_html(pyromark.html(body, options=pyromark.Options.ENABLE_TABLES), path)
+    root = parse_html(pyromark.html(body, options=pyromark.Options.ENABLE_TABLES), path, "Markdown document")
     title = fields.get("title") or inline_text(next(root.iter("h1"), None))
     doc = DocumentText(
         html_text(root, path), "markdown", path.name,
