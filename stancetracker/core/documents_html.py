@@ -34,18 +34,19 @@ _BLOCK = {
 _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
 
 
-def parse_html(markup: bytes | str, path: Path, what: str = "web page") -> Any:
+def parse_html(markup: bytes | str, path: Path, what: str = "web page", max_tags: int = MAX_TAGS) -> Any:
     """The page's ``<html>`` element; refused when it has too many elements or nests too deep."""
     etree = library("lxml.etree", path)
 
     tags = markup.count(b"<" if isinstance(markup, bytes) else "<")
     tags -= markup.count(b"</" if isinstance(markup, bytes) else "</")  # an upper bound on start tags
-    if tags > MAX_TAGS:
+    if tags > max_tags:
         hint = ("save the article alone, e.g. from the browser's reader view, and import that" if what == "web page"
                 else "split it, or save it as .txt to read it as plain text")
-        raise DocumentError(path, f"holds about {tags:,} HTML elements; the limit is {MAX_TAGS:,} ({hint})")
+        raise DocumentError(path, f"holds about {tags:,} HTML elements; the limit is {max_tags:,} ({hint})")
     text = markup if isinstance(markup, str) else decode_html(markup)
-    text = text.replace("\x00", "")  # libxml2 would turn each NUL into a visible U+FFFD
+    if "\x00" in text:
+        text = text.replace("\x00", "")  # libxml2 would turn each NUL into a visible U+FFFD
     # Plain etree elements: lxml.html's element classes cost a lookup for every element.
     parser = etree.HTMLParser(encoding="utf-8", huge_tree=True, remove_pis=True)
     root = etree.fromstring(text.encode("utf-8", "replace"), parser=parser)

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from .documents_base import DocumentError, DocumentText, first_date, library
-from .documents_html import html_text, inline_text, parse_html
+from .documents_html import MAX_TAGS, html_text, inline_text, parse_html
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _FIELD = re.compile(r"^([A-Za-z][\w-]{0,40})[ \t]*:[ \t]*(.*?)[ \t]*$")
@@ -58,7 +58,10 @@ def read_markdown(path: Path, source: str) -> DocumentText:
         raise DocumentError(path, f"line {line:,} opens more than {MAX_NESTING} quotes or lists inside each "
                                   "other; it is not an ordinary Markdown document (save it as .txt to read it as text)")
     fields, body = front_matter(source)
-    root = parse_html(pyromark.html(body, options=pyromark.Options.ENABLE_TABLES), path, "Markdown document")
+    # Twice a web page's elements: this HTML is flat, well formed and has no furniture to weigh,
+    # and ordinary prose with some emphasis makes about 35,000 elements a megabyte.
+    root = parse_html(pyromark.html(body, options=pyromark.Options.ENABLE_TABLES), path, "Markdown document",
+                      max_tags=2 * MAX_TAGS)
     title = fields.get("title") or inline_text(next(root.iter("h1"), None))
     doc = DocumentText(
         html_text(root, path), "markdown", path.name,
