@@ -409,3 +409,28 @@ def test_a_bad_override_is_refused_naming_its_option(db_path, tmp_path):
     assert res.output.strip().endswith("--author: is 300 characters long; the limit is 200; nothing was added")
     with Store.open(db_path) as s:
         assert [x.slug for x in s.sources() if x.title == "Sadr spoke."] == []
+
+
+def test_pdf_whose_drawing_instructions_inflate_past_the_limit_is_refused(tmp_path, monkeypatch):
+    """A compressed content stream can inflate to millions of instructions; counted before extracting."""
+    import io
+
+    import pypdf
+    from pypdf.generic import ContentStream
+
+    from stancetracker.core import documents_pdf
+
+    monkeypatch.setattr(documents_pdf, "MAX_CONTENT", 2**20)
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(pdf_bytes([["x"], ["y"]]))))
+    page = writer.pages[1]
+    stream = ContentStream(None, writer)
+    stream.set_data(b"BT /F1 12 Tf " + b"(a) Tj " * 200_000 + b"ET")
+    page.replace_contents(stream)
+    page.compress_content_streams()
+    out = io.BytesIO()
+    writer.write(out)
+    path = tmp_path / "dense.pdf"
+    path.write_bytes(out.getvalue())
+    assert path.stat().st_size < 20_000
+    assert refused(path).endswith("dense.pdf: its pages' drawing instructions pass 1 MB by page 2; it is not an "
+                                  "ordinary document (print it to a new PDF, or save its text, and import that)")

@@ -20,6 +20,9 @@ _JUNK_TITLE = re.compile(
 )
 # A book runs to a few thousand pages; a file claiming more is refused before its pages are walked.
 MAX_PAGES = 20_000
+# pypdf reads drawing instructions at some 20 µs each; a few kilobytes of compressed stream can
+# inflate to tens of megabytes of them. Checked page by page before the text is extracted.
+MAX_CONTENT = 64 * 1024 * 1024
 
 
 def _pdf_date(value: object) -> PartialDate | None:
@@ -86,7 +89,14 @@ def read_pdf(path: Path, data: bytes) -> DocumentText:
         raise DocumentError(path, f"states {count:,} pages; the limit is {MAX_PAGES:,}")
     budget = TextBudget(path)
     texts = []
-    for page in reader.pages:
+    content = 0
+    for number, page in enumerate(reader.pages, 1):
+        stream = page.get_contents()
+        content += len(stream.get_data()) if stream is not None else 0
+        if content > MAX_CONTENT:
+            raise DocumentError(path, f"its pages' drawing instructions pass {MAX_CONTENT // 2**20} MB by page "
+                                      f"{number:,}; it is not an ordinary document (print it to a new PDF, "
+                                      "or save its text, and import that)")
         texts.append(normalise_text(page.extract_text() or ""))
         budget.add(len(texts[-1]) + 2)
     text, pages = join_pages(texts)
