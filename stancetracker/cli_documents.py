@@ -40,7 +40,7 @@ def add_source(obj, file: Path, title, publisher, author, url, published, slug, 
     store = obj.store()
     if replace:
         result = replace_text(store, replace, doc)
-        click.echo(f"Replaced the text of {replace} from {file.name}: {result.summary()}")
+        click.echo(f"Replaced the text of {replace} from {shown(file.name)}: {result.summary()}")
         for p, reason in result.lost:
             click.echo(f"  lost: “{_short(p.quote)}” ({p.start}–{p.end}): {reason}; "
                        f"records {', '.join(u[:8] for u in passage_records(store, p.id)) or 'none'}")
