@@ -135,7 +135,7 @@ def _docx_tree(rng: random.Random, budget: int) -> str:
     while len(out) < budget:
         parent = open_tags[-1] if open_tags else ""
         options = children.get(parent, [])
-        if not options or (open_tags and rng.random() < 0.3):
+        if not options or (open_tags and rng.random() < 0.45):
             if not open_tags:
                 break
             out.append(f"</{open_tags.pop()}>")
