@@ -141,8 +141,9 @@ def _check_regular(path: Path, real: Path, mode: int) -> None:
 
 
 def _too_big(path: Path, size: int, limit: int, kind: str) -> DocumentError:
-    return DocumentError(path, f"is {size / _MB:,.1f} MB; the limit for a {kind} is {limit // _MB} MB "
-                               "(split it, or save it as plain text, and import that)")
+    hint = "split it into parts and import each" if kind == "text file" else \
+        "split it, or save its text as a .txt file, and import that"
+    return DocumentError(path, f"is {size / _MB:,.1f} MB; the limit for a {kind} is {limit // _MB} MB ({hint})")
 
 
 # --- plain text --------------------------------------------------------------
