@@ -12,6 +12,8 @@ import click
 
 from .cli_options import date_option
 from .core.documents import read_document
+from .core.documents_base import shown
+from .core.errors import StanceError, ValidationError
 from .core.model import SOURCE_KINDS
 from .core.passages import coded_spans, coverage, passage_records, passages
 from .core.sourcetext import add_document, document, documents, replace_text, search_documents
@@ -33,16 +35,24 @@ from .core.sourcetext import add_document, document, documents, replace_text, se
 def add_source(obj, file: Path, title, publisher, author, url, published, slug, kind, replace):
     """Import a document (.txt, .md, .html, .pdf, .docx) as a source with its full text."""
     doc = read_document(file)
+    for warning in doc.warnings:  # stated metadata that was cleaned or dropped, a link followed
+        click.echo(f"warning: {warning}", err=True)
     store = obj.store()
     if replace:
         result = replace_text(store, replace, doc)
-        click.echo(f"Replaced the text of {replace} from {file.name}: {result.summary()}")
+        click.echo(f"Replaced the text of {replace} from {shown(file.name)}: {result.summary()}")
         for p, reason in result.lost:
             click.echo(f"  lost: “{_short(p.quote)}” ({p.start}–{p.end}): {reason}; "
                        f"records {', '.join(u[:8] for u in passage_records(store, p.id)) or 'none'}")
         return
-    src = add_document(store, doc, slug=slug, kind=kind, title=title, publisher=publisher, author=author, url=url,
-                       published=date_option(published, "--published"))
+    given = {"title": title, "publisher": publisher, "author": author, "url": url, "slug": slug}
+    try:
+        src = add_document(store, doc, slug=slug, kind=kind, title=title, publisher=publisher, author=author,
+                           url=url, published=date_option(published, "--published"))
+    except ValidationError as err:
+        # Name what the user can change: the option they gave, else the file the value came from.
+        where = f"--{err.field}" if given.get(err.field) else f"{shown(file)}: {err.field}"
+        raise StanceError(f"{where}: {err.reason}; nothing was added") from None
     pages = f", {len(doc.pages)} pages" if doc.pages else ""
     click.echo(f"Added source {src.slug}: “{src.title}” ({doc.format}, {len(src.text):,} characters{pages}"
                f"{', published ' + src.published.short() if src.published else ''})")

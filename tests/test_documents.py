@@ -396,8 +396,8 @@ def test_random_bytes_never_escape_as_another_error(tmp_path, suffix):
 
 
 @pytest.mark.parametrize("module, suffix, package", [
-    ("pypdf", ".pdf", "pypdf"), ("docx", ".docx", "python-docx"), ("bs4", ".html", "beautifulsoup4"),
-    ("markdown", ".md", "markdown"),
+    ("pypdf", ".pdf", "pypdf"), ("lxml", ".docx", "lxml"), ("lxml.etree", ".html", "lxml"),
+    ("pyromark", ".md", "pyromark"),
 ])
 def test_missing_library_names_the_package(tmp_path, monkeypatch, module, suffix, package):
     monkeypatch.setitem(sys.modules, module, None)  # makes the import fail

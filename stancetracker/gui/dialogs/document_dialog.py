@@ -15,6 +15,7 @@ from ..hub import QtStoreHub
 from . import QtDateField, QtFieldErrors
 
 NEW = ""
+_LABELS = {"title": "Title", "author": "Author", "publisher": "Publisher", "url": "URL", "published": "Published"}
 
 
 def read_or_warn(path: Path, parent: QWidget) -> DocumentText | None:
@@ -63,6 +64,10 @@ class QtDocumentDialog(QDialog):
         form.addRow("&URL", self.errors.wrap(self.url, "url"))
         form.addRow("P&ublished", self.errors.wrap(self.published, "published"))
         self.fields = (self.title, self.author, self.publisher, self.url, self.published)
+        self.notes = QLabel(self._notes(doc))
+        self.notes.setObjectName("document_warnings")
+        self.notes.setWordWrap(True)
+        self.notes.setVisible(bool(doc.warnings))
         pages = f", {len(doc.pages)} pages" if doc.pages else ""
         counts = QLabel(f"{doc.format.upper()} · {len(doc.text):,} characters · "
                         f"{len(paragraphs(doc.text)):,} paragraphs{pages}")
@@ -73,12 +78,22 @@ class QtDocumentDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
+        lay.addWidget(self.notes)
         lay.addLayout(form)
         lay.addWidget(counts)
         lay.addWidget(preview, 1)
         lay.addWidget(buttons)
         self.resize(640, 560)
         self._target_changed()
+
+    @staticmethod
+    def _notes(doc: DocumentText) -> str:
+        """What the reader cleaned or left out, each with the field to fill in instead."""
+        lines = []
+        for w in doc.warnings:
+            where = f" — type it in the {_LABELS[w.field]} field if you want one" if w.field in _LABELS else ""
+            lines.append(f"• {w.reason[0].upper()}{w.reason[1:]}{where}.")
+        return "Read with notes:\n" + "\n".join(lines) if lines else ""
 
     def _target_changed(self) -> None:
         new = self.target.currentData() == NEW
