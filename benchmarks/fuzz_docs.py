@@ -297,14 +297,10 @@ def _one(store, path: Path, use_alarm: bool) -> str:
             signal.setitimer(signal.ITIMER_REAL, 0)
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--examples", type=int, default=2_000, help="examples per kind (default 2,000)")
-    ap.add_argument("--seed", type=int, default=0, help="random seed, for a repeatable run")
-    ap.add_argument("--kind", action="append", choices=KINDS, help="only this kind (repeatable)")
-    args = ap.parse_args()
+def report(examples: int, seed: int = 0, kinds: tuple[str, ...] = KINDS) -> bool:
+    """Run and print the counts; True if any example failed (fuzz_long.py calls this too)."""
     start = time.perf_counter()
-    result = run(args.examples, args.seed, tuple(args.kind) if args.kind else KINDS)
+    result = run(examples, seed, kinds)
     for kind, counts in result["per_kind"].items():
         print(f"{kind:9} " + ", ".join(f"{k} {v:,}" for k, v in sorted(counts.items())))
     print(f"documents: {result['accepted']:,} accepted, {result['refused']:,} refused with a message, "
@@ -314,7 +310,16 @@ def main() -> int:
         print(f"  refused {n:>5,}: {reason}")
     for line in result["failure_examples"]:
         print("  " + line)
-    return 1 if result["failures"] else 0
+    return bool(result["failures"])
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--examples", type=int, default=2_000, help="examples per kind (default 2,000)")
+    ap.add_argument("--seed", type=int, default=0, help="random seed, for a repeatable run")
+    ap.add_argument("--kind", action="append", choices=KINDS, help="only this kind (repeatable)")
+    args = ap.parse_args()
+    return 1 if report(args.examples, args.seed, tuple(args.kind) if args.kind else KINDS) else 0
 
 
 if __name__ == "__main__":
