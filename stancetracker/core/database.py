@@ -10,6 +10,7 @@ import sqlite_utils
 
 from .errors import DatabaseError
 from .schema import APPLICATION_ID, MIGRATION_SET, SCHEMA_VERSION, migrations
+from .schema_audit import audit, guard, harmful, refusal
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
@@ -47,6 +48,7 @@ def connect(path: Path | str, *, readonly: bool = False, immutable: bool = False
     """A connection with our pragmas; transactions are managed explicitly.
 
     ``immutable`` (read-only folders, issue 6) opens without locks or a -shm file.
+    A writable connection trusts the file's triggers only if its schema is ours.
     """
     p = str(path)
     timeout = busy_timeout_ms()
@@ -59,7 +61,35 @@ def connect(path: Path | str, *, readonly: bool = False, immutable: bool = False
                                check_same_thread=False)
     conn.execute(f"PRAGMA busy_timeout = {timeout}")
     conn.execute("PRAGMA foreign_keys = ON")
+    harden(conn)
+    if not readonly and not immutable and not harmful(audit(conn)):
+        trust_own_triggers(conn)
     return conn
+
+
+def harden(conn: sqlite3.Connection) -> None:
+    """Treat the file's schema as data (issue 12): no functions or virtual tables from its views and triggers.
+
+    ``trusted_schema`` goes off; defensive mode (which refuses writable_schema
+    and direct writes to shadow tables) comes on where the sqlite3 module can
+    set it, Python 3.12 and later; Python 3.11 has no way to. The authorizer
+    of schema_audit.guard lets no trigger or view but ours act.
+    """
+    conn.execute("PRAGMA trusted_schema = OFF")
+    defensive = getattr(sqlite3, "SQLITE_DBCONFIG_DEFENSIVE", None)
+    if defensive is not None and hasattr(conn, "setconfig"):
+        conn.setconfig(defensive, True)
+    guard(conn)
+
+
+def trust_own_triggers(conn: sqlite3.Connection) -> None:
+    """Allow the FTS5 triggers sqlite-utils made, on a connection whose schema passed the audit.
+
+    SQLite refuses them with trusted_schema off ("unsafe use of virtual table"),
+    because FTS5 does not declare itself innocuous; the authorizer still
+    stops every trigger and view that is not ours.
+    """
+    conn.execute("PRAGMA trusted_schema = ON")
 
 
 def check_file(path: Path) -> None:
@@ -166,6 +196,9 @@ def open_connection(path: Path | str, *, readonly: bool = False, create: bool = 
     exists = path.exists() and path.stat().st_size > 0 if path.exists() else False
     if path.exists():
         check_file(path)
+        if not exists and not create:  # issue 12: reading never turns an empty file into a database
+            raise DatabaseError(f"{path}: is an empty file (0 bytes), not a database yet; create one there with "
+                                f"'stancetracker --db \"{path}\" init' — it was left untouched")
     elif not create:
         raise DatabaseError(f"{path}: no such database")
     elif not path.parent.exists():
@@ -191,6 +224,10 @@ def open_connection(path: Path | str, *, readonly: bool = False, create: bool = 
         if not ours or version > SCHEMA_VERSION:
             conn.close()
             _refuse(path, ours, version)
+        foreign = harmful(audit(conn)) if exists else []
+        if foreign and not readonly:
+            conn.close()
+            raise refusal(path, foreign, "stancetracker will not write to it (nothing was changed)")
         if not exists and not readonly:
             conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # only a new, empty file takes it
         if not readonly:
