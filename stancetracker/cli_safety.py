@@ -17,6 +17,8 @@ from .core.integrity import check as _check
 from .core.merge import apply_merge, conflict_table, plan_merge
 from .core.revert import list_operations, restore_version, revert_operation
 
+MAX_LISTED = 20  # refused rows printed one per line; the rest are counted
+
 
 @click.command()
 @click.pass_obj
@@ -75,16 +77,22 @@ def restore(obj, backup: Path | None, latest: bool, yes: bool):
 @click.option("--take-theirs", multiple=True, metavar="UUID", help="Resolve this conflict to their version (repeatable).")
 @click.option("--all-theirs", is_flag=True, help="Resolve every conflict to their version.")
 @click.option("--dry-run", is_flag=True, help="Show the plan; change nothing.")
+@click.option("--skip-invalid", is_flag=True, help="Merge the valid rows when some of theirs break the rules.")
 @click.pass_obj
-def merge(obj, other: Path, take_theirs, all_theirs: bool, dry_run: bool):
+def merge(obj, other: Path, take_theirs, all_theirs: bool, dry_run: bool, skip_invalid: bool):
     """Merge another stancetracker database or export CSV into this one.
 
     New records (by UUID) are added, identical ones skipped; a record that
-    differs is kept as ours unless you take theirs. Undo with 'stancetracker revert'.
+    differs is kept as ours unless you take theirs. Rows of theirs that break
+    the rules are listed and not merged. Undo with 'stancetracker revert'.
     """
     store = obj.store(readonly=dry_run)
     plan = plan_merge(store, other)
     click.echo(plan.summary())
+    for row in plan.refused[:MAX_LISTED]:
+        click.echo(f"refused: {other}: {row.describe()}", err=True)
+    if len(plan.refused) > MAX_LISTED:
+        click.echo(f"refused: … and {len(plan.refused) - MAX_LISTED:,} more", err=True)
     width = max(20, (shutil.get_terminal_size((120, 20)).columns - 20) // 2)
     for c in plan.conflicts:
         click.echo(f"\nconflict {c.uuid} (differs in: {', '.join(c.fields)})")
@@ -101,7 +109,7 @@ def merge(obj, other: Path, take_theirs, all_theirs: bool, dry_run: bool):
         return
     choices = {c.uuid: "theirs" for c in plan.conflicts} if all_theirs else {}
     choices.update({u.strip().lower(): "theirs" for u in take_theirs})
-    result = apply_merge(store, plan, choices)
+    result = apply_merge(store, plan, choices, skip_invalid=skip_invalid)
     click.echo(f"\nMerged: {result.summary()}")
     if result.kept_ours:
         click.echo(f"{result.kept_ours} conflict(s) kept ours; take theirs with --take-theirs UUID or --all-theirs.")
