@@ -14,6 +14,7 @@ import click
 
 from .core import backups as _backups
 from .core.integrity import check as _check
+from .core.integrity import remove_foreign as _remove_foreign
 from .core.merge import apply_merge, conflict_table, plan_merge
 from .core.revert import list_operations, restore_version, revert_operation
 
@@ -21,9 +22,14 @@ MAX_LISTED = 20  # refused rows printed one per line; the rest are counted
 
 
 @click.command()
+@click.option("--remove-foreign", is_flag=True,
+              help="First remove the triggers, views and other objects stancetracker did not make (after a backup).")
 @click.pass_obj
-def check(obj):
-    """Check the database: integrity, references, search index, location; exit 1 on problems."""
+def check(obj, remove_foreign: bool):
+    """Check the database: integrity, schema, stored values, references, search index, location; exit 1 on problems."""
+    if remove_foreign:
+        for line in _remove_foreign(obj.db_path).lines():
+            click.echo(line)
     report = _check(obj.db_path)
     for line in report.lines():
         click.echo(line)

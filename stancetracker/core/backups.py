@@ -263,13 +263,15 @@ def verify_backup(backup_path: Path | str) -> None:
     if not backup_path.is_file():
         raise DatabaseError(f"{backup_path}: no such backup")
     check_file(backup_path)
+    from .foreign import bounded, open_foreign
+    from .schema_audit import audit, harmful, refusal
     try:
-        conn = sqlite3.connect(backup_path.resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
-        try:
+        # Issue 12: a "backup" may come from anywhere; read it as data, never as code.
+        with open_foreign(backup_path) as other, bounded(other.conn, backup_path):
+            conn = other.conn
             ours, version = schema_state(conn)
             result = [" ".join(r[0].split()) for r in conn.execute("PRAGMA integrity_check(5)")]
-        finally:
-            conn.close()
+            foreign = harmful(audit(conn)) if ours else []
     except sqlite3.Error as err:
         raise DatabaseError(_describe_sqlite_error(backup_path, err)) from None
     if not ours:
@@ -279,6 +281,8 @@ def verify_backup(backup_path: Path | str) -> None:
     if result != ["ok"]:
         raise DatabaseError(f"{backup_path}: the backup is damaged ({'; '.join(result)[:200]}); "
                             "choose another; nothing was restored")
+    if foreign:
+        raise refusal(backup_path, foreign, "it is not restored (nothing was changed)", on_copy=True)
 
 
 @dataclass

@@ -168,12 +168,15 @@ def names(objects: list[ForeignObject], limit: int = 5) -> str:
     return shown + (f" and {more} more" if more > 0 else "")
 
 
-def refusal(path, objects: list[ForeignObject], doing: str = "it was opened for reading only") -> ForeignSchema:
-    """The one-line refusal for a file with objects we did not make."""
+def refusal(path, objects: list[ForeignObject], doing: str = "it was opened for reading only",
+            on_copy: bool = False) -> ForeignSchema:
+    """The one-line refusal for a file with objects we did not make (``on_copy``: clean a copy, not the file)."""
     bad = harmful(objects)
     fixable = all(o.removable for o in bad)
-    fix = (f"remove them with 'stancetracker --db \"{path}\" check --remove-foreign' (it backs the file up first)"
-           if fixable else "restore a backup (stancetracker restore); 'stancetracker check' lists them")
+    where = "COPY" if on_copy else str(path)
+    fix = (f"{'copy it and ' if on_copy else ''}remove them with 'stancetracker --db \"{where}\" check "
+           "--remove-foreign' (it backs the file up first)" if fixable else
+           "restore a backup (stancetracker restore); 'stancetracker check' lists them")
     return ForeignSchema(f"{path}: holds database objects stancetracker did not make: {names(bad)}; they could "
                          f"change your data behind your back, so {doing} — {fix}", bad)
 
