@@ -151,8 +151,12 @@ def _run_checks(conn: sqlite3.Connection, path: Path, report: CheckReport) -> No
     dup = q("SELECT count(*) FROM (SELECT uuid FROM records GROUP BY lower(uuid) HAVING count(*) > 1)")
     if dup:
         report.add("problem", f"{dup:,} UUID(s) are used by more than one record")
+    # A record removed by stancetracker (the revert of a merge) ends with a row whose "after" is empty.
     orphans = q("SELECT count(*) FROM history h WHERE h.entity = 'record'"
-                " AND NOT EXISTS (SELECT 1 FROM records r WHERE r.id = h.entity_id)")
+                " AND NOT EXISTS (SELECT 1 FROM records r WHERE r.id = h.entity_id)"
+                " AND NOT EXISTS (SELECT 1 FROM history g WHERE g.entity = 'record' AND g.entity_id = h.entity_id"
+                " AND g.before IS NOT NULL AND g.after IS NULL AND g.id = (SELECT max(id) FROM history"
+                " WHERE entity = 'record' AND entity_id = h.entity_id))")
     unlogged = q("SELECT count(*) FROM records r WHERE NOT EXISTS"
                  " (SELECT 1 FROM history h WHERE h.entity = 'record' AND h.entity_id = r.id)")
     if orphans:
