@@ -17,6 +17,7 @@ from .core.csv_export import export_records
 from .core.database import _describe_sqlite_error
 from .core.csv_import import ImportOptions, import_records, parse_mapping, parse_scale
 from .core.errors import ImportFailed, StanceError, ValidationError
+from .core.foreign import open_for_reading
 from .core.schema_audit import ForeignSchema
 from .core.model import ACTOR_KINDS, CONFIDENCES, SOURCE_KINDS, Actor, Dimension, Event, Source
 from .core.paths import default_db_path
@@ -77,7 +78,7 @@ class _Ctx:
                 if not readonly:
                     raise
                 # Reading fires no trigger; it goes ahead, read-only, and says what is wrong.
-                self._store = Store.open(self.db_path, user=self.coder, readonly=True, create=False)
+                self._store = open_for_reading(self.db_path, err, user=self.coder)
                 click.echo(f"Warning: {err}", err=True)
         return self._store
 

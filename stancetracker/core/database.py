@@ -37,6 +37,9 @@ def _describe_sqlite_error(path: Path, err: sqlite3.Error) -> str:
     if "not a database" in text or "malformed" in text or "corrupt" in text:
         return (f"{path}: the file is damaged ({err}); restore it from a backup "
                 "(stancetracker restore) — it has not been changed")
+    if "not authorized" in text:  # the authorizer of schema_audit.guard stopped a foreign trigger
+        return (f"{path}: a trigger or view in the file that stancetracker did not make tried to change data and "
+                f"was stopped; nothing was saved — 'stancetracker --db \"{path}\" check' lists it")
     if "unable to open" in text:
         return f"{path}: cannot open the file (does its folder exist, and may you write to it?)"
     if "disk" in text and ("full" in text or "i/o" in text):

@@ -108,4 +108,29 @@ def open_foreign(path: Path | str) -> ForeignFile:
     return ForeignFile(Path(path))
 
 
-__all__ = ["ForeignFile", "QUERY_SECONDS", "bound_for", "bounded", "open_foreign"]
+def open_for_reading(path: Path | str, refused: DatabaseError, user: str | None = None):
+    """A read-only Store over a file refused for writing (``refused`` says why), leaving nothing beside it.
+
+    Raises ``refused`` itself when the file cannot be read as it is (an older
+    schema would need the upgrade that writing it means).
+    """
+    from .database import schema_state
+    from .schema import SCHEMA_VERSION
+    from .store import Store
+    other = open_foreign(path)
+    try:
+        ours, version = schema_state(other.conn)
+    except sqlite3.Error:
+        other.close()
+        raise refused from None
+    if not ours or version != SCHEMA_VERSION:
+        other.close()
+        raise refused
+    store = Store(other.conn, Path(path), readonly=True, user=user)
+    store._foreign_file = other  # closed with the store's connection; its private copy, if any, goes with it
+    import weakref
+    weakref.finalize(store, other.close)
+    return store
+
+
+__all__ = ["ForeignFile", "QUERY_SECONDS", "bound_for", "bounded", "open_for_reading", "open_foreign"]

@@ -16,6 +16,7 @@ from ..core.database import needs_upgrade
 from ..core.errors import ConflictError, StanceError, ValidationError
 from ..core.paths import default_db_path
 from ..core.query import RecordFilter
+from ..core.foreign import open_for_reading
 from ..core.schema_audit import ForeignSchema
 from ..core.store import Store, default_user
 from .actor_list import QtActorList
@@ -63,7 +64,7 @@ def open_store(path: Path, parent: QWidget | None = None, user: str | None = Non
         except ForeignSchema as err:
             # Issue 12: objects we did not make: shown read-only (reading fires no trigger), and said so.
             foreign = err
-            store = Store.open(path, user=user, readonly=True, create=False, backup=False)
+            store = open_for_reading(path, err, user=user)
     except (StanceError, OSError) as err:
         store, problem = None, err
     if notice is not None:
