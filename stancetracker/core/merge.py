@@ -259,9 +259,14 @@ def _plan(store: Store, other: Store, other_path: Path, kind: str) -> MergePlan:
 
 def _their_rows(conn, plan: MergePlan, refused_refs: dict[str, set], known: dict[str, set]) -> Iterator[dict]:
     """Their records that pass every rule; the others go to ``plan.refused``."""
+    seen: set[str] = set()
     for t in conn.execute(_THEIR_SELECT):
         d = dict(zip(_KEYS, t))
         problems = record_problems(d)
+        if isinstance(d["uuid"], str):
+            if d["uuid"].lower() in seen:
+                problems.append(("uuid", "appears more than once in the file"))
+            seen.add(d["uuid"].lower())
         for column, length in zip(_LIMITS, t[len(_KEYS):]):
             if d[column] is None and length is not None:
                 problems.append((column, f"is {length:,} characters long; the limit is {_LIMITS[column]:,}"))
