@@ -38,7 +38,7 @@ def _plain_text(column: str, limit: int, required: bool = False) -> str:
 
 def _plain_timestamp(column: str) -> str:
     return (f"({column} GLOB '{_DATE_GLOB}{_TIME}Z' OR {column} GLOB '{_DATE_GLOB}{_TIME}.{_DIGITS(6)}Z')"
-            f" AND date(substr({column}, 1, 10)) = substr({column}, 1, 10) AND substr({column}, 1, 4) >= '0001'"
+            f" AND date(substr({column}, 1, 10), '+0 days') = substr({column}, 1, 10) AND substr({column}, 1, 4) >= '0001'"
             f" AND substr({column}, 12, 2) <= '23' AND substr({column}, 15, 2) <= '59'"
             f" AND substr({column}, 18, 2) <= '59'")
 
@@ -46,7 +46,7 @@ def _plain_timestamp(column: str) -> str:
 # Rows this accepts pass every rule of record_problems; the rest are checked in Python.
 PLAIN_RECORD = " AND ".join([
     f"typeof(uuid) = 'text' AND uuid GLOB '{_UUID_GLOB}'",
-    f"typeof(date) = 'text' AND date GLOB '{_DATE_GLOB}' AND date(date) = date AND date >= '0001'",
+    f"typeof(date) = 'text' AND date GLOB '{_DATE_GLOB}' AND date(date, '+0 days') = date AND date >= '0001'",
     "(date_precision = 'day' OR (date_precision = 'month' AND substr(date, 9) = '01')"
     " OR (date_precision = 'year' AND substr(date, 6) = '01-01'))",
     "typeof(score) IN ('integer', 'real') AND score BETWEEN -2 AND 2",
