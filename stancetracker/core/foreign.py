@@ -127,7 +127,7 @@ def open_for_reading(path: Path | str, refused: DatabaseError, user: str | None 
         other.close()
         raise refused
     store = Store(other.conn, Path(path), readonly=True, user=user)
-    store._foreign_file = other  # closed with the store's connection; its private copy, if any, goes with it
+    store._foreign_file = other  # keeps its private copy, if any, as long as the store
     import weakref
     weakref.finalize(store, other.close)
     return store

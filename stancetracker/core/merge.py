@@ -16,7 +16,6 @@ import json
 import shutil
 import sqlite3
 import tempfile
-import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -206,11 +205,13 @@ def plan_merge(store: Store, other_path: Path | str) -> MergePlan:
         finally:
             other.close()
     foreign = open_foreign(other_path)
+    tmp = Path(tempfile.mkdtemp(prefix="stancetracker-merge-"))
     try:
         with bounded(foreign.conn, other_path):
-            conn = _their_connection(foreign, other_path)
+            conn = _their_connection(foreign, other_path, tmp)
             try:
-                return _plan(store, Store(conn, other_path, readonly=True), other_path, "db")
+                with bounded(conn, other_path):
+                    return _plan(store, Store(conn, other_path, readonly=True), other_path, "db")
             finally:
                 if conn is not foreign.conn:
                     conn.close()
@@ -218,10 +219,11 @@ def plan_merge(store: Store, other_path: Path | str) -> MergePlan:
         raise DatabaseError(_describe_sqlite_error(other_path, err)) from None
     finally:
         foreign.close()
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _their_connection(foreign, path: Path) -> sqlite3.Connection:
-    """The other file's connection once its schema is known to be ours; an older one is upgraded in a private copy."""
+def _their_connection(foreign, path: Path, tmp: Path) -> sqlite3.Connection:
+    """The other file's connection once its schema is known to be ours; an older one is upgraded in a copy in ``tmp``."""
     ours, version = schema_state(foreign.conn)
     if not ours:
         raise DatabaseError(f"{path}: is an SQLite database, but not a stancetracker one; nothing was merged")
@@ -234,10 +236,8 @@ def _their_connection(foreign, path: Path) -> sqlite3.Connection:
     if version == SCHEMA_VERSION:
         return foreign.conn
     # Their file is left as it is: the upgrade runs on a private copy.
-    tmp = Path(tempfile.mkdtemp(prefix="stancetracker-upgrade-"))
     copy_verified(foreign.conn, tmp / "other.db", path)
     conn, _created, _ro = open_connection(tmp / "other.db")
-    weakref.finalize(conn, shutil.rmtree, tmp, True)
     return conn
 
 
