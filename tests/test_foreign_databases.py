@@ -230,3 +230,28 @@ def test_read_only_commands_never_create_a_database(tmp_path):
     assert res.exit_code == 1 and "no such database" in one_line(res)
     assert not (tmp_path / "missing.db").exists()
     assert run(empty, "init").exit_code == 0 and empty.stat().st_size > 0
+
+
+def test_reading_a_file_whose_records_is_a_recursive_view_refuses_at_once(seeded):
+    """stats on a file whose records is a view that never ends: one line, at once; the file is unchanged."""
+    tamper(seeded, "ALTER TABLE records RENAME TO r2",
+           "CREATE VIEW records AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) "
+           "SELECT r2.* FROM r2, n")
+    before = folder_state(seeded.parent)
+    start = time.monotonic()
+    for cmd in ("stats", "records"):
+        res = run(seeded, cmd)
+        assert res.exit_code == 1 and "view records (in place of our table)" in one_line(res)
+    assert folder_state(seeded.parent) == before
+    res = run(seeded, "check")
+    assert res.exit_code == 1 and "view records (in place of our table)" in res.output
+    assert time.monotonic() - start < 20
+    assert folder_state(seeded.parent)["team.db"] == before["team.db"]
+
+
+def test_an_emptied_migration_record_does_not_make_our_triggers_foreign(seeded):
+    """Another program empties _sqlite_migrations: our FTS triggers are still ours (the version stamp counts)."""
+    tamper(seeded, "DELETE FROM _sqlite_migrations")
+    conn = connect(seeded, readonly=True)
+    assert harmful(audit(conn)) == []
+    conn.close()

@@ -123,7 +123,10 @@ def open_for_reading(path: Path | str, refused: DatabaseError, user: str | None 
     except sqlite3.Error:
         other.close()
         raise refused from None
-    if not ours or version != SCHEMA_VERSION:
+    objects = getattr(refused, "objects", [])
+    # Our queries read only our tables: they must be ours (a view in place of
+    # one could be a query that never ends), and as new as this version reads.
+    if not ours or version != SCHEMA_VERSION or not all(o.removable for o in objects):
         other.close()
         raise refused
     store = Store(other.conn, Path(path), readonly=True, user=user)

@@ -92,22 +92,24 @@ def expected_schema(applied: int) -> dict[str, tuple[str, str, str]]:
 
 
 def applied_migrations(conn: sqlite3.Connection, master: dict) -> int:
-    """How many of our migrations the file records as applied (its user_version if it keeps no record)."""
+    """How many of our migrations the file's schema should show: its record of them, or its version stamp."""
+    # The larger of the record and the version stamp: a kill between a migration
+    # and its stamp leaves the record ahead, and a record emptied by another
+    # program must not make our own FTS triggers look foreign.
+    stamp = max(0, min(conn.execute("PRAGMA user_version").fetchone()[0], len(migrations._migrations)))
     if master.get("_sqlite_migrations", ("",))[0] != "table":
-        # No record of migrations: trust the version stamp as far as it goes.
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        return max(0, min(version, len(migrations._migrations)))
+        return stamp
     try:
         done = {r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = ?",
                                            [MIGRATION_SET])}
     except sqlite3.Error:
-        return 0
+        return stamp
     n = 0
     for m in migrations._migrations:
         if m.name not in done:
             break
         n += 1
-    return n
+    return max(n, stamp)
 
 
 def _master(conn: sqlite3.Connection) -> dict[str, tuple[str, str, str | None]]:
