@@ -207,3 +207,16 @@ def test_revert_of_a_merge_leaves_no_added_actor(ours, theirs):
     ours.close()
     report = check(ours.path)
     assert report.ok, report.lines()
+
+
+def test_over_long_names_anywhere_are_measured_not_loaded(ours, theirs):
+    """A 5-million-character actor name, alias or dimension codebook is refused with its real length."""
+    raw(theirs, "INSERT INTO actors (slug, name, kind, colour) VALUES ('long', printf('%.*c', 5000000, 'x'), 'person', '')",
+        "INSERT INTO actors (slug, name, kind, colour) VALUES ('alias', 'Alias', 'person', '')",
+        "INSERT INTO actor_aliases (actor_id, alias) SELECT id, printf('%.*c', 3000000, 'y') FROM actors WHERE slug = 'alias'",
+        "INSERT INTO dimensions (slug, label, codebook) VALUES ('cb', 'Codebook', printf('%.*c', 2000000, 'z'))")
+    plan = plan_merge(ours, theirs)
+    got = {(r.table, r.key): r.problems[0] for r in plan.refused}
+    assert got == {("actors", "long"): ("name", "is 5,000,000 characters long; the limit is 200"),
+                   ("actors", "alias"): ("aliases", "is 3,000,000 characters long; the limit is 200"),
+                   ("dimensions", "cb"): ("codebook", "is 2,000,000 characters long; the limit is 20,000")}

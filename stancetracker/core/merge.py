@@ -314,7 +314,7 @@ def _their_references(other: Store, plan: MergePlan) -> tuple[dict[str, list], d
             continue
         valid["dimensions"].append(Dimension(**{k: row[k] for k in row if k != "id"}, id=row["id"]))
     for row in read_actors(conn):
-        problems = actor_problems(row) + alias_problems(row["aliases"])
+        problems = actor_problems(row) + alias_problems(row)
         if _refuse(plan, refused, "actors", row, problems):
             continue
         valid["actors"].append(Actor(slug=row["slug"], name=row["name"], kind=row["kind"], aliases=row["aliases"],

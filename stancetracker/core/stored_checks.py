@@ -103,7 +103,7 @@ def check_values(conn: sqlite3.Connection, report) -> None:
             d = dict(zip(_RECORD_COLUMNS, row))
             tally.add("records", d["uuid"], record_problems(d))
     for row in read_actors(conn):
-        tally.add("actors", row["slug"], actor_problems(row) + alias_problems(row["aliases"]))
+        tally.add("actors", row["slug"], actor_problems(row) + alias_problems(row))
     for row in read_sources(conn):
         tally.add("sources", row["slug"], source_problems(row))
     for row in read_events(conn):

@@ -20,10 +20,21 @@ SOURCE_COLUMNS = ("slug", "title", "publisher", "author", "url", "published", "p
 EVENT_COLUMNS = ("slug", "date", "date_precision", "label", "description")
 
 
+# No column read here has a limit above this; a longer value is measured by
+# SQLite and left out (``_lengths``), so a hostile file cannot fill memory.
+CAP = 1_000_000
+
+
 def _select(conn: sqlite3.Connection, table: str, columns: tuple[str, ...]) -> Iterator[dict]:
-    cols = ", ".join(f'"{c}"' for c in columns)
+    cols = ", ".join(f'CASE WHEN length("{c}") <= {CAP} THEN "{c}" END, length("{c}")' for c in columns)
     for row in conn.execute(f"SELECT id, {cols} FROM {table} ORDER BY id"):
-        yield {"id": row[0], **dict(zip(columns, row[1:]))}
+        out: dict = {"id": row[0]}
+        for k, column in enumerate(columns):
+            value, length = row[1 + 2 * k], row[2 + 2 * k]
+            out[column] = value
+            if value is None and length is not None:
+                out.setdefault("_lengths", {})[column] = length
+        yield out
 
 
 def read_dimensions(conn: sqlite3.Connection) -> list[dict]:
@@ -33,9 +44,20 @@ def read_dimensions(conn: sqlite3.Connection) -> list[dict]:
 def read_actors(conn: sqlite3.Connection) -> list[dict]:
     """Actors with their ``aliases`` as a list."""
     aliases: dict[int, list] = {}
-    for actor_id, alias in conn.execute("SELECT actor_id, alias FROM actor_aliases ORDER BY id"):
-        aliases.setdefault(actor_id, []).append(alias)
-    return [{**row, "aliases": aliases.get(row["id"], [])} for row in _select(conn, "actors", ACTOR_COLUMNS)]
+    too_long: dict[int, int] = {}
+    for actor_id, alias, length in conn.execute(f"SELECT actor_id, CASE WHEN length(alias) <= {CAP} THEN alias END,"
+                                                " length(alias) FROM actor_aliases ORDER BY id"):
+        if alias is None and length is not None:
+            too_long[actor_id] = max(length, too_long.get(actor_id, 0))
+        else:
+            aliases.setdefault(actor_id, []).append(alias)
+    rows = []
+    for row in _select(conn, "actors", ACTOR_COLUMNS):
+        row["aliases"] = aliases.get(row["id"], [])
+        if row["id"] in too_long:
+            row.setdefault("_lengths", {})["aliases"] = too_long[row["id"]]
+        rows.append(row)
+    return rows
 
 
 def read_events(conn: sqlite3.Connection) -> list[dict]:

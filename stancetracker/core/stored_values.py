@@ -38,6 +38,10 @@ def stored_date(value: object, precision: object) -> PartialDate:
 
 
 def _text(problems: list[Problem], row: Mapping, column: str, **rules) -> None:
+    too_long = (row.get("_lengths") or {}).get(column)  # measured, not read (stored_rows)
+    if too_long is not None:
+        problems.append((column, f"is {too_long:,} characters long; the limit is {rules['max_len']:,}"))
+        return
     value = row.get(column)
     try:
         check_text(column, value, **rules)
@@ -112,9 +116,12 @@ def actor_problems(row: Mapping) -> list[Problem]:
     return problems
 
 
-def alias_problems(aliases: object) -> list[Problem]:
-    """Every rule an actor's stored aliases break; [] if none."""
+def alias_problems(row: Mapping) -> list[Problem]:
+    """Every rule the stored ``aliases`` (a list) of an actor row break; [] if none."""
     problems: list[Problem] = []
+    if (row.get("_lengths") or {}).get("aliases") is not None:
+        _text(problems, row, "aliases", max_len=MAX_NAME)
+    aliases = row.get("aliases") or []
     for alias in aliases if isinstance(aliases, (list, tuple)) else [aliases]:
         _text(problems, {"aliases": alias}, "aliases", max_len=MAX_NAME, name=True)
     return problems
