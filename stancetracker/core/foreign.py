@@ -24,7 +24,8 @@ from .errors import DatabaseError
 # QUERY_BYTES_PER_SECOND of its size: generous for sound files of any size.
 QUERY_SECONDS = 60.0
 QUERY_BYTES_PER_SECOND = 20e6
-_STEPS = 20_000  # SQLite instructions between two looks at the clock
+_STEPS = 20_000  # SQLite instructions between two looks at the clock (well under a millisecond)
+_GAP = 0.25  # seconds between two looks that mean SQLite was not running in between
 
 
 def bound_for(path: Path | str | None) -> float:
@@ -39,10 +40,23 @@ def bound_for(path: Path | str | None) -> float:
 
 @contextlib.contextmanager
 def bounded(conn: sqlite3.Connection, path: Path | str | None, seconds: float | None = None) -> Iterator[None]:
-    """Interrupt the statements run inside once ``seconds`` have passed; the interruption is a DatabaseError."""
+    """Interrupt the statements run inside once SQLite has worked ``seconds`` on them; that is a DatabaseError.
+
+    Only SQLite's own time counts: a gap between two calls of the handler
+    longer than _GAP means Python was working in between (a merge checking
+    rows), which must not use up the bound of a large, sound file.
+    """
     limit = bound_for(path) if seconds is None else seconds
-    deadline = time.monotonic() + limit
-    conn.set_progress_handler(lambda: int(time.monotonic() > deadline), _STEPS)
+    state = {"last": time.monotonic(), "used": 0.0}
+
+    def handler() -> int:
+        now = time.monotonic()
+        gap, state["last"] = now - state["last"], now
+        if gap < _GAP:
+            state["used"] += gap
+        return int(state["used"] > limit)
+
+    conn.set_progress_handler(handler, _STEPS)
     try:
         yield
     except sqlite3.OperationalError as err:

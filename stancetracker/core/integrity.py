@@ -10,7 +10,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .database import _describe_sqlite_error, check_file, connect, schema_state
+from .database import _describe_sqlite_error, check_file, connect, harden, schema_state
 from .errors import DatabaseError
 from .foreign import bounded
 from .schema import SCHEMA_VERSION
@@ -236,11 +236,13 @@ def _check_fts(conn: sqlite3.Connection, path: Path, report: CheckReport) -> Non
         copy = sqlite3.connect(str(Path(tmp) / "copy.db"), isolation_level=None)
         try:
             conn.backup(copy)
+            harden(copy)  # the copy holds whatever the file holds, triggers included
             faults = []
             for table in ("records_fts", "sources_fts"):
                 if table in tables:
                     try:
-                        copy.execute(f"INSERT INTO {table}({table}, rank) VALUES('integrity-check', 1)")
+                        with bounded(copy, path):
+                            copy.execute(f"INSERT INTO {table}({table}, rank) VALUES('integrity-check', 1)")
                     except sqlite3.DatabaseError as err:
                         faults.append(f"{table}: {err}")
         finally:
