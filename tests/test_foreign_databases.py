@@ -255,3 +255,24 @@ def test_an_emptied_migration_record_does_not_make_our_triggers_foreign(seeded):
     conn = connect(seeded, readonly=True)
     assert harmful(audit(conn)) == []
     conn.close()
+
+
+def test_the_bound_counts_sqlite_time_not_python_time(seeded, monkeypatch):
+    """Long Python work between queries (a big merge checking rows) does not use up the bound; SQLite's own does."""
+    clock = [0.0]
+
+    def monotonic():
+        clock[0] += 0.001  # each look at the clock: a millisecond of SQLite's work
+        return clock[0]
+    monkeypatch.setattr(foreign.time, "monotonic", monotonic)
+    conn = connect(seeded, readonly=True)
+    with foreign.bounded(conn, seeded, seconds=0.5):
+        for _ in range(5):
+            conn.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n LIMIT 20000) "
+                         "SELECT count(*) FROM n").fetchone()
+            clock[0] += 100  # Python busy for "100 s"
+    with pytest.raises(DatabaseError, match="was stopped"):
+        with foreign.bounded(conn, seeded, seconds=0.5):
+            conn.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n"
+                         ).fetchone()
+    conn.close()
