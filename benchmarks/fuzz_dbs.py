@@ -119,6 +119,26 @@ def _timed(name: str, fn, outcomes: dict, where: str) -> None:
     if took > BOUND_S:
         raise AssertionError(f"{where}: {name} took {took:.1f} s (bound {BOUND_S:.0f} s)")
     outcomes[f"{name} {verdict}"] = outcomes.get(f"{name} {verdict}", 0) + 1
+    outcomes["_last"] = f"{name} {verdict}"  # type: ignore[assignment]
+
+
+def _last(outcomes: dict) -> str:
+    return outcomes.get("_last", "")
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    """Every file under a folder with its bytes (the example files are small).
+
+    A -shm (an index SQLite rebuilds) and an empty -wal hold no data: a
+    reader may leave them and the next writer removes them.
+    """
+    out = {}
+    for p in sorted(folder.rglob("*")):
+        if p.is_file() and not p.name.endswith("-shm"):
+            data = p.read_bytes()
+            if data or not p.name.endswith("-wal"):
+                out[p.relative_to(folder).as_posix()] = data
+    return out
 
 
 def _cli(args: list[str], where: str) -> str:
@@ -188,16 +208,32 @@ def run(examples: int, seed: int) -> dict:
                 report = integrity.check(case)
                 return "clean" if report.ok else "problems"
 
-            for name, fn in (("open", open_it), ("check", check_it)):
-                _timed(name, fn, outcomes, where)
+            _timed("open", open_it, outcomes, where)
+            main_bytes = case.read_bytes()
+            _timed("check", check_it, outcomes, where)
+            if case.read_bytes() != main_bytes:
+                raise AssertionError(f"{where}: check changed the file")
+            state = _files(case.parent)
             _timed("import", lambda: _cli(["--db", str(case), "import", str(csv)], where), outcomes, where)
+            # A backup made on opening for writing is on purpose: the file and its journal must be as they were.
+            after = {k: v for k, v in _files(case.parent).items() if not k.startswith("backups/")}
+            state = {k: v for k, v in state.items() if not k.startswith("backups/")}
+            if _last(outcomes) == "import refused" and after != state:
+                changed = sorted(k for k in set(after) | set(state) if after.get(k) != state.get(k))
+                raise AssertionError(f"{where}: a refused import changed {', '.join(changed)}")
+            state = _files(case.parent)
             _timed("merge", lambda: _cli(["--db", str(ours), "merge", str(case), "--skip-invalid"], where),
                    outcomes, where)
             _sound(ours, where)
             _timed("restore", lambda: _cli(["--db", str(ours), "restore", str(case), "--yes"], where),
                    outcomes, where)
             _sound(ours, where)
+            after = _files(case.parent)
+            if after != state:
+                changed = sorted(k for k in set(after) | set(state) if after.get(k) != state.get(k))
+                raise AssertionError(f"{where}: merge or restore from the file changed {', '.join(changed)}")
             shutil.rmtree(case.parent)
+    outcomes.pop("_last", None)
     return outcomes
 
 
