@@ -127,3 +127,13 @@ def test_check_of_100k_records_is_fast(tmp_path, capsys):
     with capsys.disabled():
         print(f"\ncheck of 100,000 records: {took:.2f} s")
     assert any("keeps the rules" in line for line in report.lines()) and took < 60
+
+
+def test_a_value_past_a_check_constraint_is_not_called_damage(path):
+    """A precision 'week' written with CHECK constraints ignored: a value problem, and the other checks still run."""
+    poke(path, "UPDATE sources SET published = '2020-01-01', published_precision = 'week'")
+    poke(path, "CREATE TRIGGER t AFTER INSERT ON records BEGIN DELETE FROM records; END")
+    report = check(path)
+    text = "\n".join(report.problems)
+    assert "the file is damaged" not in text and "CHECK constraint failed in sources" in text
+    assert "trigger t on records" in text and "column published" in text

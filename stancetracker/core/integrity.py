@@ -20,6 +20,7 @@ from .stored_checks import check_values
 # The full-text index check needs a writable copy; above this size it is skipped
 # (the cheap row-for-row comparison of the index still runs).
 FTS_COPY_LIMIT = 256 * 1024 * 1024
+_CONSTRAINT = re.compile(r"^(CHECK constraint failed in \S+|NULL value in \S+)$")
 _TABLES = ("actors", "actor_aliases", "memberships", "dimensions", "sources", "events", "records",
            "operations", "history")
 
@@ -110,13 +111,20 @@ def _run_checks(conn: sqlite3.Connection, path: Path, report: CheckReport) -> No
     else:
         report.add("ok", f"schema version {version} (current)")
 
-    bad = [" ".join(r[0].split()) for r in conn.execute("PRAGMA integrity_check(20)")]
-    if bad == ["ok"]:
+    found = [" ".join(r[0].split()) for r in conn.execute("PRAGMA integrity_check(20)")]
+    # A value another program wrote past a CHECK or NOT NULL constraint is a
+    # value problem, listed below with its row; only the rest is damage.
+    values = [f for f in found if _CONSTRAINT.match(f)]
+    bad = [f for f in found if f != "ok" and f not in values]
+    if not bad:
         report.add("ok", "SQLite integrity check passed: the file's structure is sound")
     else:
         report.add("problem", f"the file is damaged; SQLite's integrity check found {len(bad)}"
-                              f"{'+' if len(bad) >= 20 else ''} fault(s), first: {bad[0][:160]}")
+                              f"{'+' if len(found) >= 20 else ''} fault(s), first: {bad[0][:160]}")
         return  # the checks below would only repeat the damage
+    if values:
+        report.add("problem", f"values written past the tables' constraints by another program: "
+                              f"{'; '.join(sorted(set(values))[:5])[:300]}")
     if not _check_schema(conn, path, report):
         return
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
