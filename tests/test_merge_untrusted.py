@@ -139,7 +139,8 @@ def test_bad_actors_and_sources_are_refused_with_their_records(ours, theirs):
     res = CliRunner().invoke(cli, ["--db", str(ours.path), "merge", str(theirs), "--skip-invalid"])
     assert res.exit_code == 0, res.output
     assert not {"wiz", "jsc", "BAD SLUG/.."} & {a.slug for a in ours.actors()}
-    for cmd in (["records"], ["shifts"], ["stats"], ["check"]):
+    chart = ours.path.parent / "chart.png"
+    for cmd in (["records"], ["shifts"], ["stats"], ["check"], ["chart", "-a", "sadr", "-o", str(chart)]):
         out = CliRunner().invoke(cli, ["--db", str(ours.path), *cmd])
         assert out.exit_code == 0 and "internal error" not in out.output, (cmd, out.output)
 
