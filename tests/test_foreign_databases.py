@@ -276,3 +276,17 @@ def test_the_bound_counts_sqlite_time_not_python_time(seeded, monkeypatch):
             conn.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n"
                          ).fetchone()
     conn.close()
+
+
+def test_a_changed_index_of_ours_is_put_back_as_we_make_it(seeded):
+    """records_coder made UNIQUE elsewhere blocks writes; --remove-foreign recreates ours and writing works again."""
+    tamper(seeded, "DROP INDEX records_coder", "CREATE UNIQUE INDEX records_coder ON records(coder, uuid)")
+    with pytest.raises(ForeignSchema, match=r"index records_coder on records \(its definition was changed\)"):
+        Store.open(seeded)
+    res = run(seeded, "check", "--remove-foreign")
+    assert res.exit_code == 0 and "removed: index records_coder" in res.output
+    conn = sqlite3.connect(seeded)
+    (sql,) = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'records_coder'").fetchone()
+    conn.close()
+    assert sql == "CREATE INDEX records_coder ON records(coder)"
+    Store.open(seeded, backup=False).close()

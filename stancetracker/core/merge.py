@@ -1,5 +1,10 @@
 """Merging a colleague's work: another stancetracker database, or a CSV in our export layout.
 
+The other database is a file made elsewhere (issue 12): it is read read-only
+with nothing left beside it, refused if its schema holds objects we did not
+make, and every row it offers is checked by the rules of stored_values; rows
+that break one are listed in ``plan.refused`` and never merged.
+
 :func:`plan_merge` compares without changing anything: records are matched
 by UUID (new / identical / conflicting), actors, dimensions and sources by
 slug (missing here / different). :func:`apply_merge` then makes the whole
