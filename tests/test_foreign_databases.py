@@ -290,3 +290,11 @@ def test_a_changed_index_of_ours_is_put_back_as_we_make_it(seeded):
     conn.close()
     assert sql == "CREATE INDEX records_coder ON records(coder)"
     Store.open(seeded, backup=False).close()
+
+
+def test_import_into_a_missing_database_still_creates_it(tmp_path):
+    """A writing command keeps making a new seeded database when --db names none yet (unchanged behaviour)."""
+    res = run(tmp_path / "new.db", "import", str(csv_file(tmp_path)))
+    assert res.exit_code == 0 and "1 record added" in res.output
+    with Store.open(tmp_path / "new.db", readonly=True) as store:
+        assert store.count() == 161 and len(store.actors()) > 1  # the seeded 160 and the imported one
