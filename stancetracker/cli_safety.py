@@ -97,8 +97,8 @@ def merge(obj, other: Path, take_theirs, all_theirs: bool, dry_run: bool, skip_i
     click.echo(plan.summary())
     for row in plan.refused[:MAX_LISTED]:
         click.echo(f"refused: {other}: {row.describe()}", err=True)
-    if len(plan.refused) > MAX_LISTED:
-        click.echo(f"refused: … and {len(plan.refused) - MAX_LISTED:,} more", err=True)
+    if plan.refused_count > MAX_LISTED:
+        click.echo(f"refused: … and {plan.refused_count - MAX_LISTED:,} more", err=True)
     width = max(20, (shutil.get_terminal_size((120, 20)).columns - 20) // 2)
     for c in plan.conflicts:
         click.echo(f"\nconflict {c.uuid} (differs in: {', '.join(c.fields)})")

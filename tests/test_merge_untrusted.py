@@ -221,3 +221,38 @@ def test_over_long_names_anywhere_are_measured_not_loaded(ours, theirs):
     assert got == {("actors", "long"): ("name", "is 5,000,000 characters long; the limit is 200"),
                    ("actors", "alias"): ("aliases", "is 3,000,000 characters long; the limit is 200"),
                    ("dimensions", "cb"): ("codebook", "is 2,000,000 characters long; the limit is 20,000")}
+
+
+def test_a_hot_journal_beside_their_file_is_rolled_back_in_a_copy(ours, theirs, tmp_path):
+    """Their file left mid-transaction (a -journal): merge reads it as before that transaction; the folder is unchanged."""
+    import shutil
+    raw(theirs, "PRAGMA journal_mode = DELETE")
+    crashed = tmp_path / "crashed"
+    crashed.mkdir()
+    conn = sqlite3.connect(theirs, isolation_level=None)
+    conn.execute("PRAGMA cache_size = 1")  # spill: the half-done change reaches the file itself
+    conn.execute("BEGIN")
+    conn.execute("UPDATE records SET evidence = printf('%.*c', 5000, 'h')")
+    conn.execute("INSERT INTO sources (slug, title, text) VALUES ('half', 'Half', printf('%.*c', 200000, 'z'))")
+    shutil.copyfile(theirs, crashed / "theirs.db")
+    shutil.copyfile(f"{theirs}-journal", crashed / "theirs.db-journal")
+    conn.execute("ROLLBACK")
+    conn.close()
+    assert (crashed / "theirs.db").read_bytes() != theirs.read_bytes()  # the spill reached the file
+    before = folder_state(crashed)
+    plan = plan_merge(ours, crashed / "theirs.db")
+    assert [d["evidence"] for d in plan.new] == ["valid"] and not plan.refused_count
+    assert "half" not in {r.slug for r in plan.references}
+    assert folder_state(crashed) == before
+
+
+def test_a_plan_keeps_details_of_the_first_refused_rows_and_counts_the_rest(ours, theirs, monkeypatch):
+    """A file with more bad rows than a plan keeps: all are counted, the kept ones listed, memory stays bounded."""
+    from stancetracker.core import merge
+    monkeypatch.setattr(merge, "REFUSED_KEPT", 3)
+    for _ in range(5):
+        add_bad_record(theirs, "version", -3)
+    plan = plan_merge(ours, theirs)
+    assert plan.refused_count == 5 and len(plan.refused) == 3 and "5 rows refused" in plan.summary()
+    with pytest.raises(StanceError, match=r"5 rows break the rules, first records .*\(and 4 more\)"):
+        apply_merge(ours, plan)

@@ -76,14 +76,16 @@ class ForeignFile:
         self._tmp: tempfile.TemporaryDirectory | None = None
         check_file(path)
         try:
-            if _has_wal(path):
-                # Its -wal holds committed data that a read-only open would need a -shm
-                # beside it for; a private copy of both is read instead.
+            side = next((s for s in ("-wal", "-journal") if _nonempty(Path(f"{path}{s}"))), None)
+            if side:
+                # A -wal holds committed data that a read-only open would need a -shm beside
+                # it for; a hot -journal, a transaction to roll back first. A private copy of
+                # both is read instead, where SQLite may do either.
                 self._tmp = tempfile.TemporaryDirectory(prefix="stancetracker-other-")
                 copy = Path(self._tmp.name) / "other.db"
                 shutil.copyfile(path, copy)
-                shutil.copyfile(f"{path}-wal", f"{copy}-wal")
-                self.conn = connect(copy, readonly=True)
+                shutil.copyfile(f"{path}{side}", f"{copy}{side}")
+                self.conn = connect(copy, readonly=side == "-wal")
             else:
                 self.conn = connect(path, readonly=True, immutable=True)
             self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -110,9 +112,9 @@ class ForeignFile:
         self.close()
 
 
-def _has_wal(path: Path) -> bool:
+def _nonempty(path: Path) -> bool:
     try:
-        return os.path.getsize(f"{path}-wal") > 0
+        return os.path.getsize(path) > 0
     except OSError:
         return False
 

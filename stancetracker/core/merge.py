@@ -58,6 +58,7 @@ _REF_FIELDS = {"dimensions": ("label", "question", "neg_label", "pos_label", "ne
                "actors": ("name", "kind", "aliases", "description"),
                "sources": ("title", "publisher", "author", "url", "published", "kind", "language")}
 CHUNK = 5000
+REFUSED_KEPT = 1000  # refused rows whose details a plan keeps; the rest are counted (a hostile file may hold millions)
 
 
 class MergeCancelled(StanceError):
@@ -118,9 +119,16 @@ class MergePlan:
     identical: int = 0
     conflicts: list[RecordConflict] = field(default_factory=list)
     references: list[RefDifference] = field(default_factory=list)
-    refused: list[RefusedRow] = field(default_factory=list)
+    refused: list[RefusedRow] = field(default_factory=list)  # the first REFUSED_KEPT of them
+    refused_count: int = 0
     base: tuple = ()
     _to_add: dict = field(default_factory=dict, repr=False)
+
+    def refuse(self, row: RefusedRow) -> None:
+        """Count a refused row; keep its details while there are fewer than REFUSED_KEPT."""
+        self.refused_count += 1
+        if len(self.refused) < REFUSED_KEPT:
+            self.refused.append(row)
 
     def summary(self) -> str:
         new_refs = [r for r in self.references if r.status == "new"]
@@ -131,8 +139,8 @@ class MergePlan:
             parts.append(f"{len(new_refs)} actor/dimension/source rows to add")
         if diff_refs:
             parts.append(f"{len(diff_refs)} that differ (ours kept)")
-        if self.refused:
-            parts.append(f"{len(self.refused):,} row{'s' if len(self.refused) != 1 else ''} refused (they break "
+        if self.refused_count:
+            parts.append(f"{self.refused_count:,} row{'s' if self.refused_count != 1 else ''} refused (they break "
                          "the rules)")
         return f"{self.other.name}: " + ", ".join(parts)
 
@@ -284,7 +292,7 @@ def _their_rows(conn, plan: MergePlan, refused_refs: dict[str, set], known: dict
             elif slug not in known[table]:
                 problems.append((column, f"{str(slug)[:60]!r} is in neither database"))
         if problems:
-            plan.refused.append(RefusedRow("records", _key(d["uuid"]), problems))
+            plan.refuse(RefusedRow("records", _key(d["uuid"]), problems))
             continue
         d["deleted"] = bool(d["deleted"])
         yield d
@@ -338,7 +346,7 @@ def _their_references(other: Store, plan: MergePlan) -> tuple[dict[str, list], d
 def _refuse(plan: MergePlan, refused: dict[str, set], table: str, row: dict, problems: list[Problem]) -> bool:
     if not problems:
         return False
-    plan.refused.append(RefusedRow(table, _key(row.get("slug")), problems))
+    plan.refuse(RefusedRow(table, _key(row.get("slug")), problems))
     refused[table].add(row.get("slug"))
     return True
 
@@ -378,7 +386,7 @@ def _load_text(conn, item: Source, plan: MergePlan, refused: dict[str, set]) -> 
     problems = [p for p in source_problems({"slug": item.slug, "title": item.title, "kind": item.kind, **row})
                 if p[0] == "text"]
     if problems:
-        plan.refused.append(RefusedRow("sources", item.slug, problems))
+        plan.refuse(RefusedRow("sources", item.slug, problems))
         refused["sources"].add(item.slug)
         return False
     item.text = row.get("text") or ""
@@ -445,8 +453,8 @@ def apply_merge(store: Store, plan: MergePlan, choices: dict[str, str] | None = 
     A plan with refused rows merges nothing unless ``skip_invalid`` accepts
     the valid rows alone.
     """
-    if plan.refused and not skip_invalid:
-        n = len(plan.refused)
+    if plan.refused_count and not skip_invalid:
+        n = plan.refused_count
         more = f" (and {n - 1:,} more)" if n > 1 else ""
         raise StanceError(f"{plan.other}: {n:,} row{'s' if n != 1 else ''} break{'s' if n == 1 else ''} the rules, "
                           f"first {plan.refused[0].describe()}{more}; nothing was merged — merge the valid rows "

@@ -59,12 +59,12 @@ class QtMergeDialog(QDialog):
                              "choose which version to keep"))
         lay.addWidget(self.table)
         # Issue 12: rows of theirs that break the rules are shown, and merged around only when the user says so.
-        self.skip_invalid = QCheckBox(f"Merge the valid rows and leave out the {len(self.plan.refused):,} refused")
-        if self.plan.refused:
+        self.skip_invalid = QCheckBox(f"Merge the valid rows and leave out the {self.plan.refused_count:,} refused")
+        if self.plan.refused_count:
             refused = QPlainTextEdit("\n".join(r.describe() for r in self.plan.refused[:500]))
             refused.setReadOnly(True)
             refused.setMaximumHeight(110)
-            lay.addWidget(QLabel(f"Refused ({len(self.plan.refused):,}): rows of theirs that break the rules"))
+            lay.addWidget(QLabel(f"Refused ({self.plan.refused_count:,}): rows of theirs that break the rules"))
             lay.addWidget(refused)
             lay.addWidget(self.skip_invalid)
             self.skip_invalid.toggled.connect(self.apply_button.setEnabled)
