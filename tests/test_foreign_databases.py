@@ -298,3 +298,27 @@ def test_import_into_a_missing_database_still_creates_it(tmp_path):
     assert res.exit_code == 0 and "1 record added" in res.output
     with Store.open(tmp_path / "new.db", readonly=True) as store:
         assert store.count() == 161 and len(store.actors()) > 1  # the seeded 160 and the imported one
+
+
+def test_restore_puts_back_what_was_verified_even_with_a_hot_journal(seeded, tmp_path):
+    """A backup left mid-transaction is verified and restored as it was before that transaction; it stays as it is."""
+    import shutil
+    source = tmp_path / "src.db"
+    shutil.copyfile(seeded, source)
+    tamper(source, "PRAGMA journal_mode = DELETE")
+    crashed = tmp_path / "crashed"
+    crashed.mkdir()
+    conn = sqlite3.connect(source, isolation_level=None)
+    conn.execute("PRAGMA cache_size = 1")
+    conn.execute("BEGIN")
+    conn.execute("UPDATE records SET evidence = printf('%.*c', 5000, 'h')")
+    shutil.copyfile(source, crashed / "old.db")
+    shutil.copyfile(f"{source}-journal", crashed / "old.db-journal")
+    conn.execute("ROLLBACK")
+    conn.close()
+    before = folder_state(crashed)
+    res = run(seeded, "restore", str(crashed / "old.db"), "--yes")
+    assert res.exit_code == 0, res.output
+    with Store.open(seeded, readonly=True) as store:
+        assert {r.evidence for r in store.records()} == {"met militia leaders in Qom"}
+    assert folder_state(crashed) == before

@@ -351,12 +351,11 @@ def restore_backup(db_path: Path | str, backup_path: Path | str) -> RestoreResul
         except DatabaseError:
             verified = False
             saved = _raw_copy(db_path)
-    src = sqlite3.connect(backup_path.resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
+    from .foreign import open_foreign
     tmp = db_path.with_name(f".{db_path.name}.restoring")
-    try:
-        copy_verified(src, tmp, backup_path)
-    finally:
-        src.close()
+    # The same reading as verify_backup: a -wal or hot -journal beside it counts, in a private copy.
+    with open_foreign(backup_path) as src:
+        copy_verified(src.conn, tmp, backup_path)
     for suffix in ("-wal", "-shm", "-journal"):  # leftovers would be replayed into the restored file
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
     os.replace(tmp, db_path)
