@@ -312,13 +312,16 @@ def test_restore_puts_back_what_was_verified_even_with_a_hot_journal(seeded, tmp
     conn.execute("PRAGMA cache_size = 1")
     conn.execute("BEGIN")
     conn.execute("UPDATE records SET evidence = printf('%.*c', 5000, 'h')")
+    conn.execute("INSERT INTO sources (slug, title, text) VALUES ('half', 'Half', printf('%.*c', 200000, 'z'))")
     shutil.copyfile(source, crashed / "old.db")
     shutil.copyfile(f"{source}-journal", crashed / "old.db-journal")
     conn.execute("ROLLBACK")
     conn.close()
+    assert (crashed / "old.db").read_bytes() != source.read_bytes()  # the half-done change reached the file
     before = folder_state(crashed)
     res = run(seeded, "restore", str(crashed / "old.db"), "--yes")
     assert res.exit_code == 0, res.output
     with Store.open(seeded, readonly=True) as store:
         assert {r.evidence for r in store.records()} == {"met militia leaders in Qom"}
+        assert "half" not in {s.slug for s in store.sources()}
     assert folder_state(crashed) == before
