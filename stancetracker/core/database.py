@@ -71,14 +71,10 @@ def connect(path: Path | str, *, readonly: bool = False, immutable: bool = False
 
 
 def harden(conn: sqlite3.Connection) -> None:
-    """Treat the file's schema as data (issue 12): no functions or virtual tables from its views and triggers.
-
-    ``trusted_schema`` goes off; defensive mode (which refuses writable_schema
-    and direct writes to shadow tables) comes on where the sqlite3 module can
-    set it, Python 3.12 and later; Python 3.11 has no way to. The authorizer
-    of schema_audit.guard lets no trigger or view but ours act.
-    """
+    """Treat the file's schema as data (issue 12): trusted_schema off, defensive mode, our authorizer."""
     conn.execute("PRAGMA trusted_schema = OFF")
+    # Defensive mode refuses writable_schema and direct writes to shadow tables;
+    # the sqlite3 module can set it from Python 3.12 on, 3.11 has no way to.
     defensive = getattr(sqlite3, "SQLITE_DBCONFIG_DEFENSIVE", None)
     if defensive is not None and hasattr(conn, "setconfig"):
         conn.setconfig(defensive, True)
@@ -86,12 +82,10 @@ def harden(conn: sqlite3.Connection) -> None:
 
 
 def trust_own_triggers(conn: sqlite3.Connection) -> None:
-    """Allow the FTS5 triggers sqlite-utils made, on a connection whose schema passed the audit.
-
-    SQLite refuses them with trusted_schema off ("unsafe use of virtual table"),
-    because FTS5 does not declare itself innocuous; the authorizer still
-    stops every trigger and view that is not ours.
-    """
+    """Allow the FTS5 triggers sqlite-utils made, on a connection whose schema passed the audit."""
+    # With trusted_schema off SQLite refuses them ("unsafe use of virtual table"):
+    # FTS5 does not declare itself innocuous. The authorizer still holds back
+    # every trigger that is not ours.
     conn.execute("PRAGMA trusted_schema = ON")
 
 

@@ -40,12 +40,10 @@ def bound_for(path: Path | str | None) -> float:
 
 @contextlib.contextmanager
 def bounded(conn: sqlite3.Connection, path: Path | str | None, seconds: float | None = None) -> Iterator[None]:
-    """Interrupt the statements run inside once SQLite has worked ``seconds`` on them; that is a DatabaseError.
-
-    Only SQLite's own time counts: a gap between two calls of the handler
-    longer than _GAP means Python was working in between (a merge checking
-    rows), which must not use up the bound of a large, sound file.
-    """
+    """Interrupt the statements run inside once SQLite has worked ``seconds`` on them; that is a DatabaseError."""
+    # Only SQLite's own time counts: a gap between two calls of the handler
+    # longer than _GAP means Python was working in between (a merge checking
+    # rows), which must not use up the bound of a large, sound file.
     limit = bound_for(path) if seconds is None else seconds
     state = {"last": time.monotonic(), "used": 0.0}
 
@@ -127,9 +125,7 @@ def open_foreign(path: Path | str) -> ForeignFile:
 def open_for_reading(path: Path | str, refused: DatabaseError, user: str | None = None):
     """A read-only Store over a file refused for writing (``refused`` says why), leaving nothing beside it.
 
-    Raises ``refused`` itself when the file cannot be read as it is (an older
-    schema would need the upgrade that writing it means).
-    """
+    Raises ``refused`` itself when the file cannot be read as it is."""
     from .database import schema_state
     from .schema import SCHEMA_VERSION
     from .store import Store

@@ -184,13 +184,11 @@ def refusal(path, objects: list[ForeignObject], doing: str = "it was opened for 
 
 
 def guard(conn: sqlite3.Connection) -> None:
-    """Let no trigger but ours write through this connection, and ours only into their search index.
-
-    The authorizer sees, at prepare time, which trigger (or view, or WITH
-    clause: SQLite names those alike) each action comes from; a write by a
-    trigger we did not make fails the statement ("not authorized") before
-    anything runs, even one added while the file is open.
-    """
+    """Let no trigger but ours write through this connection, and ours only into their search index."""
+    # The authorizer sees, at prepare time, which trigger (or view, or WITH
+    # clause: SQLite names those alike) each action comes from; a write by a
+    # trigger we did not make fails the statement ("not authorized") before
+    # anything runs, even one added while the file is open.
     allowed = {name: f"{table}_fts" for name, (typ, table, _sql) in expected_schema(len(migrations._migrations)).items()
                if typ == "trigger"}
 
