@@ -256,3 +256,16 @@ def test_a_plan_keeps_details_of_the_first_refused_rows_and_counts_the_rest(ours
     assert plan.refused_count == 5 and len(plan.refused) == 3 and "5 rows refused" in plan.summary()
     with pytest.raises(StanceError, match=r"5 rows break the rules, first records .*\(and 4 more\)"):
         apply_merge(ours, plan)
+
+
+def test_rows_the_joins_would_drop_are_refused_not_lost(ours, theirs):
+    """Records whose actor, dimension or source is not in their file are listed, not silently left out or unsourced."""
+    u1 = add_bad_record(theirs, "actor_id", 9999)
+    u2 = add_bad_record(theirs, "dimension_id", 8888)
+    u3 = add_bad_record(theirs, "source_id", 7777)
+    plan = plan_merge(ours, theirs)
+    got = {r.key: r.problems[0] for r in plan.refused}
+    assert got == {u1: ("actor", "refers to actor id 9999, which their file does not have"),
+                   u2: ("dimension", "refers to dimension id 8888, which their file does not have"),
+                   u3: ("source", "refers to a source their file does not have")}
+

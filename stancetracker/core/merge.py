@@ -50,7 +50,12 @@ _SELECT = ("SELECT r.uuid, a.slug, a.name, d.slug, d.label, r.date, r.date_preci
 _LIMITS = {"locator": MAX_LOCATOR, "evidence": MAX_EVIDENCE, "coder": MAX_NAME}
 _THEIR_SELECT = _SELECT.replace("r.locator, r.evidence, r.coder", ", ".join(
     f"CASE WHEN length(r.{c}) <= {n} THEN r.{c} END" for c, n in _LIMITS.items())).replace(
-    " FROM ", ", " + ", ".join(f"length(r.{c})" for c in _LIMITS) + " FROM ", 1)
+    " FROM ", ", " + ", ".join(f"length(r.{c})" for c in _LIMITS)
+    + ", r.source_id IS NOT NULL AND s.id IS NULL FROM ", 1)
+# Their records that the joins above would leave out without a word: an actor or dimension that is not there.
+_DANGLING = ("SELECT r.uuid, r.actor_id, a.id IS NULL, r.dimension_id, d.id IS NULL FROM records r"
+             " LEFT JOIN actors a ON a.id = r.actor_id LEFT JOIN dimensions d ON d.id = r.dimension_id"
+             " WHERE a.id IS NULL OR d.id IS NULL")
 _KEYS = ("uuid", "actor", "actor_name", "dimension", "dimension_label", "date", "date_precision", "score",
          "confidence", "source", "source_title", "locator", "evidence", "coder", "created_at", "updated_at",
          "version", "deleted")
@@ -272,15 +277,22 @@ def _plan(store: Store, other: Store, other_path: Path, kind: str) -> MergePlan:
 
 def _their_rows(conn, plan: MergePlan, refused_refs: dict[str, set], known: dict[str, set]) -> Iterator[dict]:
     """Their records that pass every rule; the others go to ``plan.refused``."""
+    for uuid, actor_id, no_actor, dimension_id, no_dimension in conn.execute(_DANGLING):
+        plan.refuse(RefusedRow("records", _key(uuid), [
+            (column, f"refers to {column} id {_key(ref)}, which their file does not have")
+            for column, ref, missing in (("actor", actor_id, no_actor), ("dimension", dimension_id, no_dimension))
+            if missing]))
     seen: set[str] = set()
     for t in conn.execute(_THEIR_SELECT):
         d = dict(zip(_KEYS, t))
         problems = record_problems(d)
+        if t[-1]:
+            problems.append(("source", "refers to a source their file does not have"))
         if isinstance(d["uuid"], str):
             if d["uuid"].lower() in seen:
                 problems.append(("uuid", "appears more than once in the file"))
             seen.add(d["uuid"].lower())
-        for column, length in zip(_LIMITS, t[len(_KEYS):]):
+        for column, length in zip(_LIMITS, t[len(_KEYS):-1]):
             if d[column] is None and length is not None:
                 problems.append((column, f"is {length:,} characters long; the limit is {_LIMITS[column]:,}"))
         for column, table in (("actor", "actors"), ("dimension", "dimensions"), ("source", "sources")):
