@@ -28,7 +28,7 @@ from pathlib import Path
 from .backups import _state_key, backup_if_changed, copy_verified
 from .csv_common import CsvReader
 from .database import SQLITE_HEADER, _describe_sqlite_error, open_connection, schema_state
-from .dates import DateError, utc_now
+from .dates import utc_now
 from .errors import ConflictError, DatabaseError, StanceError, ValidationError
 from .foreign import bounded, open_foreign
 from .model import MAX_EVIDENCE, MAX_LOCATOR, MAX_NAME, Actor, Dimension, Source
