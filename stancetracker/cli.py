@@ -17,6 +17,8 @@ from .core.csv_export import export_records
 from .core.database import _describe_sqlite_error
 from .core.csv_import import ImportOptions, check_rejects, import_records, parse_mapping, parse_scale
 from .core.errors import ImportFailed, StanceError, ValidationError
+from .core.foreign import open_for_reading
+from .core.schema_audit import ForeignSchema
 from .core.model import ACTOR_KINDS, CONFIDENCES, SOURCE_KINDS, Actor, Dimension, Event, Source
 from .core.outputs import check_output, database_files, to_stdout
 from .core.paths import default_db_path
@@ -70,8 +72,16 @@ class _Ctx:
                 self.db_path.parent.mkdir(parents=True, exist_ok=True)
             # A command that only reads still opens read-write (the file itself may be
             # read-only, which the core detects): an older database must be upgradable
-            # by any command. Reading commands skip the backup-on-open.
-            self._store = Store.open(self.db_path, user=self.coder, backup=not readonly)
+            # by any command. Reading commands skip the backup-on-open, and never
+            # create a database (issue 12): only init and writing commands do.
+            try:
+                self._store = Store.open(self.db_path, user=self.coder, backup=not readonly, create=not readonly)
+            except ForeignSchema as err:
+                if not readonly:
+                    raise
+                # Reading fires no trigger; it goes ahead, read-only, and says what is wrong.
+                self._store = open_for_reading(self.db_path, err, user=self.coder)
+                click.echo(f"Warning: {err}", err=True)
         return self._store
 
     def close(self) -> None:

@@ -14,14 +14,22 @@ import click
 
 from .core import backups as _backups
 from .core.integrity import check as _check
+from .core.integrity import remove_foreign as _remove_foreign
 from .core.merge import apply_merge, conflict_table, plan_merge
 from .core.revert import list_operations, restore_version, revert_operation
 
+MAX_LISTED = 20  # refused rows printed one per line; the rest are counted
+
 
 @click.command()
+@click.option("--remove-foreign", is_flag=True,
+              help="First remove the triggers, views and other objects stancetracker did not make (after a backup).")
 @click.pass_obj
-def check(obj):
-    """Check the database: integrity, references, search index, location; exit 1 on problems."""
+def check(obj, remove_foreign: bool):
+    """Check the database: integrity, schema, stored values, references, search index, location; exit 1 on problems."""
+    if remove_foreign:
+        for line in _remove_foreign(obj.db_path).lines():
+            click.echo(line)
     report = _check(obj.db_path)
     for line in report.lines():
         click.echo(line)
@@ -78,16 +86,22 @@ def restore(obj, backup: Path | None, latest: bool, yes: bool):
 @click.option("--take-theirs", multiple=True, metavar="UUID", help="Resolve this conflict to their version (repeatable).")
 @click.option("--all-theirs", is_flag=True, help="Resolve every conflict to their version.")
 @click.option("--dry-run", is_flag=True, help="Show the plan; change nothing.")
+@click.option("--skip-invalid", is_flag=True, help="Merge the valid rows when some of theirs break the rules.")
 @click.pass_obj
-def merge(obj, other: Path, take_theirs, all_theirs: bool, dry_run: bool):
+def merge(obj, other: Path, take_theirs, all_theirs: bool, dry_run: bool, skip_invalid: bool):
     """Merge another stancetracker database or export CSV into this one.
 
     New records (by UUID) are added, identical ones skipped; a record that
-    differs is kept as ours unless you take theirs. Undo with 'stancetracker revert'.
+    differs is kept as ours unless you take theirs. Rows of theirs that break
+    the rules are listed and not merged. Undo with 'stancetracker revert'.
     """
     store = obj.store(readonly=dry_run)
     plan = plan_merge(store, other)
     click.echo(plan.summary())
+    for row in plan.refused[:MAX_LISTED]:
+        click.echo(f"refused: {other}: {row.describe()}", err=True)
+    if plan.refused_count > MAX_LISTED:
+        click.echo(f"refused: … and {plan.refused_count - MAX_LISTED:,} more", err=True)
     width = max(20, (shutil.get_terminal_size((120, 20)).columns - 20) // 2)
     for c in plan.conflicts:
         click.echo(f"\nconflict {c.uuid} (differs in: {', '.join(c.fields)})")
@@ -104,7 +118,7 @@ def merge(obj, other: Path, take_theirs, all_theirs: bool, dry_run: bool):
         return
     choices = {c.uuid: "theirs" for c in plan.conflicts} if all_theirs else {}
     choices.update({u.strip().lower(): "theirs" for u in take_theirs})
-    result = apply_merge(store, plan, choices)
+    result = apply_merge(store, plan, choices, skip_invalid=skip_invalid)
     click.echo(f"\nMerged: {result.summary()}")
     if result.kept_ours:
         click.echo(f"{result.kept_ours} conflict(s) kept ours; take theirs with --take-theirs UUID or --all-theirs.")

@@ -40,6 +40,7 @@ from pathlib import Path
 from . import outputs
 from .database import _describe_sqlite_error, check_file, connect, probe_read_only, schema_state
 from .errors import DatabaseError
+from .foreign import bounded, open_foreign
 from .schema import SCHEMA_VERSION
 
 BACKUP_DIR = "backups"
@@ -373,13 +374,14 @@ def verify_backup(backup_path: Path | str) -> None:
     if not backup_path.is_file():
         raise DatabaseError(f"{backup_path}: no such backup")
     check_file(backup_path)
+    from .schema_audit import audit, harmful, refusal
     try:
-        conn = sqlite3.connect(backup_path.resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
-        try:
+        # Issue 12: a "backup" may come from anywhere; read it as data, never as code.
+        with open_foreign(backup_path) as other, bounded(other.conn, backup_path):
+            conn = other.conn
             ours, version = schema_state(conn)
             result = [" ".join(r[0].split()) for r in conn.execute("PRAGMA integrity_check(5)")]
-        finally:
-            conn.close()
+            foreign = harmful(audit(conn)) if ours else []
     except sqlite3.Error as err:
         raise DatabaseError(_describe_sqlite_error(backup_path, err)) from None
     if not ours:
@@ -389,6 +391,8 @@ def verify_backup(backup_path: Path | str) -> None:
     if result != ["ok"]:
         raise DatabaseError(f"{backup_path}: the backup is damaged ({'; '.join(result)[:200]}); "
                             "choose another; nothing was restored")
+    if foreign:
+        raise refusal(backup_path, foreign, "it is not restored (nothing was changed)", on_copy=True)
 
 
 @dataclass(frozen=True)
@@ -415,7 +419,7 @@ def history_of(path: Path | str) -> History | None:
     path = Path(path)
     try:
         check_file(path)
-        conn = connect(path, readonly=True)
+        conn = _quiet_reader(path)
     except (DatabaseError, sqlite3.Error):
         return None
     try:
@@ -429,10 +433,15 @@ def history_of(path: Path | str) -> History | None:
         conn.close()
 
 
+def _quiet_reader(path: Path) -> sqlite3.Connection:
+    """A read-only connection that leaves no -wal or -shm beside a file that has none (a backup, a closed database)."""
+    return connect(path, readonly=True, immutable=not Path(f"{path}-wal").exists())
+
+
 def _has_operation(path: Path, op: tuple) -> bool:
     """True if the database holds exactly this operation row: a backup ending there is on its line."""
     try:
-        conn = connect(path, readonly=True)
+        conn = _quiet_reader(path)
         try:
             row = conn.execute("SELECT id, at, user, kind, summary FROM operations WHERE id = ?", [op[0]]).fetchone()
         finally:
@@ -555,14 +564,12 @@ def restore_backup(db_path: Path | str, backup_path: Path | str) -> RestoreResul
         except DatabaseError:
             verified = False
             saved = _raw_copy(db_path)
-    src = sqlite3.connect(backup_path.resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
     clean_partials(db_path)
     real = outputs.replace_target(db_path)  # a database reached through a symbolic link keeps the link
     tmp = _temporary(real.with_name(f".{real.name}"), "restoring")
-    try:
-        copy_verified(src, tmp, backup_path)
-    finally:
-        src.close()
+    # The same reading as verify_backup: a -wal or hot -journal beside it counts, in a private copy.
+    with open_foreign(backup_path) as src:
+        copy_verified(src.conn, tmp, backup_path)
     for suffix in ("-wal", "-shm", "-journal"):  # leftovers would be replayed into the restored file
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
         Path(f"{real}{suffix}").unlink(missing_ok=True)

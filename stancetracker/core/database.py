@@ -11,6 +11,7 @@ import sqlite_utils
 
 from .errors import DatabaseError
 from .schema import APPLICATION_ID, MIGRATION_SET, SCHEMA_VERSION, migrations
+from .schema_audit import audit, guard, harmful, refusal
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
@@ -37,6 +38,9 @@ def _describe_sqlite_error(path: Path, err: sqlite3.Error) -> str:
     if "not a database" in text or "malformed" in text or "corrupt" in text:
         return (f"{path}: the file is damaged ({err}); restore it from a backup "
                 "(stancetracker restore) — it has not been changed")
+    if "not authorized" in text:  # the authorizer of schema_audit.guard stopped a foreign trigger
+        return (f"{path}: a trigger or view in the file that stancetracker did not make tried to change data and "
+                f"was stopped; nothing was saved — 'stancetracker --db \"{path}\" check' lists it")
     if "unable to open" in text:
         return f"{path}: cannot open the file (does its folder exist, and may you write to it?)"
     if "disk" in text and ("full" in text or "i/o" in text):
@@ -48,6 +52,7 @@ def connect(path: Path | str, *, readonly: bool = False, immutable: bool = False
     """A connection with our pragmas; transactions are managed explicitly.
 
     ``immutable`` (read-only folders, issue 6) opens without locks or a -shm file.
+    A writable connection trusts the file's triggers only if its schema is ours.
     """
     p = str(path)
     timeout = busy_timeout_ms()
@@ -60,7 +65,29 @@ def connect(path: Path | str, *, readonly: bool = False, immutable: bool = False
                                check_same_thread=False)
     conn.execute(f"PRAGMA busy_timeout = {timeout}")
     conn.execute("PRAGMA foreign_keys = ON")
+    harden(conn)
+    if not readonly and not immutable and not harmful(audit(conn)):
+        trust_own_triggers(conn)
     return conn
+
+
+def harden(conn: sqlite3.Connection) -> None:
+    """Treat the file's schema as data (issue 12): trusted_schema off, defensive mode, our authorizer."""
+    conn.execute("PRAGMA trusted_schema = OFF")
+    # Defensive mode refuses writable_schema and direct writes to shadow tables;
+    # the sqlite3 module can set it from Python 3.12 on, 3.11 has no way to.
+    defensive = getattr(sqlite3, "SQLITE_DBCONFIG_DEFENSIVE", None)
+    if defensive is not None and hasattr(conn, "setconfig"):
+        conn.setconfig(defensive, True)
+    guard(conn)
+
+
+def trust_own_triggers(conn: sqlite3.Connection) -> None:
+    """Allow the FTS5 triggers sqlite-utils made, on a connection whose schema passed the audit."""
+    # With trusted_schema off SQLite refuses them ("unsafe use of virtual table"):
+    # FTS5 does not declare itself innocuous. The authorizer still holds back
+    # every trigger that is not ours.
+    conn.execute("PRAGMA trusted_schema = ON")
 
 
 def check_file(path: Path) -> None:
@@ -251,6 +278,9 @@ def open_connection(path: Path | str, *, readonly: bool = False, create: bool = 
     exists = path.exists() and path.stat().st_size > 0 if path.exists() else False
     if path.exists():
         check_file(path)
+        if not exists and not create:  # issue 12: reading never turns an empty file into a database
+            raise DatabaseError(f"{path}: is an empty file (0 bytes), not a database yet; create one there with "
+                                f"'stancetracker --db \"{path}\" init' — it was left untouched")
         if exists:
             probe_read_only(path)
     elif not create:
@@ -278,6 +308,10 @@ def open_connection(path: Path | str, *, readonly: bool = False, create: bool = 
         if not ours or version > SCHEMA_VERSION:
             conn.close()
             _refuse(path, ours, version)
+        foreign = harmful(audit(conn)) if exists else []
+        if foreign and not readonly:
+            conn.close()
+            raise refusal(path, foreign, "stancetracker will not write to it (nothing was changed)")
         if not exists and not readonly:
             conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # only a new, empty file takes it
         if not readonly:

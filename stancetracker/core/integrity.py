@@ -10,13 +10,17 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .database import _describe_sqlite_error, check_file, connect, schema_state
+from .database import _describe_sqlite_error, check_file, connect, harden, schema_state
 from .errors import DatabaseError
+from .foreign import bounded
 from .schema import SCHEMA_VERSION
+from .schema_audit import ForeignObject, _master, applied_migrations, audit, harmful, names, removal_sql
+from .stored_checks import check_values
 
 # The full-text index check needs a writable copy; above this size it is skipped
 # (the cheap row-for-row comparison of the index still runs).
 FTS_COPY_LIMIT = 256 * 1024 * 1024
+_CONSTRAINT = re.compile(r"^(CHECK constraint failed in \S+|NULL value in \S+)$")
 _TABLES = ("actors", "actor_aliases", "memberships", "dimensions", "sources", "events", "records",
            "operations", "history")
 
@@ -82,11 +86,14 @@ def check(path: Path | str) -> CheckReport:
                 raise
             conn = connect(path, readonly=True, immutable=True)
         try:
-            _run_checks(conn, path, report)
+            with bounded(conn, path):  # issue 12: a view or definition that never ends stops with a line
+                _run_checks(conn, path, report)
         finally:
             conn.close()
     except sqlite3.Error as err:
         report.add("problem", _describe_sqlite_error(path, err).removeprefix(f"{path}: "))
+    except DatabaseError as err:
+        report.add("problem", str(err).removeprefix(f"{path}: "))
     return report
 
 
@@ -104,13 +111,22 @@ def _run_checks(conn: sqlite3.Connection, path: Path, report: CheckReport) -> No
     else:
         report.add("ok", f"schema version {version} (current)")
 
-    bad = [" ".join(r[0].split()) for r in conn.execute("PRAGMA integrity_check(20)")]
-    if bad == ["ok"]:
+    found = [" ".join(r[0].split()) for r in conn.execute("PRAGMA integrity_check(20)")]
+    # A value another program wrote past a CHECK or NOT NULL constraint is a
+    # value problem, listed below with its row; only the rest is damage.
+    values = [f for f in found if _CONSTRAINT.match(f)]
+    bad = [f for f in found if f != "ok" and f not in values]
+    if not bad:
         report.add("ok", "SQLite integrity check passed: the file's structure is sound")
     else:
         report.add("problem", f"the file is damaged; SQLite's integrity check found {len(bad)}"
-                              f"{'+' if len(bad) >= 20 else ''} fault(s), first: {bad[0][:160]}")
+                              f"{'+' if len(found) >= 20 else ''} fault(s), first: {bad[0][:160]}")
         return  # the checks below would only repeat the damage
+    if values:
+        report.add("problem", f"values written past the tables' constraints by another program: "
+                              f"{'; '.join(sorted(set(values))[:5])[:300]}")
+    if not _check_schema(conn, path, report):
+        return
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     missing = [t for t in _TABLES if t not in tables]
     if missing and version >= 1:
@@ -143,8 +159,12 @@ def _run_checks(conn: sqlite3.Connection, path: Path, report: CheckReport) -> No
     dup = q("SELECT count(*) FROM (SELECT uuid FROM records GROUP BY lower(uuid) HAVING count(*) > 1)")
     if dup:
         report.add("problem", f"{dup:,} UUID(s) are used by more than one record")
+    # A record removed by stancetracker (the revert of a merge) ends with a row whose "after" is empty.
     orphans = q("SELECT count(*) FROM history h WHERE h.entity = 'record'"
-                " AND NOT EXISTS (SELECT 1 FROM records r WHERE r.id = h.entity_id)")
+                " AND NOT EXISTS (SELECT 1 FROM records r WHERE r.id = h.entity_id)"
+                " AND NOT EXISTS (SELECT 1 FROM history g WHERE g.entity = 'record' AND g.entity_id = h.entity_id"
+                " AND g.before IS NOT NULL AND g.after IS NULL AND g.id = (SELECT max(id) FROM history"
+                " WHERE entity = 'record' AND entity_id = h.entity_id))")
     unlogged = q("SELECT count(*) FROM records r WHERE NOT EXISTS"
                  " (SELECT 1 FROM history h WHERE h.entity = 'record' AND h.entity_id = r.id)")
     if orphans:
@@ -161,7 +181,27 @@ def _run_checks(conn: sqlite3.Connection, path: Path, report: CheckReport) -> No
         report.add("ok", "every live record names its source")
     if "passages" in tables:
         _check_passages(conn, report)
+    check_values(conn, report)
     _check_fts(conn, path, report)
+
+
+def _check_schema(conn: sqlite3.Connection, path: Path, report: CheckReport) -> bool:
+    """Report objects our migrations did not make (issue 12); False if our tables cannot be read as ours."""
+    objects = audit(conn)
+    bad = harmful(objects)
+    missing = [o for o in objects if o.why == "missing"]
+    if bad:
+        fixable = all(o.removable for o in bad)
+        fix = (f"remove them with 'stancetracker --db \"{path}\" check --remove-foreign' (it backs the file up "
+               "first)" if fixable else "restore a backup (stancetracker restore): they cannot simply be removed")
+        report.add("problem", f"it holds database objects stancetracker did not make: {names(bad, 10)}; they "
+                              f"could change data behind your back, so stancetracker will not write to it — {fix}")
+    if missing:
+        report.add("problem", f"parts of its schema are missing: {names(missing, 10)}")
+    if not objects:
+        report.add("ok", "its schema is exactly the one stancetracker makes: no foreign triggers or views")
+    # A view (or other object) in place of one of our tables is not read: it is not data we know.
+    return not any(o.why.startswith("in place of") for o in bad)
 
 
 def _check_passages(conn: sqlite3.Connection, report: CheckReport) -> None:
@@ -204,11 +244,13 @@ def _check_fts(conn: sqlite3.Connection, path: Path, report: CheckReport) -> Non
         copy = sqlite3.connect(str(Path(tmp) / "copy.db"), isolation_level=None)
         try:
             conn.backup(copy)
+            harden(copy)  # the copy holds whatever the file holds, triggers included
             faults = []
             for table in ("records_fts", "sources_fts"):
                 if table in tables:
                     try:
-                        copy.execute(f"INSERT INTO {table}({table}, rank) VALUES('integrity-check', 1)")
+                        with bounded(copy, path):
+                            copy.execute(f"INSERT INTO {table}({table}, rank) VALUES('integrity-check', 1)")
                     except sqlite3.DatabaseError as err:
                         faults.append(f"{table}: {err}")
         finally:
@@ -217,6 +259,68 @@ def _check_fts(conn: sqlite3.Connection, path: Path, report: CheckReport) -> Non
         report.add("problem", f"the search index does not match the data ({'; '.join(faults)})")
     else:
         report.add("ok", "the search indexes match the records and sources")
+
+
+# ---------------------------------------------------------- foreign objects
+@dataclass
+class Removal:
+    """What ``check --remove-foreign`` did: the objects dropped, and the backup made first."""
+
+    path: Path
+    removed: list[ForeignObject]
+    backup: Path | None
+
+    def lines(self) -> list[str]:
+        if not self.removed:
+            return [f"{self.path}: holds no objects stancetracker did not make; nothing was changed"]
+        return ([f"removed: {o.describe()}" for o in self.removed]
+                + [f"{self.path}: {len(self.removed)} object(s) removed; the file as it was is saved as {self.backup}"])
+
+
+def remove_foreign(path: Path | str) -> Removal:
+    """Drop the triggers, views and other objects our migrations did not make, after a verified backup.
+
+    Changed triggers and indexes of ours are put back as we make them; a
+    file whose tables themselves are not ours is refused (restore a backup).
+    """
+    from .backups import make_backup
+    path = Path(path)
+    check_file(path)
+    if not path.exists() or path.stat().st_size == 0:
+        raise DatabaseError(f"{path}: no such database")
+    try:
+        conn = connect(path)
+    except sqlite3.Error as err:
+        raise DatabaseError(_describe_sqlite_error(path, err)) from None
+    try:
+        with bounded(conn, path):
+            ours, version = schema_state(conn)
+            if not ours or version > SCHEMA_VERSION:
+                raise DatabaseError(f"{path}: is not a stancetracker database this version knows; nothing was changed")
+            bad = harmful(audit(conn))
+            if not bad:
+                return Removal(path, [], None)
+            stuck = [o for o in bad if not o.removable]
+            if stuck:
+                raise DatabaseError(f"{path}: {names(stuck)} cannot simply be removed (our own tables are not as we "
+                                    "make them); restore a backup (stancetracker restore) — nothing was changed")
+            backup = make_backup(conn, path, "manual").path
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for sql in removal_sql(bad, applied_migrations(conn, _master(conn))):
+                    conn.execute(sql)
+                left = harmful(audit(conn))
+                if left:
+                    raise DatabaseError(f"{path}: {names(left)} could not be removed; nothing was changed")
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+    except sqlite3.Error as err:
+        raise DatabaseError(_describe_sqlite_error(path, err)) from None
+    finally:
+        conn.close()
+    return Removal(path, bad, backup)
 
 
 # --------------------------------------------------------------- locations
@@ -304,4 +408,4 @@ def _windows_drive_type(p: Path) -> str | None:  # pragma: no cover - Windows on
     return None
 
 
-__all__ = ["CheckReport", "check", "risky_location"]
+__all__ = ["CheckReport", "Removal", "check", "remove_foreign", "risky_location"]

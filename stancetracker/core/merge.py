@@ -1,5 +1,10 @@
 """Merging a colleague's work: another stancetracker database, or a CSV in our export layout.
 
+The other database is a file made elsewhere (issue 12): it is read read-only
+with nothing left beside it, refused if its schema holds objects we did not
+make, and every row it offers is checked by the rules of stored_values; rows
+that break one are listed in ``plan.refused`` and never merged.
+
 :func:`plan_merge` compares without changing anything: records are matched
 by UUID (new / identical / conflicting), actors, dimensions and sources by
 slug (missing here / different). :func:`apply_merge` then makes the whole
@@ -13,18 +18,27 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
+import sqlite3
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .backups import _state_key, backup_if_changed
+from .backups import _state_key, backup_if_changed, copy_verified
 from .csv_common import CsvReader
-from .database import SQLITE_HEADER
+from .database import SQLITE_HEADER, _describe_sqlite_error, open_connection, schema_state
 from .dates import utc_now
-from .errors import ConflictError, StanceError, ValidationError
-from .model import Dimension
+from .errors import ConflictError, DatabaseError, StanceError, ValidationError
+from .foreign import bounded, open_foreign
+from .model import MAX_EVIDENCE, MAX_LOCATOR, MAX_NAME, Actor, Dimension, Source
 from .query import RECORD_FROM, RECORD_JSON
+from .schema import SCHEMA_VERSION
+from .schema_audit import audit, harmful, refusal
 from .store import Store, _public
+from .stored_rows import read_actors, read_dimensions, read_source_text, read_sources
+from .stored_values import (Problem, actor_problems, alias_problems, describe, dimension_problems, record_problems,
+                            source_problems, stored_date)
 from .text import name_key
 
 CONTENT_FIELDS = ("actor", "dimension", "date", "date_precision", "score", "confidence", "source",
@@ -32,6 +46,16 @@ CONTENT_FIELDS = ("actor", "dimension", "date", "date_precision", "score", "conf
 _SELECT = ("SELECT r.uuid, a.slug, a.name, d.slug, d.label, r.date, r.date_precision, r.score, r.confidence, "
            "s.slug, s.title, r.locator, r.evidence, r.coder, r.created_at, r.updated_at, r.version, r.deleted "
            f"FROM {RECORD_FROM}")
+# Their records: a text past its limit is measured in SQLite and never loaded (issue 12).
+_LIMITS = {"locator": MAX_LOCATOR, "evidence": MAX_EVIDENCE, "coder": MAX_NAME}
+_THEIR_SELECT = _SELECT.replace("r.locator, r.evidence, r.coder", ", ".join(
+    f"CASE WHEN length(r.{c}) <= {n} THEN r.{c} END" for c, n in _LIMITS.items())).replace(
+    " FROM ", ", " + ", ".join(f"length(r.{c})" for c in _LIMITS)
+    + ", r.source_id IS NOT NULL AND s.id IS NULL FROM ", 1)
+# Their records that the joins above would leave out without a word: an actor or dimension that is not there.
+_DANGLING = ("SELECT r.uuid, r.actor_id, a.id IS NULL, r.dimension_id, d.id IS NULL FROM records r"
+             " LEFT JOIN actors a ON a.id = r.actor_id LEFT JOIN dimensions d ON d.id = r.dimension_id"
+             " WHERE a.id IS NULL OR d.id IS NULL")
 _KEYS = ("uuid", "actor", "actor_name", "dimension", "dimension_label", "date", "date_precision", "score",
          "confidence", "source", "source_title", "locator", "evidence", "coder", "created_at", "updated_at",
          "version", "deleted")
@@ -39,6 +63,7 @@ _REF_FIELDS = {"dimensions": ("label", "question", "neg_label", "pos_label", "ne
                "actors": ("name", "kind", "aliases", "description"),
                "sources": ("title", "publisher", "author", "url", "published", "kind", "language")}
 CHUNK = 5000
+REFUSED_KEPT = 1000  # refused rows whose details a plan keeps; the rest are counted (a hostile file may hold millions)
 
 
 class MergeCancelled(StanceError):
@@ -78,6 +103,18 @@ class RefDifference:
 
 
 @dataclass
+class RefusedRow:
+    """A row of the other file that breaks our rules: it is not merged (issue 12)."""
+
+    table: str
+    key: str
+    problems: list[Problem]
+
+    def describe(self) -> str:
+        return f"{self.table} {self.key}: {describe(self.problems)}"
+
+
+@dataclass
 class MergePlan:
     """What a merge would do; nothing is changed until :func:`apply_merge`."""
 
@@ -87,8 +124,16 @@ class MergePlan:
     identical: int = 0
     conflicts: list[RecordConflict] = field(default_factory=list)
     references: list[RefDifference] = field(default_factory=list)
+    refused: list[RefusedRow] = field(default_factory=list)  # the first REFUSED_KEPT of them
+    refused_count: int = 0
     base: tuple = ()
     _to_add: dict = field(default_factory=dict, repr=False)
+
+    def refuse(self, row: RefusedRow) -> None:
+        """Count a refused row; keep its details while there are fewer than REFUSED_KEPT."""
+        self.refused_count += 1
+        if len(self.refused) < REFUSED_KEPT:
+            self.refused.append(row)
 
     def summary(self) -> str:
         new_refs = [r for r in self.references if r.status == "new"]
@@ -99,6 +144,9 @@ class MergePlan:
             parts.append(f"{len(new_refs)} actor/dimension/source rows to add")
         if diff_refs:
             parts.append(f"{len(diff_refs)} that differ (ours kept)")
+        if self.refused_count:
+            parts.append(f"{self.refused_count:,} row{'s' if self.refused_count != 1 else ''} refused (they break "
+                         "the rules)")
         return f"{self.other.name}: " + ", ".join(parts)
 
 
@@ -155,7 +203,12 @@ def _ref_dict(table: str, item) -> dict:
 
 # -------------------------------------------------------------------- plan
 def plan_merge(store: Store, other_path: Path | str) -> MergePlan:
-    """Compare another database or export CSV with ``store``; changes nothing."""
+    """Compare another database or export CSV with ``store``; changes nothing, there or here.
+
+    Another database is read read-only, leaving nothing beside it; every row
+    it offers is checked by the rules of stored_values, and those that break
+    one are listed in ``plan.refused`` instead of being merged.
+    """
     other_path = Path(other_path)
     if not other_path.is_file():
         raise StanceError(f"{other_path}: no such file")
@@ -163,23 +216,103 @@ def plan_merge(store: Store, other_path: Path | str) -> MergePlan:
         raise StanceError(f"{other_path}: is the open database itself; nothing to merge")
     with open(other_path, "rb") as fh:
         is_db = fh.read(16) == SQLITE_HEADER
-    if is_db:
-        other = Store.open(other_path, readonly=True, create=False, seed=False, backup=False)
-    else:
+    if not is_db:
         other = _csv_as_store(store, other_path)
+        try:
+            return _plan(store, other, other_path, "csv")
+        finally:
+            other.close()
+    foreign = open_foreign(other_path)
+    tmp = Path(tempfile.mkdtemp(prefix="stancetracker-merge-"))
     try:
-        plan = MergePlan(other_path, "db" if is_db else "csv", base=_state_key(store.conn))
-        _plan_references(store, other, plan)
-        batch: list[dict] = []
-        for d in _rows(other.conn):
-            batch.append(d)
-            if len(batch) >= CHUNK:
-                _plan_records(store, batch, plan)
-                batch = []
-        _plan_records(store, batch, plan)
+        with bounded(foreign.conn, other_path):
+            conn = _their_connection(foreign, other_path, tmp)
+            try:
+                with bounded(conn, other_path):
+                    return _plan(store, Store(conn, other_path, readonly=True), other_path, "db")
+            finally:
+                if conn is not foreign.conn:
+                    conn.close()
+    except sqlite3.Error as err:
+        raise DatabaseError(_describe_sqlite_error(other_path, err)) from None
     finally:
-        other.close()
+        foreign.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _their_connection(foreign, path: Path, tmp: Path) -> sqlite3.Connection:
+    """The other file's connection once its schema is known to be ours; an older one is upgraded in a copy in ``tmp``."""
+    ours, version = schema_state(foreign.conn)
+    if not ours:
+        raise DatabaseError(f"{path}: is an SQLite database, but not a stancetracker one; nothing was merged")
+    if version > SCHEMA_VERSION:
+        raise DatabaseError(f"{path}: was made by a newer version of stancetracker (schema {version}); "
+                            "update stancetracker to merge it — nothing was merged")
+    bad = harmful(audit(foreign.conn))
+    if bad:
+        raise refusal(path, bad, "it is not merged (nothing was changed, there or here)")
+    if version == SCHEMA_VERSION:
+        return foreign.conn
+    # Their file is left as it is: the upgrade runs on a private copy.
+    copy_verified(foreign.conn, tmp / "other.db", path)
+    conn, _created, _ro = open_connection(tmp / "other.db")
+    return conn
+
+
+def _plan(store: Store, other: Store, other_path: Path, kind: str) -> MergePlan:
+    plan = MergePlan(other_path, kind, base=_state_key(store.conn))
+    refused_refs = _plan_references(store, other, plan)
+    ours_refs = store.slug_ids()
+    theirs_ok = {t: {r.slug for r in plan._to_add.get(t, [])} | set(ours_refs[t])
+                 for t in ("actors", "dimensions", "sources")}
+    batch: list[dict] = []
+    for d in _their_rows(other.conn, plan, refused_refs, theirs_ok):
+        batch.append(d)
+        if len(batch) >= CHUNK:
+            _plan_records(store, batch, plan)
+            batch = []
+    _plan_records(store, batch, plan)
     return plan
+
+
+def _their_rows(conn, plan: MergePlan, refused_refs: dict[str, set], known: dict[str, set]) -> Iterator[dict]:
+    """Their records that pass every rule; the others go to ``plan.refused``."""
+    for uuid, actor_id, no_actor, dimension_id, no_dimension in conn.execute(_DANGLING):
+        plan.refuse(RefusedRow("records", _key(uuid), [
+            (column, f"refers to {column} id {_key(ref)}, which their file does not have")
+            for column, ref, missing in (("actor", actor_id, no_actor), ("dimension", dimension_id, no_dimension))
+            if missing]))
+    seen: set[str] = set()
+    for t in conn.execute(_THEIR_SELECT):
+        d = dict(zip(_KEYS, t))
+        problems = record_problems(d)
+        if t[-1]:
+            problems.append(("source", "refers to a source their file does not have"))
+        if isinstance(d["uuid"], str):
+            if d["uuid"].lower() in seen:
+                problems.append(("uuid", "appears more than once in the file"))
+            seen.add(d["uuid"].lower())
+        for column, length in zip(_LIMITS, t[len(_KEYS):-1]):
+            if d[column] is None and length is not None:
+                problems.append((column, f"is {length:,} characters long; the limit is {_LIMITS[column]:,}"))
+        for column, table in (("actor", "actors"), ("dimension", "dimensions"), ("source", "sources")):
+            slug = d[column]
+            if slug is None and column == "source":
+                continue
+            if slug in refused_refs[table]:
+                problems.append((column, f"{slug!r} was refused (see its own line)"))
+            elif slug not in known[table]:
+                problems.append((column, f"{str(slug)[:60]!r} is in neither database"))
+        if problems:
+            plan.refuse(RefusedRow("records", _key(d["uuid"]), problems))
+            continue
+        d["deleted"] = bool(d["deleted"])
+        yield d
+
+
+def _key(value) -> str:
+    text = repr(value) if not isinstance(value, str) else value
+    return text if len(text) <= 60 and text.isprintable() else repr(text[:57]) + "…"
 
 
 def _plan_records(store: Store, batch: list[dict], plan: MergePlan) -> None:
@@ -196,32 +329,80 @@ def _plan_records(store: Store, batch: list[dict], plan: MergePlan) -> None:
             plan.identical += 1
 
 
-def _plan_references(store: Store, other: Store, plan: MergePlan) -> None:
+def _their_references(other: Store, plan: MergePlan) -> tuple[dict[str, list], dict[str, set]]:
+    """Their dimensions, actors and sources as model objects, each checked; (valid ones, refused slugs)."""
+    conn = other.conn
+    valid: dict[str, list] = {"dimensions": [], "actors": [], "sources": []}
+    refused: dict[str, set] = {t: set() for t in valid}
+    for row in read_dimensions(conn):
+        if _refuse(plan, refused, "dimensions", row, dimension_problems(row)):
+            continue
+        valid["dimensions"].append(Dimension(**{k: row[k] for k in row if k != "id"}, id=row["id"]))
+    for row in read_actors(conn):
+        problems = actor_problems(row) + alias_problems(row)
+        if _refuse(plan, refused, "actors", row, problems):
+            continue
+        valid["actors"].append(Actor(slug=row["slug"], name=row["name"], kind=row["kind"], aliases=row["aliases"],
+                                     colour=row["colour"], description=row["description"], id=row["id"]))
+    for row in read_sources(conn, text=False):
+        if _refuse(plan, refused, "sources", row, source_problems(row)):
+            continue
+        published = (stored_date(row["published"], row["published_precision"])
+                     if row["published"] is not None else None)
+        valid["sources"].append(Source(slug=row["slug"], title=row["title"], publisher=row["publisher"],
+                                       author=row["author"], url=row["url"], published=published, kind=row["kind"],
+                                       language=row["language"], id=row["id"]))
+    return valid, refused
+
+
+def _refuse(plan: MergePlan, refused: dict[str, set], table: str, row: dict, problems: list[Problem]) -> bool:
+    if not problems:
+        return False
+    plan.refuse(RefusedRow(table, _key(row.get("slug")), problems))
+    refused[table].add(row.get("slug"))
+    return True
+
+
+def _plan_references(store: Store, other: Store, plan: MergePlan) -> dict[str, set]:
+    """Fill in the plan's reference rows; returns the slugs of theirs that were refused, by table."""
     ours_all = {"dimensions": {d.slug: d for d in store.dimensions()},
                 "actors": {a.slug: a for a in store.actors()},
                 "sources": {s.slug: s for s in store.sources()}}
-    theirs_all = {"dimensions": other.dimensions(), "actors": other.actors(), "sources": other.sources()}
+    theirs_all, refused = _their_references(other, plan)
     matcher = store.actor_matcher()
     for table in ("dimensions", "actors", "sources"):
         for item in theirs_all[table]:
             t = _ref_dict(table, item)
             mine = ours_all[table].get(item.slug)
             if mine is None:
+                if table == "sources" and not _load_text(other.conn, item, plan, refused):
+                    continue
                 note = ""
                 if table == "actors":
                     clash = sorted({s for n in [item.name, *item.aliases] for s in matcher.find(n)})
                     if clash:
                         note = f"its names also name {', '.join(clash)} here (aliases that clash are left out)"
                 plan.references.append(RefDifference(table, item.slug, "new", None, t, note=note))
-                if table == "sources":  # sources() leaves the full text out
-                    item.text = other.conn.execute("SELECT text FROM sources WHERE slug = ?",
-                                                   [item.slug]).fetchone()[0]
                 plan._to_add.setdefault(table, []).append(item)
                 continue
             o = _ref_dict(table, mine)
             diff = [f for f in _REF_FIELDS[table] if o.get(f) != t.get(f)]
             if diff:
                 plan.references.append(RefDifference(table, item.slug, "different", o, t, diff))
+    return refused
+
+
+def _load_text(conn, item: Source, plan: MergePlan, refused: dict[str, set]) -> bool:
+    """Give a source to be added its full text, unless the text breaks the rules (then it is refused)."""
+    row = read_source_text(conn, item.id)
+    problems = [p for p in source_problems({"slug": item.slug, "title": item.title, "kind": item.kind, **row})
+                if p[0] == "text"]
+    if problems:
+        plan.refuse(RefusedRow("sources", item.slug, problems))
+        refused["sources"].add(item.slug)
+        return False
+    item.text = row.get("text") or ""
+    return True
 
 
 def _csv_as_store(store: Store, path: Path) -> Store:
@@ -274,13 +455,22 @@ def _add_csv_dimensions(tmp: Store, path: Path) -> None:
 
 # ------------------------------------------------------------------- apply
 def apply_merge(store: Store, plan: MergePlan, choices: dict[str, str] | None = None,
-                progress: Callable[[int, int], bool | None] | None = None) -> MergeResult:
+                progress: Callable[[int, int], bool | None] | None = None, *,
+                skip_invalid: bool = False) -> MergeResult:
     """Carry out a plan as one undoable operation (kind ``merge``).
 
     ``choices`` maps a conflicting UUID to ``"ours"`` or ``"theirs"``; a
     conflict not named keeps ours. ``progress(done, total)`` is called every
     few thousand records; returning False cancels (nothing is changed).
+    A plan with refused rows merges nothing unless ``skip_invalid`` accepts
+    the valid rows alone.
     """
+    if plan.refused_count and not skip_invalid:
+        n = plan.refused_count
+        more = f" (and {n - 1:,} more)" if n > 1 else ""
+        raise StanceError(f"{plan.other}: {n:,} row{'s' if n != 1 else ''} break{'s' if n == 1 else ''} the rules, "
+                          f"first {plan.refused[0].describe()}{more}; nothing was merged — merge the valid rows "
+                          "alone with --skip-invalid")
     choices = dict(choices or {})
     conflicts = {c.uuid: c for c in plan.conflicts}
     for uuid, side in choices.items():
@@ -402,5 +592,5 @@ def conflict_table(c: RecordConflict) -> list[tuple[str, str, str]]:
             for f in order]
 
 
-__all__ = ["MergePlan", "MergeResult", "RecordConflict", "RefDifference", "apply_merge", "conflict_table",
-           "plan_merge"]
+__all__ = ["MergePlan", "MergeResult", "RecordConflict", "RefDifference", "RefusedRow", "apply_merge",
+           "conflict_table", "plan_merge"]

@@ -40,6 +40,10 @@ def stored_date(value: object, precision: object) -> PartialDate:
 
 
 def _text(problems: list[Problem], row: Mapping, column: str, **rules) -> None:
+    too_long = (row.get("_lengths") or {}).get(column)  # measured, not read (stored_rows)
+    if too_long is not None:
+        problems.append((column, f"is {too_long:,} characters long; the limit is {rules['max_len']:,}"))
+        return
     value = row.get(column)
     try:
         check_text(column, value, **rules)
@@ -180,6 +184,33 @@ def actor_problems(row: Mapping) -> list[Problem]:
     return problems
 
 
+def alias_problems(row: Mapping) -> list[Problem]:
+    """Every rule the stored ``aliases`` (a list) of an actor row break; [] if none."""
+    problems: list[Problem] = []
+    if (row.get("_lengths") or {}).get("aliases") is not None:
+        _text(problems, row, "aliases", max_len=MAX_NAME)
+    aliases = row.get("aliases") or []
+    for alias in aliases if isinstance(aliases, (list, tuple)) else [aliases]:
+        _text(problems, {"aliases": alias}, "aliases", max_len=MAX_NAME, name=True)
+    return problems
+
+
+def dimension_problems(row: Mapping) -> list[Problem]:
+    """Every rule a stored ``dimensions`` row breaks; [] if none."""
+    problems: list[Problem] = []
+    _slug(problems, row, "slug")
+    _text(problems, row, "label", max_len=MAX_NAME, required=True, name=True)
+    for column in ("neg_label", "pos_label"):
+        _text(problems, row, column, max_len=MAX_NAME, name=True)
+    for column in ("question", "neg_pole", "pos_pole"):
+        _text(problems, row, column, max_len=MAX_TITLE, multiline=True)
+    _text(problems, row, "codebook", max_len=MAX_EVIDENCE, multiline=True)
+    position = row.get("position")
+    if isinstance(position, bool) or not isinstance(position, int):
+        problems.append(("position", f"{str(position)[:40]!r} is not a whole number"))
+    return problems
+
+
 def source_problems(row: Mapping) -> list[Problem]:
     """Every rule a stored ``sources`` row breaks; [] if none."""
     problems: list[Problem] = []
@@ -195,7 +226,10 @@ def source_problems(row: Mapping) -> list[Problem]:
             stored_date(row.get("published"), row.get("published_precision"))
         except DateError as err:
             problems.append(("published", str(err)))
-    if "text" in row:
+    if row.get("text_bytes", 0) > 4 * MAX_TEXT:
+        # Measured, not read (stored_rows.read_sources): a text this long is never loaded.
+        problems.append(("text", f"holds {row['text_bytes']:,} bytes, more than the {MAX_TEXT:,} characters allowed"))
+    elif "text" in row:
         _text(problems, row, "text", max_len=MAX_TEXT, multiline=True)
     return problems
 

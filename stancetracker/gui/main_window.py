@@ -16,6 +16,8 @@ from ..core.database import needs_upgrade
 from ..core.errors import ConflictError, StanceError, ValidationError
 from ..core.paths import default_db_path
 from ..core.query import RecordFilter
+from ..core.foreign import open_for_reading
+from ..core.schema_audit import ForeignSchema
 from ..core.store import Store, default_user
 from .actor_list import QtActorList
 from .filter_bar import QtFilterBar
@@ -54,9 +56,15 @@ def open_store(path: Path, parent: QWidget | None = None, user: str | None = Non
         notice.show()
         QApplication.processEvents()
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    foreign = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        store = Store.open(path, user=user, backup=False)
+        try:
+            store = Store.open(path, user=user, backup=False)
+        except ForeignSchema as err:
+            # Issue 12: objects we did not make: shown read-only (reading fires no trigger), and said so.
+            foreign = err
+            store = open_for_reading(path, err, user=user)
     except (StanceError, OSError) as err:
         store, problem = None, err
     if notice is not None:
@@ -65,6 +73,8 @@ def open_store(path: Path, parent: QWidget | None = None, user: str | None = Non
     if store is None:
         QMessageBox.critical(parent, "Cannot open the database", f"{problem}")
         return None
+    if foreign is not None:
+        QMessageBox.warning(parent, "Opened read-only", str(foreign))
     if not store.readonly and not store.created:
         threading.Thread(target=_backup_quietly, args=(path,), daemon=True, name="backup-on-open").start()
     return store

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QHeaderView, QLabel,
-                               QMessageBox, QPlainTextEdit, QTableWidget, QTableWidgetItem, QVBoxLayout)
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QHeaderView,
+                               QLabel, QMessageBox, QPlainTextEdit, QTableWidget, QTableWidgetItem, QVBoxLayout)
 
 from ..core import merge
 from ..core.errors import StanceError
@@ -58,13 +58,25 @@ class QtMergeDialog(QDialog):
         lay.addWidget(QLabel(f"Conflicts ({len(self.plan.conflicts)}): the same record changed differently — "
                              "choose which version to keep"))
         lay.addWidget(self.table)
+        # Issue 12: rows of theirs that break the rules are shown, and merged around only when the user says so.
+        self.skip_invalid = QCheckBox(f"Merge the valid rows and leave out the {self.plan.refused_count:,} refused")
+        if self.plan.refused_count:
+            refused = QPlainTextEdit("\n".join(r.describe() for r in self.plan.refused[:500]))
+            refused.setReadOnly(True)
+            refused.setMaximumHeight(110)
+            lay.addWidget(QLabel(f"Refused ({self.plan.refused_count:,}): rows of theirs that break the rules"))
+            lay.addWidget(refused)
+            lay.addWidget(self.skip_invalid)
+            self.skip_invalid.toggled.connect(self.apply_button.setEnabled)
+            self.apply_button.setEnabled(False)
         lay.addWidget(buttons)
         self.resize(900, 560)
 
     def apply(self) -> None:
         choices = {u: c.currentText() for u, c in self.choices.items()}
         try:
-            self.result = self.hub.run("all", merge.apply_merge, self.plan, choices)
+            self.result = self.hub.run("all", merge.apply_merge, self.plan, choices,
+                                       skip_invalid=self.skip_invalid.isChecked())
         except StanceError as err:
             QMessageBox.warning(self, "Not merged", f"Nothing was merged: {err}")
             return
