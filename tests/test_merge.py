@@ -121,16 +121,14 @@ def test_merge_is_atomic(pair, monkeypatch):
 
 
 def test_revert_undoes_a_merge(pair):
-    """Reverting a merge removes what it added (actors and sources too), puts taken-theirs records back."""
+    """Reverting a merge trashes what it added, puts taken-theirs records back, removes unused new rows."""
     ours, other, u = pair
     res = apply_merge(ours, plan_merge(ours, other), {u["shared"]: "theirs"})
     rv = revert_operation(ours, res.op_id)
     assert ours.record(u["shared"]).score == 2 and ours.record(u["shared"]).evidence == "met militia leaders in Qom"
-    # Issue 12: the merged records still live in their file; a trashed copy here would keep the actor it names.
-    with pytest.raises(StanceError):
-        ours.record(u["new"])
-    assert ours.count() == 3 and ours.count(RecordFilter(deleted=True)) == 0
-    assert rv.kept == [] and "hakim" not in {a.slug for a in ours.actors()}
+    assert ours.record(u["new"]).deleted
+    assert ours.count() == 3 and ours.count(RecordFilter(deleted=True)) == 1
+    assert sorted(rv.kept) == ["actor hakim", "source paper-b"]  # the trashed record still names them
 
 
 def test_merging_the_same_file_twice_adds_nothing(pair):

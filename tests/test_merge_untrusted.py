@@ -12,6 +12,7 @@ from stancetracker.core.dates import parse_date
 from stancetracker.core.errors import StanceError
 from stancetracker.core.merge import apply_merge, plan_merge
 from stancetracker.core.model import Record
+from stancetracker.core.query import RecordFilter
 from stancetracker.core.revert import revert_operation
 
 from conftest import fingerprint, make_store
@@ -192,8 +193,8 @@ def test_merge_refuses_a_file_with_a_foreign_trigger_or_records_view(ours, their
     assert "theirs.db-wal" not in folder_state(theirs.parent) and "theirs.db-shm" not in folder_state(theirs.parent)
 
 
-def test_revert_of_a_merge_leaves_no_added_actor(ours, theirs):
-    """Reverting a merge that added an actor and its records removes both."""
+def test_revert_of_a_merge_trashes_its_records_and_leaves_the_file_sound(ours, theirs):
+    """Reverting a merge that added an actor and its records trashes the records (ids never reused); check is clean."""
     theirs_store = make_store(theirs)
     from stancetracker.core.model import Actor
     theirs_store.add_actor(Actor(slug="hakim", name="Ammar al-Hakim", kind="person"))
@@ -203,7 +204,7 @@ def test_revert_of_a_merge_leaves_no_added_actor(ours, theirs):
     result = apply_merge(ours, plan_merge(ours, theirs))
     assert "hakim" in {a.slug for a in ours.actors()}
     revert_operation(ours, result.op_id)
-    assert "hakim" not in {a.slug for a in ours.actors()} and ours.count() == 0
+    assert ours.count() == 0 and ours.count(RecordFilter(deleted=True)) == 2  # hakim's and the valid one
     from stancetracker.core.integrity import check
     ours.close()
     report = check(ours.path)
@@ -269,3 +270,13 @@ def test_rows_the_joins_would_drop_are_refused_not_lost(ours, theirs):
                    u2: ("dimension", "refers to dimension id 8888, which their file does not have"),
                    u3: ("source", "refers to a source their file does not have")}
 
+
+
+def test_a_record_made_after_a_reverted_merge_has_only_its_own_history(ours, theirs):
+    """Reverting a merge never frees a record id, so a later record cannot inherit the merged one's history."""
+    result = apply_merge(ours, plan_merge(ours, theirs))
+    revert_operation(ours, result.op_id)
+    later = ours.add_record(Record(actor="sadr", dimension="us", date=parse_date("2022"), score=-1,
+                                   source="paper-a", evidence="later"))
+    assert [e.action for e in ours.history(later.uuid)] == ["create"]
+    assert ours.record(GOOD).deleted and len(ours.history(GOOD)) == 2

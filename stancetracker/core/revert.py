@@ -113,7 +113,7 @@ def revert_operation(store: Store, op_id: int) -> RevertResult:
                 f"({lkind}, {luser}, {lat[:19].replace('T', ' ')}); revert that one first — nothing was changed",
                 name.removeprefix("record "), lop)
         result = RevertResult(new_op, op_id)
-        _revert_records(store, op_id, new_op, result, remove=kind == "merge")
+        _revert_records(store, op_id, new_op, result)
         refs = conn.execute("SELECT entity, entity_id, before, after FROM history WHERE op_id = ?"
                             " AND entity != 'record' ORDER BY id DESC", [op_id]).fetchall()
         for entity, eid, before, after in refs:
@@ -125,11 +125,11 @@ def revert_operation(store: Store, op_id: int) -> RevertResult:
     return result
 
 
-def _revert_records(store: Store, op_id: int, new_op: int, result: RevertResult, *, remove: bool = False) -> None:
-    """Put back the records an operation touched; ``remove``: delete the ones it created instead of trashing them.
+def _revert_records(store: Store, op_id: int, new_op: int, result: RevertResult) -> None:
+    """Put back the records an operation touched; the ones it created go to the trash.
 
-    A merge's records still live in the file they came from, and while they
-    sit in the trash the actors and sources the merge added cannot go (issue 12).
+    Never deleted: SQLite would give a later record the freed id, and with it
+    the history rows of the one removed.
     """
     conn = store.conn
     now = utc_now()
@@ -139,12 +139,9 @@ def _revert_records(store: Store, op_id: int, new_op: int, result: RevertResult,
         f" SELECT ?, 'record', r.id, 'revert', {RECORD_JSON}, NULL FROM {RECORD_FROM}"
         " WHERE r.id IN (SELECT entity_id FROM history WHERE op_id = ? AND entity = 'record'"
         " AND (before IS NOT NULL OR after IS NULL OR json_extract(after, '$.deleted') = 0))", [new_op, op_id])
-    created = "(SELECT entity_id FROM history WHERE op_id = ? AND entity = 'record' AND before IS NULL)"
-    if remove:
-        cur = conn.execute(f"DELETE FROM records WHERE id IN {created}", [op_id])
-    else:
-        cur = conn.execute(f"UPDATE records SET deleted = 1, version = version + 1, updated_at = ? WHERE deleted = 0"
-                           f" AND id IN {created}", [now, op_id])
+    cur = conn.execute(
+        "UPDATE records SET deleted = 1, version = version + 1, updated_at = ? WHERE deleted = 0 AND id IN"
+        " (SELECT entity_id FROM history WHERE op_id = ? AND entity = 'record' AND before IS NULL)", [now, op_id])
     result.records += cur.rowcount
     ids = store.slug_ids()
     for rid, before in conn.execute("SELECT entity_id, before FROM history WHERE op_id = ? AND entity = 'record'"
@@ -165,16 +162,10 @@ def _set_record(store: Store, rid: int, state: dict, ids: dict, now: str) -> Non
                           "which no longer exists; nothing was changed") from None
     values = [actor_id, dim_id, state["date"], state["date_precision"], state["score"], state["confidence"], src_id,
               state["locator"], state["evidence"], state["coder"], int(bool(state["deleted"]))]
-    cur = store.conn.execute(
+    store.conn.execute(
         "UPDATE records SET actor_id=?, dimension_id=?, date=?, date_precision=?, score=?, confidence=?,"
         " source_id=?, locator=?, evidence=?, coder=?, deleted=?, updated_at=?, version=version+1 WHERE id=?",
         [*values, now, rid])
-    if cur.rowcount == 0:  # removed by the revert of a merge: it comes back with its id and UUID
-        store.conn.execute(
-            "INSERT INTO records (actor_id, dimension_id, date, date_precision, score, confidence, source_id, locator,"
-            " evidence, coder, deleted, updated_at, version, id, uuid, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [*values, now, int(state.get("version") or 0) + 1, rid, state["uuid"], state.get("created_at") or now])
 
 
 _USERS = {"actor": ("SELECT 1 FROM records WHERE actor_id = :id UNION ALL SELECT 1 FROM memberships"
