@@ -58,8 +58,8 @@ def test_a_value_that_breaks_a_rule_is_named_with_its_column(path, sql, column):
     poke(path, sql)
     report = check(path)
     assert not report.ok
-    line = next(p for p in report.problems if f"column {column} " in p)
-    assert line.startswith("1 ") and ("e.g." in line)
+    line = next(p for p in report.problems if f"column {column}:" in p)
+    assert line.startswith("1 ") and "(first: " in line  # the first row's own reason, with its value
     if sql.startswith("UPDATE records"):
         assert UUID in line
 

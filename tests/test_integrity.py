@@ -33,7 +33,8 @@ def test_foreign_key_orphans_and_bad_values_are_reported(tmp_path):
     assert not report.ok
     text = "\n".join(report.problems)
     assert "refer to rows that do not exist (records → actors)" in text
-    assert "values outside the rules: 1" in text and "impossible dates: 1" in text
+    assert "column score: u1 (first: 7 is outside the range -2 to 2)" in text
+    assert "column date: u1 (first: '2020-02-30' is not a real date)" in text
 
 
 def test_search_index_out_of_step_is_reported(tmp_path):

@@ -38,9 +38,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import outputs
-from .database import _describe_sqlite_error, check_file, connect, probe_read_only, schema_state
+from .database import _describe_sqlite_error, check_file, connect, integrity_faults, probe_read_only, schema_state
 from .errors import DatabaseError
 from .foreign import bounded, open_foreign
+from .schema_audit import audit, harmful, refusal
 from .schema import SCHEMA_VERSION
 
 BACKUP_DIR = "backups"
@@ -226,7 +227,8 @@ def copy_verified(conn: sqlite3.Connection, target: Path, source_name: Path | st
             conn.backup(dest)
             # A rollback-journal copy is one self-contained file, whatever the source's mode.
             dest.execute("PRAGMA journal_mode = DELETE")
-            result = [" ".join(r[0].split()) for r in dest.execute("PRAGMA integrity_check(5)")]
+            # A copy is faithful: values past a constraint are the file's, not damage (check lists them).
+            result = integrity_faults(dest, 5)[0] or ["ok"]
         finally:
             dest.close()
     except sqlite3.Error as err:
@@ -374,13 +376,12 @@ def verify_backup(backup_path: Path | str) -> None:
     if not backup_path.is_file():
         raise DatabaseError(f"{backup_path}: no such backup")
     check_file(backup_path)
-    from .schema_audit import audit, harmful, refusal
     try:
         # Issue 12: a "backup" may come from anywhere; read it as data, never as code.
         with open_foreign(backup_path) as other, bounded(other.conn, backup_path):
             conn = other.conn
             ours, version = schema_state(conn)
-            result = [" ".join(r[0].split()) for r in conn.execute("PRAGMA integrity_check(5)")]
+            result = integrity_faults(conn, 5)[0] or ["ok"]
             foreign = harmful(audit(conn)) if ours else []
     except sqlite3.Error as err:
         raise DatabaseError(_describe_sqlite_error(backup_path, err)) from None

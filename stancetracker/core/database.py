@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import re
 import sqlite3
 from pathlib import Path
 
@@ -162,6 +163,19 @@ def probe_read_only(path: Path) -> None:
     finally:
         conn.close()
     _refuse(path, ours, version)
+
+
+# A value another program wrote past a CHECK or NOT NULL constraint is a value
+# problem (check lists it with its row, the window marks it); only the rest of
+# what integrity_check reports is damage to the file.
+_CONSTRAINT = re.compile(r"^(CHECK constraint failed in \S+|NULL value in \S+)$")
+
+
+def integrity_faults(conn: sqlite3.Connection, limit: int = 20) -> tuple[list[str], list[str]]:
+    """(damage, values past constraints) from ``PRAGMA integrity_check``; both empty for a sound file."""
+    found = [" ".join(r[0].split()) for r in conn.execute(f"PRAGMA integrity_check({int(limit)})")]
+    values = [f for f in found if _CONSTRAINT.match(f)]
+    return [f for f in found if f != "ok" and f not in values], values
 
 
 def schema_state(conn: sqlite3.Connection) -> tuple[bool, int]:

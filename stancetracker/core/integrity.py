@@ -10,7 +10,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .database import _describe_sqlite_error, check_file, connect, harden, schema_state
+from .database import _describe_sqlite_error, check_file, connect, harden, integrity_faults, schema_state
 from .errors import DatabaseError
 from .foreign import bounded
 from .schema import SCHEMA_VERSION
@@ -20,7 +20,6 @@ from .stored_checks import check_values
 # The full-text index check needs a writable copy; above this size it is skipped
 # (the cheap row-for-row comparison of the index still runs).
 FTS_COPY_LIMIT = 256 * 1024 * 1024
-_CONSTRAINT = re.compile(r"^(CHECK constraint failed in \S+|NULL value in \S+)$")
 _TABLES = ("actors", "actor_aliases", "memberships", "dimensions", "sources", "events", "records",
            "operations", "history")
 
@@ -31,9 +30,14 @@ class CheckReport:
 
     path: Path
     items: list[tuple[str, str]] = field(default_factory=list)
+    value_problems: list[str] = field(default_factory=list)  # rows breaking a rule: mended row by row, not restored
 
     def add(self, level: str, text: str) -> None:
         self.items.append((level, text))
+
+    def add_value_problem(self, text: str) -> None:
+        self.add("problem", text)
+        self.value_problems.append(text)
 
     @property
     def ok(self) -> bool:
@@ -57,6 +61,11 @@ class CheckReport:
                                                         f"{'s' if len(self.warnings) != 1 else ''})"
                                                         if self.warnings else "")
         n = len(self.problems)
+        if n == len(self.value_problems):
+            # The file is sound; a backup would throw away every change since, not mend these rows.
+            return (f"{self.path}: {n} problem{'s' if n != 1 else ''} found: stored values that break a rule. "
+                    "The window marks those records; correct or delete them there, or undo the change that "
+                    "brought them in (stancetracker operations / stancetracker revert)")
         return (f"{self.path}: {n} problem{'s' if n != 1 else ''} found; restore a backup "
                 "(stancetracker backups / stancetracker restore) or ask for help before editing it")
 
@@ -111,16 +120,12 @@ def _run_checks(conn: sqlite3.Connection, path: Path, report: CheckReport) -> No
     else:
         report.add("ok", f"schema version {version} (current)")
 
-    found = [" ".join(r[0].split()) for r in conn.execute("PRAGMA integrity_check(20)")]
-    # A value another program wrote past a CHECK or NOT NULL constraint is a
-    # value problem, listed below with its row; only the rest is damage.
-    values = [f for f in found if _CONSTRAINT.match(f)]
-    bad = [f for f in found if f != "ok" and f not in values]
+    bad, values = integrity_faults(conn)
     if not bad:
         report.add("ok", "SQLite integrity check passed: the file's structure is sound")
     else:
         report.add("problem", f"the file is damaged; SQLite's integrity check found {len(bad)}"
-                              f"{'+' if len(found) >= 20 else ''} fault(s), first: {bad[0][:160]}")
+                              f"{'+' if len(bad) + len(values) >= 20 else ''} fault(s), first: {bad[0][:160]}")
         return  # the checks below would only repeat the damage
     if values:
         report.add("problem", f"values written past the tables' constraints by another program: "
@@ -144,18 +149,10 @@ def _run_checks(conn: sqlite3.Connection, path: Path, report: CheckReport) -> No
         report.add("ok", "every reference between tables points at a row that exists")
 
     q = lambda sql: conn.execute(sql).fetchone()[0]
-    nulls = q("SELECT count(*) FROM records WHERE uuid IS NULL OR actor_id IS NULL OR dimension_id IS NULL"
-              " OR date IS NULL OR score IS NULL OR coder IS NULL")
-    out_of_range = q("SELECT count(*) FROM records WHERE typeof(score) NOT IN ('real', 'integer')"
-                     " OR score < -2 OR score > 2 OR date_precision NOT IN ('day', 'month', 'year')"
-                     " OR confidence NOT IN ('low', 'medium', 'high') OR deleted NOT IN (0, 1)")
-    bad_dates = q("SELECT count(*) FROM records WHERE date IS NOT NULL AND (length(date) != 10"
-                  " OR date(date, '+0 days') IS NULL OR date(date, '+0 days') != date)")
-    if nulls or out_of_range or bad_dates:
-        report.add("problem", f"records with empty required fields: {nulls:,}; with values outside the "
-                              f"rules: {out_of_range:,}; with impossible dates: {bad_dates:,}")
-    else:
-        report.add("ok", "every record has its required fields, a valid score and a real date")
+    # Each record's own values are checked by check_values below; the references are SQL's to count.
+    nulls = q("SELECT count(*) FROM records WHERE actor_id IS NULL OR dimension_id IS NULL")
+    if nulls:
+        report.add("problem", f"{nulls:,} record(s) name no actor or no dimension")
     dup = q("SELECT count(*) FROM (SELECT uuid FROM records GROUP BY lower(uuid) HAVING count(*) > 1)")
     if dup:
         report.add("problem", f"{dup:,} UUID(s) are used by more than one record")

@@ -66,6 +66,7 @@ class _Tally:
         self.counts: Counter = Counter()
         self.keys: dict[tuple, list[str]] = {}
         self.rows: Counter = Counter()
+        self.first: dict[tuple, str] = {}  # the first row's own reason, values and all
 
     def add(self, table: str, key: object, problems: list[Problem]) -> None:
         if not problems:
@@ -77,6 +78,7 @@ class _Tally:
             shown = self.keys.setdefault(rule, [])
             if len(shown) < SHOWN:
                 shown.append(_short(key))
+            self.first.setdefault(rule, reason[:120])
 
 
 def _rule(reason: str) -> str:
@@ -112,8 +114,10 @@ def check_values(conn: sqlite3.Connection, report) -> None:
         report.add("ok", "every stored record, actor, source and event keeps the rules an import keeps")
         return
     for (table, column, rule), n in sorted(tally.counts.items()):
-        report.add("problem", f"{n:,} {table[:-1] if n == 1 else table} break{'s' if n == 1 else ''} a rule in "
-                              f"column {column} ({rule}), e.g. {', '.join(tally.keys[(table, column, rule)])}")
+        key = (table, column, rule)
+        report.add_value_problem(f"{n:,} {table[:-1] if n == 1 else table} break{'s' if n == 1 else ''} a rule in "
+                              f"column {column}: {', '.join(tally.keys[key])}"
+                              f"{' …' if n > len(tally.keys[key]) else ''} (first: {tally.first[key]})")
 
 
 __all__ = ["PLAIN_RECORD", "check_values"]
