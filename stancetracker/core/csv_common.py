@@ -7,6 +7,7 @@ import contextlib
 import csv
 import io
 import itertools
+import operator
 import os
 import re
 import stat
@@ -81,7 +82,7 @@ class CsvReader:
         self.total_bytes = self.path.stat().st_size if self.path.exists() else 0
         with self._open() as raw, self._text(raw, careful=False) as text:
             try:
-                yield from self._parse(_LineFeed(text.readline), size, raw)
+                yield from self._parse(_Source(text), size, raw)
                 return
             except (UnicodeDecodeError, _NulFound, _BadQuoting, _RowTooLong):
                 pass
@@ -128,7 +129,8 @@ class CsvReader:
                               newline="") as text:
             yield text
 
-    def _parse(self, feed: "_LineFeed", size: int, raw) -> Iterator[tuple[Sequence[int], list[list[str]]]]:
+    def _parse(self, source: "_Source", size: int, raw) -> Iterator[tuple[Sequence[int], list[list[str]]]]:
+        feed = _LineFeed(source.readline)
         reader = csv.reader(feed, strict=True)
         try:
             header = next(reader)
@@ -139,7 +141,55 @@ class CsvReader:
         self._check_header(header)
         width = len(header)
         size = max(1, min(size, CHUNK_CELLS // max(width, 1)))
-        done = reader.line_num
+        done = yield from self._parse_blocks(source, size, raw, reader.line_num)
+        yield from self._parse_lines(reader, feed, size, raw, done - reader.line_num, width)
+
+    def _parse_blocks(self, source: "_Source", size: int, raw, done: int):
+        """Rows from blocks of whole lines parsed at C speed, while every row is one line; returns lines read.
+
+        A line with an odd number of quotes may open a cell that goes on to the
+        next line: from there on the file is read line by line (_parse_lines),
+        which bounds rows of many lines.
+        """
+        while True:
+            lines = source.block()
+            if not lines:
+                break
+            if source.quoted and any(map(_ODD.__and__, map(_count_quotes, lines))):
+                source.push_back(lines)
+                break
+            if max(map(len, lines)) >= MAX_ROW_TEXT:
+                raise _RowTooLong
+            try:
+                rows = list(csv.reader(lines, strict=True))
+            except csv.Error:
+                raise _BadQuoting from None
+            if len(rows) != len(lines):  # pragma: no cover - even quotes keep each row on its line
+                raise _BadQuoting
+            starts = range(done + 1, done + 1 + len(lines))
+            done += len(lines)
+            widths = list(map(len, rows))
+            if max(widths) > MAX_COLUMNS:
+                line = starts[next(i for i, n in enumerate(widths) if n > MAX_COLUMNS)]
+                raise self._too_wide(line, len(self.header))
+            if min(widths) <= 1:
+                keep = [i for i, row in enumerate(rows) if row and (len(row) > 1 or row[0].strip())]
+                rows, starts = [rows[i] for i in keep], [starts[i] for i in keep]
+            # A chunk never holds more than one block's text (CHUNK_TEXT) or `size` rows.
+            self.bytes_read = raw.tell()
+            for at in range(0, len(rows), size):
+                yield starts[at:at + size], rows[at:at + size]
+        return done
+
+    def _too_wide(self, line: int, width: int) -> ImportFailed:
+        return ImportFailed(str(self.path), [RowProblem(line, "", (
+            f"has more than {MAX_COLUMNS:,} cells (the header has {width:,}); "
+            "is this a CSV file with commas between its cells?"))])
+
+    def _parse_lines(self, reader, feed: "_LineFeed", size: int, raw, offset: int,
+                     width: int) -> Iterator[tuple[Sequence[int], list[list[str]]]]:
+        """Rows read line by line with each line's bounds checked (rows may span lines); ``offset``: lines read before."""
+        done = offset + reader.line_num
         while True:
             rows: list[list[str]] = []
             feed.start(rows)
@@ -151,17 +201,14 @@ class CsvReader:
                 raise _BadQuoting from None  # which row failed is not known here
             if not rows:
                 break
-            after = reader.line_num
+            after = offset + reader.line_num
             lines: Sequence[int] = range(done + 1, done + 1 + len(rows))
             if after - done != len(rows):  # some row spans several lines
                 lines = _line_starts(done + 1, rows)
             done = after
             widths = list(map(len, rows))
             if max(widths) > MAX_COLUMNS:
-                line = lines[next(i for i, n in enumerate(widths) if n > MAX_COLUMNS)]
-                raise ImportFailed(str(self.path), [RowProblem(line, "", (
-                    f"has more than {MAX_COLUMNS:,} cells (the header has {width:,}); "
-                    "is this a CSV file with commas between its cells?"))])
+                raise self._too_wide(lines[next(i for i, n in enumerate(widths) if n > MAX_COLUMNS)], width)
             if min(widths) <= 1:
                 keep = [i for i, row in enumerate(rows) if row and (len(row) > 1 or row[0].strip())]
                 rows, lines = [rows[i] for i in keep], [lines[i] for i in keep]
@@ -252,6 +299,60 @@ class _CarefulLines:
             advice = ("save it as UTF-8, or name its encoding with --encoding "
                       "(e.g. cp1256 for Windows Arabic, cp1252 for Windows Western European)")
         return ImportFailed(str(path), [RowProblem(self.lineno, "", f"not valid UTF-8 ({where}); {advice}")])
+
+
+_count_quotes = operator.methodcaller("count", '"')
+_ODD = 1  # _ODD.__and__(n): n is odd
+# Line ends as the csv module knows them (newline=""): LF, CRLF, a lone CR.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)")
+# Characters str.splitlines also breaks at, which are ordinary text to a CSV file.
+_OTHER_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+class _Source:
+    """The text a CSV file holds, as whole lines: one at a time, or a block of them read at C speed."""
+
+    def __init__(self, text: io.TextIOWrapper):
+        self.text = text
+        self.pending: list[str] = []  # lines handed back, read again first
+        self.carry = ""  # the start of a line whose end the next block holds
+        self.quoted = True  # whether the last block held a quote at all
+
+    def readline(self, limit: int) -> str:
+        if self.pending:
+            return self.pending.pop()
+        if self.carry:
+            line, self.carry = self.carry + self.text.readline(max(1, limit - len(self.carry))), ""
+            return line
+        return self.text.readline(limit)
+
+    def push_back(self, lines: list[str]) -> None:
+        self.pending.extend(reversed(lines))
+
+    def block(self) -> list[str]:
+        """The next whole lines, about CHUNK_TEXT characters of them; [] at the end of the file."""
+        if self.pending:
+            lines, self.pending = self.pending[::-1], []
+            return lines
+        read = self.text.read(CHUNK_TEXT)
+        if read.endswith("\r"):
+            read += self.text.read(1)  # a CRLF split between two reads is one line end
+        if "\x00" in read:
+            raise _NulFound
+        if len(self.carry) + len(read) >= MAX_ROW_TEXT and "\n" not in read and "\r" not in read:
+            raise _RowTooLong
+        text, self.carry = self.carry + read, ""
+        self.quoted = '"' in text
+        if not read:  # the end of the file: what is left is its last line, without a line end
+            return [text] if text else []
+        if any(ch in text for ch in _OTHER_BREAKS):
+            lines = _LINE.findall(text)
+        else:
+            lines = text.splitlines(keepends=True)
+            if lines and not lines[-1].endswith(("\n", "\r")):
+                lines.pop()  # the unfinished last line is carried (below)
+        self.carry = text[sum(map(len, lines)):]
+        return lines or self.block()
 
 
 class _LineFeed:
