@@ -237,21 +237,26 @@ def run(examples: int, seed: int) -> dict:
     return outcomes
 
 
+def report(examples: int, seed: int = 0) -> bool:
+    """Run and print the counts; True if an example failed (fuzz_long.py calls this too)."""
+    start = time.perf_counter()
+    try:
+        outcomes = run(examples, seed)
+    except AssertionError as err:
+        print(f"FAILED: {err}")
+        return True
+    print(f"{examples:,} hostile database files, seed {seed}, {time.perf_counter() - start:.0f} s:")
+    for key in sorted(outcomes):
+        print(f"  {key:<22} {outcomes[key]:>7,}")
+    return False
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--examples", type=int, default=1000, help="hostile files to make (default 1,000)")
     ap.add_argument("--seed", type=int, default=0, help="random seed, for a repeatable run")
     args = ap.parse_args()
-    start = time.perf_counter()
-    try:
-        outcomes = run(args.examples, args.seed)
-    except AssertionError as err:
-        print(f"FAILED: {err}")
-        return 1
-    print(f"{args.examples:,} hostile database files, seed {args.seed}, {time.perf_counter() - start:.0f} s:")
-    for key in sorted(outcomes):
-        print(f"  {key:<22} {outcomes[key]:>7,}")
-    return 0
+    return 1 if report(args.examples, args.seed) else 0
 
 
 if __name__ == "__main__":
