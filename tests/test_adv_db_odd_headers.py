@@ -1,0 +1,30 @@
+"""Files refused for their header (a newer schema, not ours) are left exactly as they were, neighbours included."""
+
+import pytest
+
+from test_foreign_databases import csv_file, folder_state, one_line, run, seeded, tamper  # noqa: F401
+
+
+@pytest.mark.parametrize("sql, says", [
+    ("PRAGMA user_version = 999", "made by a newer version of stancetracker (schema 999"),
+    ("PRAGMA application_id = 0; DELETE FROM _sqlite_migrations", "not a stancetracker one"),
+])
+@pytest.mark.parametrize("command", [["import", "CSV"], ["stats"], ["records"], ["check", "--remove-foreign"]])
+def test_a_refused_header_leaves_no_wal_or_shm_beside_the_file(seeded, tmp_path, sql, says, command):
+    """A read-only probe used to leave an empty -wal and -shm beside a file it said was 'left untouched'."""
+    tamper(seeded, *sql.split("; "))
+    before = folder_state(seeded.parent)
+    res = run(seeded, *[str(csv_file(tmp_path)) if a == "CSV" else a for a in command])
+    assert res.exit_code == 1
+    assert command[0] == "check" or says in one_line(res)
+    assert folder_state(seeded.parent) == before
+
+
+@pytest.mark.parametrize("version", [0, -1])
+def test_our_application_id_with_an_odd_user_version_reads_and_writes(seeded, tmp_path, version):
+    """Our id with user_version 0 or -1 (a lost stamp): the migrations' record decides, and an import works."""
+    tamper(seeded, f"PRAGMA user_version = {version}")
+    assert run(seeded, "stats").exit_code == 0
+    res = run(seeded, "import", str(csv_file(tmp_path)))
+    assert res.exit_code == 0, res.output
+    assert run(seeded, "check").exit_code == 0
