@@ -28,3 +28,21 @@ def test_our_application_id_with_an_odd_user_version_reads_and_writes(seeded, tm
     res = run(seeded, "import", str(csv_file(tmp_path)))
     assert res.exit_code == 0, res.output
     assert run(seeded, "check").exit_code == 0
+
+
+@pytest.mark.parametrize("how", ["header scrambled", "header zeroed"])
+def test_merge_from_a_database_without_its_header_says_so_not_an_encoding(seeded, tmp_path, how):
+    """It was read as a CSV: 'not valid UTF-8 … import it with --encoding iso8859-1', an option merge lacks."""
+    import random
+    other = tmp_path / "theirs.db"
+    data = bytearray(seeded.read_bytes())
+    rng = random.Random(1)
+    data[:100] = bytes(rng.randrange(1, 256) for _ in range(100)) if how == "header scrambled" else bytes(100)
+    other.write_bytes(bytes(data))
+    before = {k: v for k, v in folder_state(seeded.parent).items() if not k.startswith("backups/")}
+    res = run(seeded, "merge", str(other))
+    assert res.exit_code == 1
+    line = one_line(res)
+    assert "is neither a stancetracker database" in line and "--encoding" not in line
+    after = {k: v for k, v in folder_state(seeded.parent).items() if not k.startswith("backups/")}
+    assert after == before and other.read_bytes() == bytes(data)

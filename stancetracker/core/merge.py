@@ -215,7 +215,13 @@ def plan_merge(store: Store, other_path: Path | str) -> MergePlan:
     if store.path is not None and other_path.resolve() == Path(store.path).resolve():
         raise StanceError(f"{other_path}: is the open database itself; nothing to merge")
     with open(other_path, "rb") as fh:
-        is_db = fh.read(16) == SQLITE_HEADER
+        head = fh.read(4096)
+    is_db = head.startswith(SQLITE_HEADER)
+    if not is_db and _binary(head):
+        # A database whose header is gone (damaged, encrypted) read as a CSV gave advice
+        # about text encodings; a NUL byte outside UTF-16/32 text is no CSV at all.
+        raise StanceError(f"{other_path}: is neither a stancetracker database (it does not begin as an SQLite "
+                          "file: damaged or encrypted?) nor an export CSV; nothing was merged")
     if not is_db:
         other = _csv_as_store(store, other_path)
         try:
@@ -403,6 +409,11 @@ def _load_text(conn, item: Source, plan: MergePlan, refused: dict[str, set]) -> 
         return False
     item.text = row.get("text") or ""
     return True
+
+
+def _binary(head: bytes) -> bool:
+    """True for bytes that no text file holds: a NUL, unless a UTF-16 or UTF-32 byte-order mark begins them."""
+    return b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff"))
 
 
 def _csv_as_store(store: Store, path: Path) -> Store:
