@@ -46,3 +46,25 @@ def test_merge_from_a_database_without_its_header_says_so_not_an_encoding(seeded
     assert "is neither a stancetracker database" in line and "--encoding" not in line
     after = {k: v for k, v in folder_state(seeded.parent).items() if not k.startswith("backups/")}
     assert after == before and other.read_bytes() == bytes(data)
+
+
+def test_merge_of_a_csv_that_is_not_utf8_takes_the_encoding_its_message_advises(seeded, tmp_path):
+    """The reader advised '--encoding cp1252', an option merge lacked; now merge has it and the note comes in."""
+    other = tmp_path / "theirs.csv"
+    other.write_bytes("actor,dimension_slug,date,score,evidence\nMoqtada al-Sadr,iran,Jan 2021,2,café noté\n"
+                      .encode("cp1252"))
+    res = run(seeded, "merge", str(other))
+    assert res.exit_code == 1 and "--encoding cp1252" in one_line(res)
+    res = run(seeded, "merge", str(other), "--encoding", "cp1252")
+    assert res.exit_code == 0, res.output
+    from stancetracker.core.store import Store
+    with Store.open(seeded, readonly=True) as store:
+        assert "café noté" in {r.evidence for r in store.records()}
+
+
+def test_merge_still_reads_utf16_without_a_byte_order_mark_as_text(seeded, tmp_path):
+    """NULs between the letters are UTF-16, not a binary file: the reader's own advice is given."""
+    other = tmp_path / "theirs.csv"
+    other.write_bytes("actor,dimension_slug,date,score\nMoqtada al-Sadr,iran,2021,2\n".encode("utf-16-le"))
+    res = run(seeded, "merge", str(other))
+    assert res.exit_code == 1 and "utf-16" in one_line(res).lower() and "neither" not in res.output
