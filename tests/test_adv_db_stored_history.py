@@ -54,3 +54,18 @@ def test_operations_with_details_that_are_no_json_still_list_and_revert(seeded, 
     assert res.exit_code == 0 and "damaged" not in res.output, res.output
     assert run(seeded, "revert", str(op)).exit_code == 0
     assert run(seeded, "operations").exit_code == 0
+
+
+@pytest.mark.parametrize("value", ["{bad json", '{"uuid": 1}', "[]", b"\x00"])
+def test_restore_version_to_an_unreadable_history_entry_refuses_in_one_line(seeded, value):
+    """'{bad json' was an internal error; '{"uuid": 1}' blamed an actor 'actor' that no longer exists."""
+    with Store.open(seeded, readonly=True) as store:
+        rid, uuid = store.conn.execute("SELECT id, uuid FROM records ORDER BY id LIMIT 1").fetchone()
+        hid = store.conn.execute("SELECT min(id) FROM history WHERE entity = 'record' AND entity_id = ?",
+                                 [rid]).fetchone()[0]
+    poke(seeded, "UPDATE history SET after = ? WHERE id = ?", value, hid)
+    before = files(seeded)
+    res = run(seeded, "restore-version", uuid, str(hid))
+    assert res.exit_code == 1
+    assert f"history entry {hid} of record {uuid} does not hold a readable version" in one_line(res)
+    assert files(seeded) == before

@@ -266,7 +266,10 @@ def restore_version(store: Store, uuid: str, history_id: int, expected_version: 
         after = next((json.dumps(h.after) for h in store.history(uuid) if h.id == history_id and h.after), None)
     if after is None:
         raise StanceError(f"history entry {history_id} holds no version of record {uuid} to go back to")
-    target = json.loads(after)
+    target = _object(after)
+    if target is None or any(k not in target for k in _RECORD_KEYS) or "unreadable" in target:
+        raise StanceError(f"history entry {history_id} of record {uuid} does not hold a readable version of it "
+                          "(written by another program?); nothing was changed")
     now_state = json.loads(store._record_json(current.id))
     if all(now_state.get(f) == target.get(f) for f in _RECORD_FIELDS):
         raise StanceError(f"record {uuid} already has the content of that version; nothing was changed")
