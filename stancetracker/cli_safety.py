@@ -87,8 +87,9 @@ def restore(obj, backup: Path | None, latest: bool, yes: bool):
 @click.option("--all-theirs", is_flag=True, help="Resolve every conflict to their version.")
 @click.option("--dry-run", is_flag=True, help="Show the plan; change nothing.")
 @click.option("--skip-invalid", is_flag=True, help="Merge the valid rows when some of theirs break the rules.")
+@click.option("--encoding", help="An export CSV's encoding if not UTF-8 (e.g. cp1256 for Windows Arabic, cp1252).")
 @click.pass_obj
-def merge(obj, other: Path, take_theirs, all_theirs: bool, dry_run: bool, skip_invalid: bool):
+def merge(obj, other: Path, take_theirs, all_theirs: bool, dry_run: bool, skip_invalid: bool, encoding):
     """Merge another stancetracker database or export CSV into this one.
 
     New records (by UUID) are added, identical ones skipped; a record that
@@ -96,7 +97,7 @@ def merge(obj, other: Path, take_theirs, all_theirs: bool, dry_run: bool, skip_i
     the rules are listed and not merged. Undo with 'stancetracker revert'.
     """
     store = obj.store(readonly=dry_run)
-    plan = plan_merge(store, other)
+    plan = plan_merge(store, other, encoding)  # the CSV reader's messages advise --encoding
     click.echo(plan.summary())
     for row in plan.refused[:MAX_LISTED]:
         click.echo(f"refused: {other}: {row.describe()}", err=True)

@@ -12,7 +12,7 @@ import sqlite_utils
 
 from .errors import DatabaseError
 from .schema import APPLICATION_ID, MIGRATION_SET, SCHEMA_VERSION, migrations
-from .schema_audit import audit, guard, harmful, refusal
+from .schema_audit import audit, guard, harmful, refusal, unsafe_schema
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
@@ -36,6 +36,9 @@ def _describe_sqlite_error(path: Path, err: sqlite3.Error) -> str:
                 "window or a sync client?); close it and try again")
     if "readonly" in text or "read-only" in text:
         return f"{path}: the database or its folder is read-only; open it read-only or copy it somewhere writable"
+    if "unsafe use of" in text:  # an object another program made calls a function SQLite does not trust
+        return (f"{path}: holds a database object stancetracker did not make ({err}); it was left untouched — "
+                f"'stancetracker --db \"{path}\" check' lists it and 'check --remove-foreign' removes it")
     if "not a database" in text or "malformed" in text or "corrupt" in text:
         return (f"{path}: the file is damaged ({err}); restore it from a backup "
                 "(stancetracker restore) — it has not been changed")
@@ -140,6 +143,23 @@ def _whole_with_wal(path: Path) -> bool:
         return False
 
 
+def _probe_connection(path: Path) -> sqlite3.Connection:
+    """A connection that changes nothing and leaves nothing beside the file once closed."""
+    # A read-only connection cannot remove the -wal and -shm it makes for a WAL
+    # file, so a file refused by the probe ("newer version", "not ours") would
+    # be left with two new neighbours. With no -wal or -journal beside it there
+    # is nothing a writable connection could fold in or roll back, and its close
+    # removes them; query_only keeps it from writing.
+    if not any(os.path.exists(f"{path}{side}") for side in ("-wal", "-journal")):
+        try:
+            conn = connect(path)
+            conn.execute("PRAGMA query_only = ON")
+            return conn
+        except sqlite3.Error:
+            pass  # a read-only file or folder: read it read-only
+    return connect(path, readonly=True)
+
+
 def probe_read_only(path: Path) -> None:
     """Read an existing file's schema through a read-only connection; refuse it if that fails (issue 12).
 
@@ -150,13 +170,22 @@ def probe_read_only(path: Path) -> None:
     to the opening that follows.
     """
     try:
-        conn = connect(path, readonly=True)
+        conn = _probe_connection(path)
     except sqlite3.Error:
         return
     try:
         ours, version = schema_state(conn)
     except sqlite3.DatabaseError as err:
         text = str(err).lower()
+        if unsafe_schema(err):  # sound, but an object of another program calls a function: foreign, not damage
+            try:
+                objects = harmful(audit(conn))
+            except sqlite3.Error:
+                objects = []
+            conn.close()
+            if objects:
+                raise refusal(path, objects, "stancetracker will not read or write it (nothing was changed)") from None
+            raise DatabaseError(_describe_sqlite_error(path, err)) from None
         if not isinstance(err, sqlite3.OperationalError) or any(w in text for w in ("malformed", "locked", "busy")):
             raise DatabaseError(_describe_sqlite_error(path, err)) from None
         return

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .database import _describe_sqlite_error, check_file, connect
+from .schema_audit import audit, harmful, refusal, unsafe_schema
 from .errors import DatabaseError
 
 # Seconds a group of queries on a file made elsewhere may take, plus one per
@@ -88,11 +89,23 @@ class ForeignFile:
                 self.conn = connect(path, readonly=True, immutable=True)
             self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlite3.Error as err:
+            refused = self._foreign_refusal(err)
             self.close()
-            raise DatabaseError(_describe_sqlite_error(path, err)) from None
+            raise (refused or DatabaseError(_describe_sqlite_error(path, err))) from None
         except OSError as err:
             self.close()
             raise DatabaseError(f"{path}: cannot read the file ({err.strerror})") from None
+
+    def _foreign_refusal(self, err: sqlite3.Error) -> DatabaseError | None:
+        """The refusal naming the objects when SQLite cannot parse the schema for a function it calls, else None."""
+        conn = getattr(self, "conn", None)
+        if conn is None or not unsafe_schema(err):
+            return None
+        try:
+            objects = harmful(audit(conn))
+        except sqlite3.Error:
+            return None
+        return refusal(self.path, objects, "stancetracker will not read it (nothing was changed)") if objects else None
 
     def close(self) -> None:
         conn = getattr(self, "conn", None)

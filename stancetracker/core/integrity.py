@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sqlite3
@@ -14,7 +15,8 @@ from .database import _describe_sqlite_error, check_file, connect, harden, integ
 from .errors import DatabaseError
 from .foreign import bounded
 from .schema import SCHEMA_VERSION
-from .schema_audit import ForeignObject, _master, applied_migrations, audit, harmful, names, removal_sql
+from .schema_audit import (ForeignObject, _master, applied_migrations, audit, harmful, names, removal_sql, trusting,
+                           unsafe_schema)
 from .stored_checks import check_values
 
 # The full-text index check needs a writable copy; above this size it is skipped
@@ -31,6 +33,8 @@ class CheckReport:
     path: Path
     items: list[tuple[str, str]] = field(default_factory=list)
     value_problems: list[str] = field(default_factory=list)  # rows breaking a rule: mended row by row, not restored
+    schema_problems: list[str] = field(default_factory=list)  # objects check --remove-foreign mends in place
+    reindexed: set[str] = field(default_factory=set)  # tables whose search index --remove-foreign rebuilds
 
     def add(self, level: str, text: str) -> None:
         self.items.append((level, text))
@@ -38,6 +42,10 @@ class CheckReport:
     def add_value_problem(self, text: str) -> None:
         self.add("problem", text)
         self.value_problems.append(text)
+
+    def add_schema_problem(self, text: str) -> None:
+        self.add("problem", text)
+        self.schema_problems.append(text)
 
     @property
     def ok(self) -> bool:
@@ -66,6 +74,11 @@ class CheckReport:
             return (f"{self.path}: {n} problem{'s' if n != 1 else ''} found: stored values that break a rule. "
                     "The window marks those records; correct or delete them there, or undo the change that "
                     "brought them in (stancetracker operations / stancetracker revert)")
+        if self.schema_problems and n == len(self.value_problems) + len(self.schema_problems):
+            # Dropping what is not ours and making ours again mends it; a backup would lose later work.
+            return (f"{self.path}: {n} problem{'s' if n != 1 else ''} found; mend the schema with "
+                    f"'stancetracker --db \"{self.path}\" check --remove-foreign' (it backs the file up first)"
+                    + (", then correct the records it lists in the window" if self.value_problems else ""))
         return (f"{self.path}: {n} problem{'s' if n != 1 else ''} found; restore a backup "
                 "(stancetracker backups / stancetracker restore) or ask for help before editing it")
 
@@ -88,14 +101,18 @@ def check(path: Path | str) -> CheckReport:
     try:
         try:
             conn = connect(path, readonly=True)
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            try:
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            except sqlite3.DatabaseError as err:
+                if not unsafe_schema(err):  # a function in the schema is read through _readable() below
+                    raise
         except sqlite3.OperationalError:
             # A WAL file in a read-only folder cannot get its -shm; with no -wal pending it reads as immutable.
             if os.access(path.parent, os.W_OK) or Path(f"{path}-wal").exists():
                 raise
             conn = connect(path, readonly=True, immutable=True)
         try:
-            with bounded(conn, path):  # issue 12: a view or definition that never ends stops with a line
+            with bounded(conn, path), _readable(conn):  # issue 12: a view that never ends stops with a line
                 _run_checks(conn, path, report)
         finally:
             conn.close()
@@ -104,6 +121,18 @@ def check(path: Path | str) -> CheckReport:
     except DatabaseError as err:
         report.add("problem", str(err).removeprefix(f"{path}: "))
     return report
+
+
+def _readable(conn: sqlite3.Connection):
+    """Trust the schema for reading only if SQLite cannot otherwise parse it (an object calls a function)."""
+    # Checking only reads; the authorizer still stops any write of a trigger.
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as err:
+        if unsafe_schema(err):
+            return trusting(conn)
+        raise
+    return contextlib.nullcontext()
 
 
 def _run_checks(conn: sqlite3.Connection, path: Path, report: CheckReport) -> None:
@@ -191,12 +220,19 @@ def _check_schema(conn: sqlite3.Connection, path: Path, report: CheckReport) -> 
         fixable = all(o.removable for o in bad)
         fix = (f"remove them with 'stancetracker --db \"{path}\" check --remove-foreign' (it backs the file up "
                "first)" if fixable else "restore a backup (stancetracker restore): they cannot simply be removed")
-        report.add("problem", f"it holds database objects stancetracker did not make: {names(bad, 10)}; they "
-                              f"could change data behind your back, so stancetracker will not write to it — {fix}")
+        add = report.add_schema_problem if fixable else (lambda text: report.add("problem", text))
+        add(f"it holds database objects stancetracker did not make: {names(bad, 10)}; they "
+            f"could change data behind your back, so stancetracker will not write to it — {fix}")
     if missing:
-        report.add("problem", f"parts of its schema are missing: {names(missing, 10)}")
+        mend = (f" — make them again with 'stancetracker --db \"{path}\" check --remove-foreign' (it backs the file "
+                "up first)" if all(o.removable for o in missing + bad) else "")
+        add = report.add_schema_problem if mend else (lambda text: report.add("problem", text))
+        add(f"parts of its schema are missing: {names(missing, 10)}{mend}")
     if not objects:
         report.add("ok", "its schema is exactly the one stancetracker makes: no foreign triggers or views")
+    elif all(o.removable for o in bad + missing):
+        # Search triggers not ours (or gone) let the index drift; the removal rebuilds it.
+        report.reindexed = {o.table for o in bad + missing if o.type == "trigger"} & {"records", "sources"}
     # A view (or other object) in place of one of our tables is not read: it is not data we know.
     return not any(o.why.startswith("in place of") for o in bad)
 
@@ -228,8 +264,8 @@ def _check_fts(conn: sqlite3.Connection, path: Path, report: CheckReport) -> Non
     extra = q("SELECT count(*) FROM records_fts_docsize d WHERE NOT EXISTS (SELECT 1 FROM records r WHERE r.id = d.id)")
     lacking = q("SELECT count(*) FROM records r WHERE NOT EXISTS (SELECT 1 FROM records_fts_docsize d WHERE d.id = r.id)")
     if extra or lacking:
-        report.add("problem", f"the search index is out of step: {lacking:,} record(s) missing from it, "
-                              f"{extra:,} stale entr{'y' if extra == 1 else 'ies'}")
+        _fts_problem(report, ["records"], f"the search index is out of step: {lacking:,} record(s) missing from it, "
+                 f"{extra:,} stale entr{'y' if extra == 1 else 'ies'}")
         return
     size = path.stat().st_size + (Path(f"{path}-wal").stat().st_size if Path(f"{path}-wal").exists() else 0)
     if size > FTS_COPY_LIMIT:
@@ -242,20 +278,29 @@ def _check_fts(conn: sqlite3.Connection, path: Path, report: CheckReport) -> Non
         try:
             conn.backup(copy)
             harden(copy)  # the copy holds whatever the file holds, triggers included
-            faults = []
+            faults, where = [], []
             for table in ("records_fts", "sources_fts"):
                 if table in tables:
                     try:
-                        with bounded(copy, path):
+                        with bounded(copy, path), _readable(copy):
                             copy.execute(f"INSERT INTO {table}({table}, rank) VALUES('integrity-check', 1)")
                     except sqlite3.DatabaseError as err:
                         faults.append(f"{table}: {err}")
+                        where.append(table.removesuffix("_fts"))
         finally:
             copy.close()
     if faults:
-        report.add("problem", f"the search index does not match the data ({'; '.join(faults)})")
+        _fts_problem(report, where, f"the search index does not match the data ({'; '.join(faults)})")
     else:
         report.add("ok", "the search indexes match the records and sources")
+
+
+def _fts_problem(report: CheckReport, tables: list[str], text: str) -> None:
+    """A search index out of step: mended by --remove-foreign when it rebuilds those tables' indexes."""
+    if set(tables) <= report.reindexed:
+        report.add_schema_problem(f"{text}; check --remove-foreign rebuilds it")
+    else:
+        report.add("problem", text)
 
 
 # ---------------------------------------------------------- foreign objects
@@ -270,7 +315,7 @@ class Removal:
     def lines(self) -> list[str]:
         if not self.removed:
             return [f"{self.path}: holds no objects stancetracker did not make; nothing was changed"]
-        return ([f"removed: {o.describe()}" for o in self.removed]
+        return ([f"{'made again' if o.why == 'missing' else 'removed'}: {o.describe()}" for o in self.removed]
                 + [f"{self.path}: {len(self.removed)} object(s) removed; the file as it was is saved as {self.backup}"])
 
 
@@ -290,12 +335,16 @@ def remove_foreign(path: Path | str) -> Removal:
     except sqlite3.Error as err:
         raise DatabaseError(_describe_sqlite_error(path, err)) from None
     try:
-        with bounded(conn, path):
+        with bounded(conn, path), _readable(conn):
             ours, version = schema_state(conn)
             if not ours or version > SCHEMA_VERSION:
                 raise DatabaseError(f"{path}: is not a stancetracker database this version knows; nothing was changed")
-            bad = harmful(audit(conn))
-            if not bad:
+            objects = audit(conn)
+            bad = harmful(objects)
+            # Our own triggers and indexes that are gone are made again, or the
+            # search index would fall silently out of step with every write.
+            lost = [o for o in objects if o.why == "missing" and o.removable]
+            if not bad and not lost:
                 return Removal(path, [], None)
             stuck = [o for o in bad if not o.removable]
             if stuck:
@@ -304,11 +353,14 @@ def remove_foreign(path: Path | str) -> Removal:
             backup = make_backup(conn, path, "manual").path
             conn.execute("BEGIN IMMEDIATE")
             try:
-                for sql in removal_sql(bad, applied_migrations(conn, _master(conn))):
+                for sql in removal_sql(bad + lost, applied_migrations(conn, _master(conn))):
                     conn.execute(sql)
-                left = harmful(audit(conn))
+                left = [o for o in audit(conn) if o.why != "missing" or o.removable]
                 if left:
                     raise DatabaseError(f"{path}: {names(left)} could not be removed; nothing was changed")
+                # A trigger that was not ours (or not there) may have let the search index drift.
+                for table in sorted({o.table for o in bad + lost if o.type == "trigger"} & {"records", "sources"}):
+                    conn.execute(f"INSERT INTO {table}_fts({table}_fts) VALUES('rebuild')")
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
@@ -317,7 +369,7 @@ def remove_foreign(path: Path | str) -> Removal:
         raise DatabaseError(_describe_sqlite_error(path, err)) from None
     finally:
         conn.close()
-    return Removal(path, bad, backup)
+    return Removal(path, bad + lost, backup)
 
 
 # --------------------------------------------------------------- locations

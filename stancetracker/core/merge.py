@@ -202,7 +202,7 @@ def _ref_dict(table: str, item) -> dict:
 
 
 # -------------------------------------------------------------------- plan
-def plan_merge(store: Store, other_path: Path | str) -> MergePlan:
+def plan_merge(store: Store, other_path: Path | str, encoding: str | None = None) -> MergePlan:
     """Compare another database or export CSV with ``store``; changes nothing, there or here.
 
     Another database is read read-only, leaving nothing beside it; every row
@@ -215,9 +215,15 @@ def plan_merge(store: Store, other_path: Path | str) -> MergePlan:
     if store.path is not None and other_path.resolve() == Path(store.path).resolve():
         raise StanceError(f"{other_path}: is the open database itself; nothing to merge")
     with open(other_path, "rb") as fh:
-        is_db = fh.read(16) == SQLITE_HEADER
+        head = fh.read(4096)
+    is_db = head.startswith(SQLITE_HEADER)
+    if not is_db and _binary(head):
+        # A database whose header is gone (damaged, encrypted) read as a CSV gave advice
+        # about text encodings; a NUL byte outside UTF-16/32 text is no CSV at all.
+        raise StanceError(f"{other_path}: is neither a stancetracker database (it does not begin as an SQLite "
+                          "file: damaged or encrypted?) nor an export CSV; nothing was merged")
     if not is_db:
-        other = _csv_as_store(store, other_path)
+        other = _csv_as_store(store, other_path, encoding)
         try:
             return _plan(store, other, other_path, "csv")
         finally:
@@ -405,7 +411,17 @@ def _load_text(conn, item: Source, plan: MergePlan, refused: dict[str, set]) -> 
     return True
 
 
-def _csv_as_store(store: Store, path: Path) -> Store:
+def _binary(head: bytes) -> bool:
+    """True for bytes that no text file holds: a NUL, unless a UTF-16 or UTF-32 byte-order mark begins them."""
+    if b"\x00" not in head or head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+        return False
+    # UTF-16 without a byte-order mark: NULs between the letters, all on one side (the reader says so).
+    even, odd = head[0::2], head[1::2]
+    return not any(z.count(0) >= 0.9 * len(z) and o.count(0) <= 0.1 * len(o)
+                   for z, o in ((even, odd), (odd, even)) if z and o)
+
+
+def _csv_as_store(store: Store, path: Path, encoding: str | None = None) -> Store:
     """Read an export CSV through the importer into a private in-memory copy of our reference tables."""
     from .csv_import import ImportOptions, import_records
     tmp = Store.open(":memory:", seed=False, user=store.user)
@@ -421,17 +437,17 @@ def _csv_as_store(store: Store, path: Path) -> Store:
                 tmp._insert_actor(dataclasses.replace(a, id=None))
             for s in store.sources():
                 tmp._insert_source(dataclasses.replace(s, id=None))
-            _add_csv_dimensions(tmp, path)
-        import_records(tmp, path, ImportOptions(create_actors=True))
+            _add_csv_dimensions(tmp, path, encoding)
+        import_records(tmp, path, ImportOptions(create_actors=True, encoding=encoding))
     except BaseException:
         tmp.close()
         raise
     return tmp
 
 
-def _add_csv_dimensions(tmp: Store, path: Path) -> None:
+def _add_csv_dimensions(tmp: Store, path: Path, encoding: str | None = None) -> None:
     """Dimensions a CSV names by slug but we lack (the importer would refuse them)."""
-    reader = CsvReader(path)
+    reader = CsvReader(path, encoding)
     known = {d.slug for d in tmp.dimensions()}
     cols: dict[str, int] | None = None
     for _line, row in reader.rows():

@@ -62,9 +62,44 @@ def list_operations(store: Store, limit: int = 50, offset: int = 0) -> list[Oper
     """The most recent operations, newest first."""
     rows = store.conn.execute(
         "SELECT o.id, o.at, o.user, o.kind, o.summary, (SELECT count(*) FROM history h WHERE h.op_id = o.id),"
-        " json_extract(o.details, '$.reverts') FROM operations o ORDER BY o.id DESC LIMIT ? OFFSET ?",
+        f" {_REVERTS.format('o.details')} FROM operations o ORDER BY o.id DESC LIMIT ? OFFSET ?",
         [limit, offset]).fetchall()
     return [OperationInfo(*r) for r in rows]
+
+
+# Another program may have stored text that is no JSON in operations.details or
+# history: json_extract() would fail the whole statement ("malformed JSON"),
+# which reads as a damaged file; such a value counts as no value here.
+_REVERTS = "(CASE WHEN json_valid({0}) AND json_type({0}) = 'object' THEN json_extract({0}, '$.reverts') END)"
+_DELETED = "(CASE WHEN json_valid(after) AND json_type(after) = 'object' THEN json_extract(after, '$.deleted') END)"
+# What an earlier state of a record must hold to be put back.
+_RECORD_KEYS = ("actor", "dimension", "date", "date_precision", "score", "confidence", "locator", "evidence",
+                "coder", "deleted")
+
+
+def _object(text) -> dict | None:
+    """A history state as a dict; None for none, and for text that is not a JSON object."""
+    if not isinstance(text, str) or not text:
+        return None
+    try:
+        state = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return state if isinstance(state, dict) else None
+
+
+def _readable_history(store: Store, op_id: int) -> None:
+    """Refuse, before anything changes, an operation whose history holds a state that cannot be put back."""
+    for hid, entity, before, after in store.conn.execute(
+            "SELECT id, entity, before, after FROM history WHERE op_id = ? ORDER BY id", [op_id]):
+        for which, text in (("before", before), ("after", after)):
+            state = _object(text)
+            bad = text is not None and state is None
+            if not bad and which == "before" and entity == "record" and state is not None:
+                bad = any(k not in state for k in _RECORD_KEYS)
+            if bad:
+                raise StanceError(f"cannot revert operation {op_id}: history row {hid}: its '{which}' state is "
+                                  f"not a readable {entity} (written by another program?); nothing was changed")
 
 
 def _operation(store: Store, op_id: int) -> tuple:
@@ -92,12 +127,13 @@ def revert_operation(store: Store, op_id: int) -> RevertResult:
     """
     _, kind, summary = _operation(store, op_id)
     conn = store.conn
-    done = conn.execute("SELECT id FROM operations WHERE json_extract(details, '$.reverts') = ? "
+    done = conn.execute(f"SELECT id FROM operations WHERE {_REVERTS.format('details')} = ? "
                         "ORDER BY id DESC LIMIT 1", [op_id]).fetchone()
     if done:
         raise StanceError(f"operation {op_id} was already reverted by operation {done[0]}")
     if not conn.execute("SELECT 1 FROM history WHERE op_id = ? LIMIT 1", [op_id]).fetchone():
         raise StanceError(f"operation {op_id} ({kind}) changed nothing that can be reverted")
+    _readable_history(store, op_id)
     with store.operation("revert", f"revert operation {op_id} ({kind}: {summary})"[:500],
                          {"reverts": op_id}) as new_op:
         later = conn.execute(
@@ -107,7 +143,7 @@ def revert_operation(store: Store, op_id: int) -> RevertResult:
             " WHERE h.op_id = ? ORDER BY h2.op_id LIMIT 1", [new_op, op_id]).fetchone()
         if later:
             entity, eid, state, lop, lkind, luser, lat = later
-            name = _entity_name(store, entity, eid, json.loads(state) if state else None)
+            name = _entity_name(store, entity, eid, _object(state))
             raise RevertConflict(
                 f"cannot revert operation {op_id}: {name} was changed after it by operation {lop} "
                 f"({lkind}, {luser}, {lat[:19].replace('T', ' ')}); revert that one first — nothing was changed",
@@ -138,7 +174,7 @@ def _revert_records(store: Store, op_id: int, new_op: int, result: RevertResult)
         "INSERT INTO history (op_id, entity, entity_id, action, before, after)"
         f" SELECT ?, 'record', r.id, 'revert', {RECORD_JSON}, NULL FROM {RECORD_FROM}"
         " WHERE r.id IN (SELECT entity_id FROM history WHERE op_id = ? AND entity = 'record'"
-        " AND (before IS NOT NULL OR after IS NULL OR json_extract(after, '$.deleted') = 0))", [new_op, op_id])
+        f" AND (before IS NOT NULL OR after IS NULL OR {_DELETED} = 0))", [new_op, op_id])
     cur = conn.execute(
         "UPDATE records SET deleted = 1, version = version + 1, updated_at = ? WHERE deleted = 0 AND id IN"
         " (SELECT entity_id FROM history WHERE op_id = ? AND entity = 'record' AND before IS NULL)", [now, op_id])
@@ -230,7 +266,10 @@ def restore_version(store: Store, uuid: str, history_id: int, expected_version: 
         after = next((json.dumps(h.after) for h in store.history(uuid) if h.id == history_id and h.after), None)
     if after is None:
         raise StanceError(f"history entry {history_id} holds no version of record {uuid} to go back to")
-    target = json.loads(after)
+    target = _object(after)
+    if target is None or any(k not in target for k in _RECORD_KEYS) or "unreadable" in target:
+        raise StanceError(f"history entry {history_id} of record {uuid} does not hold a readable version of it "
+                          "(written by another program?); nothing was changed")
     now_state = json.loads(store._record_json(current.id))
     if all(now_state.get(f) == target.get(f) for f in _RECORD_FIELDS):
         raise StanceError(f"record {uuid} already has the content of that version; nothing was changed")

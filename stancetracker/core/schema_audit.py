@@ -9,9 +9,11 @@ no trigger or view but ours can act on a connection.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import sqlite_utils
@@ -37,10 +39,14 @@ class ForeignObject:
 
     @property
     def removable(self) -> bool:
-        """True when dropping it (and, for a changed index or trigger, recreating ours) repairs the file."""
+        """True when dropping it (and, for a trigger or index of ours, making ours again) repairs the file."""
         if self.why == "extra":
             return True
-        return self.why == "changed" and self.type in ("trigger", "index")
+        if self.why in ("changed", "missing"):
+            return self.type in ("trigger", "index")
+        # A view, trigger or index holds no data, so one standing where our
+        # trigger or index belongs can go and ours be made in its place.
+        return self.why in ("in place of trigger", "in place of index") and self.type in ("view", "trigger", "index")
 
     def describe(self) -> str:
         on = f" on {self.table}" if self.table and self.table != self.name else ""
@@ -117,35 +123,69 @@ def _master(conn: sqlite3.Connection) -> dict[str, tuple[str, str, str | None]]:
             conn.execute("SELECT type, name, tbl_name, sql FROM main.sqlite_master")}
 
 
+def unsafe_schema(err: BaseException) -> bool:
+    """True for SQLite's refusal to read a schema whose index, CHECK or column calls a function it does not trust."""
+    return "unsafe use of" in str(err)
+
+
+@contextlib.contextmanager
+def trusting(conn: sqlite3.Connection) -> Iterator[None]:
+    """Let SQLite parse a schema that calls untrusted functions, to read or drop its definitions."""
+    # With trusted_schema off SQLite cannot even read sqlite_master of such a
+    # file, and would call a sound file with one colleague's index "malformed".
+    # The authorizer of guard() still holds back every write but our own.
+    was = conn.execute("PRAGMA trusted_schema").fetchone()[0]
+    conn.execute("PRAGMA trusted_schema = ON")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA trusted_schema = {int(bool(was))}")
+
+
 def audit(conn: sqlite3.Connection) -> list[ForeignObject]:
     """Every object of the file's schema that our migrations would not have made, or made otherwise.
 
     An empty file, or one that is not ours at all, gives []: other checks
     say what is wrong with those.
     """
+    try:
+        return _audit(conn)
+    except sqlite3.DatabaseError as err:
+        if not unsafe_schema(err):
+            raise
+    with trusting(conn):
+        return _audit(conn)
+
+
+def _audit(conn: sqlite3.Connection) -> list[ForeignObject]:
     master = _master(conn)
     if not master:
         return []
     expected = expected_schema(applied_migrations(conn, master))
-    ours = {table for typ, table, _sql in expected.values() if typ == "table"}
+    # SQLite's names ignore case: RECORDS_AI stands where our records_ai belongs.
+    folded = {name.lower(): name for name in expected}
+    ours = {table.lower() for typ, table, _sql in expected.values() if typ == "table"}
     found: list[ForeignObject] = []
+    seen: set[str] = set()
     for name, (typ, table, sql) in sorted(master.items()):
-        if name.startswith("sqlite_"):
+        if name.lower().startswith("sqlite_"):
             continue  # SQLite's own: automatic indexes, sqlite_stat1, sqlite_sequence
-        want = expected.get(name)
+        own = folded.get(name.lower())
+        want = expected.get(own) if own else None
         if want is None:
             if typ in ("trigger", "view") or (typ == "table" and _virtual(sql)) or \
-                    (typ == "index" and table in ours and _unique(sql)):
+                    (typ == "index" and table.lower() in ours and (_unique(sql) or _computed(sql))):
                 found.append(ForeignObject(typ, name, table, "extra", sql or ""))
-            continue  # plain tables and ordinary indexes of one's own hold data, not code
+            continue  # plain tables and indexes of plain columns hold data, not code
+        seen.add(own)
         if typ != want[0]:
             found.append(ForeignObject(typ, name, table, f"in place of {want[0]}", sql or ""))
-        elif name == "_sqlite_migrations" or (typ == "index" and want[1] == "_sqlite_migrations"):
+        elif own == "_sqlite_migrations" or (typ == "index" and want[1] == "_sqlite_migrations"):
             continue  # its layout belongs to sqlite-utils and changed between its versions
-        elif normalise(sql) != want[2] or table != want[1]:
+        elif name != own or normalise(sql) != want[2] or table != want[1]:
             found.append(ForeignObject(typ, name, table, "changed", sql or ""))
     for name, (typ, table, _sql) in expected.items():
-        if name not in master and table != "_sqlite_migrations":
+        if name not in seen and table != "_sqlite_migrations":
             found.append(ForeignObject(typ, name, table, "missing"))
     return found
 
@@ -161,6 +201,20 @@ def _virtual(sql: str | None) -> bool:
 
 def _unique(sql: str | None) -> bool:
     return bool(sql) and normalise(sql).upper().startswith("CREATE UNIQUE INDEX")
+
+
+_PLAIN_INDEX = re.compile(r"CREATE INDEX (?:IF NOT EXISTS )?\S+ ON \S+\(([^()]*)\)", re.IGNORECASE)
+_PLAIN_COLUMN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?: COLLATE (?:BINARY|NOCASE|RTRIM))?(?: ASC| DESC)?",
+                           re.IGNORECASE)
+
+
+def _computed(sql: str | None) -> bool:
+    """True for an index with an expression, a WHERE or a collation of its own: it runs on every write."""
+    # An index of plain columns only holds data; an expression such as
+    # json_extract(evidence, ...) can make every import fail, or a function
+    # the file expects but we lack make every write "unknown function".
+    match = _PLAIN_INDEX.fullmatch(normalise(sql))
+    return not match or not all(_PLAIN_COLUMN.fullmatch(c) for c in match[1].split(","))
 
 
 def names(objects: list[ForeignObject], limit: int = 5) -> str:
@@ -204,17 +258,18 @@ def guard(conn: sqlite3.Connection) -> None:
 
 def removal_sql(objects: list[ForeignObject], applied: int) -> list[str]:
     """The statements that drop the removable objects (and put our own changed ones back)."""
-    expected_sql = {name: sql for _typ, name, _table, sql in _built(applied)}
+    expected_sql = {name.lower(): sql for _typ, name, _table, sql in _built(applied)}
     out = []
     for o in objects:
         if not o.removable:
             continue
-        kind = "TABLE" if o.type == "table" else o.type.upper()
-        out.append(f'DROP {kind} IF EXISTS "{o.name.replace(chr(34), chr(34) * 2)}"')
-        if o.why == "changed":
-            out.append(expected_sql[o.name])
+        if o.why != "missing":
+            kind = "TABLE" if o.type == "table" else o.type.upper()
+            out.append(f'DROP {kind} IF EXISTS "{o.name.replace(chr(34), chr(34) * 2)}"')
+        if o.why != "extra":  # ours, changed, missing or stood in for: made again as our migrations make it
+            out.append(expected_sql[o.name.lower()])
     return out
 
 
 __all__ = ["ForeignObject", "ForeignSchema", "audit", "expected_schema", "guard", "harmful", "normalise",
-           "refusal", "removal_sql"]
+           "refusal", "removal_sql", "trusting", "unsafe_schema"]

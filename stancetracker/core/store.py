@@ -512,7 +512,9 @@ class Store:
     # ---------------------------------------------------------------- records
     def slug_ids(self) -> dict[str, dict[str, int]]:
         """Slug -> row id for actors, dimensions and sources."""
-        return {t: dict(self.conn.execute(f"SELECT slug, id FROM {t}").fetchall())
+        # Keyed by the slug as actors() and the rest show it (stored_text), so a
+        # slug another program stored as a BLOB is still found by what is shown.
+        return {t: {stored_text(slug): i for slug, i in self.conn.execute(f"SELECT slug, id FROM {t}")}
                 for t in ("actors", "dimensions", "sources")}
 
     def _resolve(self, rec: Record) -> tuple[int, int, int | None]:
