@@ -103,7 +103,10 @@ def parse_decimal(text: str, fld: str = "score") -> float:
                                                                        and any(c in s for c in "0123456789.")):
         raise ValidationError(fld, f"{shown} is not a plain decimal number (such as 1, -0.5 or +2; "
                                    "no exponent, digit separator, inf or nan)")
-    return float(plain.replace("\u2212", "-")) + 0.0  # + 0.0 makes -0.0 plain 0.0
+    value = float(plain.replace("\u2212", "-")) + 0.0  # + 0.0 makes -0.0 plain 0.0
+    if not math.isfinite(value):  # 309 digits or more: float() gives inf, which no one wrote
+        raise ValidationError(fld, f"{shown} is too large a number")
+    return value
 
 
 def parse_whole(text: str, fld: str) -> int:

@@ -1,0 +1,47 @@
+"""Scores and scales a review tried after issue 12: every one stored as written or refused in one line."""
+
+from __future__ import annotations
+
+import pytest
+
+from stancetracker.core.csv_import import ImportOptions, import_records, parse_scale
+from stancetracker.core.errors import ImportFailed, ValidationError
+
+from conftest import fingerprint, write
+
+HEAD = "actor_slug,dimension_slug,date,score\n"
+HUGE = "9" * 308  # about 1e308: finite, but 4 * (hi - lo) overflows
+
+
+@pytest.mark.parametrize("cell", ["0", "5", "10"])
+def test_a_scale_at_the_edge_of_float_is_refused_not_turned_into_nan(store, tmp_path, cell):
+    # Was: -1e308:1e308 gave the score nan, reported as a uuid "earlier in this file".
+    path = write(tmp_path / "s.csv", HEAD + f"sadr,iran,2020-01-01,{cell}\n")
+    before = fingerprint(store)
+    with pytest.raises(ValidationError) as err:
+        import_records(store, path, ImportOptions(scale=parse_scale(f"-{HUGE}:{HUGE}")))
+    assert str(err.value) == "scale: -1e+308:1e+308 has an end beyond ±1e+15"
+    with pytest.raises(ValidationError):
+        import_records(store, path, ImportOptions(scale=(-1e308, 1e308)))  # the window's path
+    assert fingerprint(store) == before
+
+
+def test_a_number_too_long_for_a_float_is_named_as_written():
+    # Was: "0:inf has an end that is not a finite number", a value nobody wrote.
+    with pytest.raises(ValidationError) as err:
+        parse_scale("0:" + "9" * 399)
+    assert str(err.value) == "scale: '" + "9" * 40 + "'… is too large a number"
+
+
+def test_a_score_too_long_for_a_float_is_refused_with_its_line(store, tmp_path):
+    path = write(tmp_path / "s.csv", HEAD + "sadr,iran,2020-01-01,1" + "0" * 330 + "\n")
+    with pytest.raises(ImportFailed) as err:
+        import_records(store, path, ImportOptions(scale=(0, 10)))
+    assert "line 2, column score: '1" in str(err.value) and "is too large a number" in str(err.value)
+
+
+def test_a_reversed_scale_is_read_as_inverted(store, tmp_path):
+    path = write(tmp_path / "s.csv", HEAD + "sadr,iran,2020-01-01,10\nsadr,iran,2021-01-01,0\n")
+    import_records(store, path, ImportOptions(scale=parse_scale("10:0")))
+    scores = [r[0] for r in store.conn.execute("SELECT score FROM records ORDER BY date")]
+    assert scores == [-2.0, 2.0]
