@@ -244,9 +244,14 @@ class _CarefulLines:
                 f"cannot be decoded as {self.reader.decoding} ({where}); name the file's own encoding "
                 "with --encoding"))])
         self.raw.seek(0)
-        sample = self.raw.read(_SAMPLE) + line.encode("utf-8", "surrogateescape")
+        # The bad line may lie past the sample, so it is added; on a line of its
+        # own, or its first byte would join the sample's last into one "word".
+        sample = self.raw.read(_SAMPLE) + b"\n" + line.encode("utf-8", "surrogateescape")
         guess = guess_encoding(sample)
-        if guess:
+        if guess == "utf-8":  # another encoding would garble every name the file holds
+            advice = ("the rest of the file is UTF-8, so this byte is damaged or stray: correct it "
+                      "(another --encoding would garble the file's other text)")
+        elif guess:
             advice = f"it looks like {describe(guess)}: import it with --encoding {guess}, or save it as UTF-8"
         else:
             advice = ("save it as UTF-8, or name its encoding with --encoding "

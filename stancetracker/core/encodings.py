@@ -37,8 +37,23 @@ def describe(codec: str) -> str:
     return f"{codec} ({name})" if name else codec
 
 
+def _mostly_utf8(data: bytes) -> bool:
+    """True if ``data`` is UTF-8 text with a few bad bytes: more whole non-ASCII characters than stray bytes.
+
+    Text in a single-byte encoding almost never forms valid UTF-8 sequences
+    (an Arabic cp1256 word is a run of lead bytes), so its count stays low.
+    """
+    text = data.decode("utf-8", "surrogateescape")
+    bad = sum(0xDC80 <= ord(ch) <= 0xDCFF for ch in text)
+    good = sum(ord(ch) > 0x7F for ch in text) - bad
+    return good > 2 * bad
+
+
 def guess_encoding(data: bytes) -> str | None:
-    """The single-byte encoding ``data`` (not UTF-8) was most likely written in, or None if unsure.
+    """The encoding ``data`` (not valid UTF-8) was most likely written in, or None if unsure.
+
+    "utf-8" means the file is UTF-8 but for a few damaged bytes: no other
+    encoding would read it right.
 
     Arabic (or Cyrillic) text saved by Windows fills whole words with bytes
     over 0x7F, while Western text has a few accented letters inside ASCII
@@ -49,6 +64,8 @@ def guess_encoding(data: bytes) -> str | None:
     high = len(data) - len(data.translate(None, _HIGH))
     if not high:
         return None
+    if _mostly_utf8(data):
+        return "utf-8"
     words = _WORD.findall(data)
     whole = sum(len(w) for w in words if len(w) > 1 and min(w) > 0x7F)
     if whole * 2 > high:  # a script of its own
