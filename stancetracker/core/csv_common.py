@@ -114,7 +114,10 @@ class CsvReader:
         """
         head = raw.read(_MARK_PEEK)
         raw.seek(0)
-        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # UTF-32's little-endian mark begins with UTF-16's, so it is looked for first.
+        if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+            self.decoding, codec = "UTF-32", "utf-32"
+        elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             self.decoding, codec = "UTF-16", "utf-16"
         elif self.encoding and _codec(self.path, self.encoding) not in ("utf-8", "utf-8-sig"):
             self.decoding = codec = _codec(self.path, self.encoding)
@@ -244,9 +247,12 @@ class _CarefulLines:
                 f"cannot be decoded as {self.reader.decoding} ({where}); name the file's own encoding "
                 "with --encoding"))])
         self.raw.seek(0)
-        # The bad line may lie past the sample, so it is added; on a line of its
-        # own, or its first byte would join the sample's last into one "word".
-        sample = self.raw.read(_SAMPLE) + b"\n" + line.encode("utf-8", "surrogateescape")
+        # The bad line may lie past the sample, so it is added then (on a line of
+        # its own, or its first byte would join the sample's last into one "word");
+        # a sample that holds the whole file holds it already, and counting it twice skews the guess.
+        sample = self.raw.read(_SAMPLE)
+        if len(sample) == _SAMPLE:
+            sample += b"\n" + line.encode("utf-8", "surrogateescape")
         guess = guess_encoding(sample)
         if guess == "utf-8":  # another encoding would garble every name the file holds
             advice = ("the rest of the file is UTF-8, so this byte is damaged or stray: correct it "
@@ -354,6 +360,11 @@ def _nul(path: Path, line: int, hint: str = "") -> ImportFailed:
 def _utf16_hint(data: bytes) -> str:
     """A message for a line of UTF-16 read as UTF-8 (every other byte NUL), else ""."""
     data = data.rstrip(b"\r\n")
+    for codec, at in (("utf-32-le", 0), ("utf-32-be", 3)):  # three NULs in every four bytes
+        letters, zeros = data[at::4], b"".join(data[i::4] for i in range(4) if i != at)
+        if len(letters) >= 4 and zeros.count(0) >= 0.9 * len(zeros) and letters.count(0) <= 0.1 * len(letters):
+            return (f"the line contains NUL bytes between its letters: the file looks like UTF-32 without a "
+                    f"byte-order mark; import it with --encoding {codec}, or save it as UTF-8")
     even, odd = data[0::2], data[1::2]
     for zeros, other, codec in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
         if len(zeros) >= 4 and zeros.count(0) >= 0.9 * len(zeros) and other.count(0) <= 0.1 * len(other):
