@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .encodings import codec_name, describe, guess_encoding
+from .encodings import codec_name, describe, guess_encoding, wide_without_mark
 from .errors import ImportFailed, RowProblem
 from .text import without_format_chars
 
@@ -358,19 +358,12 @@ def _nul(path: Path, line: int, hint: str = "") -> ImportFailed:
 
 
 def _utf16_hint(data: bytes) -> str:
-    """A message for a line of UTF-16 read as UTF-8 (every other byte NUL), else ""."""
-    data = data.rstrip(b"\r\n")
-    for codec, at in (("utf-32-le", 0), ("utf-32-be", 3)):  # three NULs in every four bytes
-        letters, zeros = data[at::4], b"".join(data[i::4] for i in range(4) if i != at)
-        if len(letters) >= 4 and zeros.count(0) >= 0.9 * len(zeros) and letters.count(0) <= 0.1 * len(letters):
-            return (f"the line contains NUL bytes between its letters: the file looks like UTF-32 without a "
-                    f"byte-order mark; import it with --encoding {codec}, or save it as UTF-8")
-    even, odd = data[0::2], data[1::2]
-    for zeros, other, codec in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
-        if len(zeros) >= 4 and zeros.count(0) >= 0.9 * len(zeros) and other.count(0) <= 0.1 * len(other):
-            return (f"the line contains NUL bytes between its letters: the file looks like UTF-16 without a "
-                    f"byte-order mark; import it with --encoding {codec}, or save it as UTF-8")
-    return ""
+    """A message for a line of UTF-16 or UTF-32 read as UTF-8 (NULs between its letters), else ""."""
+    codec = wide_without_mark(data)
+    if codec is None:
+        return ""
+    return (f"the line contains NUL bytes between its letters: the file looks like {codec[:6].upper()} without a "
+            f"byte-order mark; import it with --encoding {codec}, or save it as UTF-8")
 
 
 def _codec(path: Path, encoding: str) -> str:

@@ -28,6 +28,7 @@ from .documents_markdown import read_markdown
 from .documents_meta import MAX_TITLE, clean_metadata
 from .documents_pdf import read_pdf
 from . import model
+from .encodings import by_mark, wide_without_mark
 
 __all__ = ["SUPPORTED", "MAX_BYTES", "DocumentError", "DocumentText", "DocumentWarning", "normalise_text",
            "page_at", "read_document"]
@@ -149,14 +150,16 @@ def _too_big(path: Path, size: int, limit: int, kind: str) -> DocumentError:
 # --- plain text --------------------------------------------------------------
 
 def decode(data: bytes) -> str:
-    """UTF-8 (BOM or not), UTF-16 with a BOM, else Windows-1252, else Latin-1.
+    """By a byte-order mark; else UTF-16/32 told by its NULs; else UTF-8, else Windows-1252, else Latin-1.
 
     Windows-1252 leaves five bytes undefined; Latin-1 decodes anything, so a
-    text file is never refused for its encoding.
+    text file is never refused for its encoding. UTF-16 without a mark is
+    valid UTF-8 too, and read so it lost every letter outside ASCII.
     """
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16", errors="replace")
-    for encoding in ("utf-8-sig", "cp1252"):
+    codec = by_mark(data) or wide_without_mark(data[:4096])
+    if codec:
+        return data.decode(codec, errors="replace")
+    for encoding in ("utf-8", "cp1252"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:

@@ -103,3 +103,37 @@ def _share(text: str, fits) -> float:
     """The share of ``text``'s characters over U+007F for which ``fits`` is true."""
     high = [ch for ch in text if ord(ch) > 0x7F]
     return sum(map(fits, high)) / len(high) if high else 0.0
+
+
+# Byte-order marks, UTF-32's first: its little-endian mark begins with UTF-16's.
+MARKS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def by_mark(data: bytes) -> str | None:
+    """The codec a byte-order mark at the start of ``data`` names, or None."""
+    return next((codec for mark, codec in MARKS if data.startswith(mark)), None)
+
+
+def wide_without_mark(data: bytes) -> str | None:
+    """"utf-32-le", "-be", "utf-16-le" or "-be" for text in that form without a byte-order mark, else None.
+
+    Such text is valid UTF-8 too (a NUL is a character), so only the pattern
+    of NUL bytes tells it: UTF-32's high bytes are all zero; UTF-16's high
+    bytes are often zero (spaces, digits and punctuation are ASCII in any script),
+    its low bytes almost never.
+    """
+    data = data.rstrip(b"\r\n")
+    if len(data) < 8:
+        return None
+    quad = data[:len(data) - len(data) % 4]
+    for codec, top, plane, low in (("utf-32-le", 3, 2, 0), ("utf-32-be", 0, 1, 3)):
+        if not quad[top::4].strip(b"\0") and max(quad[plane::4]) <= 0x10 \
+                and quad[low::4].count(0) <= 0.1 * len(quad[low::4]):
+            return codec
+    pair = data[:len(data) - len(data) % 2]
+    for codec, high, low in (("utf-16-le", 1, 0), ("utf-16-be", 0, 1)):
+        highs, lows = pair[high::2], pair[low::2]
+        if highs.count(0) >= 0.3 * len(highs) and lows.count(0) <= 0.05 * len(lows):
+            return codec
+    return None
