@@ -126,7 +126,10 @@ class CsvReader:
             if head.startswith(codecs.BOM_UTF8):
                 raw.read(3)
                 head = head[3:]
-        self.unguarded = codec == "utf-8" and head.startswith(UNGUARDED_MARK)
+        # Only the first cell quoted: a program that quotes every cell (R's write.csv,
+        # QUOTE_ALL) writes '"uuid","actor"', and its copy of a guarded export keeps the guard.
+        self.unguarded = (codec == "utf-8" and head.startswith(UNGUARDED_MARK)
+                          and head[len(UNGUARDED_MARK):len(UNGUARDED_MARK) + 1] not in (b'"', b""))
         with io.TextIOWrapper(raw, encoding=codec, errors="surrogateescape" if careful else "strict",
                               newline="") as text:
             yield text
