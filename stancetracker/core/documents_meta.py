@@ -14,6 +14,7 @@ from pathlib import Path
 from .documents_base import DocumentText, DocumentWarning
 from .errors import ValidationError
 from .model import MAX_NAME, check_text
+from .text import has_letter
 
 # A stated title longer than this is more likely a first paragraph than a title.
 MAX_TITLE = 200
@@ -45,7 +46,8 @@ def _checked(fld: str, value: str) -> str:
     limit = _LIMITS[fld]
     if len(value) > limit:
         raise ValidationError(fld, f"is {len(value):,} characters long; the limit is {limit:,}")
-    return check_text(fld, value, max_len=limit)
+    # A title must hold a letter one can see, as the source's own rule says (Source.validate).
+    return check_text(fld, value, max_len=limit, needs_letter=fld == "title")
 
 
 def clean_metadata(doc: DocumentText, path: str | Path, real: Path) -> None:
@@ -60,7 +62,9 @@ def clean_metadata(doc: DocumentText, path: str | Path, real: Path) -> None:
         try:
             cleaned = _checked(fld, cleaned)
         except ValidationError as err:
-            warn(DocumentWarning(str(path), fld, f"{what} was left out: it {err.reason}"))
+            # "it is 300 characters long", but "'…' (U+200B) has no letter …" names the value itself
+            reason = err.reason if err.reason.startswith(("'", '"')) else f"it {err.reason}"
+            warn(DocumentWarning(str(path), fld, f"{what} was left out: {reason}"))
             cleaned = ""
         else:
             if removed:
@@ -79,6 +83,9 @@ def _title_from_name(doc: DocumentText, path: str | Path, real: Path) -> str:
     """The file's stem as a title, cleaned like stated metadata."""
     stem, removed = _clean(real.stem)
     stem = stem[:MAX_TITLE].strip()
+    if stem and not has_letter(stem):  # "\u200b.txt", "---.md": no title one could see
+        removed = removed or "no letter or digit one can see"
+        stem = ""
     if removed:
         doc.warnings.append(DocumentWarning(str(path), "title", f"the file name holds {removed}; the title "
                                                                 f"made from it is {stem or UNTITLED!r}"))

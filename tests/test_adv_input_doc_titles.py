@@ -1,0 +1,35 @@
+"""A stated title (or a file name) with no letter one can see is left out with a warning; the document comes in."""
+
+from __future__ import annotations
+
+import pytest
+
+from stancetracker.core.documents import read_document
+from stancetracker.core.sourcetext import add_document
+
+
+@pytest.mark.parametrize("name, content, shown", [
+    ("h.html", "<html><head><title>\u200b\u200b</title></head><body><p>Hello</p></body></html>",
+     "'\\u200b\\u200b' (U+200B U+200B)"),
+    ("x.txt", "\u200b\nHello\n", "'\\u200b' (U+200B)"),
+    ("m.md", "# \u0301\n\nHello\n", "'\u0301' (U+0301)"),
+])
+def test_an_invisible_stated_title_is_left_out(store, tmp_path, name, content, shown):
+    # Was: the whole document refused, "title: '\u200b\u200b' … has no letter or digit", naming no option.
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    doc = read_document(path)
+    assert add_document(store, doc).title == path.stem
+    assert [str(w) for w in doc.warnings] == [
+        f"{path}: the title the file states was left out: {shown} has no letter or digit, only punctuation, "
+        "marks, symbols or invisible characters; give it with --title"]
+
+
+@pytest.mark.parametrize("stem", ["\u200b", "---"])
+def test_a_file_name_with_no_letter_gives_untitled(store, tmp_path, stem):
+    path = tmp_path / f"{stem}.html"
+    path.write_text("<html><body><p>Hello</p></body></html>", encoding="utf-8")
+    doc = read_document(path)
+    assert add_document(store, doc).title == "Untitled document"
+    assert str(doc.warnings[-1]).endswith("the file name holds no letter or digit one can see; the title made from "
+                                      "it is 'Untitled document'; give it with --title")
