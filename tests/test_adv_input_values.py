@@ -45,3 +45,16 @@ def test_a_reversed_scale_is_read_as_inverted(store, tmp_path):
     import_records(store, path, ImportOptions(scale=parse_scale("10:0")))
     scores = [r[0] for r in store.conn.execute("SELECT score FROM records ORDER BY date")]
     assert scores == [-2.0, 2.0]
+
+
+def test_a_well_formed_slug_past_the_limit_is_told_its_length(store, tmp_path):
+    # Was: "'bbb…' is not a slug (lower-case letters, digits and hyphens …)": it is all of those.
+    from stancetracker.core.tables_csv import import_table
+
+    path = write(tmp_path / "actors.csv", f"slug,name,kind\n{'b' * 101},Long,person\n{'a' * 100},Just,person\n")
+    before = fingerprint(store)
+    with pytest.raises(ImportFailed) as err:
+        import_table(store, path)
+    assert str(err.value) == (f"{path}: line 2, column slug: is 101 characters long; the limit is 100; "
+                              "nothing was imported")
+    assert fingerprint(store) == before

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from .dates import DateError, PartialDate, check_timestamp, parse_date
 from .errors import ValidationError
-from .text import SLUG_RE, has_control_chars, has_letter
+from .text import MAX_SLUG, SLUG_RE, has_control_chars, has_letter
 
 CONFIDENCES = ("low", "medium", "high")
 ACTOR_KINDS = ("person", "party", "movement", "coalition", "militia", "state", "institution", "other")
@@ -74,8 +74,10 @@ def check_slug(fld: str, value: object) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValidationError(fld, "is required")
     value = value.strip()
-    if len(value) > 100 or not SLUG_RE.match(value):
+    if not SLUG_RE.match(value):
         raise ValidationError(fld, f"{value[:60]!r} is not a slug (lower-case letters, digits and hyphens, e.g. 'state-of-law')")
+    if len(value) > MAX_SLUG:  # said apart: a long, well-formed slug was told it was no slug at all
+        raise ValidationError(fld, f"is {len(value):,} characters long; the limit is {MAX_SLUG}")
     return value
 
 
