@@ -58,3 +58,20 @@ def test_a_well_formed_slug_past_the_limit_is_told_its_length(store, tmp_path):
     assert str(err.value) == (f"{path}: line 2, column slug: is 101 characters long; the limit is 100; "
                               "nothing was imported")
     assert fingerprint(store) == before
+
+
+@pytest.mark.parametrize("cell, value", [("۱.۵", 1.5), ("\u0661.\u0665", 1.5), ("-۰.۵", -0.5)])
+def test_arabic_indic_digits_with_an_ascii_point_are_read(store, tmp_path, cell, value):
+    # Was: refused as "not a plain decimal number", though "۱٫۵" (Arabic separator) was read.
+    path = write(tmp_path / "s.csv", HEAD + f"sadr,iran,2020-01-01,{cell}\n")
+    import_records(store, path, ImportOptions())
+    assert store.conn.execute("SELECT score FROM records").fetchone()[0] == value
+
+
+def test_a_field_mapped_twice_is_refused():
+    # Was: "actor=Name,actor=Dim" silently used Dim, the later one.
+    from stancetracker.core.csv_import import parse_mapping
+
+    with pytest.raises(ValidationError) as err:
+        parse_mapping("actor=Name,date=When,actor=Dim")
+    assert str(err.value) == "map: 'actor' is given twice ('Name' and 'Dim'); give each field one column"

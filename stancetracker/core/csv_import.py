@@ -124,6 +124,9 @@ def parse_mapping(text: str) -> dict[str, str]:
             raise ValidationError("map", f"{part!r} is not FIELD=COLUMN")
         if key not in FOREIGN_FIELDS:
             raise ValidationError("map", f"unknown field {key!r}; fields: {', '.join(FOREIGN_FIELDS)}")
+        if key in mapping:  # the later one silently won, as a twice-named column once did
+            raise ValidationError("map", f"{key!r} is given twice ({mapping[key]!r} and {col.strip()!r}); "
+                                         "give each field one column")
         mapping[key] = col.strip()
     return mapping
 

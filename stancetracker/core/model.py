@@ -101,8 +101,10 @@ def parse_decimal(text: str, fld: str = "score") -> float:
         raise ValidationError(fld, "is required")
     shown = repr(s[:40]) + ("…" if len(s) > 40 else "")
     plain = s.translate(_ARABIC_DIGITS)
-    if len(s) > MAX_NUMBER_TEXT or not _DECIMAL.fullmatch(plain) or (plain != s and not s.isascii()
-                                                                       and any(c in s for c in "0123456789.")):
+    # "١1" mixes two sets of digits and is refused; an ASCII point between Arabic-Indic
+    # digits ("۱.۵") is how many keyboards write the fraction, and is read.
+    if len(s) > MAX_NUMBER_TEXT or not _DECIMAL.fullmatch(plain) or (plain != s
+                                                                       and any(c in s for c in "0123456789")):
         raise ValidationError(fld, f"{shown} is not a plain decimal number (such as 1, -0.5 or +2; "
                                    "no exponent, digit separator, inf or nan)")
     value = float(plain.replace("\u2212", "-")) + 0.0  # + 0.0 makes -0.0 plain 0.0
