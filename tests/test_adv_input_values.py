@@ -75,3 +75,15 @@ def test_a_field_mapped_twice_is_refused():
     with pytest.raises(ValidationError) as err:
         parse_mapping("actor=Name,date=When,actor=Dim")
     assert str(err.value) == "map: 'actor' is given twice ('Name' and 'Dim'); give each field one column"
+
+
+@pytest.mark.parametrize("title", ["\u200bReport X", "Report\u00adX", "Report X\u2060"])
+def test_a_source_title_with_an_invisible_character_is_refused(store, tmp_path, title):
+    # Was: "\u200bReport X" and "Report X" became two sources that look the same.
+    path = write(tmp_path / "s.csv", "actor,dimension,date,score,source_title\n"
+                 f"sadr,iran,2020-01-01,1,Report X\nsadr,iran,2020-01-02,1,{title}\n")
+    before = fingerprint(store)
+    with pytest.raises(ImportFailed) as err:
+        import_records(store, path, ImportOptions())
+    assert "line 3, column source_title: contains an invisible character (U+" in str(err.value)
+    assert fingerprint(store) == before

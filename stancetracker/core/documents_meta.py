@@ -9,6 +9,7 @@ field and the option that sets it. The rules are the source's own, from the mode
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 from .documents_base import DocumentText, DocumentWarning
@@ -38,6 +39,12 @@ def _clean(value: str) -> tuple[str, str]:
     if _DIRECTION.search(one_line):
         removed.append("invisible direction controls")
         one_line = " ".join(_DIRECTION.sub("", one_line).split())
+    # Soft hyphens (common in PDFs), zero-width spaces and direction marks: a title may not
+    # hold them (Source.validate), and the whole document was refused for one.
+    hidden = "".join(ch for ch in one_line if ch not in "\u200c\u200d" and unicodedata.category(ch) == "Cf")
+    if hidden:
+        removed.append("invisible formatting characters")
+        one_line = " ".join(one_line.translate(dict.fromkeys(map(ord, hidden))).split())
     return one_line, " and ".join(removed)
 
 
@@ -67,7 +74,9 @@ def clean_metadata(doc: DocumentText, path: str | Path, real: Path) -> None:
             warn(DocumentWarning(str(path), fld, f"{what} was left out: {reason}"))
             cleaned = ""
         else:
-            if removed:
+            if removed and not cleaned:
+                warn(DocumentWarning(str(path), fld, f"{what} was left out: it holds only {removed}"))
+            elif removed:
                 warn(DocumentWarning(str(path), fld, f"{removed} were removed from {what}"))
         setattr(doc, fld, cleaned)
     if doc.published is None and doc.stated_date:

@@ -307,7 +307,8 @@ class Source:
 
     def validate(self) -> "Source":
         self.slug = check_slug("slug", self.slug)
-        self.title = check_text("title", self.title, max_len=MAX_TITLE, required=True, needs_letter=True)
+        # A title is a name: an invisible character in it makes two sources that look alike differ.
+        self.title = check_text("title", self.title, max_len=MAX_TITLE, required=True, name=True)
         self.publisher = check_text("publisher", self.publisher, max_len=MAX_NAME)
         self.author = check_text("author", self.author, max_len=MAX_NAME)
         self.url = check_text("url", self.url, max_len=2000)
