@@ -87,3 +87,16 @@ def test_a_source_title_with_an_invisible_character_is_refused(store, tmp_path, 
         import_records(store, path, ImportOptions())
     assert "line 3, column source_title: contains an invisible character (U+" in str(err.value)
     assert fingerprint(store) == before
+
+
+def test_an_event_label_with_an_invisible_character_is_refused(store, tmp_path):
+    # Was: accepted, though the format says labels, like names, hold no invisible characters.
+    from stancetracker.core.tables_csv import import_table
+
+    path = write(tmp_path / "events.csv", "slug,date,label\nev1,2020-01-01,\u200bElection\n")
+    before = fingerprint(store)
+    with pytest.raises(ImportFailed) as err:
+        import_table(store, path)
+    assert str(err.value) == (f"{path}: line 2, column label: contains an invisible character (U+200B), which "
+                              "would make two names that look alike differ; nothing was imported")
+    assert fingerprint(store) == before

@@ -335,7 +335,7 @@ class Event:
     def validate(self) -> "Event":
         self.slug = check_slug("slug", self.slug)
         self.date = check_date("date", self.date)
-        self.label = check_text("label", self.label, max_len=80, required=True, needs_letter=True)
+        self.label = check_text("label", self.label, max_len=80, required=True, name=True)  # drawn on charts: a name
         self.description = check_text("description", self.description, max_len=MAX_TITLE, multiline=True)
         self.source = check_slug("source", self.source) if self.source else None
         return self
