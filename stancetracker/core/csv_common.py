@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .encodings import codec_name, describe, guess_encoding
+from .encodings import codec_name, describe, guess_encoding, wide_without_mark
 from .errors import ImportFailed, RowProblem
 from .text import without_format_chars
 
@@ -115,7 +115,10 @@ class CsvReader:
         """
         head = raw.read(_MARK_PEEK)
         raw.seek(0)
-        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # UTF-32's little-endian mark begins with UTF-16's, so it is looked for first.
+        if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+            self.decoding, codec = "UTF-32", "utf-32"
+        elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             self.decoding, codec = "UTF-16", "utf-16"
         elif self.encoding and _codec(self.path, self.encoding) not in ("utf-8", "utf-8-sig"):
             self.decoding = codec = _codec(self.path, self.encoding)
@@ -124,7 +127,10 @@ class CsvReader:
             if head.startswith(codecs.BOM_UTF8):
                 raw.read(3)
                 head = head[3:]
-        self.unguarded = codec == "utf-8" and head.startswith(UNGUARDED_MARK)
+        # Only the first cell quoted: a program that quotes every cell (R's write.csv,
+        # QUOTE_ALL) writes '"uuid","actor"', and its copy of a guarded export keeps the guard.
+        self.unguarded = (codec == "utf-8" and head.startswith(UNGUARDED_MARK)
+                          and head[len(UNGUARDED_MARK):len(UNGUARDED_MARK) + 1] not in (b'"', b""))
         with io.TextIOWrapper(raw, encoding=codec, errors="surrogateescape" if careful else "strict",
                               newline="") as text:
             yield text
@@ -291,9 +297,17 @@ class _CarefulLines:
                 f"cannot be decoded as {self.reader.decoding} ({where}); name the file's own encoding "
                 "with --encoding"))])
         self.raw.seek(0)
-        sample = self.raw.read(_SAMPLE) + line.encode("utf-8", "surrogateescape")
+        # The bad line may lie past the sample, so it is added then (on a line of
+        # its own, or its first byte would join the sample's last into one "word");
+        # a sample that holds the whole file holds it already, and counting it twice skews the guess.
+        sample = self.raw.read(_SAMPLE)
+        if len(sample) == _SAMPLE:
+            sample += b"\n" + line.encode("utf-8", "surrogateescape")
         guess = guess_encoding(sample)
-        if guess:
+        if guess == "utf-8":  # another encoding would garble every name the file holds
+            advice = ("the rest of the file is UTF-8, so this byte is damaged or stray: correct it "
+                      "(another --encoding would garble the file's other text)")
+        elif guess:
             advice = f"it looks like {describe(guess)}: import it with --encoding {guess}, or save it as UTF-8"
         else:
             advice = ("save it as UTF-8, or name its encoding with --encoding "
@@ -448,14 +462,12 @@ def _nul(path: Path, line: int, hint: str = "") -> ImportFailed:
 
 
 def _utf16_hint(data: bytes) -> str:
-    """A message for a line of UTF-16 read as UTF-8 (every other byte NUL), else ""."""
-    data = data.rstrip(b"\r\n")
-    even, odd = data[0::2], data[1::2]
-    for zeros, other, codec in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
-        if len(zeros) >= 4 and zeros.count(0) >= 0.9 * len(zeros) and other.count(0) <= 0.1 * len(other):
-            return (f"the line contains NUL bytes between its letters: the file looks like UTF-16 without a "
-                    f"byte-order mark; import it with --encoding {codec}, or save it as UTF-8")
-    return ""
+    """A message for a line of UTF-16 or UTF-32 read as UTF-8 (NULs between its letters), else ""."""
+    codec = wide_without_mark(data)
+    if codec is None:
+        return ""
+    return (f"the line contains NUL bytes between its letters: the file looks like {codec[:6].upper()} without a "
+            f"byte-order mark; import it with --encoding {codec}, or save it as UTF-8")
 
 
 def _codec(path: Path, encoding: str) -> str:

@@ -30,7 +30,7 @@ from .csv_common import EXPORT_COLUMNS, CsvReader, column_key, unneutralise
 from .dates import DateError, _ISO_TIMESTAMP, parse_date, utc_now
 from .errors import ImportFailed, RowProblem, StanceError, ValidationError
 from .model import (CONFIDENCES, MAX_EVIDENCE, MAX_LOCATOR, MAX_NAME, MAX_TITLE, Actor, Source,
-                    check_text, parse_decimal, parse_score, parse_whole)
+                    check_score, check_text, parse_decimal, parse_score, parse_whole)
 from .store import Store
 from .text import name_key
 
@@ -124,8 +124,16 @@ def parse_mapping(text: str) -> dict[str, str]:
             raise ValidationError("map", f"{part!r} is not FIELD=COLUMN")
         if key not in FOREIGN_FIELDS:
             raise ValidationError("map", f"unknown field {key!r}; fields: {', '.join(FOREIGN_FIELDS)}")
+        if key in mapping:  # the later one silently won, as a twice-named column once did
+            raise ValidationError("map", f"{key!r} is given twice ({mapping[key]!r} and {col.strip()!r}); "
+                                         "give each field one column")
         mapping[key] = col.strip()
     return mapping
+
+
+# A scale end past this makes the rescaling arithmetic overflow (4 * (hi - lo)
+# is inf, inf / inf is nan) and no survey scale comes near it.
+MAX_SCALE_END = 1e15
 
 
 def parse_scale(text: str) -> tuple[float, float]:
@@ -136,7 +144,7 @@ def parse_scale(text: str) -> tuple[float, float]:
     pair = (parse_decimal(lo, "scale"), parse_decimal(hi, "scale"))
     if pair[0] == pair[1]:
         raise ValidationError("scale", f"{text[:40]!r} has two equal ends; give LO:HI with LO and HI different")
-    return pair
+    return check_scale(pair)
 
 
 def check_scale(scale: tuple[float, float]) -> tuple[float, float]:
@@ -146,6 +154,8 @@ def check_scale(scale: tuple[float, float]) -> tuple[float, float]:
         raise ValidationError("scale", f"{lo:g}:{hi:g} has an end that is not a finite number")
     if lo == hi:
         raise ValidationError("scale", f"{lo:g}:{hi:g} has two equal ends; give LO:HI with LO and HI different")
+    if max(abs(lo), abs(hi)) > MAX_SCALE_END:
+        raise ValidationError("scale", f"{lo:g}:{hi:g} has an end beyond ±{MAX_SCALE_END:g}")
     return lo, hi
 
 
@@ -476,7 +486,8 @@ class _Importer:
         lo, hi = self.opts.scale
         if not min(lo, hi) <= score <= max(lo, hi):
             raise ValidationError("score", f"{score:g} is outside the scale {lo:g} to {hi:g}")
-        return round(-2.0 + 4.0 * (score - lo) / (hi - lo), 10) + 0.0
+        # check_score is the last word: the result must be a finite score whatever the arithmetic did.
+        return check_score(round(-2.0 + 4.0 * (score - lo) / (hi - lo), 10))
 
     @staticmethod
     def confidence(cell: str) -> str:

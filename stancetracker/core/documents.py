@@ -28,6 +28,7 @@ from .documents_markdown import read_markdown
 from .documents_meta import MAX_TITLE, clean_metadata
 from .documents_pdf import read_pdf
 from . import model
+from .encodings import by_mark, wide_without_mark
 
 __all__ = ["SUPPORTED", "MAX_BYTES", "DocumentError", "DocumentText", "DocumentWarning", "normalise_text",
            "page_at", "read_document"]
@@ -59,6 +60,8 @@ def read_document(path: str | Path) -> DocumentText:
         what = f"{shown(path.suffix)} files" if path.suffix else "files without an extension"
         raise DocumentError(path, f"cannot read {what}; supported kinds are {kinds}")
     data, real = read_file(path, MAX_BYTES[fmt], _KIND[fmt])
+    if fmt in ("text", "markdown", "html"):
+        _check_text_bytes(path, data, _KIND[fmt])
     try:
         doc = _READERS[fmt](real, data)
     except DocumentError as err:
@@ -148,15 +151,40 @@ def _too_big(path: Path, size: int, limit: int, kind: str) -> DocumentError:
 
 # --- plain text --------------------------------------------------------------
 
+# What a binary file renamed .txt, .md or .html starts with, for the message.
+_SIGNATURES = ((b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
+               (b"PK\x03\x04", "a ZIP archive (as a Word .docx is)"), (b"%PDF-", "a PDF (name it .pdf)"),
+               (b"SQLite format 3\x00", "an SQLite database"), (b"\x1f\x8b", "a gzip archive"))
+_BINARY_BYTES = bytes(range(0, 9)) + bytes(range(0x0E, 0x1B)) + bytes(range(0x1C, 0x20))
+
+
+def _check_text_bytes(path: Path, data: bytes, kind: str) -> None:
+    """Refuse a binary file (an image, archive or database) given as a text, Markdown or HTML file.
+
+    Decoded as Windows-1252 any bytes are "text": such a file came in as a
+    source of garbage. Text in UTF-16/32 (NULs between letters) is text.
+    """
+    head = data[:65536]
+    if by_mark(head) not in (None, "utf-8-sig") or wide_without_mark(head[:4096]):
+        return  # UTF-16 or -32: NULs between the letters
+    binary = len(head) - len(head.translate(None, _BINARY_BYTES))
+    what = next((name for sig, name in _SIGNATURES if data.startswith(sig)), "") if binary else ""
+    # A stray control byte or two is text with a flaw (normalise_text drops them); more is no text.
+    if what or (binary >= 16 and binary > len(head) // 100):
+        raise DocumentError(path, f"is not a {kind}: it holds binary data" + (f"; it looks like {what}" if what else
+                                                                                " (NUL or control bytes)"))
+
 def decode(data: bytes) -> str:
-    """UTF-8 (BOM or not), UTF-16 with a BOM, else Windows-1252, else Latin-1.
+    """By a byte-order mark; else UTF-16/32 told by its NULs; else UTF-8, else Windows-1252, else Latin-1.
 
     Windows-1252 leaves five bytes undefined; Latin-1 decodes anything, so a
-    text file is never refused for its encoding.
+    text file is never refused for its encoding. UTF-16 without a mark is
+    valid UTF-8 too, and read so it lost every letter outside ASCII.
     """
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16", errors="replace")
-    for encoding in ("utf-8-sig", "cp1252"):
+    codec = by_mark(data) or wide_without_mark(data[:4096])
+    if codec:
+        return data.decode(codec, errors="replace")
+    for encoding in ("utf-8", "cp1252"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:

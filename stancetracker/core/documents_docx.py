@@ -107,8 +107,19 @@ def _elements(stream: IO[bytes], *tags: str) -> Iterator[Any]:
     """Elements with these tags as each closes, from a stream, dropped once the caller has it."""
     from lxml import etree
 
+    first = True
     for _event, el in etree.iterparse(stream, events=("end",), tag=tags, resolve_entities=False,
                                       no_network=True, load_dtd=False, huge_tree=False):
+        if first:
+            first = False
+            # Word never writes a DTD. Its entities are left unresolved (no file or network is
+            # read), but the text after such a reference would be lost without a word.
+            info = el.getroottree().docinfo
+            if info.doctype or info.internalDTD is not None:
+                raw = getattr(stream, "raw", stream)
+                raise DocumentError(getattr(raw, "path", Path("?")), (
+                    f"its part {getattr(raw, 'name', '?')} declares a DTD (<!DOCTYPE …>), which Word never "
+                    "writes; it is not an ordinary Word document"))
         yield el
         parent = el.getparent()
         el.clear(keep_tail=False)

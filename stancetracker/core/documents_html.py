@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from .encodings import by_mark, codec_name, wide_without_mark
 from .documents_base import DocumentError, DocumentText, TextBudget, first_date, library, normalise_text
 
 # A tree of this many elements takes under 100 MB and about two seconds to walk here;
@@ -59,26 +60,26 @@ def parse_html(markup: bytes | str, path: Path, what: str = "web page", max_tags
     return root
 
 
-_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _DECLARED = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]{1,40})""", re.I)
 
 
 def decode_html(data: bytes) -> str:
-    """A page's text: by its byte-order mark, else its declared charset, else UTF-8, else Windows-1252."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            return data.decode(encoding, errors="replace")
+    """A page's text: by its byte-order mark, else its declared charset, else UTF-8, else Windows-1252.
+
+    A declaration is a hint: one that names no file encoding (idna, utf-7,
+    unicode-escape …, see codec_name), or that cannot read the page, is ignored.
+    """
+    codec = by_mark(data) or wide_without_mark(data[:4096])
+    if codec:
+        return data.decode(codec, errors="replace")
     m = _DECLARED.search(data[:4096])
-    if m:
+    declared = codec_name(m.group(1).decode("ascii")) if m else None
+    # A page that could read its own declaration is not UTF-16 or -32, whatever it says (browsers agree).
+    if declared and not declared.startswith(("utf-16", "utf-32")):
         try:
-            info = codecs.lookup(m.group(1).decode("ascii"))
-        except LookupError:
-            info = None
-        # Only text encodings: "base64" or "rot13" are codecs too, but not a page's charset. A page
-        # that could read its own declaration is not UTF-16 or -32, whatever it says (browsers agree).
-        if info is not None and getattr(info, "_is_text_encoding", True) and not info.name.startswith("utf-16") \
-                and not info.name.startswith("utf-32"):
-            return data.decode(info.name, errors="replace")
+            return data.decode(declared, errors="replace")
+        except UnicodeError:  # a codec that cannot replace, or refuses the bytes outright
+            pass
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

@@ -9,6 +9,7 @@ field and the option that sets it. The rules are the source's own, from the mode
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 from .documents_base import DocumentText, DocumentWarning
@@ -38,6 +39,12 @@ def _clean(value: str) -> tuple[str, str]:
     if _DIRECTION.search(one_line):
         removed.append("invisible direction controls")
         one_line = " ".join(_DIRECTION.sub("", one_line).split())
+    # Soft hyphens (common in PDFs), zero-width spaces and direction marks: a title may not
+    # hold them (Source.validate), and the whole document was refused for one.
+    hidden = "".join(ch for ch in one_line if ch not in "\u200c\u200d" and unicodedata.category(ch) == "Cf")
+    if hidden:
+        removed.append("invisible formatting characters")
+        one_line = " ".join(one_line.translate(dict.fromkeys(map(ord, hidden))).split())
     return one_line, " and ".join(removed)
 
 
@@ -46,7 +53,7 @@ def _checked(fld: str, value: str) -> str:
     limit = _LIMITS[fld]
     if len(value) > limit:
         raise ValidationError(fld, f"is {len(value):,} characters long; the limit is {limit:,}")
-    # A source's title must hold a visible letter or digit (model.Source); the other fields need not.
+    # A title must hold a letter one can see, as the source's own rule says (Source.validate).
     return check_text(fld, value, max_len=limit, needs_letter=fld == "title")
 
 
@@ -62,10 +69,14 @@ def clean_metadata(doc: DocumentText, path: str | Path, real: Path) -> None:
         try:
             cleaned = _checked(fld, cleaned)
         except ValidationError as err:
-            warn(DocumentWarning(str(path), fld, f"{what} was left out: it {err.reason}"))
+            # "it is 300 characters long", but "'…' (U+200B) has no letter …" names the value itself
+            reason = err.reason if err.reason.startswith(("'", '"')) else f"it {err.reason}"
+            warn(DocumentWarning(str(path), fld, f"{what} was left out: {reason}"))
             cleaned = ""
         else:
-            if removed:
+            if removed and not cleaned:
+                warn(DocumentWarning(str(path), fld, f"{what} was left out: it holds only {removed}"))
+            elif removed:
                 warn(DocumentWarning(str(path), fld, f"{removed} were removed from {what}"))
         setattr(doc, fld, cleaned)
     if doc.published is None and doc.stated_date:
@@ -81,8 +92,8 @@ def _title_from_name(doc: DocumentText, path: str | Path, real: Path) -> str:
     """The file's stem as a title, cleaned like stated metadata."""
     stem, removed = _clean(real.stem)
     stem = stem[:MAX_TITLE].strip()
-    if stem and not has_letter(stem):
-        removed = removed or "no letter or digit"
+    if stem and not has_letter(stem):  # "\u200b.txt", "---.md": no title one could see
+        removed = removed or "no letter or digit one can see"
         stem = ""
     if removed:
         doc.warnings.append(DocumentWarning(str(path), "title", f"the file name holds {removed}; the title "

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from .dates import DateError, PartialDate, check_timestamp, parse_date
 from .errors import ValidationError
-from .text import SLUG_RE, has_control_chars, has_letter
+from .text import MAX_SLUG, SLUG_RE, has_control_chars, has_letter
 
 CONFIDENCES = ("low", "medium", "high")
 ACTOR_KINDS = ("person", "party", "movement", "coalition", "militia", "state", "institution", "other")
@@ -74,8 +74,10 @@ def check_slug(fld: str, value: object) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValidationError(fld, "is required")
     value = value.strip()
-    if len(value) > 100 or not SLUG_RE.match(value):
+    if not SLUG_RE.match(value):
         raise ValidationError(fld, f"{value[:60]!r} is not a slug (lower-case letters, digits and hyphens, e.g. 'state-of-law')")
+    if len(value) > MAX_SLUG:  # said apart: a long, well-formed slug was told it was no slug at all
+        raise ValidationError(fld, f"is {len(value):,} characters long; the limit is {MAX_SLUG}")
     return value
 
 
@@ -99,11 +101,16 @@ def parse_decimal(text: str, fld: str = "score") -> float:
         raise ValidationError(fld, "is required")
     shown = repr(s[:40]) + ("…" if len(s) > 40 else "")
     plain = s.translate(_ARABIC_DIGITS)
-    if len(s) > MAX_NUMBER_TEXT or not _DECIMAL.fullmatch(plain) or (plain != s and not s.isascii()
-                                                                       and any(c in s for c in "0123456789.")):
+    # "١1" mixes two sets of digits and is refused; an ASCII point between Arabic-Indic
+    # digits ("۱.۵") is how many keyboards write the fraction, and is read.
+    if len(s) > MAX_NUMBER_TEXT or not _DECIMAL.fullmatch(plain) or (plain != s
+                                                                       and any(c in s for c in "0123456789")):
         raise ValidationError(fld, f"{shown} is not a plain decimal number (such as 1, -0.5 or +2; "
                                    "no exponent, digit separator, inf or nan)")
-    return float(plain.replace("\u2212", "-")) + 0.0  # + 0.0 makes -0.0 plain 0.0
+    value = float(plain.replace("\u2212", "-")) + 0.0  # + 0.0 makes -0.0 plain 0.0
+    if not math.isfinite(value):  # 309 digits or more: float() gives inf, which no one wrote
+        raise ValidationError(fld, f"{shown} is too large a number")
+    return value
 
 
 def parse_whole(text: str, fld: str) -> int:
@@ -300,7 +307,8 @@ class Source:
 
     def validate(self) -> "Source":
         self.slug = check_slug("slug", self.slug)
-        self.title = check_text("title", self.title, max_len=MAX_TITLE, required=True, needs_letter=True)
+        # A title is a name: an invisible character in it makes two sources that look alike differ.
+        self.title = check_text("title", self.title, max_len=MAX_TITLE, required=True, name=True)
         self.publisher = check_text("publisher", self.publisher, max_len=MAX_NAME)
         self.author = check_text("author", self.author, max_len=MAX_NAME)
         self.url = check_text("url", self.url, max_len=2000)
@@ -327,7 +335,7 @@ class Event:
     def validate(self) -> "Event":
         self.slug = check_slug("slug", self.slug)
         self.date = check_date("date", self.date)
-        self.label = check_text("label", self.label, max_len=80, required=True, needs_letter=True)
+        self.label = check_text("label", self.label, max_len=80, required=True, name=True)  # drawn on charts: a name
         self.description = check_text("description", self.description, max_len=MAX_TITLE, multiline=True)
         self.source = check_slug("source", self.source) if self.source else None
         return self
