@@ -373,9 +373,9 @@ def _backup_on_open(conn: sqlite3.Connection, db_path: Path, force: bool) -> Bac
 def verify_backup(backup_path: Path | str) -> None:
     """Refuse a file that is not a sound stancetracker database this version can open."""
     backup_path = Path(backup_path)
-    if not backup_path.is_file():
+    if not backup_path.exists():
         raise DatabaseError(f"{backup_path}: no such backup")
-    check_file(backup_path)
+    check_file(backup_path)  # a folder, a FIFO or a device is named as what it is
     try:
         # Issue 12: a "backup" may come from anywhere; read it as data, never as code.
         with open_foreign(backup_path) as other, bounded(other.conn, backup_path):

@@ -6,6 +6,7 @@ import datetime as _dt
 import os
 import re
 import sqlite3
+import stat
 from pathlib import Path
 
 import sqlite_utils
@@ -93,8 +94,7 @@ def trust_own_triggers(conn: sqlite3.Connection) -> None:
 
 def check_file(path: Path) -> None:
     """Refuse files that are plainly not SQLite databases, before SQLite touches them."""
-    if path.is_dir():
-        raise DatabaseError(f"{path}: is a folder, not a database file")
+    _require_regular(path)
     try:
         with open(path, "rb") as fh:
             head = fh.read(100)
@@ -115,6 +115,22 @@ def check_file(path: Path) -> None:
         if pages and head[24:28] == head[92:96] and size < page_size * pages and not _whole_with_wal(path):
             raise DatabaseError(f"{path}: the file is truncated ({size:,} bytes of the {page_size * pages:,} it "
                                 "should have); restore it from a backup (stancetracker restore) — it has not been changed")
+
+
+def _require_regular(path: Path) -> None:
+    """Refuse a folder, pipe, device or socket before it is opened: opening a FIFO waits for ever."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return  # the opening that follows says so, or creates it
+    except OSError as err:
+        raise DatabaseError(f"{path}: cannot read the file ({err.strerror})") from None
+    if stat.S_ISDIR(mode):
+        raise DatabaseError(f"{path}: is a folder, not a database file")
+    if not stat.S_ISREG(mode):
+        kind = ("a pipe (FIFO)" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+                else "a socket" if stat.S_ISSOCK(mode) else "a special file")
+        raise DatabaseError(f"{path}: is {kind}, not a database file; it was left untouched")
 
 
 def _whole_with_wal(path: Path) -> bool:

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from .backups import _state_key, backup_if_changed, copy_verified
 from .csv_common import CsvReader
-from .database import SQLITE_HEADER, _describe_sqlite_error, open_connection, schema_state
+from .database import SQLITE_HEADER, _describe_sqlite_error, check_file, open_connection, schema_state
 from .dates import utc_now
 from .errors import ConflictError, DatabaseError, StanceError, ValidationError
 from .foreign import bounded, open_foreign
@@ -210,8 +210,10 @@ def plan_merge(store: Store, other_path: Path | str) -> MergePlan:
     one are listed in ``plan.refused`` instead of being merged.
     """
     other_path = Path(other_path)
-    if not other_path.is_file():
+    if not other_path.exists():
         raise StanceError(f"{other_path}: no such file")
+    if not other_path.is_file():
+        check_file(other_path)  # names a folder, a FIFO or a device as what it is
     if store.path is not None and other_path.resolve() == Path(store.path).resolve():
         raise StanceError(f"{other_path}: is the open database itself; nothing to merge")
     with open(other_path, "rb") as fh:
