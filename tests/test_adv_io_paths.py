@@ -73,3 +73,58 @@ def test_a_folder_to_merge_or_restore_is_called_a_folder_not_missing(db, tmp_pat
     assert r.exit_code == 1
     assert r.output.strip() == f"Error: {folder}: is a folder, not a database file"
     assert digest(db) == before
+
+
+# ------------------------------------------------------------ a hostile file among the backups
+def _endless_operations(path: Path) -> None:
+    """Make ``path`` a copy whose ``operations`` is a recursive view that never ends."""
+    import sqlite3
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA legacy_alter_table = ON")
+    conn.execute("ALTER TABLE operations RENAME TO operations_old")
+    conn.execute("CREATE VIEW operations AS WITH RECURSIVE r(id, at, user, kind, summary) AS "
+                 "(SELECT 1, '', '', '', '' UNION ALL SELECT id + 1, '', '', '', '' FROM r) SELECT * FROM r ORDER BY id")
+    conn.commit()
+    conn.close()
+
+
+def test_restoring_a_file_with_an_endless_view_is_refused_at_once(db, tmp_path):
+    hostile = tmp_path / "download.db"
+    hostile.write_bytes(db.read_bytes())
+    _endless_operations(hostile)
+    before, theirs = digest(db), digest(hostile)
+    # Before: comparing its history with the database's ran the view, and never ended.
+    r = run_process(db, "restore", "--yes", str(hostile), timeout=30)
+    assert r.returncode == 1
+    assert r.stderr.strip() == (
+        f"Error: {hostile}: holds database objects stancetracker did not make: view operations (in place of our "
+        "table); they could change your data behind your back, so it is not restored (nothing was changed) — "
+        f"choose another file; 'stancetracker --db \"{hostile}\" check' lists them")
+    assert digest(db) == before and digest(hostile) == theirs
+
+
+def test_an_endless_view_in_the_backups_folder_never_stops_a_command(db):
+    from stancetracker.core import backups
+    folder = backups.backup_dir(db)
+    folder.mkdir(exist_ok=True)
+    # Named as the newest backup, but older than the open interval: every writing command looks at it.
+    import datetime as dt
+    stamp = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=30)).strftime("%Y%m%dT%H%M%S.%fZ")
+    planted = folder / f"{db.stem}.{stamp}.open.db"
+    planted.write_bytes(db.read_bytes())
+    _endless_operations(planted)
+    planted_digest = digest(planted)
+    r = run_process(db, "restore", "--latest", "--yes", timeout=30)
+    assert r.returncode == 1 and r.stderr.strip() == f"Error: {db}: has no backups to restore"
+    r = run_process(db, "events", "add", "new-event", "--date", "2020-01-01", "--label", "x", timeout=30)
+    assert r.returncode == 0, r.stderr
+    assert digest(planted) == planted_digest
+
+
+def test_merging_a_file_with_an_unremovable_object_does_not_advise_a_restore(db, tmp_path):
+    hostile = tmp_path / "theirs.db"
+    hostile.write_bytes(db.read_bytes())
+    _endless_operations(hostile)
+    r = run(db, "merge", str(hostile))
+    assert r.exit_code == 1
+    assert "restore" not in r.output and "choose another file" in r.output

@@ -34,13 +34,14 @@ import re
 import shutil
 import socket
 import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import outputs
 from .database import _describe_sqlite_error, check_file, connect, integrity_faults, probe_read_only, schema_state
 from .errors import DatabaseError
-from .foreign import bounded, open_foreign
+from .foreign import QUERY_BYTES_PER_SECOND, bounded, open_foreign
 from .schema_audit import audit, harmful, refusal
 from .schema import SCHEMA_VERSION
 
@@ -48,6 +49,8 @@ BACKUP_DIR = "backups"
 KEEP_LAST = 10
 KEEP_DAYS = 7
 OPEN_INTERVAL = _dt.timedelta(minutes=10)
+# Seconds (plus the file's size at QUERY_BYTES_PER_SECOND) that reading a backup's history may take.
+_READ_SECONDS = 5.0
 REASONS = ("open", "migration", "import", "merge", "before-restore", "manual", "damaged")
 _STAMP = "%Y%m%dT%H%M%S.%fZ"
 _NAME = re.compile(r"^(?P<stem>.+)\.(?P<stamp>\d{8}T\d{6}\.\d{6}Z)\.(?P<reason>[a-z][a-z0-9-]*)\.db$")
@@ -116,8 +119,9 @@ def _state_key(conn: sqlite3.Connection) -> tuple:
 
 def _backup_state(path: Path) -> tuple | None:
     try:
-        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
-    except sqlite3.Error:
+        check_file(path)
+        conn = _quiet_reader(path)
+    except (DatabaseError, sqlite3.Error):
         return None
     try:
         return _state_key(conn)
@@ -435,8 +439,23 @@ def history_of(path: Path | str) -> History | None:
 
 
 def _quiet_reader(path: Path) -> sqlite3.Connection:
-    """A read-only connection that leaves no -wal or -shm beside a file that has none (a backup, a closed database)."""
-    return connect(path, readonly=True, immutable=not Path(f"{path}-wal").exists())
+    """A read-only connection that leaves no -wal or -shm beside a file that has none (a backup, a closed database).
+
+    Any file in backups/ may have been put there by hand: one whose schema is
+    not ours is refused, and every query on it is bounded, so ranking or
+    listing backups never runs (or waits on) a view of someone else's (issue 12).
+    """
+    conn = connect(path, readonly=True, immutable=not Path(f"{path}-wal").exists())
+    try:
+        if harmful(audit(conn)):
+            raise sqlite3.DatabaseError(f"{path}: its schema is not the one stancetracker makes")
+    except BaseException:
+        conn.close()
+        raise
+    size = sum(os.path.getsize(p) for p in (path, Path(f"{path}-wal")) if os.path.exists(p))
+    deadline = time.monotonic() + _READ_SECONDS + size / QUERY_BYTES_PER_SECOND
+    conn.set_progress_handler(lambda: int(time.monotonic() > deadline), 20_000)
+    return conn
 
 
 def _has_operation(path: Path, op: tuple) -> bool:

@@ -252,7 +252,7 @@ def _their_connection(foreign, path: Path, tmp: Path) -> sqlite3.Connection:
                             "update stancetracker to merge it — nothing was merged")
     bad = harmful(audit(foreign.conn))
     if bad:
-        raise refusal(path, bad, "it is not merged (nothing was changed, there or here)")
+        raise refusal(path, bad, "it is not merged (nothing was changed, there or here)", on_copy=True)
     if version == SCHEMA_VERSION:
         return foreign.conn
     # Their file is left as it is: the upgrade runs on a private copy.
