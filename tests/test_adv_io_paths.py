@@ -128,3 +128,27 @@ def test_merging_a_file_with_an_unremovable_object_does_not_advise_a_restore(db,
     r = run(db, "merge", str(hostile))
     assert r.exit_code == 1
     assert "restore" not in r.output and "choose another file" in r.output
+
+
+# ------------------------------------------------------------ permissions of a new output
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+@pytest.mark.parametrize("mask", [0o022, 0o077, 0o002])
+def test_a_new_export_gets_the_permissions_the_umask_gives_not_private_ones(db, tmp_path, mask):
+    out = tmp_path / "new.csv"
+    old = os.umask(mask)
+    try:
+        r = run(db, "export", "-o", str(out))
+    finally:
+        os.umask(old)
+    assert r.exit_code == 0, r.output
+    # Before: the .partial file's 0600 (from mkstemp) was kept, so colleagues could not read the export.
+    assert out.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_a_replaced_export_keeps_its_own_permissions(db, tmp_path):
+    out = tmp_path / "old.csv"
+    out.write_text("old\n")
+    out.chmod(0o640)
+    assert run(db, "export", "-o", str(out)).exit_code == 0
+    assert out.stat().st_mode & 0o777 == 0o640 and out.read_text() != "old\n"

@@ -374,12 +374,24 @@ def _fsync_dir(folder: Path) -> None:
 def _put_in_place(t: _Target, tmp: Path) -> None:
     """Rename a complete, synced ``tmp`` over the target (keeping its permissions)."""
     try:
-        if t.mode is not None:
-            os.chmod(tmp, t.mode)
+        # mkstemp makes the file private (0600); a new output gets what open() would give it.
+        os.chmod(tmp, t.mode if t.mode is not None else 0o666 & ~_umask())
         os.replace(tmp, t.real)
     except OSError as err:
         raise t.fail(f"could not be put in place ({err.strerror}); {t.real} was not changed") from None
     _fsync_dir(t.real.parent)
+
+
+def _umask() -> int:
+    """This process's umask, read without changing it where the system tells it."""
+    with contextlib.suppress(OSError, ValueError):
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    mask = os.umask(0o022)  # elsewhere the only way to read it is to set it, at once put back
+    os.umask(mask)
+    return mask
 
 
 @contextlib.contextmanager
