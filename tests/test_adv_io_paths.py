@@ -152,3 +152,43 @@ def test_a_replaced_export_keeps_its_own_permissions(db, tmp_path):
     out.chmod(0o640)
     assert run(db, "export", "-o", str(out)).exit_code == 0
     assert out.stat().st_mode & 0o777 == 0o640 and out.read_text() != "old\n"
+
+
+# ------------------------------------------------------------ another database's -wal beside ours
+def _alien_wal(tmp_path: Path) -> bytes:
+    """The committed, never checkpointed -wal of an unrelated database."""
+    import sqlite3
+    other = tmp_path / "alien" / "x.db"
+    other.parent.mkdir()
+    conn = sqlite3.connect(other)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA wal_autocheckpoint = 0")
+    conn.execute("CREATE TABLE t (a TEXT)")
+    conn.executemany("INSERT INTO t VALUES (?)", [("x" * 500,)] * 200)
+    conn.commit()
+    data = Path(f"{other}-wal").read_bytes()
+    conn.close()
+    return data
+
+
+@pytest.mark.parametrize("args", [("stats",), ("import", "-"), ("export", "-o", "-"), ("check",)])
+def test_another_databases_wal_beside_a_sound_file_is_blamed_not_the_file(db, tmp_path, args):
+    wal = Path(f"{db}-wal")
+    wal.write_bytes(_alien_wal(tmp_path))
+    before, wal_before = digest(db), digest(wal)
+    r = run(db, *args, input="")
+    assert r.exit_code == 1
+    # Before: "the file is damaged … restore it from a backup", which would throw away a sound file.
+    line = (f"the file is sound, but the write-ahead log beside it ({db}-wal) does not fit it (another database's, "
+            "or damaged); move that file aside to open it as of its last checkpoint (changes only in that log are "
+            "not in it) — nothing was changed")
+    if args == ("check",):
+        assert r.output.splitlines()[-2:] == [
+            f"problem: {line}", f"Error: {db}: 1 problem found: the write-ahead log beside it, not the file; see above"]
+    else:
+        assert r.output.strip() == f"Error: {db}: {line}"
+    assert "restore" not in r.output
+    assert digest(db) == before and digest(wal) == wal_before
+    wal.unlink()
+    Path(f"{db}-shm").unlink(missing_ok=True)
+    assert run(db, "stats").exit_code == 0  # the advice works: without it the file opens

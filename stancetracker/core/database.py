@@ -38,6 +38,8 @@ def _describe_sqlite_error(path: Path, err: sqlite3.Error) -> str:
     if "readonly" in text or "read-only" in text:
         return f"{path}: the database or its folder is read-only; open it read-only or copy it somewhere writable"
     if "not a database" in text or "malformed" in text or "corrupt" in text:
+        if _sound_without_wal(path):
+            return _wal_misfit(path)
         return (f"{path}: the file is damaged ({err}); restore it from a backup "
                 "(stancetracker restore) — it has not been changed")
     if "not authorized" in text:  # the authorizer of schema_audit.guard stopped a foreign trigger
@@ -48,6 +50,30 @@ def _describe_sqlite_error(path: Path, err: sqlite3.Error) -> str:
     if "disk" in text and ("full" in text or "i/o" in text):
         return f"{path}: the disk is full or failing ({err}); free space and try again — nothing was saved"
     return f"{path}: {err}"
+
+
+def _sound_without_wal(path: Path | str) -> bool:
+    """True if ``path`` has a -wal and reads as a sound database without it (immutable ignores the -wal)."""
+    try:
+        if os.path.getsize(f"{path}-wal") == 0:
+            return False
+        conn = connect(path, readonly=True, immutable=True)
+        try:
+            ours, version = schema_state(conn)
+            return ours and version > 0 and [r[0] for r in conn.execute("PRAGMA quick_check(1)")] == ["ok"]
+        finally:
+            conn.close()
+    except (OSError, sqlite3.Error):
+        return False
+
+
+def _wal_misfit(path: Path | str) -> str:
+    """The refusal for a sound file of ours that its -wal turns into something else (see _sound_without_wal)."""
+    # Its frames pass their checksums but make nonsense of the file: another database's
+    # log put beside it. A restore would throw away a file that is fine (issue 12).
+    return (f"{path}: the file is sound, but the write-ahead log beside it ({path}-wal) does not fit it "
+            "(another database's, or damaged); move that file aside to open it as of its last checkpoint "
+            "(changes only in that log are not in it) — nothing was changed")
 
 
 def connect(path: Path | str, *, readonly: bool = False, immutable: bool = False) -> sqlite3.Connection:
@@ -171,6 +197,10 @@ def probe_read_only(path: Path) -> None:
         return
     try:
         ours, version = schema_state(conn)
+        if ours and version == 0 and _sound_without_wal(path):
+            # Read through its -wal, a file of ours looks new and empty: opening it to write would
+            # fold that log in and "initialise" the file over its records.
+            raise DatabaseError(_wal_misfit(path))
     except sqlite3.DatabaseError as err:
         text = str(err).lower()
         if not isinstance(err, sqlite3.OperationalError) or any(w in text for w in ("malformed", "locked", "busy")):
@@ -213,6 +243,8 @@ def schema_state(conn: sqlite3.Connection) -> tuple[bool, int]:
 
 
 def _refuse(path: Path | None, ours: bool, version: int) -> None:
+    if (not ours or version > SCHEMA_VERSION) and path is not None and _sound_without_wal(path):
+        raise DatabaseError(_wal_misfit(path))
     if not ours:
         raise DatabaseError(f"{path}: is an SQLite database, but not a stancetracker one; it was left untouched")
     if version > SCHEMA_VERSION:
