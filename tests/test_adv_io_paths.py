@@ -192,3 +192,72 @@ def test_another_databases_wal_beside_a_sound_file_is_blamed_not_the_file(db, tm
     wal.unlink()
     Path(f"{db}-shm").unlink(missing_ok=True)
     assert run(db, "stats").exit_code == 0  # the advice works: without it the file opens
+
+
+# ------------------------------------------------------------ Ctrl-C told as what it left
+def _csv_with_one_bad_row(tmp_path: Path) -> Path:
+    path = tmp_path / "in.csv"
+    path.write_text("actor_slug,dimension_slug,date,score,evidence\n"
+                    "sadr,iran,2020-01-01,1,fine\nsadr,iran,2020-02-01,9,too high\n", encoding="utf-8")
+    return path
+
+
+def _records(db: Path) -> int:
+    import sqlite3
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return conn.execute("SELECT count(*) FROM records").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_ctrl_c_after_the_commit_says_the_import_was_saved(db, tmp_path, monkeypatch):
+    from stancetracker.core import outputs
+    src, rejects = _csv_with_one_bad_row(tmp_path), tmp_path / "rejects.csv"
+    before = _records(db)
+
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt  # the rejects file is put in place after the records are committed
+
+    monkeypatch.setattr(outputs, "_put_in_place", interrupted)
+    r = CliRunner().invoke(cli, ["--db", str(db), "import", str(src), "--skip-invalid", "--rejects", str(rejects)])
+    assert _records(db) == before + 1
+    # Before: click's "Aborted!", which reads as "nothing was imported".
+    op = r.output.split("operation ")[1].split(" ")[0]
+    assert r.exit_code == 130
+    assert r.output.strip() == (
+        f"Error: Interrupted after the change was saved as operation {op} (import in.csv); what the command had "
+        f"still to write after it (a --rejects file, say) was not written — 'stancetracker revert {op}' undoes "
+        "the change")
+    assert not rejects.exists() and not list(tmp_path.glob("*.partial"))
+
+
+def test_ctrl_c_before_the_commit_says_nothing_was_left_half_done(db, tmp_path, monkeypatch):
+    from stancetracker.core import store as store_module
+    src = _csv_with_one_bad_row(tmp_path)
+    before = _records(db)
+
+    def interrupted(self):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(store_module.Store, "check_transaction", interrupted)
+    r = CliRunner().invoke(cli, ["--db", str(db), "import", str(src), "--skip-invalid", "--rejects",
+                                 str(tmp_path / "r.csv")])
+    assert r.exit_code == 130
+    assert r.output.strip() == "Error: Interrupted; nothing was left half-done"
+    assert _records(db) == before and not (tmp_path / "r.csv").exists()
+
+
+def test_an_error_that_a_ctrl_c_caused_inside_sqlite_is_told_as_the_ctrl_c(db, monkeypatch):
+    from stancetracker import cli as cli_module
+    from stancetracker.core.errors import StanceError
+    from stancetracker.core import store as store_module
+
+    def stopped(self, *a, **k):
+        # What a Ctrl-C inside our authorizer becomes: "not authorized", blamed on a foreign trigger.
+        raise StanceError(f"{db}: a trigger or view in the file that stancetracker did not make tried to change data")
+
+    monkeypatch.setattr(store_module.Store, "add_event", stopped)
+    monkeypatch.setattr(cli_module, "_SIGINT", type("E", (), {"is_set": lambda self: True})())
+    r = run(db, "events", "add", "e1", "--date", "2020", "--label", "x")
+    assert r.exit_code == 130 and r.output.strip() == "Error: Interrupted; nothing was left half-done"
