@@ -261,3 +261,25 @@ def test_an_error_that_a_ctrl_c_caused_inside_sqlite_is_told_as_the_ctrl_c(db, m
     monkeypatch.setattr(cli_module, "_SIGINT", type("E", (), {"is_set": lambda self: True})())
     r = run(db, "events", "add", "e1", "--date", "2020", "--label", "x")
     assert r.exit_code == 130 and r.output.strip() == "Error: Interrupted; nothing was left half-done"
+
+
+def test_ctrl_c_while_the_program_loads_is_one_line_not_a_traceback():
+    # A Ctrl-C in the first moments lands in an import (numpy's, say); simulated by a finder that raises it.
+    code = ("import sys\n"
+            "class Stop:\n"
+            "    def find_spec(self, name, path=None, target=None):\n"
+            "        if name == 'stancetracker.cli':\n"
+            "            raise KeyboardInterrupt\n"
+            "sys.meta_path.insert(0, Stop())\n"
+            "from stancetracker.__main__ import run\n"
+            "run()\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 130
+    assert r.stderr.strip() == "Interrupted; nothing was left half-done"
+
+
+def test_the_installed_command_starts_through_the_guarded_entry_point():
+    import tomllib
+    from conftest import REPO
+    scripts = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts == {"stancetracker": "stancetracker.__main__:run"}
