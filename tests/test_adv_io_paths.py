@@ -283,3 +283,62 @@ def test_the_installed_command_starts_through_the_guarded_entry_point():
     from conftest import REPO
     scripts = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["scripts"]
     assert scripts == {"stancetracker": "stancetracker.__main__:run"}
+
+
+# ------------------------------------------------------------ a full disk during restore and backups
+def _run_limited(db: Path, limit: int, *args: str) -> subprocess.CompletedProcess:
+    """Run the CLI with files limited to ``limit`` bytes (RLIMIT_FSIZE stands in for a full disk)."""
+    import resource
+
+    def limited():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return subprocess.run([sys.executable, "-m", "stancetracker", "--db", str(db), *args], preexec_fn=limited,
+                          capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="RLIMIT_FSIZE as a full disk")
+def test_a_full_disk_while_saving_the_current_state_refuses_the_restore(db, tmp_path):
+    import sqlite3
+    from stancetracker.core import backups
+    source = tmp_path / "older.db"
+    source.write_bytes(db.read_bytes())
+    conn = sqlite3.connect(db)
+    conn.execute("DELETE FROM events")
+    conn.commit()
+    conn.close()
+    records, size = _records(db), db.stat().st_size
+    r = _run_limited(db, size // 2, "restore", "--yes", str(source))
+    assert r.returncode == 1
+    # Before: a sound file whose backup failed was called damaged, and a raw copy cut short by the full
+    # disk lay in backups/ named as the state it replaced; then the message was "File too large".
+    assert r.stderr.strip().splitlines()[-1].startswith(f"Error: {db}: its current state could not be saved before "
+                                                        "the restore (")
+    assert r.stderr.strip().endswith("; nothing was restored")
+    assert _records(db) == records
+    folder = backups.backup_dir(db)
+    assert not folder.exists() or list(folder.iterdir()) == []
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="RLIMIT_FSIZE as a full disk")
+def test_a_full_disk_during_the_backup_on_open_leaves_no_journal_in_backups(db, tmp_path):
+    from stancetracker.core import backups
+    src = _csv_with_one_bad_row(tmp_path)
+    records = _records(db)
+    r = _run_limited(db, db.stat().st_size // 2, "import", str(src), "--skip-invalid", "--rejects",
+                     str(tmp_path / "r.csv"))
+    assert r.returncode == 1 and "nothing was saved" in r.stderr
+    assert _records(db) == records and not (tmp_path / "r.csv").exists()
+    folder = backups.backup_dir(db)
+    assert not folder.exists() or list(folder.iterdir()) == []  # before: a .partial-journal stayed for ever
+
+
+def test_a_killed_backups_journal_is_swept_with_its_partial(db):
+    from stancetracker.core import backups
+    folder = backups.backup_dir(db)
+    folder.mkdir(exist_ok=True)
+    left = folder / f"{db.stem}.20200101T000000.000000Z.open.db.999999999-0000abcd.partial-journal"
+    left.write_bytes(b"j" * 512)
+    os.utime(left, (0, 0))
+    assert left in backups.clean_partials(db)
+    assert not left.exists()

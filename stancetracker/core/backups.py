@@ -182,9 +182,11 @@ def _leftovers(db_path: Path) -> list[tuple[Path, str | None]]:
     folder = backup_dir(db_path)
     with contextlib.suppress(OSError):
         for f in folder.iterdir() if folder.is_dir() else ():
-            if not f.name.endswith(".partial"):
+            # A kill (or a full disk) while SQLite wrote the copy also leaves its journal.
+            name = re.sub(r"\.partial(?:-journal|-wal|-shm)$", ".partial", f.name)
+            if not name.endswith(".partial"):
                 continue
-            core, pid = f.name[:-len(".partial")], None
+            core, pid = name[:-len(".partial")], None
             head, _, last = core.rpartition(".")
             if re.fullmatch(_WRITER, last) and _NAME.match(head):
                 core, pid = head, last
@@ -236,19 +238,26 @@ def copy_verified(conn: sqlite3.Connection, target: Path, source_name: Path | st
         finally:
             dest.close()
     except sqlite3.Error as err:
-        tmp.unlink(missing_ok=True)
+        _discard(tmp)
         raise DatabaseError(_describe_sqlite_error(Path(name), err)) from None
     except OSError as err:
-        tmp.unlink(missing_ok=True)
+        _discard(tmp)
         raise DatabaseError(f"{target}: cannot write the backup ({err.strerror})") from None
     if result != ["ok"]:
-        tmp.unlink(missing_ok=True)
+        _discard(tmp)
         raise DatabaseError(f"{name}: the database is damaged (its backup copy failed the integrity check: "
                             f"{'; '.join(result)[:200]}); run 'stancetracker check' and restore it from a "
                             "backup ('stancetracker restore') — it has not been changed")
     os.replace(tmp, target)
     _fsync_dir(target.parent)
     return target
+
+
+def _discard(tmp: Path) -> None:
+    """Remove a failed copy and the journal SQLite made beside it (a full disk leaves one)."""
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        with contextlib.suppress(OSError):
+            Path(f"{tmp}{suffix}").unlink()
 
 
 def copy_to(source, target: Path | str, option: str = "") -> Path | str:
@@ -577,11 +586,14 @@ def restore_backup(db_path: Path | str, backup_path: Path | str) -> RestoreResul
         # Read-only first: claiming the file folds its -wal in, so a file that a stale -wal makes
         # damaged is saved byte for byte, with that -wal, before anything writes to it (issue 12).
         sound = _reads_sound(db_path) and _claim(db_path)
-        try:
-            if not sound:
-                raise DatabaseError("unusable")
-            saved = make_backup(db_path, db_path, "before-restore").path
-        except DatabaseError:
+        if sound:
+            try:
+                saved = make_backup(db_path, db_path, "before-restore").path
+            except DatabaseError as err:
+                # A sound file whose state cannot be saved (a full disk) is not damaged: it stays.
+                raise DatabaseError(f"{db_path}: its current state could not be saved before the restore "
+                                    f"({str(err).removeprefix(f'{db_path}: ')}); nothing was restored") from None
+        else:
             verified = False
             saved = _raw_copy(db_path)
     clean_partials(db_path)
@@ -602,10 +614,21 @@ def _raw_copy(db_path: Path) -> Path:
     now = _dt.datetime.now(_dt.timezone.utc)
     target = backup_dir(db_path) / f"{db_path.stem}.{now.strftime(_STAMP)}.damaged.db"
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(db_path, target)
     wal = Path(f"{db_path}-wal")
-    if wal.exists():
-        shutil.copy2(wal, Path(f"{target}-wal"))
+    tmp = _temporary(target, "partial")
+    try:  # a copy cut short (a full disk) must not lie in backups/ under a backup's name
+        if wal.exists():
+            shutil.copy2(wal, Path(f"{tmp}-wal"))
+        shutil.copy2(db_path, tmp)
+        if wal.exists():
+            os.replace(Path(f"{tmp}-wal"), Path(f"{target}-wal"))
+        os.replace(tmp, target)
+    except OSError as err:
+        _discard(tmp)
+        Path(f"{target}-wal").unlink(missing_ok=True)
+        raise DatabaseError(f"{db_path}: a copy of it could not be saved before the restore ({err.strerror}); "
+                            "nothing was restored") from None
+    _fsync_dir(target.parent)
     return target
 
 
