@@ -342,3 +342,25 @@ def test_a_killed_backups_journal_is_swept_with_its_partial(db):
     os.utime(left, (0, 0))
     assert left in backups.clean_partials(db)
     assert not left.exists()
+
+
+# ------------------------------------------------------------ links that lead nowhere
+@pytest.mark.skipif(os.name != "posix", reason="symbolic links")
+@pytest.mark.parametrize("args", [("init",), ("stats",)])
+def test_a_symbolic_link_loop_as_the_database_is_named_a_loop(tmp_path, args):
+    one, two = tmp_path / "one.db", tmp_path / "two.db"
+    one.symlink_to(two)
+    two.symlink_to(one)
+    r = run(one, *args)
+    assert r.exit_code == 1
+    assert r.output.strip() == f"Error: {one}: is a symbolic link that loops back on itself; it was left untouched"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symbolic links")
+def test_init_through_a_link_into_a_missing_folder_names_that_folder(tmp_path):
+    link = tmp_path / "db.db"
+    link.symlink_to(tmp_path / "gone" / "x.db")
+    r = run(link, "init")
+    assert r.exit_code == 1
+    assert r.output.strip() == f"Error: {link}: the folder {tmp_path / 'gone'} does not exist"
+    assert not (tmp_path / "gone").exists() and link.is_symlink()

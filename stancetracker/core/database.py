@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import errno
 import os
 import re
 import sqlite3
@@ -157,6 +158,15 @@ def _require_regular(path: Path) -> None:
         kind = ("a pipe (FIFO)" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
                 else "a socket" if stat.S_ISSOCK(mode) else "a special file")
         raise DatabaseError(f"{path}: is {kind}, not a database file; it was left untouched")
+
+
+def _link_loop(path: Path) -> bool:
+    """True if ``path`` is a symbolic link whose chain never reaches a name (ELOOP)."""
+    try:
+        os.stat(path)
+    except OSError as err:
+        return err.errno == errno.ELOOP
+    return False
 
 
 def _whole_with_wal(path: Path) -> bool:
@@ -345,10 +355,12 @@ def open_connection(path: Path | str, *, readonly: bool = False, create: bool = 
                                 f"'stancetracker --db \"{path}\" init' — it was left untouched")
         if exists:
             probe_read_only(path)
+    elif _link_loop(path):
+        raise DatabaseError(f"{path}: is a symbolic link that loops back on itself; it was left untouched")
     elif not create:
         raise DatabaseError(f"{path}: no such database")
-    elif not path.parent.exists():
-        raise DatabaseError(f"{path}: the folder {path.parent} does not exist")
+    elif not Path(os.path.realpath(path)).parent.exists():  # a link's target decides where SQLite writes
+        raise DatabaseError(f"{path}: the folder {Path(os.path.realpath(path)).parent} does not exist")
     if exists and not readonly and not os.access(path, os.W_OK):
         readonly = True
     if exists and not readonly and not os.access(path.parent, os.W_OK):
