@@ -364,3 +364,27 @@ def test_init_through_a_link_into_a_missing_folder_names_that_folder(tmp_path):
     assert r.exit_code == 1
     assert r.output.strip() == f"Error: {link}: the folder {tmp_path / 'gone'} does not exist"
     assert not (tmp_path / "gone").exists() and link.is_symlink()
+
+
+# ------------------------------------------------------------ a name that means a folder
+@pytest.mark.parametrize("name", ["new/", "new/.", "new/..", "out.csv/"])
+@pytest.mark.parametrize("command", [("export", "-o"), ("chart", "-a", "sadr", "-o")])
+def test_an_output_named_as_a_folder_is_refused_not_written_without_its_slash(db, tmp_path, name, command):
+    target = f"{tmp_path}/{name}"
+    before = sorted(os.listdir(tmp_path))
+    r = run(db, *command, target)
+    assert r.exit_code == 1
+    # Before: the real path dropped the slash and a file named "new" or "out.csv" was written.
+    assert r.output.strip() == (f"Error: --output {target}: names a folder, not a file; give the name of a file "
+                                "to write — nothing was written")
+    assert sorted(os.listdir(tmp_path)) == before
+
+
+def test_rejects_named_as_a_folder_is_refused_before_the_import(db, tmp_path):
+    src = _csv_with_one_bad_row(tmp_path)
+    records = _records(db)
+    r = run(db, "import", str(src), "--skip-invalid", "--rejects", f"{tmp_path}/rejects/")
+    assert r.exit_code == 1
+    assert r.output.strip() == (f"Error: --rejects {tmp_path}/rejects/: names a folder, not a file; give the name "
+                                "of a file to write — nothing was written")
+    assert _records(db) == records and not (tmp_path / "rejects").exists()

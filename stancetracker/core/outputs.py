@@ -199,6 +199,10 @@ def plan_output(path: Path | str, *, protect: Iterable[Guarded] = (), option: st
         return t
     if not shown:
         raise t.fail("no file name given")
+    seps = tuple(c for c in (os.sep, os.altsep) if c)
+    if shown.endswith(seps) or os.path.basename(shown) in (".", ".."):
+        # The real path drops a trailing slash: the file would be written where the folder was meant.
+        raise t.fail("names a folder, not a file; give the name of a file to write — nothing was written")
     fd = _std_fd(path)
     if fd is not None:
         try:
