@@ -388,3 +388,23 @@ def test_rejects_named_as_a_folder_is_refused_before_the_import(db, tmp_path):
     assert r.output.strip() == (f"Error: --rejects {tmp_path}/rejects/: names a folder, not a file; give the name "
                                 "of a file to write — nothing was written")
     assert _records(db) == records and not (tmp_path / "rejects").exists()
+
+
+# ------------------------------------------------------------ merging the database with itself
+@pytest.mark.skipif(os.name != "posix", reason="hard links")
+def test_merging_a_hard_link_of_the_database_is_refused(db, tmp_path):
+    twin = tmp_path / "twin.db"
+    os.link(db, twin)
+    r = run(db, "merge", str(twin))
+    assert r.exit_code == 1
+    assert r.output.strip() == f"Error: {twin}: is another name for the database ({db}) itself; nothing to merge"
+
+
+def test_merging_the_databases_own_wal_is_named_so_not_read_as_a_csv(db):
+    wal = Path(f"{db}-wal")
+    wal.write_bytes(b"")
+    r = run(db, "merge", str(wal))
+    assert r.exit_code == 1
+    # Before: "line 1: the file is empty; nothing was imported".
+    assert r.output.strip() == (f"Error: {wal}: is the database's write-ahead log, not a database to merge; "
+                                "nothing was merged")

@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import outputs
 from .backups import _state_key, backup_if_changed, copy_verified
 from .csv_common import CsvReader
 from .database import SQLITE_HEADER, _describe_sqlite_error, check_file, open_connection, schema_state
@@ -214,8 +215,14 @@ def plan_merge(store: Store, other_path: Path | str) -> MergePlan:
         raise StanceError(f"{other_path}: no such file")
     if not other_path.is_file():
         check_file(other_path)  # names a folder, a FIFO or a device as what it is
-    if store.path is not None and other_path.resolve() == Path(store.path).resolve():
-        raise StanceError(f"{other_path}: is the open database itself; nothing to merge")
+    # The same file by any name (a hard link, /proc/self/fd/N) or one of its -wal/-shm/-journal files.
+    hit = outputs.guarded_by(other_path, outputs.database_files(store.path, backups=False)) if store.path else None
+    if hit is not None:
+        g, linked = hit
+        what = f"another name for {g.what} ({g.path})" if linked else g.what
+        if g.what == "the database":
+            raise StanceError(f"{other_path}: is {what} itself; nothing to merge")
+        raise StanceError(f"{other_path}: is {what}, not a database to merge; nothing was merged")
     with open(other_path, "rb") as fh:
         is_db = fh.read(16) == SQLITE_HEADER
     if not is_db:
