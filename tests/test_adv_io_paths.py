@@ -408,3 +408,15 @@ def test_merging_the_databases_own_wal_is_named_so_not_read_as_a_csv(db):
     # Before: "line 1: the file is empty; nothing was imported".
     assert r.output.strip() == (f"Error: {wal}: is the database's write-ahead log, not a database to merge; "
                                 "nothing was merged")
+
+
+def test_importing_a_database_file_points_to_merge(db, tmp_path):
+    other = tmp_path / "theirs.db"
+    other.write_bytes(db.read_bytes())
+    records = _records(db)
+    r = run(db, "import", str(other))
+    assert r.exit_code == 1
+    # Before: "line 1: the line contains a NUL byte (is this a binary file?)".
+    assert r.output.strip() == (f"Error: {other}: is an SQLite database, not a CSV file; to bring in another "
+                                "database's records use 'stancetracker merge'; nothing was imported")
+    assert _records(db) == records
