@@ -420,3 +420,26 @@ def test_importing_a_database_file_points_to_merge(db, tmp_path):
     assert r.output.strip() == (f"Error: {other}: is an SQLite database, not a CSV file; to bring in another "
                                 "database's records use 'stancetracker merge'; nothing was imported")
     assert _records(db) == records
+
+
+# ------------------------------------------------------------ two databases in one folder
+def test_two_databases_sharing_a_stem_never_see_each_others_backups(tmp_path):
+    from stancetracker.core import backups
+    team = tmp_path / "team.db"
+    make_store(team).close()
+    other = tmp_path / "team.sqlite"
+    other.write_bytes(team.read_bytes())
+    assert run(team, "events", "add", "only-in-team", "--date", "2020", "--label", "x").exit_code == 0
+    theirs = sorted(backups.backup_dir(team).iterdir())
+    assert theirs  # the backup on open of team.db
+    # Before: team.sqlite listed team.db's backups as its own, restore --latest put team.db's state
+    # into it, and its rotation could delete them.
+    r = run(other, "backups")
+    assert r.exit_code == 0 and "team.2" not in r.output
+    r = run(other, "restore", "--latest", "--yes")
+    assert r.exit_code == 1 and r.output.strip() == f"Error: {other}: has no backups to restore"
+    assert run(other, "events", "add", "only-in-other", "--date", "2020", "--label", "y").exit_code == 0
+    mine = [p for p in backups.backup_dir(other).iterdir() if p not in theirs]
+    assert [p.name.startswith("team.sqlite.") for p in mine] == [True]
+    assert [b.path for b in backups.list_backups(other)] == mine
+    assert sorted(b.path for b in backups.list_backups(team)) == theirs

@@ -1,7 +1,8 @@
 """Rotating, verified backups of a database file, made with SQLite's online backup API.
 
 Where: a ``backups/`` folder beside the database, one file per backup named
-``<stem>.<UTC stamp>.<reason>.db`` (e.g. ``team.20261105T143012.123456Z.import.db``).
+``<stem>.<UTC stamp>.<reason>.db`` (e.g. ``team.20261105T143012.123456Z.import.db``; a file not
+ending in .db is named whole: ``team.sqlite.<stamp>.<reason>.db``).
 Each copy passes ``PRAGMA integrity_check`` before it is renamed into place.
 
 When (the hooks): on opening an existing writable database (``Store.open``,
@@ -88,6 +89,15 @@ def backup_dir(db_path: Path | str) -> Path:
     return Path(db_path).resolve().parent / BACKUP_DIR
 
 
+def _key(db_path: Path) -> str:
+    """What a database's backups are named after: its stem for a .db file, else its whole name.
+
+    Two databases in one folder share backups/: by stem alone team.db and
+    team.sqlite would see, restore and rotate away each other's backups.
+    """
+    return db_path.stem if db_path.suffix == ".db" else db_path.name
+
+
 def list_backups(db_path: Path | str) -> list[BackupInfo]:
     """The backups of a database, newest first."""
     db_path = Path(db_path)
@@ -97,7 +107,7 @@ def list_backups(db_path: Path | str) -> list[BackupInfo]:
         return out
     for f in folder.iterdir():
         m = _NAME.match(f.name)
-        if not m or m["stem"] != db_path.stem or not f.is_file():
+        if not m or m["stem"] != _key(db_path) or not f.is_file():
             continue
         when = _dt.datetime.strptime(m["stamp"], _STAMP).replace(tzinfo=_dt.timezone.utc)
         with contextlib.suppress(OSError):
@@ -191,7 +201,7 @@ def _leftovers(db_path: Path) -> list[tuple[Path, str | None]]:
             if re.fullmatch(_WRITER, last) and _NAME.match(head):
                 core, pid = head, last
             m = _NAME.match(core)
-            if m and m["stem"] == db_path.stem:
+            if m and m["stem"] == _key(db_path):
                 found.append((f, pid))
     prefix = f".{db_path.name}."
     with contextlib.suppress(OSError):
@@ -293,10 +303,10 @@ def make_backup(source, path: Path | str | None = None, reason: str = "manual") 
         clean_partials(db_path)
         now = _dt.datetime.now(_dt.timezone.utc)
         folder = backup_dir(db_path)
-        target = folder / f"{db_path.stem}.{now.strftime(_STAMP)}.{reason}.db"
+        target = folder / f"{_key(db_path)}.{now.strftime(_STAMP)}.{reason}.db"
         while target.exists():  # two backups in one microsecond
             now += _dt.timedelta(microseconds=1)
-            target = folder / f"{db_path.stem}.{now.strftime(_STAMP)}.{reason}.db"
+            target = folder / f"{_key(db_path)}.{now.strftime(_STAMP)}.{reason}.db"
         copy_verified(conn, target, db_path)
     finally:
         if opened:
@@ -612,7 +622,7 @@ def restore_backup(db_path: Path | str, backup_path: Path | str) -> RestoreResul
 
 def _raw_copy(db_path: Path) -> Path:
     now = _dt.datetime.now(_dt.timezone.utc)
-    target = backup_dir(db_path) / f"{db_path.stem}.{now.strftime(_STAMP)}.damaged.db"
+    target = backup_dir(db_path) / f"{_key(db_path)}.{now.strftime(_STAMP)}.damaged.db"
     target.parent.mkdir(parents=True, exist_ok=True)
     wal = Path(f"{db_path}-wal")
     tmp = _temporary(target, "partial")
