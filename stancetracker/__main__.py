@@ -1,4 +1,17 @@
-from stancetracker.cli import main
+"""Entry point: a Ctrl-C while the program is still loading ends with one line, not a traceback."""
+
+import sys
+
+
+def run() -> None:
+    """Load the command line and run it."""
+    try:
+        from stancetracker.cli import main
+    except KeyboardInterrupt:  # numpy, Qt and the rest take a moment to load; nothing was touched yet
+        sys.stderr.write("\nInterrupted; nothing was left half-done\n")
+        sys.exit(130)
+    main()
+
 
 if __name__ == "__main__":
-    main()
+    run()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import signal
 import sqlite3
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
 import click
@@ -34,6 +37,24 @@ class _Group(click.Group):
     """Turns every error a user can cause into one line and a non-zero exit."""
 
     def invoke(self, ctx: click.Context):
+        from .core import store as _store
+        _store.COMMITTED.clear()
+        try:
+            return self._invoke(ctx)
+        except (KeyboardInterrupt, click.ClickException, OSError) as err:
+            if not isinstance(err, KeyboardInterrupt) and not _SIGINT.is_set():
+                raise
+            # A Ctrl-C inside one of SQLite's callbacks (our authorizer) comes back as "not
+            # authorized": whatever failed after a Ctrl-C, the Ctrl-C is what happened.
+            click.echo(err=True)  # ends the terminal's ^C
+            if not _store.COMMITTED:
+                raise _Interrupted("Interrupted; nothing was left half-done") from None
+            op_id, what = _store.COMMITTED[-1]
+            raise _Interrupted(f"Interrupted after the change was saved as operation {op_id} ({what}); what the "
+                               "command had still to write after it (a --rejects file, say) was not written — "
+                               f"'stancetracker revert {op_id}' undoes the change") from None
+
+    def _invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except ImportFailed as err:
@@ -51,6 +72,12 @@ class _Group(click.Group):
             raise click.ClickException(_describe_sqlite_error(where, err)) from None
         except OSError as err:
             raise click.ClickException(_os_message(err)) from None
+
+
+class _Interrupted(click.ClickException):
+    """Ctrl-C, told as what it left: nothing, or a change already saved."""
+
+    exit_code = 130
 
 
 def _os_message(err: Exception) -> str:
@@ -463,8 +490,19 @@ def sources_add(obj: _Ctx, title, slug, publisher, author, url, published, kind,
     click.echo(f"Added source {s.slug}")
 
 
+_SIGINT = threading.Event()  # set by a Ctrl-C, which SQLite's callbacks may turn into another error
+
+
+def _on_sigint(signum, frame) -> None:
+    _SIGINT.set()
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     """Entry point: no traceback ever reaches the user."""
+    with contextlib.suppress(ValueError, OSError):  # not the main thread, or no signals here
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            signal.signal(signal.SIGINT, _on_sigint)
     try:
         cli.main(prog_name="stancetracker")
     except KeyboardInterrupt:

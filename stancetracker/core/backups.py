@@ -1,7 +1,8 @@
 """Rotating, verified backups of a database file, made with SQLite's online backup API.
 
 Where: a ``backups/`` folder beside the database, one file per backup named
-``<stem>.<UTC stamp>.<reason>.db`` (e.g. ``team.20261105T143012.123456Z.import.db``).
+``<stem>.<UTC stamp>.<reason>.db`` (e.g. ``team.20261105T143012.123456Z.import.db``; a file not
+ending in .db is named whole: ``team.sqlite.<stamp>.<reason>.db``).
 Each copy passes ``PRAGMA integrity_check`` before it is renamed into place.
 
 When (the hooks): on opening an existing writable database (``Store.open``,
@@ -34,13 +35,14 @@ import re
 import shutil
 import socket
 import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import outputs
 from .database import _describe_sqlite_error, check_file, connect, integrity_faults, probe_read_only, schema_state
 from .errors import DatabaseError
-from .foreign import bounded, open_foreign
+from .foreign import QUERY_BYTES_PER_SECOND, bounded, open_foreign
 from .schema_audit import audit, harmful, refusal
 from .schema import SCHEMA_VERSION
 
@@ -48,6 +50,8 @@ BACKUP_DIR = "backups"
 KEEP_LAST = 10
 KEEP_DAYS = 7
 OPEN_INTERVAL = _dt.timedelta(minutes=10)
+# Seconds (plus the file's size at QUERY_BYTES_PER_SECOND) that reading a backup's history may take.
+_READ_SECONDS = 5.0
 REASONS = ("open", "migration", "import", "merge", "before-restore", "manual", "damaged")
 _STAMP = "%Y%m%dT%H%M%S.%fZ"
 _NAME = re.compile(r"^(?P<stem>.+)\.(?P<stamp>\d{8}T\d{6}\.\d{6}Z)\.(?P<reason>[a-z][a-z0-9-]*)\.db$")
@@ -85,6 +89,15 @@ def backup_dir(db_path: Path | str) -> Path:
     return Path(db_path).resolve().parent / BACKUP_DIR
 
 
+def _key(db_path: Path) -> str:
+    """What a database's backups are named after: its stem for a .db file, else its whole name.
+
+    Two databases in one folder share backups/: by stem alone team.db and
+    team.sqlite would see, restore and rotate away each other's backups.
+    """
+    return db_path.stem if db_path.suffix == ".db" else db_path.name
+
+
 def list_backups(db_path: Path | str) -> list[BackupInfo]:
     """The backups of a database, newest first."""
     db_path = Path(db_path)
@@ -94,7 +107,7 @@ def list_backups(db_path: Path | str) -> list[BackupInfo]:
         return out
     for f in folder.iterdir():
         m = _NAME.match(f.name)
-        if not m or m["stem"] != db_path.stem or not f.is_file():
+        if not m or m["stem"] != _key(db_path) or not f.is_file():
             continue
         when = _dt.datetime.strptime(m["stamp"], _STAMP).replace(tzinfo=_dt.timezone.utc)
         with contextlib.suppress(OSError):
@@ -116,8 +129,9 @@ def _state_key(conn: sqlite3.Connection) -> tuple:
 
 def _backup_state(path: Path) -> tuple | None:
     try:
-        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
-    except sqlite3.Error:
+        check_file(path)
+        conn = _quiet_reader(path)
+    except (DatabaseError, sqlite3.Error):
         return None
     try:
         return _state_key(conn)
@@ -178,14 +192,16 @@ def _leftovers(db_path: Path) -> list[tuple[Path, str | None]]:
     folder = backup_dir(db_path)
     with contextlib.suppress(OSError):
         for f in folder.iterdir() if folder.is_dir() else ():
-            if not f.name.endswith(".partial"):
+            # A kill (or a full disk) while SQLite wrote the copy also leaves its journal.
+            name = re.sub(r"\.partial(?:-journal|-wal|-shm)$", ".partial", f.name)
+            if not name.endswith(".partial"):
                 continue
-            core, pid = f.name[:-len(".partial")], None
+            core, pid = name[:-len(".partial")], None
             head, _, last = core.rpartition(".")
             if re.fullmatch(_WRITER, last) and _NAME.match(head):
                 core, pid = head, last
             m = _NAME.match(core)
-            if m and m["stem"] == db_path.stem:
+            if m and m["stem"] == _key(db_path):
                 found.append((f, pid))
     prefix = f".{db_path.name}."
     with contextlib.suppress(OSError):
@@ -232,19 +248,26 @@ def copy_verified(conn: sqlite3.Connection, target: Path, source_name: Path | st
         finally:
             dest.close()
     except sqlite3.Error as err:
-        tmp.unlink(missing_ok=True)
+        _discard(tmp)
         raise DatabaseError(_describe_sqlite_error(Path(name), err)) from None
     except OSError as err:
-        tmp.unlink(missing_ok=True)
+        _discard(tmp)
         raise DatabaseError(f"{target}: cannot write the backup ({err.strerror})") from None
     if result != ["ok"]:
-        tmp.unlink(missing_ok=True)
+        _discard(tmp)
         raise DatabaseError(f"{name}: the database is damaged (its backup copy failed the integrity check: "
                             f"{'; '.join(result)[:200]}); run 'stancetracker check' and restore it from a "
                             "backup ('stancetracker restore') — it has not been changed")
     os.replace(tmp, target)
     _fsync_dir(target.parent)
     return target
+
+
+def _discard(tmp: Path) -> None:
+    """Remove a failed copy and the journal SQLite made beside it (a full disk leaves one)."""
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        with contextlib.suppress(OSError):
+            Path(f"{tmp}{suffix}").unlink()
 
 
 def copy_to(source, target: Path | str, option: str = "") -> Path | str:
@@ -280,10 +303,10 @@ def make_backup(source, path: Path | str | None = None, reason: str = "manual") 
         clean_partials(db_path)
         now = _dt.datetime.now(_dt.timezone.utc)
         folder = backup_dir(db_path)
-        target = folder / f"{db_path.stem}.{now.strftime(_STAMP)}.{reason}.db"
+        target = folder / f"{_key(db_path)}.{now.strftime(_STAMP)}.{reason}.db"
         while target.exists():  # two backups in one microsecond
             now += _dt.timedelta(microseconds=1)
-            target = folder / f"{db_path.stem}.{now.strftime(_STAMP)}.{reason}.db"
+            target = folder / f"{_key(db_path)}.{now.strftime(_STAMP)}.{reason}.db"
         copy_verified(conn, target, db_path)
     finally:
         if opened:
@@ -373,9 +396,9 @@ def _backup_on_open(conn: sqlite3.Connection, db_path: Path, force: bool) -> Bac
 def verify_backup(backup_path: Path | str) -> None:
     """Refuse a file that is not a sound stancetracker database this version can open."""
     backup_path = Path(backup_path)
-    if not backup_path.is_file():
+    if not backup_path.exists():
         raise DatabaseError(f"{backup_path}: no such backup")
-    check_file(backup_path)
+    check_file(backup_path)  # a folder, a FIFO or a device is named as what it is
     try:
         # Issue 12: a "backup" may come from anywhere; read it as data, never as code.
         with open_foreign(backup_path) as other, bounded(other.conn, backup_path):
@@ -435,8 +458,23 @@ def history_of(path: Path | str) -> History | None:
 
 
 def _quiet_reader(path: Path) -> sqlite3.Connection:
-    """A read-only connection that leaves no -wal or -shm beside a file that has none (a backup, a closed database)."""
-    return connect(path, readonly=True, immutable=not Path(f"{path}-wal").exists())
+    """A read-only connection that leaves no -wal or -shm beside a file that has none (a backup, a closed database).
+
+    Any file in backups/ may have been put there by hand: one whose schema is
+    not ours is refused, and every query on it is bounded, so ranking or
+    listing backups never runs (or waits on) a view of someone else's (issue 12).
+    """
+    conn = connect(path, readonly=True, immutable=not Path(f"{path}-wal").exists())
+    try:
+        if harmful(audit(conn)):
+            raise sqlite3.DatabaseError(f"{path}: its schema is not the one stancetracker makes")
+    except BaseException:
+        conn.close()
+        raise
+    size = sum(os.path.getsize(p) for p in (path, Path(f"{path}-wal")) if os.path.exists(p))
+    deadline = time.monotonic() + _READ_SECONDS + size / QUERY_BYTES_PER_SECOND
+    conn.set_progress_handler(lambda: int(time.monotonic() > deadline), 20_000)
+    return conn
 
 
 def _has_operation(path: Path, op: tuple) -> bool:
@@ -558,11 +596,14 @@ def restore_backup(db_path: Path | str, backup_path: Path | str) -> RestoreResul
         # Read-only first: claiming the file folds its -wal in, so a file that a stale -wal makes
         # damaged is saved byte for byte, with that -wal, before anything writes to it (issue 12).
         sound = _reads_sound(db_path) and _claim(db_path)
-        try:
-            if not sound:
-                raise DatabaseError("unusable")
-            saved = make_backup(db_path, db_path, "before-restore").path
-        except DatabaseError:
+        if sound:
+            try:
+                saved = make_backup(db_path, db_path, "before-restore").path
+            except DatabaseError as err:
+                # A sound file whose state cannot be saved (a full disk) is not damaged: it stays.
+                raise DatabaseError(f"{db_path}: its current state could not be saved before the restore "
+                                    f"({str(err).removeprefix(f'{db_path}: ')}); nothing was restored") from None
+        else:
             verified = False
             saved = _raw_copy(db_path)
     clean_partials(db_path)
@@ -581,12 +622,23 @@ def restore_backup(db_path: Path | str, backup_path: Path | str) -> RestoreResul
 
 def _raw_copy(db_path: Path) -> Path:
     now = _dt.datetime.now(_dt.timezone.utc)
-    target = backup_dir(db_path) / f"{db_path.stem}.{now.strftime(_STAMP)}.damaged.db"
+    target = backup_dir(db_path) / f"{_key(db_path)}.{now.strftime(_STAMP)}.damaged.db"
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(db_path, target)
     wal = Path(f"{db_path}-wal")
-    if wal.exists():
-        shutil.copy2(wal, Path(f"{target}-wal"))
+    tmp = _temporary(target, "partial")
+    try:  # a copy cut short (a full disk) must not lie in backups/ under a backup's name
+        if wal.exists():
+            shutil.copy2(wal, Path(f"{tmp}-wal"))
+        shutil.copy2(db_path, tmp)
+        if wal.exists():
+            os.replace(Path(f"{tmp}-wal"), Path(f"{target}-wal"))
+        os.replace(tmp, target)
+    except OSError as err:
+        _discard(tmp)
+        Path(f"{target}-wal").unlink(missing_ok=True)
+        raise DatabaseError(f"{db_path}: a copy of it could not be saved before the restore ({err.strerror}); "
+                            "nothing was restored") from None
+    _fsync_dir(target.parent)
     return target
 
 

@@ -96,7 +96,14 @@ class CsvReader:
                 # A FIFO or device could block, never end, or not be read twice (the careful reading).
                 raise ImportFailed(str(path), [RowProblem(0, "", "is not a regular file (a pipe or a device); "
                                                                  "save the data to a file and import that")])
-            return open(path, "rb")
+            fh = open(path, "rb")
+            if stat.S_ISREG(mode) and fh.read(16) == b"SQLite format 3\x00":
+                fh.close()  # a database given to import (its own, or one to merge) is no CSV with a NUL byte
+                raise ImportFailed(str(path), [RowProblem(0, "", "is an SQLite database, not a CSV file; to bring "
+                                                                 "in another database's records use 'stancetracker "
+                                                                 "merge'")])
+            fh.seek(0)
+            return fh
         except FileNotFoundError:
             raise ImportFailed(str(path), [RowProblem(0, "", "no such file")]) from None
         except IsADirectoryError:

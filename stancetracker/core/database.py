@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as _dt
+import errno
 import os
 import re
 import sqlite3
+import stat
 from pathlib import Path
 
 import sqlite_utils
@@ -40,6 +42,8 @@ def _describe_sqlite_error(path: Path, err: sqlite3.Error) -> str:
         return (f"{path}: holds a database object stancetracker did not make ({err}); it was left untouched — "
                 f"'stancetracker --db \"{path}\" check' lists it and 'check --remove-foreign' removes it")
     if "not a database" in text or "malformed" in text or "corrupt" in text:
+        if _sound_without_wal(path):
+            return _wal_misfit(path)
         return (f"{path}: the file is damaged ({err}); restore it from a backup "
                 "(stancetracker restore) — it has not been changed")
     if "not authorized" in text:  # the authorizer of schema_audit.guard stopped a foreign trigger
@@ -50,6 +54,30 @@ def _describe_sqlite_error(path: Path, err: sqlite3.Error) -> str:
     if "disk" in text and ("full" in text or "i/o" in text):
         return f"{path}: the disk is full or failing ({err}); free space and try again — nothing was saved"
     return f"{path}: {err}"
+
+
+def _sound_without_wal(path: Path | str) -> bool:
+    """True if ``path`` has a -wal and reads as a sound database without it (immutable ignores the -wal)."""
+    try:
+        if os.path.getsize(f"{path}-wal") == 0:
+            return False
+        conn = connect(path, readonly=True, immutable=True)
+        try:
+            ours, version = schema_state(conn)
+            return ours and version > 0 and [r[0] for r in conn.execute("PRAGMA quick_check(1)")] == ["ok"]
+        finally:
+            conn.close()
+    except (OSError, sqlite3.Error):
+        return False
+
+
+def _wal_misfit(path: Path | str) -> str:
+    """The refusal for a sound file of ours that its -wal turns into something else (see _sound_without_wal)."""
+    # Its frames pass their checksums but make nonsense of the file: another database's
+    # log put beside it. A restore would throw away a file that is fine (issue 12).
+    return (f"{path}: the file is sound, but the write-ahead log beside it ({path}-wal) does not fit it "
+            "(another database's, or damaged); move that file aside to open it as of its last checkpoint "
+            "(changes only in that log are not in it) — nothing was changed")
 
 
 def connect(path: Path | str, *, readonly: bool = False, immutable: bool = False) -> sqlite3.Connection:
@@ -96,8 +124,7 @@ def trust_own_triggers(conn: sqlite3.Connection) -> None:
 
 def check_file(path: Path) -> None:
     """Refuse files that are plainly not SQLite databases, before SQLite touches them."""
-    if path.is_dir():
-        raise DatabaseError(f"{path}: is a folder, not a database file")
+    _require_regular(path)
     try:
         with open(path, "rb") as fh:
             head = fh.read(100)
@@ -118,6 +145,31 @@ def check_file(path: Path) -> None:
         if pages and head[24:28] == head[92:96] and size < page_size * pages and not _whole_with_wal(path):
             raise DatabaseError(f"{path}: the file is truncated ({size:,} bytes of the {page_size * pages:,} it "
                                 "should have); restore it from a backup (stancetracker restore) — it has not been changed")
+
+
+def _require_regular(path: Path) -> None:
+    """Refuse a folder, pipe, device or socket before it is opened: opening a FIFO waits for ever."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return  # the opening that follows says so, or creates it
+    except OSError as err:
+        raise DatabaseError(f"{path}: cannot read the file ({err.strerror})") from None
+    if stat.S_ISDIR(mode):
+        raise DatabaseError(f"{path}: is a folder, not a database file")
+    if not stat.S_ISREG(mode):
+        kind = ("a pipe (FIFO)" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+                else "a socket" if stat.S_ISSOCK(mode) else "a special file")
+        raise DatabaseError(f"{path}: is {kind}, not a database file; it was left untouched")
+
+
+def _link_loop(path: Path) -> bool:
+    """True if ``path`` is a symbolic link whose chain never reaches a name (ELOOP)."""
+    try:
+        os.stat(path)
+    except OSError as err:
+        return err.errno == errno.ELOOP
+    return False
 
 
 def _whole_with_wal(path: Path) -> bool:
@@ -175,6 +227,10 @@ def probe_read_only(path: Path) -> None:
         return
     try:
         ours, version = schema_state(conn)
+        if ours and version == 0 and _sound_without_wal(path):
+            # Read through its -wal, a file of ours looks new and empty: opening it to write would
+            # fold that log in and "initialise" the file over its records.
+            raise DatabaseError(_wal_misfit(path))
     except sqlite3.DatabaseError as err:
         text = str(err).lower()
         if unsafe_schema(err):  # sound, but an object of another program calls a function: foreign, not damage
@@ -226,6 +282,8 @@ def schema_state(conn: sqlite3.Connection) -> tuple[bool, int]:
 
 
 def _refuse(path: Path | None, ours: bool, version: int) -> None:
+    if (not ours or version > SCHEMA_VERSION) and path is not None and _sound_without_wal(path):
+        raise DatabaseError(_wal_misfit(path))
     if not ours:
         raise DatabaseError(f"{path}: is an SQLite database, but not a stancetracker one; it was left untouched")
     if version > SCHEMA_VERSION:
@@ -326,10 +384,12 @@ def open_connection(path: Path | str, *, readonly: bool = False, create: bool = 
                                 f"'stancetracker --db \"{path}\" init' — it was left untouched")
         if exists:
             probe_read_only(path)
+    elif _link_loop(path):
+        raise DatabaseError(f"{path}: is a symbolic link that loops back on itself; it was left untouched")
     elif not create:
         raise DatabaseError(f"{path}: no such database")
-    elif not path.parent.exists():
-        raise DatabaseError(f"{path}: the folder {path.parent} does not exist")
+    elif not Path(os.path.realpath(path)).parent.exists():  # a link's target decides where SQLite writes
+        raise DatabaseError(f"{path}: the folder {Path(os.path.realpath(path)).parent} does not exist")
     if exists and not readonly and not os.access(path, os.W_OK):
         readonly = True
     if exists and not readonly and not os.access(path.parent, os.W_OK):

@@ -11,7 +11,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .database import _describe_sqlite_error, check_file, connect, harden, integrity_faults, schema_state
+from .database import (_describe_sqlite_error, _sound_without_wal, _wal_misfit, check_file, connect, harden,
+                       integrity_faults, schema_state)
 from .errors import DatabaseError
 from .foreign import bounded
 from .schema import SCHEMA_VERSION
@@ -74,6 +75,8 @@ class CheckReport:
             return (f"{self.path}: {n} problem{'s' if n != 1 else ''} found: stored values that break a rule. "
                     "The window marks those records; correct or delete them there, or undo the change that "
                     "brought them in (stancetracker operations / stancetracker revert)")
+        if all(t.startswith(_SOUND_BUT_WAL) for t in self.problems):
+            return f"{self.path}: {n} problem found: the write-ahead log beside it, not the file; see above"
         if self.schema_problems and n == len(self.value_problems) + len(self.schema_problems):
             # Dropping what is not ours and making ours again mends it; a backup would lose later work.
             return (f"{self.path}: {n} problem{'s' if n != 1 else ''} found; mend the schema with "
@@ -81,6 +84,10 @@ class CheckReport:
                     + (", then correct the records it lists in the window" if self.value_problems else ""))
         return (f"{self.path}: {n} problem{'s' if n != 1 else ''} found; restore a backup "
                 "(stancetracker backups / stancetracker restore) or ask for help before editing it")
+
+
+# How _describe_sqlite_error begins when only the -wal beside a sound file is wrong: no backup mends that.
+_SOUND_BUT_WAL = "the file is sound, but the write-ahead log"
 
 
 def check(path: Path | str) -> CheckReport:
@@ -137,6 +144,9 @@ def _readable(conn: sqlite3.Connection):
 
 def _run_checks(conn: sqlite3.Connection, path: Path, report: CheckReport) -> None:
     ours, version = schema_state(conn)
+    if (not ours or version == 0 or version > SCHEMA_VERSION) and _sound_without_wal(path):
+        report.add("problem", _wal_misfit(path).removeprefix(f"{path}: "))  # the -wal is wrong, not the file
+        return
     if not ours:
         report.add("problem", "it is an SQLite database, but not a stancetracker one")
         return
@@ -153,6 +163,9 @@ def _run_checks(conn: sqlite3.Connection, path: Path, report: CheckReport) -> No
     if not bad:
         report.add("ok", "SQLite integrity check passed: the file's structure is sound")
     else:
+        if _sound_without_wal(path):
+            report.add("problem", _wal_misfit(path).removeprefix(f"{path}: "))
+            return
         report.add("problem", f"the file is damaged; SQLite's integrity check found {len(bad)}"
                               f"{'+' if len(bad) + len(values) >= 20 else ''} fault(s), first: {bad[0][:160]}")
         return  # the checks below would only repeat the damage

@@ -25,9 +25,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import outputs
 from .backups import _state_key, backup_if_changed, copy_verified
 from .csv_common import CsvReader
-from .database import SQLITE_HEADER, _describe_sqlite_error, open_connection, schema_state
+from .database import SQLITE_HEADER, _describe_sqlite_error, check_file, open_connection, schema_state
 from .dates import utc_now
 from .errors import ConflictError, DatabaseError, StanceError, ValidationError
 from .foreign import bounded, open_foreign
@@ -210,10 +211,18 @@ def plan_merge(store: Store, other_path: Path | str, encoding: str | None = None
     one are listed in ``plan.refused`` instead of being merged.
     """
     other_path = Path(other_path)
-    if not other_path.is_file():
+    if not other_path.exists():
         raise StanceError(f"{other_path}: no such file")
-    if store.path is not None and other_path.resolve() == Path(store.path).resolve():
-        raise StanceError(f"{other_path}: is the open database itself; nothing to merge")
+    if not other_path.is_file():
+        check_file(other_path)  # names a folder, a FIFO or a device as what it is
+    # The same file by any name (a hard link, /proc/self/fd/N) or one of its -wal/-shm/-journal files.
+    hit = outputs.guarded_by(other_path, outputs.database_files(store.path, backups=False)) if store.path else None
+    if hit is not None:
+        g, linked = hit
+        what = f"another name for {g.what} ({g.path})" if linked else g.what
+        if g.what == "the database":
+            raise StanceError(f"{other_path}: is {what} itself; nothing to merge")
+        raise StanceError(f"{other_path}: is {what}, not a database to merge; nothing was merged")
     with open(other_path, "rb") as fh:
         head = fh.read(4096)
     is_db = head.startswith(SQLITE_HEADER)
@@ -256,7 +265,7 @@ def _their_connection(foreign, path: Path, tmp: Path) -> sqlite3.Connection:
                             "update stancetracker to merge it — nothing was merged")
     bad = harmful(audit(foreign.conn))
     if bad:
-        raise refusal(path, bad, "it is not merged (nothing was changed, there or here)")
+        raise refusal(path, bad, "it is not merged (nothing was changed, there or here)", on_copy=True)
     if version == SCHEMA_VERSION:
         return foreign.conn
     # Their file is left as it is: the upgrade runs on a private copy.

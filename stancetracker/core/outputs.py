@@ -199,6 +199,10 @@ def plan_output(path: Path | str, *, protect: Iterable[Guarded] = (), option: st
         return t
     if not shown:
         raise t.fail("no file name given")
+    seps = tuple(c for c in (os.sep, os.altsep) if c)
+    if shown.endswith(seps) or os.path.basename(shown) in (".", ".."):
+        # The real path drops a trailing slash: the file would be written where the folder was meant.
+        raise t.fail("names a folder, not a file; give the name of a file to write — nothing was written")
     fd = _std_fd(path)
     if fd is not None:
         try:
@@ -374,12 +378,24 @@ def _fsync_dir(folder: Path) -> None:
 def _put_in_place(t: _Target, tmp: Path) -> None:
     """Rename a complete, synced ``tmp`` over the target (keeping its permissions)."""
     try:
-        if t.mode is not None:
-            os.chmod(tmp, t.mode)
+        # mkstemp makes the file private (0600); a new output gets what open() would give it.
+        os.chmod(tmp, t.mode if t.mode is not None else 0o666 & ~_umask())
         os.replace(tmp, t.real)
     except OSError as err:
         raise t.fail(f"could not be put in place ({err.strerror}); {t.real} was not changed") from None
     _fsync_dir(t.real.parent)
+
+
+def _umask() -> int:
+    """This process's umask, read without changing it where the system tells it."""
+    with contextlib.suppress(OSError, ValueError):
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    mask = os.umask(0o022)  # elsewhere the only way to read it is to set it, at once put back
+    os.umask(mask)
+    return mask
 
 
 @contextlib.contextmanager

@@ -232,6 +232,8 @@ def refusal(path, objects: list[ForeignObject], doing: str = "it was opened for 
     where = "COPY" if on_copy else str(path)
     fix = (f"{'copy it and ' if on_copy else ''}remove them with 'stancetracker --db \"{where}\" check "
            "--remove-foreign' (it backs the file up first)" if fixable else
+           # A merge or restore source is not the user's database: their own is fine as it is.
+           f"choose another file; 'stancetracker --db \"{path}\" check' lists them" if on_copy else
            "restore a backup (stancetracker restore); 'stancetracker check' lists them")
     return ForeignSchema(f"{path}: holds database objects stancetracker did not make: {names(bad)}; they could "
                          f"change your data behind your back, so {doing} — {fix}", bad)

@@ -77,6 +77,11 @@ class ActorMatcher:
             self._keys.setdefault(name_key(n), set()).add(actor.slug)
 
 
+# (operation id, summary) of every operation this process has committed: an interruption
+# after a COMMIT must be reported as a saved change, not as "nothing was changed".
+COMMITTED: list[tuple[int, str]] = []
+
+
 class Store:
     """A stancetracker database. Open with :meth:`open`; close when done."""
 
@@ -156,6 +161,7 @@ class Store:
         except sqlite3.OperationalError as err:
             self.conn.execute("PRAGMA foreign_keys = ON")
             raise DatabaseError(_describe_sqlite_error(self.path, err)) from None
+        committing = False
         try:
             cur = self.conn.execute(
                 "INSERT INTO operations (at, user, kind, summary, details) VALUES (?, ?, ?, ?, ?)",
@@ -163,13 +169,18 @@ class Store:
             self._op_id = cur.lastrowid
             yield self._op_id
             self.check_transaction()
+            committing = True
             self.conn.execute("COMMIT")
+            COMMITTED.append((self._op_id, summary or kind))
         except sqlite3.Error as err:
             self._rollback()
             if isinstance(err, sqlite3.IntegrityError) and self._fault is None:
                 raise
             raise DatabaseError(_unsaved(self.path, self._fault or err)) from None
         except BaseException:
+            if committing and not self.conn.in_transaction and (self._op_id, summary or kind) not in COMMITTED:
+                # Ctrl-C just after COMMIT returned: the change is saved, and must be reported so.
+                COMMITTED.append((self._op_id, summary or kind))
             self._rollback()
             if self._fault is not None:  # whatever the caller made of it, the cause is SQLite's
                 raise DatabaseError(_unsaved(self.path, self._fault)) from None
