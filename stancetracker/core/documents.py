@@ -14,7 +14,6 @@ each reader stops at the source text limit or its own structural limits.
 from __future__ import annotations
 
 import bisect
-import codecs
 import os
 import stat
 from collections.abc import Callable

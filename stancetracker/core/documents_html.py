@@ -9,7 +9,6 @@ than the same number of flat elements.
 
 from __future__ import annotations
 
-import codecs
 import json
 import re
 from collections.abc import Callable, Iterator
