@@ -153,15 +153,6 @@ def _connection(source) -> tuple[sqlite3.Connection, Path | None, bool]:
     return source.conn, getattr(source, "path", None), False
 
 
-def _fsync_dir(folder: Path) -> None:
-    if os.name == "posix":
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 def _temporary(target: Path, kind: str) -> Path:
     """Where ``target`` is written before it is renamed into place; the process id tells a leftover."""
     return target.with_name(f"{target.name}.{os.getpid()}-{_HOST}.{kind}")
@@ -259,7 +250,7 @@ def copy_verified(conn: sqlite3.Connection, target: Path, source_name: Path | st
                             f"{'; '.join(result)[:200]}); run 'stancetracker check' and restore it from a "
                             "backup ('stancetracker restore') — it has not been changed")
     os.replace(tmp, target)
-    _fsync_dir(target.parent)
+    outputs.fsync_dir(target.parent)
     return target
 
 
@@ -616,7 +607,7 @@ def restore_backup(db_path: Path | str, backup_path: Path | str) -> RestoreResul
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
         Path(f"{real}{suffix}").unlink(missing_ok=True)
     os.replace(tmp, real)
-    _fsync_dir(real.parent)
+    outputs.fsync_dir(real.parent)
     return RestoreResult(db_path, backup_path, saved, verified)
 
 
@@ -638,7 +629,7 @@ def _raw_copy(db_path: Path) -> Path:
         Path(f"{target}-wal").unlink(missing_ok=True)
         raise DatabaseError(f"{db_path}: a copy of it could not be saved before the restore ({err.strerror}); "
                             "nothing was restored") from None
-    _fsync_dir(target.parent)
+    outputs.fsync_dir(target.parent)
     return target
 
 

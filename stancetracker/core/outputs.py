@@ -365,7 +365,8 @@ def _sweep(real: Path, mine: Path) -> None:
                     os.close(fd)
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (POSIX); a folder that cannot be opened is left as it is."""
     if os.name == "posix":
         with contextlib.suppress(OSError):
             fd = os.open(folder, os.O_RDONLY)
@@ -383,7 +384,7 @@ def _put_in_place(t: _Target, tmp: Path) -> None:
         os.replace(tmp, t.real)
     except OSError as err:
         raise t.fail(f"could not be put in place ({err.strerror}); {t.real} was not changed") from None
-    _fsync_dir(t.real.parent)
+    fsync_dir(t.real.parent)
 
 
 def _umask() -> int:
