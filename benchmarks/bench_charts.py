@@ -20,11 +20,11 @@ os.environ.setdefault("STANCETRACKER_CODER", "bench")
 import numpy as np  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from stancetracker.core import chartdata  # noqa: E402
-from stancetracker.core.query import RecordFilter  # noqa: E402
-from stancetracker.core.csv_import import ImportOptions, import_records  # noqa: E402
-from stancetracker.core.model import Actor  # noqa: E402
-from stancetracker.core.store import Store  # noqa: E402
+from stancetracker.core.analysis import chartdata  # noqa: E402
+from stancetracker.core.db.query import RecordFilter  # noqa: E402
+from stancetracker.core.exchange.record_import import ImportOptions, import_records  # noqa: E402
+from stancetracker.core.model.entities import Actor  # noqa: E402
+from stancetracker.core.db.store import Store  # noqa: E402
 from stancetracker.gui.charts import export  # noqa: E402
 from stancetracker.gui.charts.timeline import TimelineFigure  # noqa: E402
 

@@ -118,7 +118,7 @@ def write_tables(workdir: Path, n_actors: int, n_dims: int, rng: random.Random) 
 
 def write_records(path: Path, n: int, actors: list, dims: list, years: int, rng: random.Random) -> None:
     """Stream n records in the export layout (EXPORT_COLUMNS) to path."""
-    from stancetracker.core.csv_common import EXPORT_COLUMNS
+    from stancetracker.core.exchange.csv_reader import EXPORT_COLUMNS
 
     first_year = 2025 - years
     # Dates as ordinal days over the period; year/month precision snap to the period's first day.
@@ -166,9 +166,9 @@ def write_records(path: Path, n: int, actors: list, dims: list, years: int, rng:
 # ------------------------------------------------------------------ child: our import
 def child_import(args) -> int:
     """Create a fresh database, import the tables (untimed) and the records (timed); print JSON."""
-    from stancetracker.core.csv_import import import_records
-    from stancetracker.core.store import Store
-    from stancetracker.core.tables_csv import import_table
+    from stancetracker.core.exchange.record_import import import_records
+    from stancetracker.core.db.store import Store
+    from stancetracker.core.exchange.table_import import import_table
 
     wd = Path(args.workdir)
     db = wd / "ours.db"
@@ -263,10 +263,10 @@ def main(argv=None) -> int:
 
 
 def run(args, workdir: Path) -> int:
-    from stancetracker.core import analysis
-    from stancetracker.core.csv_export import export_records, export_sql
-    from stancetracker.core.query import RECORD_FROM
-    from stancetracker.core.store import Store
+    from stancetracker.core.analysis import series as analysis
+    from stancetracker.core.exchange.csv_export import export_records, export_sql
+    from stancetracker.core.db.query import RECORD_FROM
+    from stancetracker.core.db.store import Store
 
     n = args.records
     rng = random.Random(args.seed)

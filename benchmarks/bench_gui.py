@@ -46,7 +46,7 @@ def main() -> None:
 
     app = QApplication([])
     base = rss_mb()
-    from stancetracker.core.store import Store
+    from stancetracker.core.db.store import Store
     from stancetracker.gui.main_window import QtMainWindow
 
     painted: list[float] = []

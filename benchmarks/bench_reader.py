@@ -28,13 +28,13 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from stancetracker.core.dates import parse_date  # noqa: E402
-from stancetracker.core.documents import DocumentText  # noqa: E402
-from stancetracker.core.mentions import paragraphs  # noqa: E402
-from stancetracker.core.model import Actor, Record  # noqa: E402
-from stancetracker.core.passages import add_coded_record  # noqa: E402
-from stancetracker.core.sourcetext import add_document, search_documents  # noqa: E402
-from stancetracker.core.store import Store  # noqa: E402
+from stancetracker.core.model.dates import parse_date  # noqa: E402
+from stancetracker.core.exchange.documents.reading import DocumentText  # noqa: E402
+from stancetracker.core.coding.mentions import paragraphs  # noqa: E402
+from stancetracker.core.model.entities import Actor, Record  # noqa: E402
+from stancetracker.core.coding.passages import add_coded_record  # noqa: E402
+from stancetracker.core.coding.sourcetext import add_document, search_documents  # noqa: E402
+from stancetracker.core.db.store import Store  # noqa: E402
 
 WORDS = ("the government parliament bloc cleric framework militia faction minister election protest street "
          "coalition alliance ministry budget oil Tehran Washington Baghdad Najaf Basra security forces "

@@ -58,8 +58,8 @@ _BAD = {
 
 def _template(folder: Path) -> Path:
     from conftest import make_store
-    from stancetracker.core.dates import parse_date
-    from stancetracker.core.model import Event, Record
+    from stancetracker.core.model.dates import parse_date
+    from stancetracker.core.model.entities import Event, Record
     store = make_store(folder / "template.db")
     for i, actor in enumerate(["sadr", "maliki", "sadr"]):
         store.add_record(Record(actor=actor, dimension="iran", date=parse_date(f"202{i}-01-13"), score=i - 1,
@@ -143,7 +143,7 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 def _cli(args: list[str], where: str) -> str:
     from click.testing import CliRunner
-    from stancetracker.cli import cli
+    from stancetracker.cli.main import cli
     res = CliRunner().invoke(cli, args)
     if res.exception is not None and not isinstance(res.exception, SystemExit):
         raise AssertionError(f"{where}: {' '.join(args[2:3])} raised {type(res.exception).__name__}: {res.exception}")
@@ -160,8 +160,8 @@ def _cli(args: list[str], where: str) -> str:
 
 def _sound(path: Path, where: str) -> None:
     """The user's database: intact, its schema ours, openable."""
-    from stancetracker.core.database import connect
-    from stancetracker.core.schema_audit import audit, harmful
+    from stancetracker.core.db.connection import connect
+    from stancetracker.core.db.schema_audit import audit, harmful
     conn = connect(path, readonly=True)
     try:
         ok = conn.execute("PRAGMA integrity_check").fetchone()[0]
@@ -174,9 +174,9 @@ def _sound(path: Path, where: str) -> None:
 
 def run(examples: int, seed: int) -> dict:
     """Put ``examples`` hostile files through every command; returns counts per command and outcome."""
-    from stancetracker.core import integrity
-    from stancetracker.core.errors import StanceError
-    from stancetracker.core.store import Store
+    from stancetracker.core.db import integrity
+    from stancetracker.core.model.errors import StanceError
+    from stancetracker.core.db.store import Store
     rng = random.Random(seed)
     outcomes: dict[str, int] = {}
     with tempfile.TemporaryDirectory(prefix="stancetracker-fuzzdb-") as tmp:

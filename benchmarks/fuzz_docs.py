@@ -34,9 +34,9 @@ sys.path.insert(0, str(REPO / "tests"))
 from conftest import make_store  # noqa: E402
 from docfixtures import pdf_bytes, write_docx  # noqa: E402
 
-from stancetracker.core.documents import read_document  # noqa: E402
-from stancetracker.core.errors import StanceError  # noqa: E402
-from stancetracker.core.sourcetext import add_document  # noqa: E402
+from stancetracker.core.exchange.documents.reading import read_document  # noqa: E402
+from stancetracker.core.model.errors import StanceError  # noqa: E402
+from stancetracker.core.coding.sourcetext import add_document  # noqa: E402
 
 KINDS = ("text", "markdown", "html", "docx", "pdf")
 SUFFIX = {"text": ".txt", "markdown": ".md", "html": ".html", "docx": ".docx", "pdf": ".pdf"}

@@ -15,9 +15,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from stancetracker.core.chartdata import ChartRequest  # noqa: E402
-from stancetracker.core.dates import parse_date  # noqa: E402
-from stancetracker.core.store import Store  # noqa: E402
+from stancetracker.core.analysis.chartdata import ChartRequest  # noqa: E402
+from stancetracker.core.model.dates import parse_date  # noqa: E402
+from stancetracker.core.db.store import Store  # noqa: E402
 from stancetracker.gui.charts.export import export_chart  # noqa: E402
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"

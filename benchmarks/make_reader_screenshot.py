@@ -19,11 +19,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QSettings, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from stancetracker.core.documents import read_document  # noqa: E402
-from stancetracker.core.model import Record  # noqa: E402
-from stancetracker.core.passages import add_coded_record  # noqa: E402
-from stancetracker.core.sourcetext import add_document  # noqa: E402
-from stancetracker.core.store import Store  # noqa: E402
+from stancetracker.core.exchange.documents.reading import read_document  # noqa: E402
+from stancetracker.core.model.entities import Record  # noqa: E402
+from stancetracker.core.coding.passages import add_coded_record  # noqa: E402
+from stancetracker.core.coding.sourcetext import add_document  # noqa: E402
+from stancetracker.core.db.store import Store  # noqa: E402
 from stancetracker.gui.main_window import QtMainWindow  # noqa: E402
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"

@@ -6,7 +6,7 @@ import sys
 def run() -> None:
     """Load the command line and run it."""
     try:
-        from stancetracker.cli import main
+        from stancetracker.cli.main import main
     except KeyboardInterrupt:  # numpy, Qt and the rest take a moment to load; nothing was touched yet
         sys.stderr.write("\nInterrupted; nothing was left half-done\n")
         sys.exit(130)

@@ -12,8 +12,8 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["STANCETRACKER_CODER"] = "tester"
 
-from stancetracker.core.seeds import load_seeds  # noqa: E402
-from stancetracker.core.store import Store  # noqa: E402
+from stancetracker.core.exchange.seeds import load_seeds  # noqa: E402
+from stancetracker.core.db.store import Store  # noqa: E402
 
 DATA = Path(__file__).parent / "data"
 MINI = DATA / "mini"

@@ -4,7 +4,7 @@ import sqlite3
 
 import pytest
 
-from stancetracker.core.store import Store
+from stancetracker.core.db.store import Store
 
 from test_foreign_databases import csv_file, run, seeded  # noqa: F401
 

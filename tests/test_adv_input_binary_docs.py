@@ -7,8 +7,8 @@ import sqlite3
 
 import pytest
 
-from stancetracker.core.documents import read_document
-from stancetracker.core.documents_base import DocumentError
+from stancetracker.core.exchange.documents.reading import read_document
+from stancetracker.core.exchange.documents.base import DocumentError
 
 
 def _sqlite(tmp_path) -> bytes:

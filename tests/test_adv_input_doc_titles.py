@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from stancetracker.core.documents import read_document
-from stancetracker.core.sourcetext import add_document
+from stancetracker.core.exchange.documents.reading import read_document
+from stancetracker.core.coding.sourcetext import add_document
 
 
 @pytest.mark.parametrize("name, content, shown", [

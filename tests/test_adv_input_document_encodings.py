@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from stancetracker.core.documents import read_document
+from stancetracker.core.exchange.documents.reading import read_document
 
 TEXT = "Hello world.\nمقتدى الصدر said something.\n"
 

@@ -7,8 +7,8 @@ import zipfile
 
 import pytest
 
-from stancetracker.core.documents import read_document
-from stancetracker.core.documents_base import DocumentError
+from stancetracker.core.exchange.documents.reading import read_document
+from stancetracker.core.exchange.documents.base import DocumentError
 
 _W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 _CT = ('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from stancetracker.core.csv_import import ImportOptions, import_records
-from stancetracker.core.encodings import guess_encoding
-from stancetracker.core.errors import ImportFailed
+from stancetracker.core.exchange.record_import import ImportOptions, import_records
+from stancetracker.core.exchange.encodings import guess_encoding
+from stancetracker.core.model.errors import ImportFailed
 
 from conftest import fingerprint, write
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import csv
 
-from stancetracker.core.csv_export import export_records
-from stancetracker.core.csv_import import ImportOptions, import_records
-from stancetracker.core.dates import parse_date
-from stancetracker.core.model import Record
+from stancetracker.core.exchange.csv_export import export_records
+from stancetracker.core.exchange.record_import import ImportOptions, import_records
+from stancetracker.core.model.dates import parse_date
+from stancetracker.core.model.entities import Record
 
 from conftest import make_store
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from stancetracker.core.csv_import import ImportOptions, import_records, parse_scale
-from stancetracker.core.errors import ImportFailed, ValidationError
+from stancetracker.core.exchange.record_import import ImportOptions, import_records, parse_scale
+from stancetracker.core.model.errors import ImportFailed, ValidationError
 
 from conftest import fingerprint, write
 
@@ -49,7 +49,7 @@ def test_a_reversed_scale_is_read_as_inverted(store, tmp_path):
 
 def test_a_well_formed_slug_past_the_limit_is_told_its_length(store, tmp_path):
     # Was: "'bbb…' is not a slug (lower-case letters, digits and hyphens …)": it is all of those.
-    from stancetracker.core.tables_csv import import_table
+    from stancetracker.core.exchange.table_import import import_table
 
     path = write(tmp_path / "actors.csv", f"slug,name,kind\n{'b' * 101},Long,person\n{'a' * 100},Just,person\n")
     before = fingerprint(store)
@@ -70,7 +70,7 @@ def test_arabic_indic_digits_with_an_ascii_point_are_read(store, tmp_path, cell,
 
 def test_a_field_mapped_twice_is_refused():
     # Was: "actor=Name,actor=Dim" silently used Dim, the later one.
-    from stancetracker.core.csv_import import parse_mapping
+    from stancetracker.core.exchange.record_import import parse_mapping
 
     with pytest.raises(ValidationError) as err:
         parse_mapping("actor=Name,date=When,actor=Dim")
@@ -91,7 +91,7 @@ def test_a_source_title_with_an_invisible_character_is_refused(store, tmp_path, 
 
 def test_an_event_label_with_an_invisible_character_is_refused(store, tmp_path):
     # Was: accepted, though the format says labels, like names, hold no invisible characters.
-    from stancetracker.core.tables_csv import import_table
+    from stancetracker.core.exchange.table_import import import_table
 
     path = write(tmp_path / "events.csv", "slug,date,label\nev1,2020-01-01,\u200bElection\n")
     before = fingerprint(store)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from stancetracker.cli import cli
+from stancetracker.cli.main import cli
 
 from conftest import make_store
 
@@ -104,7 +104,7 @@ def test_restoring_a_file_with_an_endless_view_is_refused_at_once(db, tmp_path):
 
 
 def test_an_endless_view_in_the_backups_folder_never_stops_a_command(db):
-    from stancetracker.core import backups
+    from stancetracker.core.db import backups
     folder = backups.backup_dir(db)
     folder.mkdir(exist_ok=True)
     # Named as the newest backup, but older than the open interval: every writing command looks at it.
@@ -212,7 +212,7 @@ def _records(db: Path) -> int:
 
 
 def test_ctrl_c_after_the_commit_says_the_import_was_saved(db, tmp_path, monkeypatch):
-    from stancetracker.core import outputs
+    from stancetracker.core.files import outputs
     src, rejects = _csv_with_one_bad_row(tmp_path), tmp_path / "rejects.csv"
     before = _records(db)
 
@@ -233,7 +233,7 @@ def test_ctrl_c_after_the_commit_says_the_import_was_saved(db, tmp_path, monkeyp
 
 
 def test_ctrl_c_before_the_commit_says_nothing_was_left_half_done(db, tmp_path, monkeypatch):
-    from stancetracker.core import store as store_module
+    from stancetracker.core.db import store as store_module
     src = _csv_with_one_bad_row(tmp_path)
     before = _records(db)
 
@@ -249,9 +249,9 @@ def test_ctrl_c_before_the_commit_says_nothing_was_left_half_done(db, tmp_path, 
 
 
 def test_an_error_that_a_ctrl_c_caused_inside_sqlite_is_told_as_the_ctrl_c(db, monkeypatch):
-    from stancetracker import cli as cli_module
-    from stancetracker.core.errors import StanceError
-    from stancetracker.core import store as store_module
+    from stancetracker.cli import main as cli_module
+    from stancetracker.core.model.errors import StanceError
+    from stancetracker.core.db import store as store_module
 
     def stopped(self, *a, **k):
         # What a Ctrl-C inside our authorizer becomes: "not authorized", blamed on a foreign trigger.
@@ -268,7 +268,7 @@ def test_ctrl_c_while_the_program_loads_is_one_line_not_a_traceback():
     code = ("import sys\n"
             "class Stop:\n"
             "    def find_spec(self, name, path=None, target=None):\n"
-            "        if name == 'stancetracker.cli':\n"
+            "        if name == 'stancetracker.cli.main':\n"
             "            raise KeyboardInterrupt\n"
             "sys.meta_path.insert(0, Stop())\n"
             "from stancetracker.__main__ import run\n"
@@ -300,7 +300,7 @@ def _run_limited(db: Path, limit: int, *args: str) -> subprocess.CompletedProces
 @pytest.mark.skipif(sys.platform != "linux", reason="RLIMIT_FSIZE as a full disk")
 def test_a_full_disk_while_saving_the_current_state_refuses_the_restore(db, tmp_path):
     import sqlite3
-    from stancetracker.core import backups
+    from stancetracker.core.db import backups
     source = tmp_path / "older.db"
     source.write_bytes(db.read_bytes())
     conn = sqlite3.connect(db)
@@ -322,7 +322,7 @@ def test_a_full_disk_while_saving_the_current_state_refuses_the_restore(db, tmp_
 
 @pytest.mark.skipif(sys.platform != "linux", reason="RLIMIT_FSIZE as a full disk")
 def test_a_full_disk_during_the_backup_on_open_leaves_no_journal_in_backups(db, tmp_path):
-    from stancetracker.core import backups
+    from stancetracker.core.db import backups
     src = _csv_with_one_bad_row(tmp_path)
     records = _records(db)
     r = _run_limited(db, db.stat().st_size // 2, "import", str(src), "--skip-invalid", "--rejects",
@@ -334,7 +334,7 @@ def test_a_full_disk_during_the_backup_on_open_leaves_no_journal_in_backups(db, 
 
 
 def test_a_killed_backups_journal_is_swept_with_its_partial(db):
-    from stancetracker.core import backups
+    from stancetracker.core.db import backups
     folder = backups.backup_dir(db)
     folder.mkdir(exist_ok=True)
     left = folder / f"{db.stem}.20200101T000000.000000Z.open.db.999999999-0000abcd.partial-journal"
@@ -424,7 +424,7 @@ def test_importing_a_database_file_points_to_merge(db, tmp_path):
 
 # ------------------------------------------------------------ two databases in one folder
 def test_two_databases_sharing_a_stem_never_see_each_others_backups(tmp_path):
-    from stancetracker.core import backups
+    from stancetracker.core.db import backups
     team = tmp_path / "team.db"
     make_store(team).close()
     other = tmp_path / "team.sqlite"

@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-from stancetracker.core import analysis
-from stancetracker.core.dates import parse_date
-from stancetracker.core.model import Record
-from stancetracker.core.query import RecordFilter
+from stancetracker.core.analysis import series as analysis
+from stancetracker.core.model.dates import parse_date
+from stancetracker.core.model.entities import Record
+from stancetracker.core.db.query import RecordFilter
 
 
 def add(store, date, score, actor="sadr", dim="iran", **kw):

@@ -1,8 +1,8 @@
 """Coded passages found again after edits; actor mentions found in a text (groundwork for issue 7)."""
 
-from stancetracker.core.anchors import make_anchor, reanchor, reanchor_all
-from stancetracker.core.mentions import MentionFinder, paragraphs
-from stancetracker.core.model import Actor
+from stancetracker.core.coding.anchors import make_anchor, reanchor, reanchor_all
+from stancetracker.core.coding.mentions import MentionFinder, paragraphs
+from stancetracker.core.model.entities import Actor
 
 TEXT = ("Sadr called the march against the US presence.\n\n"
         "Maliki sought an overture to Sadr, which he rebuffed.\n\n"

@@ -5,10 +5,10 @@ import sqlite3
 
 import pytest
 
-from stancetracker.core import backups
-from stancetracker.core.csv_import import import_records
-from stancetracker.core.errors import DatabaseError, ImportFailed
-from stancetracker.core.store import Store
+from stancetracker.core.db import backups
+from stancetracker.core.exchange.record_import import import_records
+from stancetracker.core.model.errors import DatabaseError, ImportFailed
+from stancetracker.core.db.store import Store
 
 from conftest import fingerprint, make_store, write
 

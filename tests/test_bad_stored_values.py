@@ -18,13 +18,14 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings, strategies as st
 
-from stancetracker.cli import cli
-from stancetracker.core import analysis, chartdata
-from stancetracker.core.dates import PartialDate, parse_date
-from stancetracker.core.model import Event, Record
-from stancetracker.core.query import RecordFilter, row_from_tuple
-from stancetracker.core.store import Store
-from stancetracker.core.stored_values import chart_problem, observations_sound, visible
+from stancetracker.cli.main import cli
+from stancetracker.core.analysis import series as analysis
+from stancetracker.core.analysis import chartdata
+from stancetracker.core.model.dates import PartialDate, parse_date
+from stancetracker.core.model.entities import Event, Record
+from stancetracker.core.db.query import RecordFilter, row_from_tuple
+from stancetracker.core.db.store import Store
+from stancetracker.core.model.stored_values import chart_problem, observations_sound, visible
 
 from conftest import fingerprint, make_store
 
@@ -379,7 +380,7 @@ def test_the_real_application_starts_offscreen_on_the_file(worst_db, tmp_path):
 
 def test_bad_actor_values_and_membership_dates_do_not_stop_a_chart(bad_db):
     """A colour 'javascript:alert(1)', a kind 'wizard' and a membership dated 2021-13-01 still chart."""
-    from stancetracker.core.model import Membership
+    from stancetracker.core.model.entities import Membership
     path, _ = bad_db
     with Store.open(path, backup=False) as store:
         store.add_membership(Membership(member="sadr", group="maliki", start=parse_date("2020")))

@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 from PySide6.QtGui import QGuiApplication, QImage
 
-from stancetracker.cli import cli
-from stancetracker.core import chartdata as cd
-from stancetracker.core.dates import parse_date
-from stancetracker.core.store import Store
+from stancetracker.cli.main import cli
+from stancetracker.core.analysis import chartdata as cd
+from stancetracker.core.model.dates import parse_date
+from stancetracker.core.db.store import Store
 from stancetracker.gui.charts import export
 from stancetracker.gui.charts.export import ExportError, figure_for
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from stancetracker.core import analysis, chartdata as cd
-from stancetracker.core.dates import parse_date
-from stancetracker.core.model import Membership, Record
-from stancetracker.core.query import RecordFilter
+from stancetracker.core.analysis import series as analysis
+from stancetracker.core.analysis import chartdata as cd
+from stancetracker.core.model.dates import parse_date
+from stancetracker.core.model.entities import Membership, Record
+from stancetracker.core.db.query import RecordFilter
 
 DAY = 86400.0
 

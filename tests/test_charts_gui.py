@@ -9,11 +9,11 @@ from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 
-from stancetracker.core import chartdata as cd
-from stancetracker.core.dates import parse_date
-from stancetracker.core.model import Record
-from stancetracker.core.query import RecordFilter
-from stancetracker.core.store import Store
+from stancetracker.core.analysis import chartdata as cd
+from stancetracker.core.model.dates import parse_date
+from stancetracker.core.model.entities import Record
+from stancetracker.core.db.query import RecordFilter
+from stancetracker.core.db.store import Store
 from stancetracker.gui.charts.compare import CompareFigure, step_arrays
 from stancetracker.gui.charts.markers import MarkersItem
 from stancetracker.gui.charts.panel import QtChartPanel

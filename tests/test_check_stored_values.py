@@ -7,9 +7,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stancetracker.core.integrity import check
-from stancetracker.core.stored_checks import PLAIN_RECORD, _RECORD_COLUMNS
-from stancetracker.core.stored_values import record_problems
+from stancetracker.core.db.integrity import check
+from stancetracker.core.db.stored_checks import PLAIN_RECORD, _RECORD_COLUMNS
+from stancetracker.core.model.stored_values import record_problems
 
 from conftest import make_store
 
@@ -19,8 +19,8 @@ UUID = "aaaaaaaa-2222-4333-8444-bbbbbbbbbbbb"
 @pytest.fixture
 def path(tmp_path):
     store = make_store(tmp_path / "c.db")
-    from stancetracker.core.dates import parse_date
-    from stancetracker.core.model import Record
+    from stancetracker.core.model.dates import parse_date
+    from stancetracker.core.model.entities import Record
     store.add_record(Record(uuid=UUID, actor="sadr", dimension="iran", date=parse_date("2020-01-13"), score=1,
                             source="paper-a", evidence="fine"))
     store.close()

@@ -8,7 +8,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from stancetracker.cli import cli
+from stancetracker.cli.main import cli
 
 from conftest import write
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from click.testing import CliRunner
 from docfixtures import pdf_bytes
 
-from stancetracker.cli import cli
-from stancetracker.core.dates import parse_date
-from stancetracker.core.model import Record
-from stancetracker.core.passages import add_coded_record
-from stancetracker.core.sourcetext import document
-from stancetracker.core.store import Store
+from stancetracker.cli.main import cli
+from stancetracker.core.model.dates import parse_date
+from stancetracker.core.model.entities import Record
+from stancetracker.core.coding.passages import add_coded_record
+from stancetracker.core.coding.sourcetext import document
+from stancetracker.core.db.store import Store
 
 
 def run(db, *args, code=0):

@@ -5,16 +5,16 @@ import subprocess
 import sys
 import textwrap
 
-from stancetracker.core.dates import parse_date
-from stancetracker.core.model import Record
-from stancetracker.core.store import Store
+from stancetracker.core.model.dates import parse_date
+from stancetracker.core.model.entities import Record
+from stancetracker.core.db.store import Store
 
 from conftest import REPO, make_store
 
 PRELUDE = """
 import json, sys
-from stancetracker.core.errors import ConflictError
-from stancetracker.core.store import Store
+from stancetracker.core.model.errors import ConflictError
+from stancetracker.core.db.store import Store
 """
 
 

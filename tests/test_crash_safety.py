@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from stancetracker.core.store import Store
+from stancetracker.core.db.store import Store
 
 from conftest import REPO, fingerprint, make_store
 
@@ -28,7 +28,7 @@ CHILD_PRELUDE = """
 import sys
 sys.path.insert(0, {tests!r})
 from pathlib import Path
-from stancetracker.core.store import Store
+from stancetracker.core.db.store import Store
 
 def block_here():
     # Tell the parent we are inside the transaction, then wait to be killed.
@@ -88,7 +88,7 @@ def test_sigkill_mid_import_of_200000_rows(tmp_path):
     before = fingerprint(db)
     csv_path = big_csv(tmp_path / "big.csv", 200_000)
     proc = run_until_inside(f"""
-        from stancetracker.core.csv_import import import_records
+        from stancetracker.core.exchange.record_import import import_records
         store = Store.open({str(db)!r})
         def progress(done, total):
             if done >= total // 2:
@@ -114,7 +114,7 @@ def test_sigkill_mid_merge(tmp_path):
     conn.close()
     before = fingerprint(db)
     proc = run_until_inside(f"""
-        from stancetracker.core.merge import apply_merge, plan_merge
+        from stancetracker.core.exchange.merge import apply_merge, plan_merge
         store = Store.open({str(db)!r})
         plan = plan_merge(store, {str(other)!r})
         def progress(done, total):
@@ -130,8 +130,8 @@ def test_sigkill_mid_edit(tmp_path):
     """Killed after a record's row is updated but before its edit commits: the old version stays."""
     db = tmp_path / "edit.db"
     s = make_store(db)
-    from stancetracker.core.dates import parse_date
-    from stancetracker.core.model import Record
+    from stancetracker.core.model.dates import parse_date
+    from stancetracker.core.model.entities import Record
     r = s.add_record(Record(actor="sadr", dimension="iran", date=parse_date("2020"), score=2, evidence="before"))
     s.close()
     before = fingerprint(db)

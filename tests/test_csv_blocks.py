@@ -6,8 +6,8 @@ import io
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stancetracker.core import csv_common
-from stancetracker.core.csv_common import CsvReader
+from stancetracker.core.exchange import csv_reader as csv_common
+from stancetracker.core.exchange.csv_reader import CsvReader
 
 cells = st.text(alphabet=st.sampled_from(list('ab ,"\n\r\u2028\x85é')), max_size=8)
 rows = st.lists(st.lists(cells, min_size=2, max_size=4), min_size=1, max_size=40)

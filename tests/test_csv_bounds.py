@@ -10,11 +10,11 @@ import time
 import pytest
 from click.testing import CliRunner
 
-from stancetracker.cli import cli
-from stancetracker.core.csv_common import MAX_COLUMNS, MAX_ROW_TEXT, CsvReader
-from stancetracker.core.csv_import import ImportOptions, import_records
-from stancetracker.core.errors import ImportFailed
-from stancetracker.core.tables_csv import import_table
+from stancetracker.cli.main import cli
+from stancetracker.core.exchange.csv_reader import MAX_COLUMNS, MAX_ROW_TEXT, CsvReader
+from stancetracker.core.exchange.record_import import ImportOptions, import_records
+from stancetracker.core.model.errors import ImportFailed
+from stancetracker.core.exchange.table_import import import_table
 
 from conftest import REPO, fingerprint, make_store, write
 
@@ -32,9 +32,9 @@ def refused(store, path, message, **opts):
 # -- wide rows and long rows ---------------------------------------------------------------
 _PEAK = textwrap.dedent("""
     import resource, sys, time
-    from stancetracker.core.csv_import import ImportOptions, import_records
-    from stancetracker.core.errors import ImportFailed
-    from stancetracker.core.store import Store
+    from stancetracker.core.exchange.record_import import ImportOptions, import_records
+    from stancetracker.core.model.errors import ImportFailed
+    from stancetracker.core.db.store import Store
     store = Store.open(sys.argv[1], seed=False, user="tester")
     t = time.perf_counter()
     try:
@@ -276,7 +276,7 @@ def test_a_column_name_with_an_invisible_character_is_its_twin(store, tmp_path):
 
 
 def test_a_table_file_holds_a_bounded_number_of_rows(store, tmp_path, monkeypatch):
-    from stancetracker.core import tables_csv
+    from stancetracker.core.exchange import table_import as tables_csv
     monkeypatch.setattr(tables_csv, "MAX_TABLE_ROWS", 50)
     f = write(tmp_path / "a.csv", "slug,name\n" + "".join(f"a{i},Actor {i}\n" for i in range(60)))
     before = fingerprint(store)

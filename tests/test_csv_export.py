@@ -9,15 +9,23 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from stancetracker.core.csv_common import EXPORT_COLUMNS
-from stancetracker.core.csv_export import (_SCORE_EXACT, _SCORE_MARK, _SCORE_TEXT, _lines_sql, export_records, header_line, score_text,
-                                               export_sql)
-from stancetracker.core.database import migrate
-from stancetracker.core.dates import parse_date
-from stancetracker.core.model import Record
-from stancetracker.core.query import RECORD_FROM, RecordFilter
-from stancetracker.core.seeds import load_seeds
-from stancetracker.core.store import Store
+from stancetracker.core.exchange.csv_reader import EXPORT_COLUMNS
+from stancetracker.core.exchange.csv_export import (
+    _SCORE_EXACT,
+    _SCORE_MARK,
+    _SCORE_TEXT,
+    _lines_sql,
+    export_records,
+    header_line,
+    score_text,
+    export_sql,
+)
+from stancetracker.core.db.connection import migrate
+from stancetracker.core.model.dates import parse_date
+from stancetracker.core.model.entities import Record
+from stancetracker.core.db.query import RECORD_FROM, RecordFilter
+from stancetracker.core.exchange.seeds import load_seeds
+from stancetracker.core.db.store import Store
 
 from conftest import MINI
 

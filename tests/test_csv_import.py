@@ -7,12 +7,20 @@ import types
 
 import pytest
 
-from stancetracker.core import bulk_load, csv_import, integrity
-from stancetracker.core.csv_export import export_records
-from stancetracker.core.csv_import import ImportCancelled, ImportOptions, import_records, parse_mapping, parse_scale
-from stancetracker.core.dates import parse_date
-from stancetracker.core.errors import DatabaseError, ImportFailed, ValidationError
-from stancetracker.core.model import Record
+from stancetracker.core.db import bulk_load
+from stancetracker.core.exchange import record_import as csv_import
+from stancetracker.core.db import integrity
+from stancetracker.core.exchange.csv_export import export_records
+from stancetracker.core.exchange.record_import import (
+    ImportCancelled,
+    ImportOptions,
+    import_records,
+    parse_mapping,
+    parse_scale,
+)
+from stancetracker.core.model.dates import parse_date
+from stancetracker.core.model.errors import DatabaseError, ImportFailed, ValidationError
+from stancetracker.core.model.entities import Record
 
 from conftest import fingerprint, make_store, write
 
@@ -113,7 +121,7 @@ def test_import_is_recorded_in_history(store, tmp_path):
 
 def test_progress_can_cancel(store, tmp_path):
     """Cancelling from the progress callback imports nothing."""
-    from stancetracker.core.csv_import import ImportCancelled
+    from stancetracker.core.exchange.record_import import ImportCancelled
     lines = "".join(f"sadr,iran,{1990 + i % 30},1,{i}\n" for i in range(12000))
     f = write(tmp_path / "big.csv", "actor_slug,dimension_slug,date,score,evidence\n" + lines)
     before = fingerprint(store)
@@ -138,7 +146,7 @@ def test_bad_scales_are_refused(text):
 
 def test_history_of_an_imported_then_edited_record(store, tmp_path):
     """An imported record's history shows its imported state even after edits, and can go back to it."""
-    from stancetracker.core.revert import restore_version
+    from stancetracker.core.db.revert import restore_version
     f = write(tmp_path / "a.csv", "actor_slug,dimension_slug,date,score,evidence\nsadr,iran,2020,1,first\n")
     import_records(store, f)
     (r,) = store.records()

@@ -6,10 +6,10 @@ import sqlite3
 
 import pytest
 
-from stancetracker.core.csv_import import ImportOptions, import_records, parse_mapping
-from stancetracker.core.dates import parse_date
-from stancetracker.core.errors import ImportFailed
-from stancetracker.core.model import Record
+from stancetracker.core.exchange.record_import import ImportOptions, import_records, parse_mapping
+from stancetracker.core.model.dates import parse_date
+from stancetracker.core.model.errors import ImportFailed
+from stancetracker.core.model.entities import Record
 
 from conftest import fingerprint, write
 

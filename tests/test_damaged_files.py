@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from stancetracker.core.schema import SCHEMA_VERSION
+from stancetracker.core.db.schema import SCHEMA_VERSION
 
 from conftest import REPO, make_store, write
 
@@ -72,7 +72,7 @@ def sound_db(path: Path, records: int = 0) -> Path:
     if records:
         f = write(path.with_suffix(".csv"), "actor_slug,dimension_slug,date,score,evidence\n" + "".join(
             f"sadr,us,{1990 + i % 30},1,{'evidence ' * 40}{i}\n" for i in range(records)))
-        from stancetracker.core.csv_import import import_records
+        from stancetracker.core.exchange.record_import import import_records
         import_records(s, f)
     s.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     s.close()

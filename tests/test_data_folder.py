@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from stancetracker.core import paths
-from stancetracker.core.errors import StanceError
+from stancetracker.core.files import paths
+from stancetracker.core.model.errors import StanceError
 
 
 @pytest.fixture

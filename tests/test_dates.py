@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from hypothesis import given, strategies as st
 
-from stancetracker.core.dates import DateError, PartialDate, parse_date
+from stancetracker.core.model.dates import DateError, PartialDate, parse_date
 
 
 @pytest.mark.parametrize("text,iso,precision", [

@@ -14,12 +14,12 @@ import datetime as dt
 import pytest
 from docfixtures import pdf_bytes, write_docx
 
-from stancetracker.core.dates import parse_date
-from stancetracker.core.documents import read_document
-from stancetracker.core.mentions import MentionFinder
-from stancetracker.core.model import Record
-from stancetracker.core.passages import add_coded_record, passage_of_record, passages
-from stancetracker.core.sourcetext import add_document, document, replace_text
+from stancetracker.core.model.dates import parse_date
+from stancetracker.core.exchange.documents.reading import read_document
+from stancetracker.core.coding.mentions import MentionFinder
+from stancetracker.core.model.entities import Record
+from stancetracker.core.coding.passages import add_coded_record, passage_of_record, passages
+from stancetracker.core.coding.sourcetext import add_document, document, replace_text
 
 PARAS = ["Muqtada al-Sadr told his bloc to leave parliament.",
          "Nouri al-Maliki answered that the Framework would govern alone.",

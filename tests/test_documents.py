@@ -12,10 +12,10 @@ import pypdf
 import pytest
 
 from docfixtures import ARTICLE_HTML, MARKDOWN, pdf_bytes, write_docx
-from stancetracker.core.dates import PartialDate
-from stancetracker.core.documents import SUPPORTED, DocumentError, page_at, read_document
-from stancetracker.core.errors import StanceError
-from stancetracker.core.mentions import paragraphs
+from stancetracker.core.model.dates import PartialDate
+from stancetracker.core.exchange.documents.reading import SUPPORTED, DocumentError, page_at, read_document
+from stancetracker.core.model.errors import StanceError
+from stancetracker.core.coding.mentions import paragraphs
 
 ARABIC = "قال الصدر إن الاتفاق مرفوض."
 

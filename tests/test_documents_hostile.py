@@ -16,12 +16,12 @@ from click.testing import CliRunner
 from docfixtures import pdf_bytes, write_docx
 from hostile_docs import HTML, MARKDOWN, body, docx_with_body
 
-from stancetracker.cli import cli
-from stancetracker.core import model
-from stancetracker.core.documents import DocumentError, read_document
-from stancetracker.core.errors import ValidationError
-from stancetracker.core.sourcetext import add_document, replace_text
-from stancetracker.core.store import Store
+from stancetracker.cli.main import cli
+from stancetracker.core.model import entities as model
+from stancetracker.core.exchange.documents.reading import DocumentError, read_document
+from stancetracker.core.model.errors import ValidationError
+from stancetracker.core.coding.sourcetext import add_document, replace_text
+from stancetracker.core.db.store import Store
 
 TESTS = Path(__file__).parent
 
@@ -70,7 +70,7 @@ def test_200_mb_text_file_is_refused_without_reading_it(tmp_path):
     big = tmp_path / "big.txt"
     with open(big, "wb") as f:
         f.truncate(200 * 1024 * 1024)
-    code = ("import sys; from stancetracker.core.documents import read_document\n"
+    code = ("import sys; from stancetracker.core.exchange.documents.reading import read_document\n"
             "try: read_document(sys.argv[1])\nexcept Exception as e: print(e)\n"
             "print(next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM')) // 1024)")
     out = subprocess.run([sys.executable, "-c", code, str(big)], capture_output=True, text=True, timeout=60)
@@ -115,8 +115,8 @@ def test_long_runs_of_spaces_are_normalised_in_linear_time(tmp_path, suffix):
 
 _MEASURE = """
 import json, sys, time
-from stancetracker.core.documents import read_document
-from stancetracker.core.errors import StanceError
+from stancetracker.core.exchange.documents.reading import read_document
+from stancetracker.core.model.errors import StanceError
 out = {}
 for name in sys.argv[1:]:
     start = time.perf_counter()
@@ -194,7 +194,7 @@ def test_deep_json_ld_does_not_hide_the_page(tmp_path):
 # --- Word: the zip is checked before inflating (finding 12) --------------------
 
 def test_docx_part_stated_past_the_limit_is_refused_before_inflating(tmp_path, monkeypatch):
-    from stancetracker.core import documents_docx
+    from stancetracker.core.exchange.documents import from_docx as documents_docx
 
     monkeypatch.setattr(documents_docx, "MAX_PART", 1_000_000)
     path = docx_with_body(tmp_path / "bomb.docx", body(b"<w:p/>" * 200_000))  # 1.2 MB inflated
@@ -252,7 +252,7 @@ def test_deeply_nested_docx_tables_are_refused_in_plain_words(tmp_path):
 
 
 def test_docx_with_too_many_members_is_refused(tmp_path, monkeypatch):
-    from stancetracker.core import documents_docx
+    from stancetracker.core.exchange.documents import from_docx as documents_docx
 
     monkeypatch.setattr(documents_docx, "MAX_MEMBERS", 20)
     path = write_docx(tmp_path / "parts.docx", paragraphs=["x"])
@@ -279,7 +279,7 @@ def test_text_past_the_source_limit_is_refused_while_reading(tmp_path, monkeypat
 
 def test_replace_text_keeps_to_the_source_limit(store, monkeypatch):
     monkeypatch.setattr(model, "MAX_TEXT", 1000)
-    from stancetracker.core.documents import DocumentText
+    from stancetracker.core.exchange.documents.reading import DocumentText
 
     add_document(store, DocumentText("Short text.", "text", "a.txt", title="A"), slug="a")
     with pytest.raises(ValidationError, match="the limit is 1,000"):
@@ -357,7 +357,7 @@ def test_cli_imports_the_document_warns_and_the_option_overrides(db_path, tmp_pa
 
 
 def test_gui_dialog_shows_the_warnings(qtbot, store, tmp_path):
-    from stancetracker.gui.dialogs.document_dialog import QtDocumentDialog
+    from stancetracker.gui.dialogs.document import QtDocumentDialog
     from stancetracker.gui.hub import QtStoreHub
 
     path = tmp_path / "report.pdf"
@@ -383,7 +383,7 @@ def _clean_text_by_hand(text: str, pages: list[int]) -> tuple[str, list[int]]:
 def test_clean_text_moves_page_starts_past_removed_direction_controls():
     import random
 
-    from stancetracker.core.sourcetext import clean_text
+    from stancetracker.core.coding.sourcetext import clean_text
 
     rng = random.Random(7)
     for _ in range(200):
@@ -394,7 +394,7 @@ def test_clean_text_moves_page_starts_past_removed_direction_controls():
 
 def test_clean_text_of_a_long_text_with_direction_controls_is_quick():
     """It went character by character in Python: seconds and gigabytes for a book-length text."""
-    from stancetracker.core.sourcetext import clean_text
+    from stancetracker.core.coding.sourcetext import clean_text
 
     text = ("word \u202e" * 2_000_000)
     cleaned, pages = quickly(lambda: clean_text(text, [0, 5_000_000, 10_000_000]), bound=3)
@@ -418,7 +418,7 @@ def test_pdf_whose_drawing_instructions_inflate_past_the_limit_is_refused(tmp_pa
     import pypdf
     from pypdf.generic import ContentStream
 
-    from stancetracker.core import documents_pdf
+    from stancetracker.core.exchange.documents import from_pdf as documents_pdf
 
     monkeypatch.setattr(documents_pdf, "MAX_CONTENT", 2**20)
     writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(pdf_bytes([["x"], ["y"]]))))

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from stancetracker.cli import cli
-from stancetracker.core import backups
-from stancetracker.core.csv_import import import_records
-from stancetracker.core.store import Store
+from stancetracker.cli.main import cli
+from stancetracker.core.db import backups
+from stancetracker.core.exchange.record_import import import_records
+from stancetracker.core.db.store import Store
 
 from conftest import make_store, write
 from test_crash_safety import kill, run_until_inside
@@ -38,7 +38,7 @@ def _partials(db: Path) -> list[str]:
 
 BLOCK_RENAME = """
 import os
-from stancetracker.core import backups
+from stancetracker.core.db import backups
 real_replace = os.replace
 def replace(src, dst):
     if {when}:

@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from stancetracker.core import bulk_load
-from stancetracker.core.csv_import import import_records
-from stancetracker.core.errors import DatabaseError, StanceError
-from stancetracker.core.integrity import check
-from stancetracker.core.sourcetext import add_document
-from stancetracker.core.documents import read_document
-from stancetracker.core.store import Store
+from stancetracker.core.db import bulk_load
+from stancetracker.core.exchange.record_import import import_records
+from stancetracker.core.model.errors import DatabaseError, StanceError
+from stancetracker.core.db.integrity import check
+from stancetracker.core.coding.sourcetext import add_document
+from stancetracker.core.exchange.documents.reading import read_document
+from stancetracker.core.db.store import Store
 
 from conftest import fingerprint, make_store
 
@@ -246,7 +246,7 @@ def test_a_caller_that_swallows_the_error_still_saves_nothing(tmp_path, fills_up
 def test_the_command_line_says_it_in_one_line(tmp_path, fills_up, big_path):
     """`stancetracker import` on a disk that fills: exit 1, one line naming the file, nothing saved."""
     from click.testing import CliRunner
-    from stancetracker.cli import cli
+    from stancetracker.cli.main import cli
     db, data, print_, counts = _database(tmp_path)
     fills_up(_nth(2, lambda sql, many: "records_fts" in sql, thread=_WORKER))
     res = CliRunner().invoke(cli, ["--db", str(db), "import", str(_csv(tmp_path / "big.csv", 40_000))])

@@ -15,15 +15,15 @@ from pathlib import Path
 
 import pytest
 
-from stancetracker.core import bulk_load
-from stancetracker.core.csv_import import import_records
-from stancetracker.core.documents import read_document
-from stancetracker.core.errors import StanceError
-from stancetracker.core.integrity import check
-from stancetracker.core.merge import apply_merge, plan_merge
-from stancetracker.core.revert import revert_operation
-from stancetracker.core.sourcetext import add_document
-from stancetracker.core.store import Store
+from stancetracker.core.db import bulk_load
+from stancetracker.core.exchange.record_import import import_records
+from stancetracker.core.exchange.documents.reading import read_document
+from stancetracker.core.model.errors import StanceError
+from stancetracker.core.db.integrity import check
+from stancetracker.core.exchange.merge import apply_merge, plan_merge
+from stancetracker.core.db.revert import revert_operation
+from stancetracker.core.coding.sourcetext import add_document
+from stancetracker.core.db.store import Store
 
 from conftest import fingerprint, make_store
 from test_faults_disk_full import _REAL_CONNECT, _csv, _state

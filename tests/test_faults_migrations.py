@@ -10,10 +10,10 @@ import textwrap
 
 import pytest
 
-from stancetracker.core import database
-from stancetracker.core.database import needs_upgrade
-from stancetracker.core.schema import APPLICATION_ID, SCHEMA_VERSION
-from stancetracker.core.store import Store
+from stancetracker.core.db import connection as database
+from stancetracker.core.db.connection import needs_upgrade
+from stancetracker.core.db.schema import APPLICATION_ID, SCHEMA_VERSION
+from stancetracker.core.db.store import Store
 
 from conftest import REPO
 from test_schema_migrations import old_database
@@ -65,8 +65,8 @@ def test_sigkill_between_a_migration_and_its_stamp(tmp_path):
     before = _state(path)
     code = textwrap.dedent(f"""
         import os, signal
-        from stancetracker.core import database
-        from stancetracker.core.store import Store
+        from stancetracker.core.db import connection as database
+        from stancetracker.core.db.store import Store
         def killed(conn, version):
             os.kill(os.getpid(), signal.SIGKILL)
         database._stamp = killed
@@ -106,7 +106,7 @@ def test_a_new_file_killed_before_its_first_migration_opens_as_new(tmp_path):
 def test_disk_full_during_a_migration_leaves_the_old_state(tmp_path, monkeypatch):
     """The disk fills as 0004 makes its new table: refused as disk full, nothing of 0004 kept; then it upgrades once."""
     import functools
-    from stancetracker.core.errors import DatabaseError
+    from stancetracker.core.model.errors import DatabaseError
     from test_faults_disk_full import _REAL_CONNECT, _FillsUp, _nth
     path = tmp_path / "old.db"
     old_database(path, "0004_bulk_import")

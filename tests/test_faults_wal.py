@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from stancetracker.cli import cli
-from stancetracker.core.database import check_file
-from stancetracker.core.integrity import check
-from stancetracker.core.store import Store
+from stancetracker.cli.main import cli
+from stancetracker.core.db.connection import check_file
+from stancetracker.core.db.integrity import check
+from stancetracker.core.db.store import Store
 
 from conftest import make_store
 
@@ -174,7 +174,7 @@ def test_a_stale_wal_beside_a_copied_in_database_is_not_folded_in(tmp_path):
 
 def test_restore_over_a_file_with_a_stale_wal_keeps_both_as_they_were(tmp_path):
     """Restoring over a file a stale -wal makes damaged: the raw copy kept holds the file and that -wal unchanged."""
-    from stancetracker.core import backups
+    from stancetracker.core.db import backups
     stale = _crashed_with_wal(tmp_path, "stale.db", tag="b")
     other = tmp_path / "work-other"
     other.mkdir()

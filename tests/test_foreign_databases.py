@@ -7,12 +7,14 @@ import time
 import pytest
 from click.testing import CliRunner
 
-from stancetracker.cli import cli
-from stancetracker.core import backups, foreign, integrity
-from stancetracker.core.database import connect
-from stancetracker.core.errors import DatabaseError
-from stancetracker.core.schema_audit import ForeignSchema, audit, harmful
-from stancetracker.core.store import Store
+from stancetracker.cli.main import cli
+from stancetracker.core.db import backups
+from stancetracker.core.db import foreign
+from stancetracker.core.db import integrity
+from stancetracker.core.db.connection import connect
+from stancetracker.core.model.errors import DatabaseError
+from stancetracker.core.db.schema_audit import ForeignSchema, audit, harmful
+from stancetracker.core.db.store import Store
 
 from conftest import make_store, write
 
@@ -50,8 +52,8 @@ def seeded(tmp_path):
     folder = tmp_path / "db"
     folder.mkdir()
     store = make_store(folder / "team.db")
-    from stancetracker.core.dates import parse_date
-    from stancetracker.core.model import Record
+    from stancetracker.core.model.dates import parse_date
+    from stancetracker.core.model.entities import Record
     for score in (1, -1):
         store.add_record(Record(actor="sadr", dimension="iran", date=parse_date("2020-01-13"), score=score,
                                 source="paper-a", evidence="met militia leaders in Qom"))
@@ -149,8 +151,8 @@ def test_a_changed_definition_of_our_table_is_refused(seeded):
 
 def test_a_trigger_added_while_the_file_is_open_cannot_write(seeded):
     """The authorizer stops a trigger another program adds after the audit: the write fails, nothing changes."""
-    from stancetracker.core.dates import parse_date
-    from stancetracker.core.model import Record
+    from stancetracker.core.model.dates import parse_date
+    from stancetracker.core.model.entities import Record
     store = Store.open(seeded, backup=False)
     try:
         other = sqlite3.connect(seeded, isolation_level=None)
@@ -166,9 +168,9 @@ def test_a_trigger_added_while_the_file_is_open_cannot_write(seeded):
 
 def test_our_own_search_triggers_still_work(store):
     """FTS5 triggers sqlite-utils made keep the search index in step on a hardened connection."""
-    from stancetracker.core.dates import parse_date
-    from stancetracker.core.model import Record
-    from stancetracker.core.query import RecordFilter
+    from stancetracker.core.model.dates import parse_date
+    from stancetracker.core.model.entities import Record
+    from stancetracker.core.db.query import RecordFilter
     store.add_record(Record(actor="sadr", dimension="iran", date=parse_date("2021"), score=0, source="paper-a",
                             evidence="an unusual word: zanzibar"))
     assert store.count(RecordFilter(query="zanzibar")) == 1

@@ -8,12 +8,12 @@ import io
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from stancetracker.cli import cli
-from stancetracker.core.csv_common import EXPORT_COLUMNS, UNGUARDED_MARK
-from stancetracker.core.csv_export import export_records
-from stancetracker.core.csv_import import ImportOptions, import_records
-from stancetracker.core.dates import parse_date
-from stancetracker.core.model import Record, Source
+from stancetracker.cli.main import cli
+from stancetracker.core.exchange.csv_reader import EXPORT_COLUMNS, UNGUARDED_MARK
+from stancetracker.core.exchange.csv_export import export_records
+from stancetracker.core.exchange.record_import import ImportOptions, import_records
+from stancetracker.core.model.dates import parse_date
+from stancetracker.core.model.entities import Record, Source
 
 from conftest import make_store, write
 

@@ -15,10 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stancetracker.core.csv_common import EXPORT_COLUMNS
-from stancetracker.core.csv_import import ImportOptions, import_records
-from stancetracker.core.dates import DateError, PartialDate, parse_date
-from stancetracker.core.errors import ImportFailed
+from stancetracker.core.exchange.csv_reader import EXPORT_COLUMNS
+from stancetracker.core.exchange.record_import import ImportOptions, import_records
+from stancetracker.core.model.dates import DateError, PartialDate, parse_date
+from stancetracker.core.model.errors import ImportFailed
 
 from conftest import fingerprint, make_store
 

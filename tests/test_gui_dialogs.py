@@ -5,16 +5,16 @@ import csv
 import pytest
 from PySide6.QtCore import QSettings
 
-from stancetracker.core.dates import parse_date
-from stancetracker.gui.dialogs.actors_dialog import QtActorsDialog
-from stancetracker.gui.dialogs.dimensions_dialog import QtDimensionsDialog
-from stancetracker.gui.dialogs.events_dialog import QtEventsDialog
-from stancetracker.gui.dialogs.export_dialog import QtExportDialog
-from stancetracker.gui.dialogs.import_dialog import QtImportDialog
-from stancetracker.gui.dialogs.sources_dialog import QtNewSourceDialog, QtSourcesDialog
+from stancetracker.core.model.dates import parse_date
+from stancetracker.gui.dialogs.actors import QtActorsDialog
+from stancetracker.gui.dialogs.dimensions import QtDimensionsDialog
+from stancetracker.gui.dialogs.events import QtEventsDialog
+from stancetracker.gui.dialogs.records_export import QtExportDialog
+from stancetracker.gui.dialogs.csv_import import QtImportDialog
+from stancetracker.gui.dialogs.sources import QtNewSourceDialog, QtSourcesDialog
 from stancetracker.gui.hub import QtStoreHub
-from stancetracker.core.model import Record
-from stancetracker.core.query import RecordFilter
+from stancetracker.core.model.entities import Record
+from stancetracker.core.db.query import RecordFilter
 
 from conftest import fingerprint, write
 

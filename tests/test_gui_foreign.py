@@ -5,10 +5,10 @@ import sqlite3
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from stancetracker.core.dates import parse_date
-from stancetracker.core.model import Record
+from stancetracker.core.model.dates import parse_date
+from stancetracker.core.model.entities import Record
 from stancetracker.gui.main_window import open_store
-from stancetracker.gui.merge_dialog import QtMergeDialog
+from stancetracker.gui.dialogs.merge import QtMergeDialog
 from stancetracker.gui.hub import QtStoreHub
 
 from conftest import make_store

@@ -4,9 +4,9 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QMessageBox
 
-from stancetracker.core.dates import parse_date
-from stancetracker.core.model import Record
-from stancetracker.core.query import RecordFilter
+from stancetracker.core.model.dates import parse_date
+from stancetracker.core.model.entities import Record
+from stancetracker.core.db.query import RecordFilter
 from stancetracker.gui.main_window import QtMainWindow
 
 
@@ -135,7 +135,7 @@ def test_duplicate_for_another_actor(qtbot, win):
 
 def test_external_change_is_noticed(qtbot, win, tmp_path):
     """A record saved by another connection appears without a manual refresh."""
-    from stancetracker.core.store import Store
+    from stancetracker.core.db.store import Store
     other = Store.open(win.hub.store.path, user="colleague")
     other.add_record(Record(actor="kadhimi", dimension="militias", date=parse_date("2021"), score=-2, source="paper-a"))
     other.close()
@@ -148,7 +148,7 @@ def test_conflicting_save_asks(qtbot, win, monkeypatch):
     type_record(qtbot, win)
     win.editor.request_save()
     uuid = win.current_uuid()
-    from stancetracker.core.store import Store
+    from stancetracker.core.db.store import Store
     other = Store.open(win.hub.store.path, user="colleague")
     other.update_record(uuid, 1, score=0)
     other.close()
@@ -170,7 +170,7 @@ def test_conflicting_save_asks(qtbot, win, monkeypatch):
 
 def test_shortcuts_window_lists_actions(win):
     """Help › Keyboard shortcuts lists the coding actions with their keys."""
-    from stancetracker.gui.shortcuts_dialog import QtShortcutsDialog
+    from stancetracker.gui.dialogs.shortcuts import QtShortcutsDialog
     d = QtShortcutsDialog(win.actions() + win.table.actions(), win)
     names = dict(d.entries())
     assert names["New record"] == "Ctrl+N" and names["Save record"] == "Ctrl+S"

@@ -6,10 +6,10 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QColor, QTextCursor
 
-from stancetracker.core.dates import parse_date
-from stancetracker.core.documents import DocumentText
-from stancetracker.core.passages import passage_of_record, passages
-from stancetracker.core.sourcetext import add_document, document
+from stancetracker.core.model.dates import parse_date
+from stancetracker.core.exchange.documents.reading import DocumentText
+from stancetracker.core.coding.passages import passage_of_record, passages
+from stancetracker.core.coding.sourcetext import add_document, document
 from stancetracker.gui.main_window import QtMainWindow
 
 TEXT = ("Sadr and the framework\n\n"
@@ -143,7 +143,7 @@ def test_find_in_text_search_all_documents_and_next_uncoded(qtbot, win):
 
 
 def test_import_dialog_saves_the_document_with_edited_metadata(qtbot, win, tmp_path):
-    from stancetracker.gui.dialogs.document_dialog import QtDocumentDialog, read_or_warn
+    from stancetracker.gui.dialogs.document import QtDocumentDialog, read_or_warn
     path = tmp_path / "brief.md"
     path.write_text("# Sadr's withdrawal\n\nThe **Sadrist** bloc resigned.\n", encoding="utf-8")
     doc = read_or_warn(path, win)
@@ -160,7 +160,7 @@ def test_import_dialog_saves_the_document_with_edited_metadata(qtbot, win, tmp_p
 
 
 def test_correcting_the_text_keeps_passages_on_their_words(qtbot, win):
-    from stancetracker.gui.dialogs.document_dialog import QtCorrectTextDialog
+    from stancetracker.gui.dialogs.document import QtCorrectTextDialog
     reader = win.documents.reader
     select_words(qtbot, reader.view, "leave parliament")
     reader.code_selection()

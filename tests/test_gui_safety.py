@@ -4,13 +4,13 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 
-from stancetracker.core.backups import list_backups, make_backup
-from stancetracker.core.dates import parse_date
-from stancetracker.core.model import Record
-from stancetracker.gui.backups_dialog import QtBackupsDialog
-from stancetracker.gui.history_dialog import QtHistoryDialog
+from stancetracker.core.db.backups import list_backups, make_backup
+from stancetracker.core.model.dates import parse_date
+from stancetracker.core.model.entities import Record
+from stancetracker.gui.dialogs.backups import QtBackupsDialog
+from stancetracker.gui.dialogs.history import QtHistoryDialog
 from stancetracker.gui.main_window import QtMainWindow
-from stancetracker.gui.merge_dialog import QtMergeDialog
+from stancetracker.gui.dialogs.merge import QtMergeDialog
 
 from conftest import make_store
 

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
-from stancetracker.core.schema import SCHEMA_VERSION
+from stancetracker.core.db.schema import SCHEMA_VERSION
 from stancetracker.gui import main_window
 from stancetracker.gui.main_window import QtMainWindow, ask_coder, open_store
 
@@ -63,7 +63,7 @@ def test_damaged_or_foreign_files_get_a_dialog(qtbot, tmp_path, monkeypatch, kin
 
 def test_read_only_database_opens_read_only(qtbot, tmp_path):
     """A database opened read-only has editing switched off and says so in the title."""
-    from stancetracker.core.store import Store
+    from stancetracker.core.db.store import Store
     make_store(tmp_path / "ro.db").close()
     store = Store.open(tmp_path / "ro.db", readonly=True)
     w = QtMainWindow(store, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))

@@ -17,10 +17,12 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from stancetracker.core import bulk_load, csv_import, integrity
-from stancetracker.core.csv_common import CsvReader
-from stancetracker.core.csv_import import ImportOptions, import_records
-from stancetracker.core.errors import ImportFailed
+from stancetracker.core.db import bulk_load
+from stancetracker.core.exchange import record_import as csv_import
+from stancetracker.core.db import integrity
+from stancetracker.core.exchange.csv_reader import CsvReader
+from stancetracker.core.exchange.record_import import ImportOptions, import_records
+from stancetracker.core.model.errors import ImportFailed
 
 from conftest import make_store
 

@@ -2,8 +2,8 @@
 
 import sqlite3
 
-from stancetracker.core.integrity import check, risky_location
-from stancetracker.core.schema import SCHEMA_VERSION
+from stancetracker.core.db.integrity import check, risky_location
+from stancetracker.core.db.schema import SCHEMA_VERSION
 
 from conftest import fingerprint, make_store
 

@@ -4,15 +4,15 @@ import sqlite3
 
 import pytest
 
-from stancetracker.core import backups
-from stancetracker.core.csv_export import export_records
-from stancetracker.core.dates import parse_date
-from stancetracker.core.errors import ImportFailed, StanceError, ValidationError
-from stancetracker.core.merge import apply_merge, plan_merge
-from stancetracker.core.model import Actor, Record, Source
-from stancetracker.core.query import RecordFilter
-from stancetracker.core.revert import revert_operation
-from stancetracker.core.store import Store
+from stancetracker.core.db import backups
+from stancetracker.core.exchange.csv_export import export_records
+from stancetracker.core.model.dates import parse_date
+from stancetracker.core.model.errors import ImportFailed, StanceError, ValidationError
+from stancetracker.core.exchange.merge import apply_merge, plan_merge
+from stancetracker.core.model.entities import Actor, Record, Source
+from stancetracker.core.db.query import RecordFilter
+from stancetracker.core.db.revert import revert_operation
+from stancetracker.core.db.store import Store
 
 from conftest import fingerprint, make_store, write
 
@@ -113,7 +113,7 @@ def test_merge_is_atomic(pair, monkeypatch):
     ours, other, u = pair
     plan = plan_merge(ours, other)
     before = fingerprint(ours)
-    import stancetracker.core.merge as m
+    import stancetracker.core.exchange.merge as m
     monkeypatch.setattr(m, "_insert_tuple", lambda d, ids: (_ for _ in ()).throw(RuntimeError("disk on fire")))
     with pytest.raises(RuntimeError):
         apply_merge(ours, plan, {u["shared"]: "theirs"})
@@ -181,7 +181,7 @@ def test_hostile_csv_is_refused_and_nothing_changes(store, tmp_path):
 def test_cli_merge_dry_run_and_take_theirs(pair):
     """`stancetracker merge` prints the plan side by side; --dry-run changes nothing; --take-theirs applies."""
     from click.testing import CliRunner
-    from stancetracker.cli import cli
+    from stancetracker.cli.main import cli
     ours, other, u = pair
     runner = CliRunner()
     before = fingerprint(ours)

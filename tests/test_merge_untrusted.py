@@ -7,13 +7,13 @@ import uuid as _uuid
 import pytest
 from click.testing import CliRunner
 
-from stancetracker.cli import cli
-from stancetracker.core.dates import parse_date
-from stancetracker.core.errors import StanceError
-from stancetracker.core.merge import apply_merge, plan_merge
-from stancetracker.core.model import Record
-from stancetracker.core.query import RecordFilter
-from stancetracker.core.revert import revert_operation
+from stancetracker.cli.main import cli
+from stancetracker.core.model.dates import parse_date
+from stancetracker.core.model.errors import StanceError
+from stancetracker.core.exchange.merge import apply_merge, plan_merge
+from stancetracker.core.model.entities import Record
+from stancetracker.core.db.query import RecordFilter
+from stancetracker.core.db.revert import revert_operation
 
 from conftest import fingerprint, make_store
 
@@ -196,7 +196,7 @@ def test_merge_refuses_a_file_with_a_foreign_trigger_or_records_view(ours, their
 def test_revert_of_a_merge_trashes_its_records_and_leaves_the_file_sound(ours, theirs):
     """Reverting a merge that added an actor and its records trashes the records (ids never reused); check is clean."""
     theirs_store = make_store(theirs)
-    from stancetracker.core.model import Actor
+    from stancetracker.core.model.entities import Actor
     theirs_store.add_actor(Actor(slug="hakim", name="Ammar al-Hakim", kind="person"))
     theirs_store.add_record(Record(actor="hakim", dimension="iran", date=parse_date("2021"), score=1,
                                    source="paper-a"))
@@ -205,7 +205,7 @@ def test_revert_of_a_merge_trashes_its_records_and_leaves_the_file_sound(ours, t
     assert "hakim" in {a.slug for a in ours.actors()}
     revert_operation(ours, result.op_id)
     assert ours.count() == 0 and ours.count(RecordFilter(deleted=True)) == 2  # hakim's and the valid one
-    from stancetracker.core.integrity import check
+    from stancetracker.core.db.integrity import check
     ours.close()
     report = check(ours.path)
     assert report.ok, report.lines()
@@ -249,7 +249,7 @@ def test_a_hot_journal_beside_their_file_is_rolled_back_in_a_copy(ours, theirs, 
 
 def test_a_plan_keeps_details_of_the_first_refused_rows_and_counts_the_rest(ours, theirs, monkeypatch):
     """A file with more bad rows than a plan keeps: all are counted, the kept ones listed, memory stays bounded."""
-    from stancetracker.core import merge
+    from stancetracker.core.exchange import merge
     monkeypatch.setattr(merge, "REFUSED_KEPT", 3)
     for _ in range(5):
         add_bad_record(theirs, "version", -3)

@@ -24,11 +24,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from stancetracker.cli import cli
-from stancetracker.core import backups, outputs
-from stancetracker.core.csv_export import export_records
-from stancetracker.core.csv_import import ImportOptions, import_records
-from stancetracker.core.store import Store
+from stancetracker.cli.main import cli
+from stancetracker.core.db import backups
+from stancetracker.core.files import outputs
+from stancetracker.core.exchange.csv_export import export_records
+from stancetracker.core.exchange.record_import import ImportOptions, import_records
+from stancetracker.core.db.store import Store
 
 from conftest import make_store
 

@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from stancetracker.cli import cli
-from stancetracker.core import backups, outputs
-from stancetracker.core.store import Store
+from stancetracker.cli.main import cli
+from stancetracker.core.db import backups
+from stancetracker.core.files import outputs
+from stancetracker.core.db.store import Store
 
 from test_output_paths import HEADER, db, digest, records_in, run, unchanged  # noqa: F401 (db is a fixture)
 
@@ -126,8 +127,8 @@ def test_restore_into_a_symlinked_database_keeps_the_link(db, tmp_path):
 
 def test_gui_export_dialog_shows_the_refusal(qtbot, db):
     """The window's CSV export over the database shows the one-line message; the database is unchanged."""
-    from stancetracker.core.query import RecordFilter
-    from stancetracker.gui.dialogs.export_dialog import QtExportDialog
+    from stancetracker.core.db.query import RecordFilter
+    from stancetracker.gui.dialogs.records_export import QtExportDialog
     from stancetracker.gui.hub import QtStoreHub
     store = Store.open(db, user="tester", backup=False)
     before = digest(db)
@@ -145,8 +146,8 @@ def test_gui_export_dialog_shows_the_refusal(qtbot, db):
 
 def test_gui_dash_is_a_file_not_standard_output(qtbot, db, tmp_path, monkeypatch):
     """In the window, a file named - is a file in the current folder."""
-    from stancetracker.core.query import RecordFilter
-    from stancetracker.gui.dialogs.export_dialog import QtExportDialog
+    from stancetracker.core.db.query import RecordFilter
+    from stancetracker.gui.dialogs.records_export import QtExportDialog
     from stancetracker.gui.hub import QtStoreHub
     monkeypatch.chdir(tmp_path)
     store = Store.open(db, user="tester", backup=False)
@@ -162,7 +163,7 @@ def test_gui_dash_is_a_file_not_standard_output(qtbot, db, tmp_path, monkeypatch
 
 def test_gui_chart_export_over_the_database_is_a_message(qtbot, db):
     """Saving a chart over the database from the window raises the one-line error the panel shows."""
-    from stancetracker.core import chartdata
+    from stancetracker.core.analysis import chartdata
     from stancetracker.gui.charts import export
     store = Store.open(db, user="tester", backup=False)
     before = digest(db)
@@ -179,7 +180,7 @@ def test_gui_chart_export_over_the_database_is_a_message(qtbot, db):
 def test_gui_import_report_button_asks_for_a_file_and_refuses_the_input(qtbot, db, tmp_path, monkeypatch):
     """The import dialog's report is never written over the file being imported (nor to fd 0 by the button)."""
     from PySide6.QtWidgets import QFileDialog
-    from stancetracker.gui.dialogs.import_dialog import QtImportDialog
+    from stancetracker.gui.dialogs.csv_import import QtImportDialog
     from stancetracker.gui.hub import QtStoreHub
     src = tmp_path / "in.csv"
     src.write_text(HEADER + "sadr,iran,2020,9,bad\n")

@@ -6,15 +6,27 @@ import json
 
 import pytest
 
-from stancetracker.core.dates import parse_date
-from stancetracker.core.documents import DocumentText
-from stancetracker.core.errors import ValidationError
-from stancetracker.core.mentions import MentionFinder
-from stancetracker.core.model import Record
-from stancetracker.core.passages import (add_coded_record, coverage, guess_actor, passage_of_record,
-                                         passage_records, passages)
-from stancetracker.core.sourcetext import (add_document, document, find_all, find_words, replace_text,
-                                           search_documents)
+from stancetracker.core.model.dates import parse_date
+from stancetracker.core.exchange.documents.reading import DocumentText
+from stancetracker.core.model.errors import ValidationError
+from stancetracker.core.coding.mentions import MentionFinder
+from stancetracker.core.model.entities import Record
+from stancetracker.core.coding.passages import (
+    add_coded_record,
+    coverage,
+    guess_actor,
+    passage_of_record,
+    passage_records,
+    passages,
+)
+from stancetracker.core.coding.sourcetext import (
+    add_document,
+    document,
+    find_all,
+    find_words,
+    replace_text,
+    search_documents,
+)
 
 TEXT = ("Sadr and the framework\n\n"
         "In August the cleric Muqtada al-Sadr told his bloc to leave parliament.\n\n"
@@ -149,7 +161,7 @@ def test_search_across_documents_and_find_in_text(store):
 
 
 def test_check_reports_passages_whose_text_was_changed_behind_our_back(store, tmp_path):
-    from stancetracker.core.integrity import check
+    from stancetracker.core.db.integrity import check
     src = add_document(store, _doc())
     _code(store, src.slug, "told his bloc")
     assert "every coded passage quotes the words at its offsets" in "\n".join(check(store.path).lines())

@@ -2,12 +2,12 @@
 
 import pytest
 
-from stancetracker.core.csv_import import import_records
-from stancetracker.core.dates import parse_date
-from stancetracker.core.errors import ConflictError, NotFound, StanceError
-from stancetracker.core.model import Actor, Event, Record
-from stancetracker.core.query import RecordFilter
-from stancetracker.core.revert import RevertConflict, list_operations, restore_version, revert_operation
+from stancetracker.core.exchange.record_import import import_records
+from stancetracker.core.model.dates import parse_date
+from stancetracker.core.model.errors import ConflictError, NotFound, StanceError
+from stancetracker.core.model.entities import Actor, Event, Record
+from stancetracker.core.db.query import RecordFilter
+from stancetracker.core.db.revert import RevertConflict, list_operations, restore_version, revert_operation
 
 from conftest import write
 
@@ -122,8 +122,8 @@ def test_restore_version_checks_ownership_and_version(store):
 def test_cli_operations_revert_and_restore_version(db_path):
     """The CLI lists operations, reverts one and restores a version, one line per error."""
     from click.testing import CliRunner
-    from stancetracker.cli import cli
-    from stancetracker.core.store import Store
+    from stancetracker.cli.main import cli
+    from stancetracker.core.db.store import Store
     s = Store.open(db_path, backup=False)
     r = s.add_record(rec())
     s.update_record(r.uuid, 1, score=-2)

@@ -2,11 +2,11 @@
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from stancetracker.core.csv_export import export_records
-from stancetracker.core.csv_import import import_records
-from stancetracker.core.dates import PartialDate
-from stancetracker.core.errors import ValidationError
-from stancetracker.core.model import Record, check_text
+from stancetracker.core.exchange.csv_export import export_records
+from stancetracker.core.exchange.record_import import import_records
+from stancetracker.core.model.dates import PartialDate
+from stancetracker.core.model.errors import ValidationError
+from stancetracker.core.model.entities import Record, check_text
 
 from conftest import make_store
 

@@ -5,10 +5,10 @@ import sqlite3
 import pytest
 import sqlite_utils
 
-from stancetracker.core import schema
-from stancetracker.core.database import connect, needs_upgrade
-from stancetracker.core.query import RecordFilter
-from stancetracker.core.store import Store
+from stancetracker.core.db import schema
+from stancetracker.core.db.connection import connect, needs_upgrade
+from stancetracker.core.db.query import RecordFilter
+from stancetracker.core.db.store import Store
 
 
 def old_database(path, stop_before: str) -> None:

@@ -5,10 +5,10 @@ import warnings
 
 from click.testing import CliRunner
 
-from stancetracker.cli import cli
-from stancetracker.core import analysis
-from stancetracker.core.seeds import seeds_dir
-from stancetracker.core.store import Store
+from stancetracker.cli.main import cli
+from stancetracker.core.analysis import series as analysis
+from stancetracker.core.exchange.seeds import seeds_dir
+from stancetracker.core.db.store import Store
 
 
 def rows(name):

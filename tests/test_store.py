@@ -4,12 +4,12 @@ import sqlite3
 
 import pytest
 
-from stancetracker.core.dates import parse_date
-from stancetracker.core.errors import ConflictError, DatabaseError, NotFound, ValidationError
-from stancetracker.core.model import Actor, Record
-from stancetracker.core.query import RecordFilter
-from stancetracker.core.schema import SCHEMA_VERSION
-from stancetracker.core.store import Store
+from stancetracker.core.model.dates import parse_date
+from stancetracker.core.model.errors import ConflictError, DatabaseError, NotFound, ValidationError
+from stancetracker.core.model.entities import Actor, Record
+from stancetracker.core.db.query import RecordFilter
+from stancetracker.core.db.schema import SCHEMA_VERSION
+from stancetracker.core.db.store import Store
 
 from conftest import fingerprint, make_store
 
@@ -207,7 +207,7 @@ def test_read_only_file_opens_read_only(tmp_path):
 
 def test_pending_migration_takes_a_backup_first(tmp_path, monkeypatch):
     """Before a migration runs on an existing database, a verified copy is made."""
-    from stancetracker.core import schema
+    from stancetracker.core.db import schema
     s = make_store(tmp_path / "m.db")
     s.add_record(rec())
     s.close()
@@ -217,7 +217,7 @@ def test_pending_migration_takes_a_backup_first(tmp_path, monkeypatch):
         db.execute("ALTER TABLE actors ADD COLUMN test_only TEXT")
 
     try:
-        monkeypatch.setattr("stancetracker.core.database.SCHEMA_VERSION", schema.SCHEMA_VERSION + 1)
+        monkeypatch.setattr("stancetracker.core.db.connection.SCHEMA_VERSION", schema.SCHEMA_VERSION + 1)
         s2 = Store.open(tmp_path / "m.db")
         assert "test_only" in [r[1] for r in s2.conn.execute("PRAGMA table_info(actors)")]
         s2.close()

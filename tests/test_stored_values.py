@@ -2,9 +2,14 @@
 
 import pytest
 
-from stancetracker.core.stored_values import (actor_problems, event_problems, record_problems,
-                                              source_problems, stored_date)
-from stancetracker.core.dates import DateError
+from stancetracker.core.model.stored_values import (
+    actor_problems,
+    event_problems,
+    record_problems,
+    source_problems,
+    stored_date,
+)
+from stancetracker.core.model.dates import DateError
 
 GOOD = {"uuid": "040466c2-1c6e-5e38-bb0f-05fe8d7ffd07", "date": "2021-11-07", "date_precision": "day",
         "score": 1.0, "confidence": "high", "locator": "¶3", "evidence": "said so", "coder": "ana",

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from stancetracker.cli import cli
-from stancetracker.core.csv_import import ImportOptions, import_records, parse_scale
-from stancetracker.core.errors import ImportFailed, ValidationError
-from stancetracker.core.model import MAX_NAME, Actor, Record, Source, check_score, parse_score
-from stancetracker.core.dates import parse_date
-from stancetracker.core.text import SLUG_RE, slugify, unique_slug
+from stancetracker.cli.main import cli
+from stancetracker.core.exchange.record_import import ImportOptions, import_records, parse_scale
+from stancetracker.core.model.errors import ImportFailed, ValidationError
+from stancetracker.core.model.entities import MAX_NAME, Actor, Record, Source, check_score, parse_score
+from stancetracker.core.model.dates import parse_date
+from stancetracker.core.model.text import SLUG_RE, slugify, unique_slug
 
 from conftest import fingerprint, write
 
@@ -50,7 +50,7 @@ HEAD = "actor_slug,dimension_slug,date,score,evidence\n"
 @pytest.mark.parametrize("cell", ["0_2", "inf", "nan", "1e0", "-0_1"])
 def test_import_refuses_what_float_alone_would_take(store, tmp_path, monkeypatch, cell, chunked):
     """Finding 6: '0_2' was stored as +2.0. Both validation paths refuse it, naming line and column."""
-    from stancetracker.core import csv_import
+    from stancetracker.core.exchange import record_import as csv_import
     if not chunked:
         monkeypatch.setattr(csv_import._Importer, "build_chunk", lambda self, lines, rows: None)
     f = write(tmp_path / "f.csv", HEAD + "sadr,iran,2020,1,ok\n" + f"sadr,iran,2021,{cell},x\n")

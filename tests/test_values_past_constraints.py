@@ -4,11 +4,11 @@ import sqlite3
 
 from click.testing import CliRunner
 
-from stancetracker.cli import cli
-from stancetracker.core.dates import parse_date
-from stancetracker.core.model import Record
-from stancetracker.core.backups import list_backups, make_backup, restore_backup
-from stancetracker.core.integrity import check
+from stancetracker.cli.main import cli
+from stancetracker.core.model.dates import parse_date
+from stancetracker.core.model.entities import Record
+from stancetracker.core.db.backups import list_backups, make_backup, restore_backup
+from stancetracker.core.db.integrity import check
 
 from conftest import make_store
 

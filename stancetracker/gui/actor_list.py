@@ -6,9 +6,9 @@ from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QColor, QPixmap, QStandardItem, QStandardItemModel, QIcon
 from PySide6.QtWidgets import QComboBox, QLineEdit, QListView, QVBoxLayout, QWidget
 
-from ..core.model import ACTOR_KINDS
-from ..core.text import name_key
-from .hub import QtStoreHub
+from stancetracker.core.model.entities import ACTOR_KINDS
+from stancetracker.core.model.text import name_key
+from stancetracker.gui.hub import QtStoreHub
 
 SLUG_ROLE = Qt.ItemDataRole.UserRole + 1
 KEYS_ROLE = Qt.ItemDataRole.UserRole + 2

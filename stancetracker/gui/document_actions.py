@@ -8,9 +8,9 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget, QFileDialog, QMessageBox
 
-from ..core.documents import SUPPORTED
-from .reader import CodeRequest, QtReader
-from .record_editor import PassageDraft
+from stancetracker.core.exchange.documents.reading import SUPPORTED
+from stancetracker.gui.reader import CodeRequest, QtReader
+from stancetracker.gui.record_editor import PassageDraft
 
 FILE_FILTER = ("Documents (" + " ".join(f"*{s}" for s in SUPPORTED) + ");;"
                "Text and Markdown (*.txt *.text *.md *.markdown);;Web pages (*.html *.htm);;"
@@ -75,7 +75,7 @@ class QtDocumentActions(QObject):
 
     # ------------------------------------------------------------- import
     def import_document(self, path: Path | None = None) -> None:
-        from .dialogs.document_dialog import QtDocumentDialog, read_or_warn
+        from stancetracker.gui.dialogs.document import QtDocumentDialog, read_or_warn
         if path is None:
             name, _ = QFileDialog.getOpenFileName(self.w, "Import document", "", FILE_FILTER)
             if not name:
@@ -100,7 +100,7 @@ class QtDocumentActions(QObject):
                                            "Ctrl+K to code them", 10000)
 
     def correct_text(self) -> None:
-        from .dialogs.document_dialog import QtCorrectTextDialog
+        from stancetracker.gui.dialogs.document import QtCorrectTextDialog
         doc = self.reader.doc
         if doc is None or self.w.hub.store.readonly:
             return

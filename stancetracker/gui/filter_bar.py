@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
 
-from ..core.dates import DateError, parse_date
-from ..core.query import RecordFilter
-from .hub import QtStoreHub
+from stancetracker.core.model.dates import DateError, parse_date
+from stancetracker.core.db.query import RecordFilter
+from stancetracker.gui.hub import QtStoreHub
 
 
 class QtFilterBar(QWidget):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from ..core.store import Store
+from stancetracker.core.db.store import Store
 
 
 class QtStoreHub(QObject):
@@ -38,7 +38,7 @@ class QtStoreHub(QObject):
         if passage is None:
             row = self.store.add_record(rec)
         else:
-            from ..core.passages import add_coded_record
+            from stancetracker.core.coding.passages import add_coded_record
             row = add_coded_record(self.store, rec, *passage)
         self.changed.emit("records")
         return row

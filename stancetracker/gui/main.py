@@ -170,7 +170,7 @@ def _missing_xcb_library() -> str | None:
 # ---------------------------------------------------------------- crash handler
 def _log_path() -> Path | None:
     try:
-        from ..core.paths import data_dir
+        from stancetracker.core.files.paths import data_dir
         return data_dir() / "crash.log"
     except Exception:  # no usable data folder: the error still reaches stderr
         return None
@@ -300,7 +300,7 @@ def run(db_path: Path | None, explicit: bool = False) -> int:
         _stderr(f"stancetracker: the desktop libraries could not be loaded ({err}); "
                 "reinstall stancetracker, or use the command line")
         return 1
-    from .main_window import QtMainWindow, resources_dir
+    from stancetracker.gui.main_window import QtMainWindow, resources_dir
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName("stancetracker")
@@ -310,7 +310,7 @@ def run(db_path: Path | None, explicit: bool = False) -> int:
     icon = resources_dir() / "icons" / "stancetracker.svg"
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
-    from ..core.errors import StanceError
+    from stancetracker.core.model.errors import StanceError
     handler = install_excepthook()
     try:
         win = QtMainWindow.launch(db_path, explicit=explicit)

@@ -11,22 +11,29 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QDockWidget, QFi
                                QInputDialog, QLabel, QMainWindow, QMessageBox, QProgressDialog, QSplitter,
                                QTableView, QVBoxLayout, QWidget)
 
-from ..core import backups, integrity, outputs
-from ..core.database import needs_upgrade
-from ..core.errors import ConflictError, StanceError, ValidationError
-from ..core.paths import default_db_path
-from ..core.query import RecordFilter
-from ..core.foreign import open_for_reading
-from ..core.schema_audit import ForeignSchema
-from ..core.store import Store, default_user
-from .actor_list import QtActorList
-from .filter_bar import QtFilterBar
-from .hub import QtStoreHub
-from .record_editor import EditorValues, QtRecordEditor
-from .records_model import UUID_ROLE, QtRecordTableModel
-from .shortcuts_dialog import QtShortcutsDialog
-from .undo import (CreateRecordCommand, DeleteRecordCommand, EditRecordCommand, RestoreRecordCommand,
-                   changes_between)
+from stancetracker.core.db import backups
+from stancetracker.core.db import integrity
+from stancetracker.core.files import outputs
+from stancetracker.core.db.connection import needs_upgrade
+from stancetracker.core.model.errors import ConflictError, StanceError, ValidationError
+from stancetracker.core.files.paths import default_db_path
+from stancetracker.core.db.query import RecordFilter
+from stancetracker.core.db.foreign import open_for_reading
+from stancetracker.core.db.schema_audit import ForeignSchema
+from stancetracker.core.db.store import Store, default_user
+from stancetracker.gui.actor_list import QtActorList
+from stancetracker.gui.filter_bar import QtFilterBar
+from stancetracker.gui.hub import QtStoreHub
+from stancetracker.gui.record_editor import EditorValues, QtRecordEditor
+from stancetracker.gui.records_model import UUID_ROLE, QtRecordTableModel
+from stancetracker.gui.dialogs.shortcuts import QtShortcutsDialog
+from stancetracker.gui.undo import (
+    CreateRecordCommand,
+    DeleteRecordCommand,
+    EditRecordCommand,
+    RestoreRecordCommand,
+    changes_between,
+)
 
 MAX_RECENT = 8
 POLL_MS = 1500
@@ -243,7 +250,7 @@ class QtMainWindow(QMainWindow):
         self._act(h, "&Keyboard shortcuts", self.show_shortcuts, QKeySequence.StandardKey.HelpContents)
         self._act(h, "&About stancetracker", self.about)
         self.table.addAction(self._table_delete_action())
-        from .document_actions import QtDocumentActions
+        from stancetracker.gui.document_actions import QtDocumentActions
         self.documents = QtDocumentActions(self)
 
     def _table_delete_action(self) -> QAction:
@@ -356,13 +363,13 @@ class QtMainWindow(QMainWindow):
     def show_history(self) -> None:
         uuid = self.current_uuid() or (self.editor.current.uuid if self.editor.current else None)
         if uuid:
-            from .history_dialog import QtHistoryDialog
+            from stancetracker.gui.dialogs.history import QtHistoryDialog
             QtHistoryDialog(self.hub, uuid, self).exec()
             if self.editor.current is not None and self.editor.current.uuid == uuid:
                 self.editor.load(self.hub.store.record(uuid))
 
     def show_backups(self) -> None:
-        from .backups_dialog import QtBackupsDialog
+        from stancetracker.gui.dialogs.backups import QtBackupsDialog
         dlg = QtBackupsDialog(self.hub, self)
         if dlg.exec() and dlg.chosen is not None:
             self.restore_from_backup(dlg.chosen)
@@ -391,8 +398,8 @@ class QtMainWindow(QMainWindow):
             self.merge_path(Path(path))
 
     def merge_path(self, path: Path):
-        from .merge_dialog import QtMergeDialog
-        from .undo import OperationCommand
+        from stancetracker.gui.dialogs.merge import QtMergeDialog
+        from stancetracker.gui.undo import OperationCommand
         try:
             dlg = QtMergeDialog(self.hub, path, self)
         except (StanceError, OSError) as err:
@@ -617,7 +624,7 @@ class QtMainWindow(QMainWindow):
     @staticmethod
     def _dropped_file(event) -> Path | None:
         """The CSV file or document being dragged onto the window, if it is exactly one."""
-        from ..core.documents import SUPPORTED
+        from stancetracker.core.exchange.documents.reading import SUPPORTED
         urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
         files = [Path(u.toLocalFile()) for u in urls if u.isLocalFile()]
         if len(files) == 1 and files[0].suffix.lower() in (".csv", ".tsv", *SUPPORTED):
@@ -625,7 +632,7 @@ class QtMainWindow(QMainWindow):
         return None
 
     def import_csv(self, path: Path | None = None) -> None:
-        from .undo import OperationCommand
+        from stancetracker.gui.undo import OperationCommand
         dlg = self._dialog("import_dialog", "QtImportDialog", path) if path else \
             self._dialog("import_dialog", "QtImportDialog")
         op_id = getattr(getattr(dlg, "result", None), "op_id", None)
@@ -639,7 +646,7 @@ class QtMainWindow(QMainWindow):
         QtShortcutsDialog(self.actions() + self.table.actions(), self).exec()
 
     def about(self) -> None:
-        from .. import __version__
+        from stancetracker import __version__
         QMessageBox.about(self, "About stancetracker",
                           f"<b>stancetracker {__version__}</b><p>Code, keep and chart how political actors' "
                           "stances shift over time.</p>")
@@ -672,5 +679,5 @@ def ask_coder(settings: QSettings) -> str:
 
 
 def _make_chart_panel(hub: QtStoreHub):
-    from .charts.panel import QtChartPanel
+    from stancetracker.gui.charts.panel import QtChartPanel
     return QtChartPanel(hub)

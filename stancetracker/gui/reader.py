@@ -16,13 +16,28 @@ from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextLayout
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMenu,
                                QPlainTextEdit, QPushButton, QSizePolicy, QToolButton, QVBoxLayout, QWidget)
 
-from ..core.documents import page_at
-from ..core.errors import StanceError
-from ..core.mentions import Mention, MentionFinder, fold
-from ..core.passages import (Coverage, Passage, coded_spans, coverage, guess_actor, passage_of_record,
-                             passage_records, passages)
-from ..core.sourcetext import DocumentInfo, document, documents, find_all, find_words, search_documents
-from .hub import QtStoreHub
+from stancetracker.core.exchange.documents.reading import page_at
+from stancetracker.core.model.errors import StanceError
+from stancetracker.core.coding.mentions import Mention, MentionFinder, fold
+from stancetracker.core.coding.passages import (
+    Coverage,
+    Passage,
+    coded_spans,
+    coverage,
+    guess_actor,
+    passage_of_record,
+    passage_records,
+    passages,
+)
+from stancetracker.core.coding.sourcetext import (
+    DocumentInfo,
+    document,
+    documents,
+    find_all,
+    find_words,
+    search_documents,
+)
+from stancetracker.gui.hub import QtStoreHub
 
 CODED = QColor("#fff0a0")        # a passage with records
 CURRENT = QColor("#ffc864")      # the passage of the record in the editor
@@ -489,7 +504,7 @@ class QtReader(QWidget):
                             f"of {len(self.cover.paragraphs)}")
 
     def show_lost(self) -> None:
-        from .dialogs.lost_passages_dialog import QtLostPassagesDialog
+        from stancetracker.gui.dialogs.lost_passages import QtLostPassagesDialog
         if self.doc is not None:
             dlg = QtLostPassagesDialog(self.hub, self.doc.source.slug, self)
             dlg.recordActivated.connect(lambda u: self.passageActivated.emit([u]))

@@ -10,13 +10,13 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QCompleter, QFormLayout,
                                QLineEdit, QPlainTextEdit, QPushButton, QRadioButton, QTextBrowser, QVBoxLayout,
                                QWidget)
 
-from ..core.dates import DateError, PartialDate, parse_date
-from ..core.errors import ValidationError
-from ..core.model import CONFIDENCES, LEVELS, Dimension, Record, check_score
-from ..core.passages import passage_of_record
-from ..core.query import RecordRow
-from ..core.stored_values import visible
-from .hub import QtStoreHub
+from stancetracker.core.model.dates import DateError, PartialDate, parse_date
+from stancetracker.core.model.errors import ValidationError
+from stancetracker.core.model.entities import CONFIDENCES, LEVELS, Dimension, Record, check_score
+from stancetracker.core.coding.passages import passage_of_record
+from stancetracker.core.db.query import RecordRow
+from stancetracker.core.model.stored_values import visible
+from stancetracker.gui.hub import QtStoreHub
 
 NEW_SOURCE = "__new__"
 

@@ -7,10 +7,10 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
-from ..core.errors import NotFound
-from ..core.query import RecordFilter, RecordRow
-from ..core.stored_values import visible
-from .hub import QtStoreHub
+from stancetracker.core.model.errors import NotFound
+from stancetracker.core.db.query import RecordFilter, RecordRow
+from stancetracker.core.model.stored_values import visible
+from stancetracker.gui.hub import QtStoreHub
 
 PAGE = 200
 COLUMNS = [

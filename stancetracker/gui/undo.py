@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from PySide6.QtGui import QUndoCommand
 
-from ..core.errors import StanceError
-from ..core.model import Record
-from .hub import QtStoreHub
+from stancetracker.core.model.errors import StanceError
+from stancetracker.core.model.entities import Record
+from stancetracker.gui.hub import QtStoreHub
 
 _FIELDS = ("actor", "dimension", "date", "score", "confidence", "source", "locator", "evidence", "coder")
 
@@ -148,7 +148,7 @@ class OperationCommand(QUndoCommand):
         self.hub.commandFailed.emit(f"{self.text()} cannot be redone; merge or import the file again")
 
     def undo(self) -> None:
-        from ..core.revert import revert_operation
+        from stancetracker.core.db.revert import revert_operation
         try:
             self.hub.run("all", revert_operation, self.op_id)
         except StanceError as err:

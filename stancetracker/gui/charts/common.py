@@ -11,7 +11,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter, QPen
 from PySide6.QtWidgets import QToolTip
 
-from ...core.model import Dimension
+from stancetracker.core.model.entities import Dimension
 
 INK = "#222222"
 GREY = "#666666"

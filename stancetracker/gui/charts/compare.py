@@ -8,9 +8,19 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF
 
-from ...core.chartdata import Comparison
-from .common import (TimeWindow, STRIP_HEIGHT, GREY, INK, ChartFigure, EventLayer, Picker, event_strip, new_plot,
-                     ring_item)
+from stancetracker.core.analysis.chartdata import Comparison
+from stancetracker.gui.charts.common import (
+    TimeWindow,
+    STRIP_HEIGHT,
+    GREY,
+    INK,
+    ChartFigure,
+    EventLayer,
+    Picker,
+    event_strip,
+    new_plot,
+    ring_item,
+)
 
 _DAY = 86400.0
 _LINE = "#333333"

@@ -16,10 +16,11 @@ from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLineEdit,
                                QSpinBox, QWidget)
 
-from ...core import chartdata, outputs
-from ...core.errors import StanceError
-from ...core.store import Store
-from .common import ChartFigure
+from stancetracker.core.analysis import chartdata
+from stancetracker.core.files import outputs
+from stancetracker.core.model.errors import StanceError
+from stancetracker.core.db.store import Store
+from stancetracker.gui.charts.common import ChartFigure
 
 SCREEN_DPI = 96.0
 FORMATS = (".png", ".svg")
@@ -31,10 +32,10 @@ class ExportError(StanceError):
 
 def figure_for(data: chartdata.ChartData, store: Store | None = None) -> ChartFigure:
     """A new figure drawing ``data`` (its kind follows the data's type)."""
-    from .compare import CompareFigure
-    from .profile import ProfileFigure
-    from .snapshot import SnapshotFigure
-    from .timeline import TimelineFigure
+    from stancetracker.gui.charts.compare import CompareFigure
+    from stancetracker.gui.charts.profile import ProfileFigure
+    from stancetracker.gui.charts.snapshot import SnapshotFigure
+    from stancetracker.gui.charts.timeline import TimelineFigure
     cls = {chartdata.Timeline: TimelineFigure, chartdata.Profile: ProfileFigure,
            chartdata.Comparison: CompareFigure, chartdata.Snapshot: SnapshotFigure}[type(data)]
     fig = cls()

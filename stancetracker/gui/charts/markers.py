@@ -19,7 +19,7 @@ from pyqtgraph.graphicsItems.ScatterPlotItem import drawSymbol, renderSymbol
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QBrush, QImage, QPainter, QPen, QPixmap
 
-from .common import marker_brush
+from stancetracker.gui.charts.common import marker_brush
 
 SYMBOL = "o"
 SIZE = 10.0

@@ -15,17 +15,18 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLa
                                QSlider, QSplitter, QSpinBox, QTabWidget, QToolButton, QVBoxLayout, QWidget)
 from PySide6.QtCore import Qt
 
-from ...core import analysis, chartdata
-from ...core.errors import StanceError
-from ...core.query import RecordFilter
-from ..hub import QtStoreHub
-from . import export
-from .common import ChartFigure
-from .compare import CompareFigure
-from .profile import ProfileFigure
-from .shifts_panel import QtShiftsPanel
-from .snapshot import SnapshotFigure
-from .timeline import TimelineFigure
+from stancetracker.core.analysis import series as analysis
+from stancetracker.core.analysis import chartdata
+from stancetracker.core.model.errors import StanceError
+from stancetracker.core.db.query import RecordFilter
+from stancetracker.gui.hub import QtStoreHub
+from stancetracker.gui.charts import export
+from stancetracker.gui.charts.common import ChartFigure
+from stancetracker.gui.charts.compare import CompareFigure
+from stancetracker.gui.charts.profile import ProfileFigure
+from stancetracker.gui.charts.shifts_panel import QtShiftsPanel
+from stancetracker.gui.charts.snapshot import SnapshotFigure
+from stancetracker.gui.charts.timeline import TimelineFigure
 
 _EPOCH = _dt.date(1970, 1, 1)
 
@@ -312,7 +313,7 @@ class QtChartPanel(QWidget):
         if kind == "compare":
             a, b = self.a_box.currentData(), self.b_box.currentData()
             return chartdata.ChartRequest("compare", [a, b], **common) if a and b and a != b else None
-        from ...core.dates import PartialDate
+        from stancetracker.core.model.dates import PartialDate
         return chartdata.ChartRequest("snapshot", self.actors, at=PartialDate(self.snapshot_date()), **common)
 
     def _refresh_shifts(self, req: chartdata.ChartRequest | None) -> None:

@@ -10,11 +10,31 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QFont
 
-from ...core.chartdata import Band, Profile
-from .common import (STRIP_HEIGHT, GREY, INK, BandsItem, ChartFigure, EventLayer, Picker,
-                     confidence_key, event_strip, join_legend, legend_entry, new_plot, ring_item,
-                     set_dimension, tint)
-from .timeline import TraceItems, add_markers, hover_text, marker_arrays, picker_arrays
+from stancetracker.core.analysis.chartdata import Band, Profile
+from stancetracker.gui.charts.common import (
+    STRIP_HEIGHT,
+    GREY,
+    INK,
+    BandsItem,
+    ChartFigure,
+    EventLayer,
+    Picker,
+    confidence_key,
+    event_strip,
+    join_legend,
+    legend_entry,
+    new_plot,
+    ring_item,
+    set_dimension,
+    tint,
+)
+from stancetracker.gui.charts.timeline import (
+    TraceItems,
+    add_markers,
+    hover_text,
+    marker_arrays,
+    picker_arrays,
+)
 
 _DAY = 86400.0
 _LANE_ROW_PX = 26

@@ -7,9 +7,9 @@ import textwrap
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
-from ...core.analysis import Shift
-from ...core.model import Dimension
-from ...core.stored_values import visible
+from stancetracker.core.analysis.series import Shift
+from stancetracker.core.model.entities import Dimension
+from stancetracker.core.model.stored_values import visible
 
 _SHIFT_ROLE = Qt.ItemDataRole.UserRole
 _UUID_ROLE = Qt.ItemDataRole.UserRole + 1

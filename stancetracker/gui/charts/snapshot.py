@@ -10,8 +10,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QFont
 
-from ...core.chartdata import Snapshot, describe
-from .common import GREY, INK, ChartFigure, style_axis
+from stancetracker.core.analysis.chartdata import Snapshot, describe
+from stancetracker.gui.charts.common import GREY, INK, ChartFigure, style_axis
 
 # A colour-blind-safe diverging scale (ColorBrewer PuOr): purple = the −2 pole, orange = +2.
 _STOPS = np.array([-2.0, -1.0, 0.0, 1.0, 2.0])

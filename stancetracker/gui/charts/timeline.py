@@ -6,11 +6,28 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF
 
-from ...core.chartdata import Timeline, Trace, describe
-from .common import (TimeWindow, GREY, BandsItem, ChartFigure, EventLayer, Picker, confidence_key, fresh_pen,
-                     event_strip, join_legend, legend_entry, marker_brush, new_plot, qcolor, ring_item,
-                     STRIP_HEIGHT, set_dimension, stale_pen)
-from .markers import MarkersItem
+from stancetracker.core.analysis.chartdata import Timeline, Trace, describe
+from stancetracker.gui.charts.common import (
+    TimeWindow,
+    GREY,
+    BandsItem,
+    ChartFigure,
+    EventLayer,
+    Picker,
+    confidence_key,
+    fresh_pen,
+    event_strip,
+    join_legend,
+    legend_entry,
+    marker_brush,
+    new_plot,
+    qcolor,
+    ring_item,
+    STRIP_HEIGHT,
+    set_dimension,
+    stale_pen,
+)
+from stancetracker.gui.charts.markers import MarkersItem
 
 _DAY = 86400.0
 DENSE_OBSERVATIONS = 2000  # above this many observations on one chart, screen drawing favours speed

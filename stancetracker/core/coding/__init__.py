@@ -1,0 +1,1 @@
+"""stancetracker.core.coding."""

@@ -1,0 +1,177 @@
+"""Coded passages: the words of a document a stance record rests on.
+
+A passage is a span of a source's text, remembered by its quote, offsets,
+page and some text on each side (an :class:`~.anchors.Anchor`), so it can be
+found again when the text is corrected. Several records may point at one
+passage. A passage whose words cannot be found again is kept, marked lost
+with the reason, and listed for the analyst — never moved onto other words.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from stancetracker.core.coding.anchors import Anchor, make_anchor
+from stancetracker.core.model.dates import utc_now
+from stancetracker.core.exchange.documents.reading import page_at
+from stancetracker.core.model.errors import NotFound, ValidationError
+from stancetracker.core.coding.mentions import Mention, paragraphs
+from stancetracker.core.model.entities import Record
+from stancetracker.core.db.query import RecordRow
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A coded span of one source's text; ``records`` counts its live records."""
+
+    id: int
+    source: str
+    start: int
+    end: int
+    quote: str
+    prefix: str
+    suffix: str
+    page: int | None
+    lost: str
+    records: int
+
+    @property
+    def anchor(self) -> Anchor:
+        return Anchor(self.start, self.end, self.quote, self.prefix, self.suffix)
+
+
+_PASSAGE_COLUMNS = ("p.id, s.slug, p.start, p.\"end\", p.quote, p.prefix, p.suffix, p.page, p.lost, "
+                    "(SELECT count(*) FROM records r WHERE r.passage_id = p.id AND r.deleted = 0)")
+
+
+def passages(store, source: str, *, lost: bool | None = False) -> list[Passage]:
+    """A source's passages in text order: anchored ones (default), lost ones, or all (``lost=None``)."""
+    cond = {False: "AND p.lost = ''", True: "AND p.lost <> ''", None: ""}[lost]
+    rows = store.conn.execute(
+        f"SELECT {_PASSAGE_COLUMNS} FROM passages p JOIN sources s ON s.id = p.source_id "
+        f"WHERE s.slug = ? {cond} ORDER BY p.start, p.\"end\", p.id", [source]).fetchall()
+    return [Passage(*r) for r in rows]
+
+
+def passage(store, passage_id: int) -> Passage:
+    row = store.conn.execute(
+        f"SELECT {_PASSAGE_COLUMNS} FROM passages p JOIN sources s ON s.id = p.source_id WHERE p.id = ?",
+        [passage_id]).fetchone()
+    if row is None:
+        raise NotFound(f"no passage {passage_id}")
+    return Passage(*row)
+
+
+def passage_records(store, passage_id: int) -> list[str]:
+    """UUIDs of the live records coded from a passage, oldest first."""
+    return [r[0] for r in store.conn.execute(
+        "SELECT uuid FROM records WHERE passage_id = ? AND deleted = 0 ORDER BY id", [passage_id])]
+
+
+def passage_of_record(store, uuid: str) -> Passage | None:
+    """The passage a record was coded from, if any."""
+    row = store.conn.execute("SELECT passage_id FROM records WHERE uuid = ?", [uuid]).fetchone()
+    if row is None:
+        raise NotFound(f"no record {uuid}")
+    return passage(store, row[0]) if row[0] is not None else None
+
+
+def source_text(store, source: str) -> tuple[int, str, list[int]]:
+    """(row id, text, page start offsets) of a source."""
+    row = store.conn.execute("SELECT id, text, pages FROM sources WHERE slug = ?", [source]).fetchone()
+    if row is None:
+        raise NotFound(f"no source {source!r}")
+    return row[0], row[1], parse_pages(row[2])
+
+
+def parse_pages(text: str) -> list[int]:
+    return [int(p) for p in text.split(",")] if text else []
+
+
+def _find_or_add_passage(store, source: str, start: int, end: int) -> int:
+    """The id of the anchored passage at exactly these offsets, made if new."""
+    source_id, text, pages = source_text(store, source)
+    if not text:
+        raise ValidationError("passage", f"source {source!r} has no text to code from")
+    if not 0 <= start < end <= len(text) or not text[start:end].strip():
+        raise ValidationError("passage", f"offsets {start}..{end} do not select words of {source!r} "
+                                         f"(its text has {len(text)} characters)")
+    row = store.conn.execute("SELECT id FROM passages WHERE source_id = ? AND start = ? AND \"end\" = ? "
+                             "AND lost = ''", [source_id, start, end]).fetchone()
+    if row:
+        return row[0]
+    a = make_anchor(text, start, end)
+    cur = store.conn.execute(
+        "INSERT INTO passages (source_id, start, \"end\", quote, prefix, suffix, page, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [source_id, a.start, a.end, a.quote, a.prefix, a.suffix, page_at(pages, start), utc_now()])
+    store._log("passage", cur.lastrowid, "create", None,
+               {"source": source, "start": a.start, "end": a.end, "quote": a.quote})
+    return cur.lastrowid
+
+
+def add_coded_record(store, rec: Record, start: int, end: int) -> RecordRow:
+    """Save a new record coded from ``rec.source``'s text between two offsets, in one transaction.
+
+    The passage is shared with any other record coded from the same words.
+    """
+    if not rec.source:
+        raise ValidationError("source", "a record coded from a passage needs its source")
+    with store.operation("create", f"record {rec.uuid} from a passage of {rec.source}"):
+        pid = _find_or_add_passage(store, rec.source, start, end)
+        row = store.add_record(rec)
+        store.conn.execute("UPDATE records SET passage_id = ? WHERE id = ?", [pid, row.id])
+    return row
+
+
+# ----------------------------------------------------------------- coverage
+@dataclass(frozen=True)
+class Coverage:
+    """Which paragraphs of a text have at least one live coded passage."""
+
+    paragraphs: list[tuple[int, int]]
+    coded: list[bool]
+
+    @property
+    def share(self) -> float:
+        return sum(self.coded) / len(self.coded) if self.coded else 0.0
+
+    def next_uncoded(self, offset: int) -> tuple[int, int] | None:
+        """The first uncoded paragraph starting after ``offset``, wrapping round to the top."""
+        starts = [s for s, _ in self.paragraphs]
+        first = bisect.bisect_right(starts, offset)
+        order = list(range(first, len(starts))) + list(range(0, first))
+        for i in order:
+            if not self.coded[i]:
+                return self.paragraphs[i]
+        return None
+
+
+def coverage(text: str, spans: list[tuple[int, int]]) -> Coverage:
+    """Coverage of ``text`` by coded ``spans`` (start, end); a span touching a paragraph codes it."""
+    paras = paragraphs(text)
+    coded = [False] * len(paras)
+    starts = [s for s, _ in paras]
+    for s, e in spans:
+        i = max(bisect.bisect_right(starts, s) - 1, 0)
+        while i < len(paras) and paras[i][0] < e:
+            if paras[i][1] > s:
+                coded[i] = True
+            i += 1
+    return Coverage(paras, coded)
+
+
+def coded_spans(items: list[Passage]) -> list[tuple[int, int]]:
+    """The spans of passages that still have a live record."""
+    return [(p.start, p.end) for p in items if p.records]
+
+
+# ------------------------------------------------------------- actor guess
+def guess_actor(mentions: list[Mention], start: int, end: int) -> str | None:
+    """The actor a selection is most likely about: the first one named inside it,
+    else the last one named before it (the subject carried over from an earlier sentence)."""
+    i = bisect.bisect_left([m.start for m in mentions], start)
+    if i < len(mentions) and mentions[i].start < end:
+        return mentions[i].actor
+    return mentions[i - 1].actor if i else None

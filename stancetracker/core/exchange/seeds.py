@@ -1,0 +1,38 @@
+"""The seeded dataset: loaded into every new database through the normal import code."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from stancetracker.core.exchange.record_import import import_records
+from stancetracker.core.db.store import Store
+from stancetracker.core.exchange.table_import import import_table
+
+SEED_TABLES = ("dimensions", "actors", "memberships", "sources", "events")
+
+
+def seeds_dir() -> Path:
+    """Where the seed files are: the installed package data, else the source tree."""
+    try:
+        packaged = Path(str(resources.files("stancetracker") / "seeds"))
+        if (packaged / "dimensions.csv").exists():
+            return packaged
+    except (ModuleNotFoundError, TypeError):  # pragma: no cover
+        pass
+    return Path(__file__).resolve().parents[3] / "seeds"
+
+
+def load_seeds(store: Store, folder: Path | None = None) -> dict[str, int]:
+    """Load every seed file present into ``store``; returns added counts per table."""
+    folder = folder or seeds_dir()
+    counts: dict[str, int] = {}
+    with store.operation("seed", f"load the seeded dataset from {folder.name}/"):
+        for table in SEED_TABLES:
+            f = folder / f"{table}.csv"
+            if f.exists():
+                counts[table] = import_table(store, f, table)[1]
+        records = folder / "records.csv"
+        if records.exists():
+            counts["records"] = import_records(store, records).added
+    return counts
