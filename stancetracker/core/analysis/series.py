@@ -19,7 +19,6 @@ from stancetracker.core.db.store import Store
 from stancetracker.core.model.stored_values import CHART_COLUMNS, chart_problem, observations_sound
 
 _PRECISION_CODE = {"day": 0, "month": 1, "year": 2}
-PRECISION_NAMES = ("day", "month", "year")
 SHIFT_MIN_CHANGE = 2.0
 
 
@@ -54,12 +53,6 @@ class Series:
         """The stance in force on a date (NaN before the first observation)."""
         i = int(np.searchsorted(self.dates, np.datetime64(when, "D"), side="right")) - 1
         return float(self.score[i]) if i >= 0 else float("nan")
-
-    def last_evidence_at(self, when: _dt.date | np.datetime64) -> np.datetime64 | None:
-        """Date of the observation in force on a date, or None."""
-        i = int(np.searchsorted(self.dates, np.datetime64(when, "D"), side="right")) - 1
-        return self.dates[i] if i >= 0 else None
-
 
 _CONF = {"low": 0, "medium": 1, "high": 2}
 

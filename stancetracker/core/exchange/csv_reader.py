@@ -35,7 +35,6 @@ MAX_ROW_TEXT = 2_000_000
 # and 5,000 rows of our 19 columns fit, so record imports keep their chunks.
 CHUNK_TEXT = 4_000_000
 CHUNK_CELLS = 100_000
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def unneutralise(cell: str) -> str:

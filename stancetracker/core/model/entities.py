@@ -8,7 +8,7 @@ import unicodedata
 import uuid as _uuid
 from dataclasses import dataclass, field
 
-from stancetracker.core.model.dates import DateError, PartialDate, check_timestamp, parse_date
+from stancetracker.core.model.dates import DateError, PartialDate, parse_date
 from stancetracker.core.model.errors import ValidationError
 from stancetracker.core.model.text import MAX_SLUG, SLUG_RE, has_control_chars, has_letter
 
@@ -169,13 +169,6 @@ def check_date(fld: str, value: object, precision: str | None = None, required: 
         return None
     try:
         return parse_date(value, precision or None)
-    except DateError as err:
-        raise ValidationError(fld, str(err)) from None
-
-
-def check_timestamp_field(fld: str, value: str) -> str:
-    try:
-        return check_timestamp(value)
     except DateError as err:
         raise ValidationError(fld, str(err)) from None
 
@@ -378,16 +371,8 @@ class Record:
         return self
 
 
-def content_equal(a: Record, b: Record) -> bool:
-    """Same coded content (ignores timestamps, version and row id)."""
-    return (a.uuid, a.actor, a.dimension, a.date, a.score, a.confidence, a.source or None,
-            a.locator, a.evidence, a.coder, a.deleted) == (
-            b.uuid, b.actor, b.dimension, b.date, b.score, b.confidence, b.source or None,
-            b.locator, b.evidence, b.coder, b.deleted)
-
-
 __all__ = [
     "ACTOR_KINDS", "CONFIDENCES", "LEVELS", "SOURCE_KINDS", "Actor", "DateError", "Dimension",
-    "Event", "Membership", "PartialDate", "Record", "Source", "ValidationError", "content_equal",
+    "Event", "Membership", "PartialDate", "Record", "Source", "ValidationError",
     "score_label",
 ]

@@ -91,11 +91,6 @@ def unique_slug(text: str, taken: Container[str], fallback: str, max_len: int = 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
-def has_bidi_controls(text: str) -> bool:
-    """True if the text holds invisible bidirectional-control characters."""
-    return any(ord(ch) in _BIDI for ch in text)
-
-
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTROL_OR_NEWLINE = re.compile("[\x00-\x1f\x7f]")
 

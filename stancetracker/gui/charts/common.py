@@ -15,9 +15,7 @@ from stancetracker.core.model.entities import Dimension
 
 INK = "#222222"
 GREY = "#666666"
-GRID = (0, 0, 0, 28)
 EVENT = "#8a8a8a"
-CONF_NAMES = ("low", "medium", "high")
 PICK_RADIUS_PX = 8.0
 LEFT_AXIS_WIDTH = 178  # fits "+2  strongly pro-consensus" at 9 pt
 STRIP_HEIGHT = 132

@@ -234,9 +234,6 @@ class QtChartPanel(QWidget):
     def snapshot_date(self) -> _dt.date:
         return self._slider_start + _dt.timedelta(days=self.slider.value())
 
-    def set_snapshot_date(self, when: _dt.date) -> None:
-        self.slider.setValue((when - self._slider_start).days)
-
     def fit_all(self) -> None:
         self.current_figure().fit_all()
 

@@ -134,10 +134,6 @@ class SnapshotFigure(ChartFigure):
         na, nd = self.data.score.shape
         return (i, j) if 0 <= i < na and 0 <= j < nd else None
 
-    def cell_scene_pos(self, i: int, j: int) -> QPointF:
-        """The centre of a cell in scene coordinates (for tests)."""
-        return self.plot.getViewBox().mapViewToScene(QPointF(j + 0.5, i + 0.5))
-
     def pick(self, scene_pos: QPointF):
         cell = self.cell_at(scene_pos)
         if cell is None:

@@ -506,9 +506,6 @@ class QtStoreJob(QThread):
     def request_cancel(self) -> None:
         self._cancel.set()
 
-    def cancel_requested(self) -> bool:
-        return self._cancel.is_set()
-
     def progress(self, done: int, total: int = 0) -> bool:
         self.progressed.emit(done, total)
         return not self._cancel.is_set()
