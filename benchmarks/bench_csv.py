@@ -38,7 +38,7 @@ import time
 import uuid
 from pathlib import Path
 
-from reference import Figure, compare, machine, show, summary, timed
+from reference import Figure, compare, machine, show, summary
 
 DIMENSIONS = [
     # slug, label, question, neg_label, pos_label, neg_pole, pos_pole
