@@ -409,7 +409,7 @@ def bench_export(args, workdir: Path, sqlite3_bin: str | None, notes: list[str])
     print(f"c. export ({args.runs} runs each, alternating with sqlite3 -csv) ...", flush=True)
     ours_db = workdir / "ours.db"
     out_ours, out_sq = workdir / "export_ours.csv", workdir / "export_sqlite3.csv"
-    store = Store.open(ours_db, create=False, user="bench")
+    store = Store.open(ours_db, create=False, user="bench", backup=False)
     counts: list[int] = []
 
     def ours() -> float:
@@ -446,7 +446,7 @@ def bench_series(args, workdir: Path, actors: list, dims: list, rng: random.Rand
 
     print(f"d. series ({args.series_pairs} actor x dimension pairs, alternating with a bare SELECT) ...", flush=True)
     db = workdir / "ours.db"
-    store = Store.open(db, create=False, user="bench")
+    store = Store.open(db, create=False, user="bench", backup=False)
     bare = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     sql = ("SELECT r.date, r.date_precision, r.score, r.confidence, r.uuid FROM records r "
            "JOIN actors a ON a.id = r.actor_id JOIN dimensions d ON d.id = r.dimension_id "
