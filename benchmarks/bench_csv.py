@@ -1,20 +1,23 @@
 #!/usr/bin/env python
-"""Benchmark CSV import/export and series lookups against plain SQLite tools.
+"""Benchmark CSV import/export and series lookups, each beside a plain SQLite tool on the same data.
 
 Generates N synthetic stance records in the export layout (docs/formats.md),
-then times, in one run:
+then times, alternating with the reference in the same run (median of --runs):
 
-  a. our import (``csv_import.import_records``, every row validated) into a
-     fresh database, run in a child process so its peak memory can be read;
-  b. the ``sqlite3`` shell's ``.import --csv`` into a bare table;
-  c. ``sqlite-utils insert --csv`` into a bare table (``--skip-sqlite-utils``);
-  d. our export (``csv_export.export_records``) against ``sqlite3 -csv`` of the
-     same SELECT;
-  e. ``analysis.series`` for ~20 random actor x dimension pairs.
+  a. our import (``record_import.import_records``, every row validated) into a
+     fresh database, in a child process so its peak memory can be read,
+     against the ``sqlite3`` shell's ``.import --csv`` of the same file into a bare table;
+  b. ``sqlite-utils insert --csv`` of the same file, once (skip with ``--skip-sqlite-utils``);
+  c. our export (``csv_export.export_records``) against ``sqlite3 -csv`` writing the same rows;
+  d. ``analysis.series`` for ~20 random actor x dimension pairs against a bare
+     SELECT of the same rows through Python's sqlite3.
 
-The figures are informational: the script exits 0 whether targets are met or not.
+The ``sqlite3`` shell is Debian's ``sqlite3`` package (``apt-get install -y sqlite3``);
+without it the script says so and shows our seconds without ratios. The figures
+are informational: the script exits 0 whether targets are met or not.
 
-    python benchmarks/bench_csv.py --records 100000
+    python benchmarks/bench_csv.py                       # 1,000,000 records, 3 runs of each
+    python benchmarks/bench_csv.py --quick               # 50,000 records, under 30 s
     python benchmarks/bench_csv.py --skip-sqlite-utils --keep --workdir /tmp/bench
     python benchmarks/bench_csv.py --records 200000 --profile-import /tmp/import.prof
 """
@@ -34,6 +37,8 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+
+from reference import Figure, compare, machine, show, summary
 
 DIMENSIONS = [
     # slug, label, question, neg_label, pos_label, neg_pole, pos_pole
@@ -78,7 +83,8 @@ REASONS = ("which reads as a clear stance", "signalling a shift", "consistent wi
            "amid pressure from rivals", "while avoiding specifics", "in unusually sharp terms")
 FRACTIONS = (-1.5, -0.5, 0.5, 1.5, -1.25, 0.75, 1.25, -0.75, 0.25, -0.25)
 
-TARGETS = {"import": 3.0, "export": 1.5, "series_ms": 20.0, "import_mb": 500.0}
+TARGETS = {"import": 3.0, "export": 1.5, "series": 0.020, "import_mb": 500.0}
+QUICK_RECORDS = 50_000
 
 
 # ------------------------------------------------------------------ generation
@@ -166,34 +172,31 @@ def write_records(path: Path, n: int, actors: list, dims: list, years: int, rng:
 # ------------------------------------------------------------------ child: our import
 def child_import(args) -> int:
     """Create a fresh database, import the tables (untimed) and the records (timed); print JSON."""
-    from stancetracker.core.exchange.record_import import import_records
     from stancetracker.core.db.store import Store
+    from stancetracker.core.exchange.record_import import import_records
     from stancetracker.core.exchange.table_import import import_table
 
     wd = Path(args.workdir)
-    db = wd / "ours.db"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    db = fresh(wd / "ours.db")
     store = Store.open(db, seed=False, user="bench")
     import_table(store, wd / "dimensions.csv", "dimensions")
     import_table(store, wd / "actors.csv", "actors")
     # Timed: the import and closing the database (SQLite's last checkpoint), as the
     # sqlite3 shell's time includes writing everything out and exiting.
+    prof = None
     if args.profile_import:
         import cProfile
         prof = cProfile.Profile()
-        t0 = time.perf_counter()
+    t0 = time.perf_counter()
+    if prof is not None:
         prof.enable()
-        result = import_records(store, wd / "records.csv")
-        store.close()
+    result = import_records(store, wd / "records.csv")
+    store.close()
+    if prof is not None:
         prof.disable()
-        seconds = time.perf_counter() - t0
+    seconds = time.perf_counter() - t0
+    if prof is not None:
         prof.dump_stats(args.profile_import)
-    else:
-        t0 = time.perf_counter()
-        result = import_records(store, wd / "records.csv")
-        store.close()
-        seconds = time.perf_counter() - t0
     self_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"seconds": seconds, "added": result.added, "self_maxrss_mb": self_mb}))
     return 0
@@ -220,24 +223,41 @@ def find_sqlite_utils() -> str | None:
     return shutil.which("sqlite-utils")
 
 
-def verdict(ok: bool | None) -> str:
-    return "n/a" if ok is None else ("PASS" if ok else "MISS")
+def find_sqlite3(given: str | None) -> str | None:
+    """The sqlite3 shell, or None after saying clearly what is missing and what that skips."""
+    path = shutil.which(given or "sqlite3")
+    if path is None:
+        print(f"NOTE: the sqlite3 command-line shell ({given or 'sqlite3'}) was not found. It is the reference for\n"
+              "      the import and export figures; install Debian's package with `apt-get install -y sqlite3`\n"
+              "      (or pass --sqlite3 PATH). Until then our seconds are shown without ratios.", flush=True)
+    return path
 
 
 def parse_args(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--records", type=int, default=1_000_000, help="records to generate (default 1,000,000)")
+    ap.add_argument("--records", type=int, help="records to generate (default 1,000,000; --quick 50,000)")
+    ap.add_argument("--quick", action="store_true",
+                    help=f"{QUICK_RECORDS:,} records and no sqlite-utils: a check that finishes in under 30 s")
+    ap.add_argument("--runs", type=int, default=3, help="runs of each timed step and its reference (default 3)")
     ap.add_argument("--actors", type=int, default=300)
     ap.add_argument("--dimensions", type=int, default=4)
     ap.add_argument("--years", type=int, default=20)
     ap.add_argument("--workdir", help="folder for the generated files and databases (default: a temp dir)")
     ap.add_argument("--keep", action="store_true", help="keep the temp dir (a --workdir is always kept)")
     ap.add_argument("--skip-sqlite-utils", action="store_true", help="skip the slow sqlite-utils insert")
+    ap.add_argument("--sqlite3", metavar="PATH", help="the sqlite3 shell to compare with (default: sqlite3 on PATH)")
     ap.add_argument("--series-pairs", type=int, default=20, help="actor x dimension pairs for series timing")
     ap.add_argument("--seed", type=int, default=1234, help="random seed for the synthetic data")
     ap.add_argument("--profile-import", metavar="FILE", help="run our import under cProfile, stats to FILE")
+    ap.add_argument("--build-only", action="store_true",
+                    help="generate the files and import them once into WORKDIR/ours.db, then stop (bench_gui uses it)")
     ap.add_argument("--child-import", action="store_true", help=argparse.SUPPRESS)
-    return ap.parse_args(argv)
+    args = ap.parse_args(argv)
+    if args.records is None:
+        args.records = QUICK_RECORDS if args.quick else 1_000_000
+    if args.quick:
+        args.skip_sqlite_utils = True
+    return args
 
 
 # ------------------------------------------------------------------ main
@@ -262,17 +282,59 @@ def main(argv=None) -> int:
             print(f"\nfiles kept in {workdir}")
 
 
-def run(args, workdir: Path) -> int:
-    from stancetracker.core.analysis import series as analysis
-    from stancetracker.core.exchange.csv_export import export_records, export_sql
-    from stancetracker.core.db.query import RECORD_FROM
-    from stancetracker.core.db.store import Store
+class OurImport:
+    """Our import in a child process, run after run; keeps the child's peak memory and any problem."""
 
+    def __init__(self, args, workdir: Path):
+        self.cmd = [sys.executable, str(Path(__file__).resolve()), "--child-import", "--workdir", str(workdir)]
+        if args.profile_import:
+            self.cmd += ["--profile-import", str(Path(args.profile_import).resolve())]
+        self.expected = args.records
+        self.peak_mb = 0.0
+        self.walls: list[float] = []
+        self.failed = ""
+        self.notes: list[str] = []
+
+    def __call__(self) -> float | None:
+        if self.failed:
+            return None
+        wall, proc = run_timed(self.cmd)
+        if proc.returncode != 0:
+            self.failed = proc.stderr.strip()[-2000:] or f"exit {proc.returncode}"
+            return None
+        child = json.loads(proc.stdout.strip().splitlines()[-1])
+        self.peak_mb = max(self.peak_mb, child["self_maxrss_mb"])
+        self.walls.append(wall)
+        if child["added"] != self.expected:
+            self.notes.append(f"our import added {child['added']:,} records, expected {self.expected:,}")
+        return child["seconds"]
+
+
+def sqlite3_import(sqlite3_bin: str, db: Path, records_csv: Path, n: int, notes: list[str]):
+    """The reference for the import: the shell's .import into a fresh bare table, checked for n rows."""
+    def run() -> float | None:
+        seconds, proc = run_timed([sqlite3_bin, str(fresh(db)), f'.import --csv "{records_csv}" t'])
+        if proc.returncode != 0 or proc.stderr.strip():
+            notes.append(f"sqlite3 .import: exit {proc.returncode} {proc.stderr.strip()[:300]}")
+            return None
+        got = subprocess.run([sqlite3_bin, str(db), "SELECT count(*) FROM t"], capture_output=True,
+                             text=True).stdout.strip()
+        if got != str(n):
+            notes.append(f"sqlite3 .import loaded {got} rows, expected {n:,}")
+        return seconds
+    return run
+
+
+def run(args, workdir: Path) -> int:
     n = args.records
     rng = random.Random(args.seed)
     records_csv = workdir / "records.csv"
     print(f"workdir {workdir}")
-    print(f"python {sys.version.split()[0]}, SQLite library {__import__('sqlite3').sqlite_version}")
+    print(f"{machine()}\nSQLite library {__import__('sqlite3').sqlite_version}")
+    sqlite3_bin = None if args.build_only else find_sqlite3(args.sqlite3)
+    if sqlite3_bin:
+        version = subprocess.run([sqlite3_bin, "--version"], capture_output=True, text=True).stdout.split()[:1]
+        print(f"sqlite3 shell {' '.join(version)} ({sqlite3_bin})")
 
     t0 = time.perf_counter()
     actors, dims = write_tables(workdir, args.actors, args.dimensions, rng)
@@ -280,144 +342,138 @@ def run(args, workdir: Path) -> int:
     gen_s = time.perf_counter() - t0
     size_mb = records_csv.stat().st_size / 1e6
     print(f"generated {n:,} records ({size_mb:,.1f} MB), {len(actors)} actors, {len(dims)} dimensions "
-          f"in {gen_s:.1f} s")
+          f"in {gen_s:.1f} s", flush=True)
 
+    notes: list[str] = []
+    if not sqlite3_bin and not args.build_only:
+        notes.append("no sqlite3 shell: import and export shown without ratios (apt-get install -y sqlite3)")
+    ours = OurImport(args, workdir)
+    if args.build_only:
+        seconds = ours()
+        if seconds is None:
+            print(ours.failed, file=sys.stderr)
+            return 1
+        print(f"imported into {workdir / 'ours.db'} in {seconds:.2f} s")
+        return 0
 
-    notes = []
-
-    # a. our import, in a child process (the first child, so RUSAGE_CHILDREN is its peak).
-    print("a. our import ...", flush=True)
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--child-import", "--workdir", str(workdir)]
-    if args.profile_import:
-        cmd += ["--profile-import", str(Path(args.profile_import).resolve())]
-    wall, proc = run_timed(cmd)
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    if proc.returncode != 0:
-        print(proc.stderr, file=sys.stderr)
+    # a. import, reference first in each pair; our last run leaves ours.db for the export.
+    print(f"a. import ({args.runs} runs each, alternating with sqlite3 .import) ...", flush=True)
+    ref = sqlite3_import(sqlite3_bin, workdir / "sqlite3_import.db", records_csv, n, notes) if sqlite3_bin else None
+    imp = compare("import: ours, validating every row", "sqlite3 .import", ref, ours, args.runs,
+                  max_ratio=TARGETS["import"])
+    if ours.failed or not imp.ours:
+        print(ours.failed, file=sys.stderr)
         print("our import failed; stopping", file=sys.stderr)
         return 1
-    child = json.loads(proc.stdout.strip().splitlines()[-1])
-    ours_import = child["seconds"]
-    if child["added"] != n:
-        notes.append(f"our import added {child['added']:,} records, expected {n:,}")
-    print(f"   {ours_import:.2f} s ({wall:.2f} s with process start and schema), peak RSS {peak_mb:,.0f} MB")
+    notes += sorted(set(ours.notes))
+    print(f"   ({statistics.median(ours.walls):.2f} s with process start and schema; "
+          f"peak RSS {ours.peak_mb:,.0f} MB)")
+    figures = [imp]
 
-    # b. sqlite3 .import
-    sqlite3_bin = shutil.which("sqlite3")
-    sq_import = None
-    if sqlite3_bin is None:
-        notes.append("the sqlite3 command-line shell is not installed (apt-get install sqlite3); "
-                     "sqlite3 .import and sqlite3 -csv were skipped")
-    else:
-        version = subprocess.run([sqlite3_bin, "--version"], capture_output=True, text=True).stdout.split()[:1]
-        print(f"b. sqlite3 .import (sqlite3 {' '.join(version)}) ...", flush=True)
-        db = fresh(workdir / "sqlite3_import.db")
-        sq_import, proc = run_timed([sqlite3_bin, str(db), f'.import --csv "{records_csv}" t'])
-        if proc.returncode != 0 or proc.stderr.strip():
-            notes.append(f"sqlite3 .import: exit {proc.returncode} {proc.stderr.strip()[:300]}")
-        got = subprocess.run([sqlite3_bin, str(db), "SELECT count(*) FROM t"], capture_output=True,
-                             text=True).stdout.strip()
-        if got != str(n):
-            notes.append(f"sqlite3 .import loaded {got} rows, expected {n:,}")
-        print(f"   {sq_import:.2f} s")
-
-    # c. sqlite-utils insert --csv
-    su_import = None
+    # b. sqlite-utils, once: at a minute and a half per million rows it is a landmark, not a reference.
     if args.skip_sqlite_utils:
-        notes.append("sqlite-utils insert skipped (--skip-sqlite-utils)")
+        notes.append("sqlite-utils insert skipped (--skip-sqlite-utils or --quick)")
+    elif (su_bin := find_sqlite_utils()) is None:
+        notes.append("sqlite-utils CLI not found; skipped")
     else:
-        su_bin = find_sqlite_utils()
-        if su_bin is None:
-            notes.append("sqlite-utils CLI not found; skipped")
-        else:
-            print("c. sqlite-utils insert --csv ...", flush=True)
-            db = fresh(workdir / "sqlite_utils.db")
-            su_import, proc = run_timed([su_bin, "insert", str(db), "t", str(records_csv), "--csv"])
-            if proc.returncode != 0:
-                notes.append(f"sqlite-utils: exit {proc.returncode} {proc.stderr.strip()[:300]}")
-                su_import = None
-            else:
-                print(f"   {su_import:.2f} s")
-
-    # d. export: ours vs sqlite3 -csv of the same SELECT
-    print("d. export ...", flush=True)
-    ours_db = workdir / "ours.db"
-    store = Store.open(ours_db, create=False, user="bench")
-    out_ours = workdir / "export_ours.csv"
-    t0 = time.perf_counter()
-    exported = export_records(store, out_ours)
-    ours_export = time.perf_counter() - t0
-    if exported != n:
-        notes.append(f"our export wrote {exported:,} records, expected {n:,}")
-    print(f"   ours {ours_export:.2f} s")
-    sq_export = None
-    if sqlite3_bin is not None:
-        sql = f"SELECT {export_sql(True)} FROM {RECORD_FROM} WHERE r.deleted = 0 ORDER BY r.date ASC, r.id ASC"
-        out_sq = workdir / "export_sqlite3.csv"
-        with open(out_sq, "w") as fh:
-            sq_export, proc = run_timed([sqlite3_bin, "-csv", "-header", str(ours_db), sql], stdout=fh)
+        print("b. sqlite-utils insert --csv (once) ...", flush=True)
+        db = fresh(workdir / "sqlite_utils.db")
+        seconds, proc = run_timed([su_bin, "insert", str(db), "t", str(records_csv), "--csv"])
         if proc.returncode != 0:
-            notes.append(f"sqlite3 -csv: exit {proc.returncode} {proc.stderr.strip()[:300]}")
-            sq_export = None
+            notes.append(f"sqlite-utils: exit {proc.returncode} {proc.stderr.strip()[:300]}")
         else:
-            print(f"   sqlite3 -csv {sq_export:.2f} s")
-            notes.append(f"export check: {_compare_exports(out_ours, out_sq)}")
+            su = Figure("import: sqlite-utils insert --csv", "sqlite3 .import", [seconds], imp.refs[-1:])
+            show(su)
+            figures.append(su)
 
-    # e. series
-    print("e. series ...", flush=True)
-    dim_slugs = [d[0] for d in dims]
-    pairs = [(rng.choice(actors)[0], rng.choice(dim_slugs)) for _ in range(args.series_pairs)]
-    times_ms, lengths = [], []
-    for actor, dim in pairs:
-        t0 = time.perf_counter()
-        s = analysis.series(store, actor, dim)
-        times_ms.append((time.perf_counter() - t0) * 1000)
-        lengths.append(int(s.n.sum()))
-    store.close()
-    med_ms, max_ms = statistics.median(times_ms), max(times_ms)
-    print(f"   median {med_ms:.1f} ms, max {max_ms:.1f} ms (~{statistics.mean(lengths):.0f} records per series)")
+    figures += bench_export(args, workdir, sqlite3_bin, notes)
+    figures.append(bench_series(args, workdir, actors, dims, rng))
 
-    # table
-    def ratio(a, b):
-        return f"{a / b:.2f}x" if a is not None and b else "—"
-
-    def secs(x):
-        return f"{x:9.2f}" if x is not None else f"{'skipped':>9}"
-
-    imp_ok = ours_import / sq_import <= TARGETS["import"] if sq_import else None
-    exp_ok = ours_export / sq_export <= TARGETS["export"] if sq_export else None
-    rows = [
-        ("import: ours (validating)", secs(ours_import), f"{n / ours_import:,.0f}", ratio(ours_import, sq_import),
-         f"<= {TARGETS['import']:.0f}x sqlite3", verdict(imp_ok)),
-        ("import: sqlite3 .import", secs(sq_import), f"{n / sq_import:,.0f}" if sq_import else "—", "1.00x" if sq_import else "—",
-         "", ""),
-        ("import: sqlite-utils --csv", secs(su_import), f"{n / su_import:,.0f}" if su_import else "—",
-         ratio(su_import, sq_import), "", ""),
-        ("import peak memory (MB)", f"{peak_mb:9.0f}", "", "", f"< {TARGETS['import_mb']:.0f} MB",
-         verdict(peak_mb < TARGETS["import_mb"])),
-        ("export: ours", secs(ours_export), f"{n / ours_export:,.0f}", ratio(ours_export, sq_export),
-         f"<= {TARGETS['export']}x sqlite3", verdict(exp_ok)),
-        ("export: sqlite3 -csv", secs(sq_export), f"{n / sq_export:,.0f}" if sq_export else "—",
-         "1.00x" if sq_export else "—", "", ""),
-        (f"series median ({len(pairs)} pairs, ms)", f"{med_ms:9.1f}", "", "", f"< {TARGETS['series_ms']:.0f} ms",
-         verdict(med_ms < TARGETS["series_ms"])),
-        ("series max (ms)", f"{max_ms:9.1f}", "", "", f"< {TARGETS['series_ms']:.0f} ms",
-         verdict(max_ms < TARGETS["series_ms"])),
-    ]
-    head = ("step", "seconds", "rows/s", "ratio", "target", "")
-    widths = [max(len(str(r[i])) for r in rows + [head]) for i in range(len(head))]
-    print(f"\n{n:,} records, {len(actors)} actors x {len(dims)} dimensions, {args.years} years "
-          f"({size_mb:,.1f} MB CSV)")
-    line = "  ".join(f"{{:{'<' if i in (0, 4) else '>'}{w}}}" for i, w in enumerate(widths))
-    print(line.format(*head))
-    print("  ".join("-" * w for w in widths))
-    for r in rows:
-        print(line.format(*r))
+    summary(figures, f"{n:,} records, {len(actors)} actors x {len(dims)} dimensions, {args.years} years "
+                     f"({size_mb:,.1f} MB CSV), {args.runs} runs")
+    mem_ok = "met" if ours.peak_mb < TARGETS["import_mb"] else "MISSED"
+    print(f"import peak memory: {ours.peak_mb:,.0f} MB (target < {TARGETS['import_mb']:.0f} MB: {mem_ok})")
     for note in notes:
         print(f"note: {note}")
     if args.profile_import:
         print(f"note: our import ran under cProfile (times inflated); stats in {args.profile_import}")
     return 0
+
+
+def bench_export(args, workdir: Path, sqlite3_bin: str | None, notes: list[str]) -> list[Figure]:
+    """Our export against sqlite3 -csv writing the same SELECT, alternating."""
+    from stancetracker.core.db.query import RECORD_FROM
+    from stancetracker.core.db.store import Store
+    from stancetracker.core.exchange.csv_export import export_records, export_sql
+
+    print(f"c. export ({args.runs} runs each, alternating with sqlite3 -csv) ...", flush=True)
+    ours_db = workdir / "ours.db"
+    out_ours, out_sq = workdir / "export_ours.csv", workdir / "export_sqlite3.csv"
+    store = Store.open(ours_db, create=False, user="bench", backup=False)
+    counts: list[int] = []
+
+    def ours() -> float:
+        t0 = time.perf_counter()
+        counts.append(export_records(store, out_ours))
+        return time.perf_counter() - t0
+
+    sql = f"SELECT {export_sql(True)} FROM {RECORD_FROM} WHERE r.deleted = 0 ORDER BY r.date ASC, r.id ASC"
+
+    def ref() -> float | None:
+        with open(out_sq, "w") as fh:
+            seconds, proc = run_timed([sqlite3_bin, "-csv", "-header", str(ours_db), sql], stdout=fh)
+        if proc.returncode != 0:
+            notes.append(f"sqlite3 -csv: exit {proc.returncode} {proc.stderr.strip()[:300]}")
+            return None
+        return seconds
+
+    fig = compare("export: ours", "sqlite3 -csv", ref if sqlite3_bin else None, ours, args.runs,
+                  max_ratio=TARGETS["export"])
+    store.close()
+    if any(c != args.records for c in counts):
+        notes.append(f"our export wrote {counts} records, expected {args.records:,}")
+    if fig.refs:
+        notes.append(f"export check: {_compare_exports(out_ours, out_sq)}")
+    return [fig]
+
+
+def bench_series(args, workdir: Path, actors: list, dims: list, rng: random.Random) -> Figure:
+    """analysis.series per actor x dimension pair against Python's sqlite3 fetching the same rows bare."""
+    import sqlite3
+
+    from stancetracker.core.analysis import series as analysis
+    from stancetracker.core.db.store import Store
+
+    print(f"d. series ({args.series_pairs} actor x dimension pairs, alternating with a bare SELECT) ...", flush=True)
+    db = workdir / "ours.db"
+    store = Store.open(db, create=False, user="bench", backup=False)
+    bare = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    sql = ("SELECT r.date, r.date_precision, r.score, r.confidence, r.uuid FROM records r "
+           "JOIN actors a ON a.id = r.actor_id JOIN dimensions d ON d.id = r.dimension_id "
+           "WHERE a.slug = ? AND d.slug = ? AND r.deleted = 0 ORDER BY r.date, r.id")
+    pairs = iter([(rng.choice(actors)[0], rng.choice(dims)[0]) for _ in range(args.series_pairs)])
+    current: list[tuple[str, str]] = []
+    lengths: list[int] = []
+
+    def ref() -> float:
+        current[:] = [next(pairs)]  # each pair is timed once by each side, the reference first
+        t0 = time.perf_counter()
+        bare.execute(sql, current[0]).fetchall()
+        return time.perf_counter() - t0
+
+    def ours() -> float:
+        t0 = time.perf_counter()
+        s = analysis.series(store, *current[0])
+        seconds = time.perf_counter() - t0
+        lengths.append(int(s.n.sum()))
+        return seconds
+
+    fig = compare("series: one actor x dimension", "bare SELECT of its rows", ref, ours, args.series_pairs,
+                  max_seconds=TARGETS["series"])
+    print(f"   (max {max(fig.ours) * 1000:.1f} ms; ~{statistics.mean(lengths):.0f} records per series)")
+    bare.close()
+    store.close()
+    return fig
 
 
 def _compare_exports(ours: Path, theirs: Path) -> str:
