@@ -10,7 +10,7 @@ then times, in one run:
   c. ``sqlite-utils insert --csv`` into a bare table (``--skip-sqlite-utils``);
   d. our export (``csv_export.export_records``) against ``sqlite3 -csv`` of the
      same SELECT;
-  e. ``analysis.series`` for ~20 random actor x dimension pairs.
+  e. ``series.series`` for ~20 random actor x dimension pairs.
 
 The figures are informational: the script exits 0 whether targets are met or not.
 
@@ -263,7 +263,7 @@ def main(argv=None) -> int:
 
 
 def run(args, workdir: Path) -> int:
-    from stancetracker.core.analysis import series as analysis
+    from stancetracker.core.analysis import series
     from stancetracker.core.exchange.csv_export import export_records, export_sql
     from stancetracker.core.db.query import RECORD_FROM
     from stancetracker.core.db.store import Store
@@ -370,7 +370,7 @@ def run(args, workdir: Path) -> int:
     times_ms, lengths = [], []
     for actor, dim in pairs:
         t0 = time.perf_counter()
-        s = analysis.series(store, actor, dim)
+        s = series.series(store, actor, dim)
         times_ms.append((time.perf_counter() - t0) * 1000)
         lengths.append(int(s.n.sum()))
     store.close()
