@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from stancetracker.core.analysis.chartdates import seconds
 from stancetracker.core.analysis.request import chart_filter
@@ -16,6 +15,9 @@ from stancetracker.core.db.store import Store
 from stancetracker.core.model.entities import Dimension
 from stancetracker.core.model.stored_values import date_problem, visible
 from stancetracker.core.model.stored_values import describe as describe_problems
+
+if TYPE_CHECKING:  # builds no arrays: NumPy is named only in a type hint
+    import numpy as np
 
 
 @dataclass
