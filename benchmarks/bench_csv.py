@@ -9,7 +9,7 @@ then times, alternating with the reference in the same run (median of --runs):
      against the ``sqlite3`` shell's ``.import --csv`` of the same file into a bare table;
   b. ``sqlite-utils insert --csv`` of the same file, once (skip with ``--skip-sqlite-utils``);
   c. our export (``csv_export.export_records``) against ``sqlite3 -csv`` writing the same rows;
-  d. ``analysis.series`` for ~20 random actor x dimension pairs against a bare
+  d. ``series.series`` for ~20 random actor x dimension pairs against a bare
      SELECT of the same rows through Python's sqlite3.
 
 The ``sqlite3`` shell is Debian's ``sqlite3`` package (``apt-get install -y sqlite3``);
@@ -438,10 +438,10 @@ def bench_export(args, workdir: Path, sqlite3_bin: str | None, notes: list[str])
 
 
 def bench_series(args, workdir: Path, actors: list, dims: list, rng: random.Random) -> Figure:
-    """analysis.series per actor x dimension pair against Python's sqlite3 fetching the same rows bare."""
+    """series.series per actor x dimension pair against Python's sqlite3 fetching the same rows bare."""
     import sqlite3
 
-    from stancetracker.core.analysis import series as analysis
+    from stancetracker.core.analysis import series
     from stancetracker.core.db.store import Store
 
     print(f"d. series ({args.series_pairs} actor x dimension pairs, alternating with a bare SELECT) ...", flush=True)
@@ -463,7 +463,7 @@ def bench_series(args, workdir: Path, actors: list, dims: list, rng: random.Rand
 
     def ours() -> float:
         t0 = time.perf_counter()
-        s = analysis.series(store, *current[0])
+        s = series.series(store, *current[0])
         seconds = time.perf_counter() - t0
         lengths.append(int(s.n.sum()))
         return seconds

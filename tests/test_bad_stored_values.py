@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings, strategies as st
 
 from stancetracker.cli.main import cli
-from stancetracker.core.analysis import series as analysis
+from stancetracker.core.analysis import series
 from stancetracker.core.analysis import chartdata
 from stancetracker.core.model.dates import PartialDate, parse_date
 from stancetracker.core.model.entities import Event, Record
@@ -138,13 +138,13 @@ def test_series_and_shifts_leave_the_record_out_and_count_it(worst_db):
     """Series skip records whose date, score or confidence breaks a rule, and say how many by column."""
     path, _ = worst_db
     with Store.open(path, backup=False) as store:
-        s = analysis.series(store, "sadr", "iran")
+        s = series.series(store, "sadr", "iran")
         assert len(s) == 3 and s.skipped == {"date": 1, "score": 1}
         assert all(BAD_UUID not in g for g in s.uuids)
         skipped: dict[str, int] = {}
-        analysis.shifts(store, ["sadr"], ["iran"], skipped=skipped)
+        series.shifts(store, ["sadr"], ["iran"], skipped=skipped)
         assert skipped == {"date": 1, "score": 1}
-        assert analysis.skipped_note(skipped) == ("2 records with an invalid date or score not drawn "
+        assert series.skipped_note(skipped) == ("2 records with an invalid date or score not drawn "
                                                   "(stancetracker check lists them)")
 
 
@@ -430,6 +430,6 @@ def test_any_stored_row_becomes_a_record_row(values):
 @given(st.lists(st.tuples(_any_value, _any_value, _any_value, _any_value, st.just("u")), max_size=12))
 def test_any_stored_rows_build_a_series(rows):
     """A series is built from any rows: sound ones are drawn, the others counted, none lost in between."""
-    s = analysis.build_series("a", "d", rows)
+    s = series.build_series("a", "d", rows)
     assert int(s.n.sum()) + sum(s.skipped.values()) == len(rows)
     assert np.isfinite(s.score).all()

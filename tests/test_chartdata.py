@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from stancetracker.core.analysis import series as analysis
+from stancetracker.core.analysis import series
 from stancetracker.core.analysis import chartdata as cd
 from stancetracker.core.model.dates import parse_date
 from stancetracker.core.model.entities import Membership, Record
@@ -40,11 +40,11 @@ def coded(store):
 
 
 def test_trace_equals_series_for_the_same_filter(coded):
-    """Trace values, dates, counts and uuids equal analysis.series under the same filter."""
+    """Trace values, dates, counts and uuids equal series.series under the same filter."""
     for flt in (None, RecordFilter(min_confidence="medium"), RecordFilter(since=parse_date("2019-06"))):
         data = cd.timeline(coded, "iran", ["sadr", "maliki"], flt)
         for tr in data.traces:
-            s = analysis.series(coded, tr.actor, "iran", flt)
+            s = series.series(coded, tr.actor, "iran", flt)
             np.testing.assert_array_equal(tr.x, cd.to_seconds(s.dates))
             np.testing.assert_array_equal(tr.y, s.score)
             np.testing.assert_array_equal(tr.low, s.low)
@@ -127,7 +127,7 @@ def test_profile_has_every_dimension_and_memberships(coded):
     p = cd.profile(coded, "Moqtada al-Sadr")
     assert [t.dimension for t in p.traces] == [d.slug for d in coded.dimensions()]
     for tr in p.traces:
-        np.testing.assert_array_equal(tr.y, analysis.series(coded, "sadr", tr.dimension).score)
+        np.testing.assert_array_equal(tr.y, series.series(coded, "sadr", tr.dimension).score)
     (band,) = p.bands
     assert (band.group, band.role, band.start, band.end) == ("coordination-framework", "rival",
                                                               sec("2021-10-01"), sec("2022-07-01"))
@@ -168,7 +168,7 @@ def test_snapshot_carries_forward_with_age_and_fade(coded):
     assert np.isnan(snap.score[2]).all() and np.isnan(snap.age_days[2]).all()
     np.testing.assert_allclose(snap.alpha[0, iran], cd.fade(np.array(366.0), 12))
     assert snap.alpha[1, us] > snap.alpha[0, iran]
-    assert snap.uuids[0][iran] == analysis.series(coded, "sadr", "iran").uuids[2]
+    assert snap.uuids[0][iran] == series.series(coded, "sadr", "iran").uuids[2]
 
 
 def test_source_line_names_database_records_coders_and_dates(coded):

@@ -6,7 +6,7 @@ import warnings
 from click.testing import CliRunner
 
 from stancetracker.cli.main import cli
-from stancetracker.core.analysis import series as analysis
+from stancetracker.core.analysis import series
 from stancetracker.core.exchange.seeds import seeds_dir
 from stancetracker.core.db.store import Store
 
@@ -47,7 +47,7 @@ def test_seed_records_keep_their_uuids_and_coder(tmp_path):
 def test_sadr_shifts_on_the_seed(tmp_path):
     """Sadr's seeded record shows shifts on the Iran dimension, each with evidence on both sides."""
     s = Store.open(tmp_path / "fresh.db")
-    found = analysis.shifts(s, ["sadr"], ["iran"])
+    found = series.shifts(s, ["sadr"], ["iran"])
     assert len(found) >= 3
     for sh in found:
         assert sh.before_records and sh.after_records

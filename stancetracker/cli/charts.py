@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from stancetracker.core.analysis.chartdata import DEFAULT_HORIZON_MONTHS, KINDS, ChartRequest
+from stancetracker.core.analysis.request import DEFAULT_HORIZON_MONTHS, KINDS, ChartRequest
 from stancetracker.cli.options import date_option as _date
 from stancetracker.core.model.entities import CONFIDENCES
 from stancetracker.core.files.outputs import database_files, plan_output, to_stdout

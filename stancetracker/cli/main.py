@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from stancetracker import __version__
-from stancetracker.core.analysis import series as analysis
+from stancetracker.core.analysis import series
 from stancetracker.cli.options import date_option as _date_option
 from stancetracker.core.exchange.csv_export import export_records
 from stancetracker.core.db.connection import _describe_sqlite_error
@@ -301,7 +301,7 @@ def shifts(obj: _Ctx, actor, dimension):
     actors = [store.actor(a).slug for a in actor] or None
     dims = [store.dimension(d).slug for d in dimension] or None
     skipped: dict[str, int] = {}
-    found = analysis.shifts(store, actors, dims, skipped=skipped)
+    found = series.shifts(store, actors, dims, skipped=skipped)
     names = {a.slug: a.name for a in store.actors()}
     labels = {d.slug: d for d in store.dimensions()}
     wrap = lambda t: textwrap.fill(" ".join(t.split()), width=100, initial_indent="      ", subsequent_indent="      ")
@@ -319,7 +319,7 @@ def shifts(obj: _Ctx, actor, dimension):
         click.echo("")
     click.echo(f"{len(found)} shift{'s' if len(found) != 1 else ''}")
     if skipped:
-        click.echo(f"note: {analysis.skipped_note(skipped)}", err=True)
+        click.echo(f"note: {series.skipped_note(skipped)}", err=True)
 
 
 @cli.command()

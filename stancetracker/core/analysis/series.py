@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from stancetracker.core.model.errors import NotFound
+from stancetracker.core.db.observations import ObservationRow, observation_rows
 from stancetracker.core.db.query import RecordFilter, RecordRow
 from stancetracker.core.db.store import Store
 from stancetracker.core.model.stored_values import CHART_COLUMNS, chart_problem, observations_sound
 
 _PRECISION_CODE = {"day": 0, "month": 1, "year": 2}
+_CONF = {"low": 0, "medium": 1, "high": 2}
 SHIFT_MIN_CHANGE = 2.0
 
 
@@ -49,12 +50,14 @@ class Series:
     def __len__(self) -> int:
         return int(self.dates.shape[0])
 
+    def index_at(self, when: np.ndarray) -> np.ndarray:
+        """For each date, the observation in force then (carried forward); -1 before the first."""
+        return np.searchsorted(self.dates, when, side="right") - 1
+
     def value_at(self, when: _dt.date | np.datetime64) -> float:
         """The stance in force on a date (NaN before the first observation)."""
-        i = int(np.searchsorted(self.dates, np.datetime64(when, "D"), side="right")) - 1
+        i = int(self.index_at(np.datetime64(when, "D")))
         return float(self.score[i]) if i >= 0 else float("nan")
-
-_CONF = {"low": 0, "medium": 1, "high": 2}
 
 
 def series(store: Store, actor: str, dimension: str, flt: RecordFilter | None = None,
@@ -63,23 +66,7 @@ def series(store: Store, actor: str, dimension: str, flt: RecordFilter | None = 
 
     ``ids`` (``store.slug_ids()``) may be passed by callers building many series at once.
     """
-    ids = ids or store.slug_ids()
-    if actor not in ids["actors"]:
-        raise NotFound(f"no actor {actor!r}")
-    if dimension not in ids["dimensions"]:
-        raise NotFound(f"no dimension {dimension!r}")
-    sql = ("SELECT r.date, r.date_precision, r.score, r.confidence, r.uuid FROM records r "
-           "WHERE r.actor_id = ? AND r.dimension_id = ? AND r.deleted = 0")
-    params: list = [ids["actors"][actor], ids["dimensions"][dimension]]
-    if flt is not None:
-        from stancetracker.core.db.query import where_clause
-        sub = RecordFilter(since=flt.since, until=flt.until, coders=flt.coders,
-                           min_confidence=flt.min_confidence, query=flt.query, deleted=None)
-        where, extra = where_clause(sub, ids)
-        sql += f" AND {where}"
-        params += extra
-    rows = store.conn.execute(sql + " ORDER BY r.date, r.id", params).fetchall()
-    return build_series(actor, dimension, rows)
+    return build_series(actor, dimension, observation_rows(store, actor, dimension, flt, ids))
 
 
 def _codes(values: tuple, table: dict[str, int]) -> np.ndarray:
@@ -121,7 +108,30 @@ def merge_skipped(series_list) -> dict[str, int]:
     return out
 
 
-def build_series(actor: str, dimension: str, rows: list[tuple]) -> Series:
+@dataclass
+class DateGroups:
+    """Records grouped by date: where each group starts, its size, and its mean score and range."""
+
+    starts: np.ndarray
+    counts: np.ndarray
+    score: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+
+
+def group_by_date(dates: np.ndarray, scores: np.ndarray) -> DateGroups:
+    """The one rule for several records on one date: their mean is the stance, min and max its spread.
+
+    ``dates`` must be sorted. Every chart (timeline, profile, comparison, snapshot) and the
+    shifts read scores through this, so changing the rule (a median, a weighting) is done here.
+    """
+    starts = np.flatnonzero(np.r_[True, dates[1:] != dates[:-1]])
+    counts = np.diff(np.r_[starts, dates.shape[0]])
+    return DateGroups(starts, counts, np.add.reduceat(scores, starts) / counts,
+                      np.minimum.reduceat(scores, starts), np.maximum.reduceat(scores, starts))
+
+
+def build_series(actor: str, dimension: str, rows: list[ObservationRow]) -> Series:
     """Group (date, precision, score, confidence, uuid) rows, sorted by date, into a Series."""
     # Stored values are never trusted: a date like 2021-02-30 or a score held as text (a merge,
     # sqlite3, another program) is left out and counted, not fatal. Whole columns are checked
@@ -139,12 +149,8 @@ def build_series(actor: str, dimension: str, rows: list[tuple]) -> Series:
                       skipped)
     dates_s, prec_s, scores, confs, uuids = columns
     all_dates = np.array(dates_s, dtype="datetime64[D]")
-    all_scores = np.asarray(scores, dtype=float)
-    starts = np.flatnonzero(np.r_[True, all_dates[1:] != all_dates[:-1]])
-    counts = np.diff(np.r_[starts, len(rows)])
-    score = np.add.reduceat(all_scores, starts) / counts
-    low = np.minimum.reduceat(all_scores, starts)
-    high = np.maximum.reduceat(all_scores, starts)
+    g = group_by_date(all_dates, np.asarray(scores, dtype=float))
+    starts, counts = g.starts, g.counts
     conf = np.minimum.reduceat(_codes(confs, _CONF), starts)
     # The coarsest precision on a date decides the span drawn for it.
     prec = np.maximum.reduceat(_codes(prec_s, _PRECISION_CODE), starts)
@@ -154,7 +160,8 @@ def build_series(actor: str, dimension: str, rows: list[tuple]) -> Series:
     ends = np.where(prec == 2, year_end, np.where(prec == 1, month_end, first))
     # Plain ints: slicing a tuple with NumPy integers is slower, and this runs per observation.
     groups = [list(uuids[s:s + c]) for s, c in zip(starts.tolist(), counts.tolist())]
-    return Series(actor, dimension, all_dates[starts], ends, prec, score, low, high, counts, conf, groups, skipped)
+    return Series(actor, dimension, all_dates[starts], ends, prec, g.score, g.low, g.high, counts, conf, groups,
+                  skipped)
 
 
 @dataclass
@@ -198,9 +205,10 @@ def shifts(store: Store, actors: list[str] | None = None, dimensions: list[str] 
     actor_slugs = actors or [a.slug for a in store.actors()]
     dim_slugs = dimensions or [d.slug for d in store.dimensions()]
     out: list[Shift] = []
+    ids = store.slug_ids()
     for a in actor_slugs:
         for d in dim_slugs:
-            s = series(store, a, d, flt)
+            s = series(store, a, d, flt, ids=ids)
             if skipped is not None:
                 for column, n in s.skipped.items():
                     skipped[column] = skipped.get(column, 0) + n

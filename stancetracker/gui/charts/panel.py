@@ -1,6 +1,6 @@
 """The chart panel: a tab per chart kind, their controls and the shifts list.
 
-It reads only through core functions (``chartdata``, ``analysis``) on the
+It reads only through core functions (``chartdata``, ``series``) on the
 hub's store and redraws after every ``hub.changed`` — coalesced, so an
 import that emits many notices redraws once.
 """
@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLa
                                QSlider, QSplitter, QSpinBox, QTabWidget, QToolButton, QVBoxLayout, QWidget)
 from PySide6.QtCore import Qt
 
-from stancetracker.core.analysis import series as analysis
+from stancetracker.core.analysis import series
 from stancetracker.core.analysis import chartdata
 from stancetracker.core.model.errors import StanceError
 from stancetracker.core.db.query import RecordFilter
@@ -319,7 +319,7 @@ class QtChartPanel(QWidget):
             self.shifts.set_shifts([], {}, {})
             return
         # All dimensions, whatever the tab: the list stays put while the user moves between shifts.
-        found = analysis.shifts(store, req.actors, None, chartdata._series_filter(self.flt))
+        found = series.shifts(store, req.actors, None, chartdata.chart_filter(self.flt))
         self.shifts.set_shifts(found, {a.slug: a.name for a in store.actors()},
                                {d.slug: d for d in store.dimensions()})
 
@@ -343,7 +343,7 @@ class QtChartPanel(QWidget):
             edit.setDate(_qdate(value))
             edit.blockSignals(False)
 
-    def _on_shift(self, sh: analysis.Shift) -> None:
+    def _on_shift(self, sh: series.Shift) -> None:
         """Show a selected shift on the timeline: its dimension, the period shaded, the record ringed."""
         i = self.dimension_box.findData(sh.dimension)
         if i >= 0 and i != self.dimension_box.currentIndex():
