@@ -160,7 +160,7 @@ def test_import_dialog_saves_the_document_with_edited_metadata(qtbot, win, tmp_p
 
 
 def test_correcting_the_text_keeps_passages_on_their_words(qtbot, win):
-    from stancetracker.gui.dialogs.document import QtCorrectTextDialog
+    from stancetracker.gui.dialogs.correct_text import QtCorrectTextDialog
     reader = win.documents.reader
     select_words(qtbot, reader.view, "leave parliament")
     reader.code_selection()

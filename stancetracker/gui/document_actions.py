@@ -9,6 +9,8 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget, QFileDialog, QMessageBox
 
 from stancetracker.core.exchange.documents.reading import SUPPORTED
+from stancetracker.gui.dialogs.correct_text import QtCorrectTextDialog
+from stancetracker.gui.dialogs.document import QtDocumentDialog, read_or_warn
 from stancetracker.gui.reader import CodeRequest, QtReader
 from stancetracker.gui.record_editor import PassageDraft
 
@@ -75,7 +77,6 @@ class QtDocumentActions(QObject):
 
     # ------------------------------------------------------------- import
     def import_document(self, path: Path | None = None) -> None:
-        from stancetracker.gui.dialogs.document import QtDocumentDialog, read_or_warn
         if path is None:
             name, _ = QFileDialog.getOpenFileName(self.w, "Import document", "", FILE_FILTER)
             if not name:
@@ -100,7 +101,6 @@ class QtDocumentActions(QObject):
                                            "Ctrl+K to code them", 10000)
 
     def correct_text(self) -> None:
-        from stancetracker.gui.dialogs.document import QtCorrectTextDialog
         doc = self.reader.doc
         if doc is None or self.w.hub.store.readonly:
             return
