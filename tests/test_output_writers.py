@@ -209,7 +209,7 @@ def test_gui_new_database_is_never_made_in_the_backups_folder(qtbot, store, tmp_
     shown = []
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(folder / "new.db"), ""))
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
-    w.new_database()
+    w.database.new_database()
     assert shown == [f"{folder / 'new.db'}: is in the database's backups folder ({folder}); "
                      "choose a file elsewhere — nothing was written"]
     assert w.hub.store.path == store.path and list(folder.iterdir()) == []
