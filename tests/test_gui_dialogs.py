@@ -9,9 +9,10 @@ from stancetracker.core.model.dates import parse_date
 from stancetracker.gui.dialogs.actors import QtActorsDialog
 from stancetracker.gui.dialogs.dimensions import QtDimensionsDialog
 from stancetracker.gui.dialogs.events import QtEventsDialog
-from stancetracker.gui.dialogs.records_export import QtExportDialog
+from stancetracker.gui.dialogs.records_export import QtRecordsExportDialog
 from stancetracker.gui.dialogs.csv_import import QtImportDialog
-from stancetracker.gui.dialogs.sources import QtNewSourceDialog, QtSourcesDialog
+from stancetracker.gui.dialogs.new_source import QtNewSourceDialog
+from stancetracker.gui.dialogs.sources import QtSourcesDialog
 from stancetracker.gui.hub import QtStoreHub
 from stancetracker.core.model.entities import Record
 from stancetracker.core.db.query import RecordFilter
@@ -152,7 +153,7 @@ def test_export_writes_the_filtered_view_with_bom(qtbot, hub, tmp_path):
     """Export writes the filter's records, with a byte-order mark for Excel."""
     for actor in ("sadr", "maliki"):
         hub.add_record(Record(actor=actor, dimension="iran", date=parse_date("2020"), score=1, source="paper-a"))
-    dlg = QtExportDialog(hub, RecordFilter(actors=["maliki"]))
+    dlg = QtRecordsExportDialog(hub, RecordFilter(actors=["maliki"]))
     qtbot.addWidget(dlg)
     dlg.path_edit.setText(str(tmp_path / "out.csv"))
     dlg.accept()

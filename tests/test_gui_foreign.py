@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from stancetracker.core.model.dates import parse_date
 from stancetracker.core.model.entities import Record
-from stancetracker.gui.main_window import open_store
+from stancetracker.gui.opening import open_store
 from stancetracker.gui.dialogs.merge import QtMergeDialog
 from stancetracker.gui.hub import QtStoreHub
 

@@ -139,7 +139,7 @@ def test_external_change_is_noticed(qtbot, win, tmp_path):
     other = Store.open(win.hub.store.path, user="colleague")
     other.add_record(Record(actor="kadhimi", dimension="militias", date=parse_date("2021"), score=-2, source="paper-a"))
     other.close()
-    win._check_external_changes()
+    win.database.check_external_changes()
     assert win.model.rowCount() == 1
 
 
@@ -209,11 +209,12 @@ def test_dropping_a_csv_opens_the_import_dialog(qtbot, win, tmp_path, monkeypatc
     from PySide6.QtGui import QDropEvent
     f = tmp_path / "drop.csv"
     f.write_text("actor_slug,dimension_slug,date,score\nsadr,iran,2020,1\n")
+    from stancetracker.gui.dialogs.csv_import import QtImportDialog
     opened = []
-    monkeypatch.setattr(win, "_dialog", lambda module, cls, *args: opened.append((module, args)))
+    monkeypatch.setattr(QtImportDialog, "exec", lambda dlg: opened.append(dlg.path) or 0)
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(f))])
     event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                        Qt.KeyboardModifier.NoModifier)
     win.dropEvent(event)
-    assert opened == [("import_dialog", (f,))]
+    assert opened == [f]

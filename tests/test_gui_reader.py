@@ -101,7 +101,7 @@ def test_clicking_a_coded_passage_opens_its_record(qtbot, win):
     win.editor.set_level(0)
     win.editor.request_save()
     uuid = win.editor.current.uuid
-    win.new_record()
+    win.records.new_record()
     assert win.editor.current is None
     c = QTextCursor(reader.view.document())
     c.setPosition(TEXT.index("the standoff") + 3)
@@ -160,7 +160,7 @@ def test_import_dialog_saves_the_document_with_edited_metadata(qtbot, win, tmp_p
 
 
 def test_correcting_the_text_keeps_passages_on_their_words(qtbot, win):
-    from stancetracker.gui.dialogs.document import QtCorrectTextDialog
+    from stancetracker.gui.dialogs.correct_text import QtCorrectTextDialog
     reader = win.documents.reader
     select_words(qtbot, reader.view, "leave parliament")
     reader.code_selection()
@@ -179,7 +179,7 @@ def test_correcting_the_text_keeps_passages_on_their_words(qtbot, win):
 
 
 def test_dropped_files_go_to_the_document_or_the_csv_import(tmp_path):
-    from stancetracker.gui.document_actions import QtDocumentActions
+    from stancetracker.gui.actions.documents import QtDocumentActions
     prose, table, pdf, csv = (tmp_path / n for n in ("brief.txt", "rows.txt", "x.pdf", "rows.csv"))
     prose.write_text("Sadr, the cleric, spoke at length about the government and its failures.\n")
     table.write_text("actor,dimension,date,score\nsadr,iran,2020,1\n")

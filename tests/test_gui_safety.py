@@ -57,7 +57,7 @@ def test_merge_dialog_lists_conflicts_and_undo_reverts(qtbot, win, tmp_path, mon
         dlg.apply()
         return 1
     monkeypatch.setattr(QtMergeDialog, "exec", run_dialog)
-    win.merge_path(tmp_path / "colleague.db")
+    win.exchange.merge_path(tmp_path / "colleague.db")
     s = win.hub.store
     assert s.record(shared.uuid).score == -2 and not s.record(new.uuid).deleted
     win.undo_stack.undo()
@@ -76,7 +76,7 @@ def test_backups_dialog_restores(qtbot, win, monkeypatch):
     assert dlg.table.rowCount() == len(list_backups(win.hub.store.path)) >= 1
     dlg.table.selectRow(0)
     dlg.choose()
-    win.restore_from_backup(dlg.chosen)
+    win.database.restore_from_backup(dlg.chosen)
     assert win.hub.store.count() == 1 and win.model.rowCount() == 1
 
 
@@ -87,7 +87,7 @@ def test_backup_copy_from_the_file_menu(qtbot, win, tmp_path, monkeypatch):
     add(win.hub)
     target = tmp_path / "copy.db"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
-    win.backup_copy()
+    win.database.backup_copy()
     c = sqlite3.connect(target)
     assert c.execute("SELECT count(*) FROM records").fetchone()[0] == 1
     assert c.execute("PRAGMA journal_mode").fetchone()[0] == "delete"

@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from stancetracker.core.db.schema import SCHEMA_VERSION
 from stancetracker.gui import main_window
-from stancetracker.gui.main_window import QtMainWindow, ask_coder, open_store
+from stancetracker.gui.main_window import QtMainWindow
+from stancetracker.gui.opening import ask_coder, open_store
 
 from conftest import make_store
 
@@ -69,7 +70,7 @@ def test_read_only_database_opens_read_only(qtbot, tmp_path):
     w = QtMainWindow(store, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(w)
     assert "[read-only]" in w.windowTitle()
-    assert not w.a_new.isEnabled() and not w.editor.isEnabled() and not w.a_import.isEnabled()
+    assert not w.records.a_new.isEnabled() and not w.editor.isEnabled() and not w.exchange.a_import.isEnabled()
     w._poll.stop()
 
 

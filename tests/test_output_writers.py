@@ -128,12 +128,12 @@ def test_restore_into_a_symlinked_database_keeps_the_link(db, tmp_path):
 def test_gui_export_dialog_shows_the_refusal(qtbot, db):
     """The window's CSV export over the database shows the one-line message; the database is unchanged."""
     from stancetracker.core.db.query import RecordFilter
-    from stancetracker.gui.dialogs.records_export import QtExportDialog
+    from stancetracker.gui.dialogs.records_export import QtRecordsExportDialog
     from stancetracker.gui.hub import QtStoreHub
     store = Store.open(db, user="tester", backup=False)
     before = digest(db)
     try:
-        dlg = QtExportDialog(QtStoreHub(store), RecordFilter())
+        dlg = QtRecordsExportDialog(QtStoreHub(store), RecordFilter())
         qtbot.addWidget(dlg)
         dlg.path_edit.setText(str(db))
         dlg.accept()
@@ -147,12 +147,12 @@ def test_gui_export_dialog_shows_the_refusal(qtbot, db):
 def test_gui_dash_is_a_file_not_standard_output(qtbot, db, tmp_path, monkeypatch):
     """In the window, a file named - is a file in the current folder."""
     from stancetracker.core.db.query import RecordFilter
-    from stancetracker.gui.dialogs.records_export import QtExportDialog
+    from stancetracker.gui.dialogs.records_export import QtRecordsExportDialog
     from stancetracker.gui.hub import QtStoreHub
     monkeypatch.chdir(tmp_path)
     store = Store.open(db, user="tester", backup=False)
     try:
-        dlg = QtExportDialog(QtStoreHub(store), RecordFilter())
+        dlg = QtRecordsExportDialog(QtStoreHub(store), RecordFilter())
         qtbot.addWidget(dlg)
         dlg.path_edit.setText("-")
         dlg.accept()
@@ -209,7 +209,7 @@ def test_gui_new_database_is_never_made_in_the_backups_folder(qtbot, store, tmp_
     shown = []
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(folder / "new.db"), ""))
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
-    w.new_database()
+    w.database.new_database()
     assert shown == [f"{folder / 'new.db'}: is in the database's backups folder ({folder}); "
                      "choose a file elsewhere — nothing was written"]
     assert w.hub.store.path == store.path and list(folder.iterdir()) == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
+from stancetracker.core.coding.passages import add_coded_record
 from stancetracker.core.db.store import Store
 
 
@@ -38,7 +39,6 @@ class QtStoreHub(QObject):
         if passage is None:
             row = self.store.add_record(rec)
         else:
-            from stancetracker.core.coding.passages import add_coded_record
             row = add_coded_record(self.store, rec, *passage)
         self.changed.emit("records")
         return row

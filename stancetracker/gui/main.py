@@ -287,6 +287,15 @@ def install_excepthook() -> CrashHandler:
     return handler
 
 
+def resources_dir() -> Path:
+    """The icons and desktop file: installed inside the package, or at the top of a source checkout."""
+    here = Path(__file__).resolve()
+    for cand in (here.parent.parent / "resources", here.parents[2] / "resources"):
+        if cand.exists():
+            return cand
+    return here.parents[2] / "resources"
+
+
 def run(db_path: Path | None, explicit: bool = False) -> int:
     """Open the main window; returns the process exit status."""
     problem = display_problem()
@@ -300,7 +309,7 @@ def run(db_path: Path | None, explicit: bool = False) -> int:
         _stderr(f"stancetracker: the desktop libraries could not be loaded ({err}); "
                 "reinstall stancetracker, or use the command line")
         return 1
-    from stancetracker.gui.main_window import QtMainWindow, resources_dir
+    from stancetracker.gui.main_window import QtMainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName("stancetracker")

@@ -37,6 +37,7 @@ from stancetracker.core.coding.sourcetext import (
     find_words,
     search_documents,
 )
+from stancetracker.gui.dialogs.lost_passages import QtLostPassagesDialog
 from stancetracker.gui.hub import QtStoreHub
 
 CODED = QColor("#fff0a0")        # a passage with records
@@ -504,7 +505,6 @@ class QtReader(QWidget):
                             f"of {len(self.cover.paragraphs)}")
 
     def show_lost(self) -> None:
-        from stancetracker.gui.dialogs.lost_passages import QtLostPassagesDialog
         if self.doc is not None:
             dlg = QtLostPassagesDialog(self.hub, self.doc.source.slug, self)
             dlg.recordActivated.connect(lambda u: self.passageActivated.emit([u]))

@@ -458,6 +458,10 @@ class QtRecordEditor(QWidget):
         return EditorValues(rec, self.current.uuid if self.current else None,
                             self.current.version if self.current else None), {}
 
+    def show_error(self, err: ValidationError) -> None:
+        """Show an error the core raised on saving at its field (evidence when no field here matches)."""
+        self._show({err.field if err.field in self._errors else "evidence": err.reason})
+
     def validate(self) -> bool:
         _, problems = self.values()
         self._show(problems)

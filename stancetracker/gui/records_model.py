@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QStyle
 
 from stancetracker.core.model.errors import NotFound
 from stancetracker.core.db.query import RecordFilter, RecordRow
@@ -158,7 +158,6 @@ class QtRecordTableModel(QAbstractTableModel):
     @classmethod
     def _warning_icon(cls):
         if cls._icon is None:
-            from PySide6.QtWidgets import QStyle
             cls._icon = QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         return cls._icon
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QUndoCommand
 
+from stancetracker.core.db.revert import revert_operation
 from stancetracker.core.model.errors import StanceError
 from stancetracker.core.model.entities import Record
 from stancetracker.gui.hub import QtStoreHub
@@ -148,7 +149,6 @@ class OperationCommand(QUndoCommand):
         self.hub.commandFailed.emit(f"{self.text()} cannot be redone; merge or import the file again")
 
     def undo(self) -> None:
-        from stancetracker.core.db.revert import revert_operation
         try:
             self.hub.run("all", revert_operation, self.op_id)
         except StanceError as err:

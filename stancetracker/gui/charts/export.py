@@ -1,4 +1,4 @@
-"""Charts for reports: PNG at a chosen size and DPI, SVG, and the clipboard.
+"""Chart images for reports: PNG at a chosen size and DPI, SVG, and the clipboard.
 
 A chart is exported from a fresh offscreen copy laid out at the requested
 size, so the window on screen is not resized and the image does not depend
@@ -13,14 +13,16 @@ from pathlib import Path
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLineEdit,
-                               QSpinBox, QWidget)
 
 from stancetracker.core.analysis import chartdata
 from stancetracker.core.files import outputs
 from stancetracker.core.model.errors import StanceError
 from stancetracker.core.db.store import Store
 from stancetracker.gui.charts.common import ChartFigure
+from stancetracker.gui.charts.compare import CompareFigure
+from stancetracker.gui.charts.profile import ProfileFigure
+from stancetracker.gui.charts.snapshot import SnapshotFigure
+from stancetracker.gui.charts.timeline import TimelineFigure
 
 SCREEN_DPI = 96.0
 FORMATS = (".png", ".svg")
@@ -32,10 +34,6 @@ class ExportError(StanceError):
 
 def figure_for(data: chartdata.ChartData, store: Store | None = None) -> ChartFigure:
     """A new figure drawing ``data`` (its kind follows the data's type)."""
-    from stancetracker.gui.charts.compare import CompareFigure
-    from stancetracker.gui.charts.profile import ProfileFigure
-    from stancetracker.gui.charts.snapshot import SnapshotFigure
-    from stancetracker.gui.charts.timeline import TimelineFigure
     cls = {chartdata.Timeline: TimelineFigure, chartdata.Profile: ProfileFigure,
            chartdata.Comparison: CompareFigure, chartdata.Snapshot: SnapshotFigure}[type(data)]
     fig = cls()
@@ -203,48 +201,3 @@ def export_chart(store: Store, req: chartdata.ChartRequest, path: Path | str, wi
     finally:
         fig.close()
         fig.deleteLater()
-
-
-class ExportDialog(QDialog):
-    """Asks for a title, size and DPI before saving a chart."""
-
-    def __init__(self, title: str, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setWindowTitle("Export chart")
-        form = QFormLayout(self)
-        self.title_edit = QLineEdit(title)
-        self.width_spin = QSpinBox(minimum=100, maximum=20000, value=1600, suffix=" px")
-        self.height_spin = QSpinBox(minimum=100, maximum=20000, value=900, suffix=" px")
-        self.dpi_spin = QSpinBox(minimum=24, maximum=1200, value=96, suffix=" dpi")
-        form.addRow("Title", self.title_edit)
-        form.addRow("Width", self.width_spin)
-        form.addRow("Height", self.height_spin)
-        form.addRow("Resolution", self.dpi_spin)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-
-    def values(self) -> tuple[str, int, int, int]:
-        return (self.title_edit.text().strip(), self.width_spin.value(), self.height_spin.value(),
-                self.dpi_spin.value())
-
-
-def export_with_dialog(fig: ChartFigure, parent: QWidget | None = None) -> Path | None:
-    """Ask for title, size and file, then save; returns the path or None if cancelled."""
-    dlg = ExportDialog(fig.title(), parent)
-    if dlg.exec() != QDialog.DialogCode.Accepted:
-        return None
-    title, w, h, dpi = dlg.values()
-    path, _ = QFileDialog.getSaveFileName(parent, "Export chart", f"{fig.kind or 'chart'}.png",
-                                          "PNG image (*.png);;SVG drawing (*.svg)")
-    if not path:
-        return None
-    old = fig.title()
-    if title and title != old:
-        fig.set_title(title)
-    try:
-        return export_figure(fig, path, w, h, dpi)
-    finally:
-        if title and title != old:
-            fig.set_title(old)

@@ -27,6 +27,8 @@ from stancetracker.gui.charts.profile import ProfileFigure
 from stancetracker.gui.charts.shifts_panel import QtShiftsPanel
 from stancetracker.gui.charts.snapshot import SnapshotFigure
 from stancetracker.gui.charts.timeline import TimelineFigure
+from stancetracker.gui.dialogs.chart_export import export_with_dialog
+from stancetracker.core.model.dates import PartialDate
 
 _EPOCH = _dt.date(1970, 1, 1)
 
@@ -239,7 +241,7 @@ class QtChartPanel(QWidget):
 
     def export_dialog(self) -> None:
         try:
-            export.export_with_dialog(self.current_figure(), self)
+            export_with_dialog(self.current_figure(), self)
         except StanceError as err:
             self.status.setText(str(err))
 
@@ -310,7 +312,6 @@ class QtChartPanel(QWidget):
         if kind == "compare":
             a, b = self.a_box.currentData(), self.b_box.currentData()
             return chartdata.ChartRequest("compare", [a, b], **common) if a and b and a != b else None
-        from stancetracker.core.model.dates import PartialDate
         return chartdata.ChartRequest("snapshot", self.actors, at=PartialDate(self.snapshot_date()), **common)
 
     def _refresh_shifts(self, req: chartdata.ChartRequest | None) -> None:

@@ -11,15 +11,9 @@ from stancetracker.core.model.errors import StanceError, ValidationError
 from stancetracker.core.model.entities import ACTOR_KINDS, Actor, Membership
 from stancetracker.core.model.text import name_key
 from stancetracker.gui.hub import QtStoreHub
-from stancetracker.gui.dialogs.base import (
-    QtDateField,
-    QtEntityDialog,
-    QtFieldErrors,
-    describe_date,
-    hint_label,
-    multiline,
-    watch,
-)
+from stancetracker.gui.dialogs.entity_dialog import QtEntityDialog
+from stancetracker.gui.dialogs.field_errors import QtFieldErrors
+from stancetracker.gui.dialogs.form_fields import QtDateField, describe_date, hint_label, multiline, watch
 
 ROLES = ("member", "leader", "founder", "commander", "split from", "ally")
 MEMBER_OF, HAS_MEMBER = "member", "group"

@@ -22,7 +22,7 @@ from stancetracker.core.exchange.record_import import (
 from stancetracker.core.model.errors import ImportFailed, StanceError
 from stancetracker.core.exchange.table_import import detect_table, import_table
 from stancetracker.gui.hub import QtStoreHub
-from stancetracker.gui.dialogs.base import QtStoreJob
+from stancetracker.gui.store_job import QtStoreJob
 
 PREVIEW_ROWS = 20
 ENCODINGS = ("utf-8", "latin-1", "cp1252", "cp1256", "utf-16")

@@ -6,7 +6,8 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QSpinBox, QVBoxLay
 
 from stancetracker.core.model.entities import LEVELS, Dimension
 from stancetracker.gui.hub import QtStoreHub
-from stancetracker.gui.dialogs.base import QtEntityDialog, hint_label, multiline, watch
+from stancetracker.gui.dialogs.entity_dialog import QtEntityDialog
+from stancetracker.gui.dialogs.form_fields import hint_label, multiline, watch
 
 
 class QtDimensionsDialog(QtEntityDialog):

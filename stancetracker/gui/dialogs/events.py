@@ -8,7 +8,8 @@ from stancetracker.core.model.errors import StanceError
 from stancetracker.core.model.entities import Event
 from stancetracker.core.model.text import slugify
 from stancetracker.gui.hub import QtStoreHub
-from stancetracker.gui.dialogs.base import QtDateField, QtEntityDialog, hint_label, multiline, watch
+from stancetracker.gui.dialogs.entity_dialog import QtEntityDialog
+from stancetracker.gui.dialogs.form_fields import QtDateField, hint_label, multiline, watch
 
 
 class QtEventsDialog(QtEntityDialog):

@@ -1,14 +1,20 @@
-"""The main window's Document menu: importing documents and coding from the reader."""
+"""The Document menu: importing documents, the reader dock, and coding from its selection."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication, QDockWidget, QFileDialog, QMessageBox
+from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QLineEdit, QMainWindow, QMenu,
+                               QMessageBox)
 
+from stancetracker.core.coding.sourcetext import Reanchoring
 from stancetracker.core.exchange.documents.reading import SUPPORTED
+from stancetracker.gui.actions.menu import QtWindowActions
+from stancetracker.gui.dialogs.correct_text import QtCorrectTextDialog
+from stancetracker.gui.dialogs.document import QtDocumentDialog, read_or_warn
 from stancetracker.gui.reader import CodeRequest, QtReader
 from stancetracker.gui.record_editor import PassageDraft
 
@@ -17,10 +23,10 @@ FILE_FILTER = ("Documents (" + " ".join(f"*{s}" for s in SUPPORTED) + ");;"
                "PDF (*.pdf);;Word (*.docx)")
 
 
-class QtDocumentActions(QObject):
+class QtDocumentActions(QtWindowActions):
     """Adds the reader dock and the Document menu to a main window and wires them to the editor."""
 
-    def __init__(self, window):
+    def __init__(self, window: QMainWindow, menu: QMenu):
         super().__init__(window)
         self.w = window
         self.reader = QtReader(window.hub)
@@ -32,7 +38,7 @@ class QtDocumentActions(QObject):
         self.dock.hide()
         self._sized = False
         self.dock.visibilityChanged.connect(self._first_shown)
-        self._menu()
+        self._menu(menu)
         self.reader.codeRequested.connect(self.code)
         self.reader.passageActivated.connect(lambda uuids: window.select_record(uuids[0]))
 
@@ -42,31 +48,29 @@ class QtDocumentActions(QObject):
             self._sized = True
             self.w.resizeDocks([self.dock, self.w.actor_dock], [440, 120], Qt.Orientation.Horizontal)
 
-    def _menu(self) -> None:
+    def _menu(self, m: QMenu) -> None:
         w = self.w
-        m = w.menuBar().addMenu("&Document")
-        menus = w.menuBar().actions()
-        w.menuBar().insertMenu(menus[-2], m)  # before Help
-        self.a_import = w._act(m, "&Import document…", lambda: self.import_document(), "Ctrl+Shift+I",
-                               "Read a text, Markdown, HTML, PDF or Word file into a new source")
+        self.a_import = self.add(m, "&Import document…", lambda: self.import_document(), "Ctrl+Shift+I",
+                                 "Read a text, Markdown, HTML, PDF or Word file into a new source", writes=True)
         show = self.dock.toggleViewAction()
         show.setText("Show the &reader")
         show.setShortcut(QKeySequence("F6"))
         m.addAction(show)
         w.addAction(show)
         m.addSeparator()
-        self.a_code = w._act(m, "&Code the selection…", self.reader.code_selection, "Ctrl+K",
-                             "Start a new record pointing at the words selected in the reader")
-        w._act(m, "&Find in the document", self._focus(self.reader.find_edit), "Ctrl+Alt+F")
-        w._act(m, "Find &next", lambda: self.reader.find_next(), "F3")
-        w._act(m, "Find &previous", lambda: self.reader.find_next(backwards=True), "Shift+F3")
-        w._act(m, "&Search all documents", self._focus(self.reader.search_edit), "Ctrl+Alt+S")
-        w._act(m, "Next &uncoded paragraph", self.reader.next_uncoded, "F8")
-        self.a_correct = w._act(m, "C&orrect the text…", self.correct_text,
-                                tip="Fix the document's text by hand; coded passages follow their words")
-        w._act(m, "&Lost passages…", self.reader.show_lost)
+        self.a_code = self.add(m, "&Code the selection…", self.reader.code_selection, "Ctrl+K",
+                               "Start a new record pointing at the words selected in the reader", writes=True)
+        self.add(m, "&Find in the document", self._focus(self.reader.find_edit), "Ctrl+Alt+F")
+        self.add(m, "Find &next", lambda: self.reader.find_next(), "F3")
+        self.add(m, "Find &previous", lambda: self.reader.find_next(backwards=True), "Shift+F3")
+        self.add(m, "&Search all documents", self._focus(self.reader.search_edit), "Ctrl+Alt+S")
+        self.add(m, "Next &uncoded paragraph", self.reader.next_uncoded, "F8")
+        self.a_correct = self.add(m, "C&orrect the text…", self.correct_text,
+                                  tip="Fix the document's text by hand; coded passages follow their words",
+                                  writes=True)
+        self.add(m, "&Lost passages…", self.reader.show_lost)
 
-    def _focus(self, widget):
+    def _focus(self, widget: QLineEdit) -> Callable[[], None]:
         def go() -> None:
             self.dock.show()
             widget.setFocus()
@@ -75,7 +79,6 @@ class QtDocumentActions(QObject):
 
     # ------------------------------------------------------------- import
     def import_document(self, path: Path | None = None) -> None:
-        from stancetracker.gui.dialogs.document import QtDocumentDialog, read_or_warn
         if path is None:
             name, _ = QFileDialog.getOpenFileName(self.w, "Import document", "", FILE_FILTER)
             if not name:
@@ -96,11 +99,10 @@ class QtDocumentActions(QObject):
         if dlg.reanchoring is not None:
             self._report(dlg.reanchoring)
         else:
-            self.w.statusBar().showMessage(f"Imported {doc.file_name}: select words in the reader and press "
-                                           "Ctrl+K to code them", 10000)
+            self.status(f"Imported {doc.file_name}: select words in the reader and press Ctrl+K to code them",
+                        10000)
 
     def correct_text(self) -> None:
-        from stancetracker.gui.dialogs.document import QtCorrectTextDialog
         doc = self.reader.doc
         if doc is None or self.w.hub.store.readonly:
             return
@@ -108,13 +110,13 @@ class QtDocumentActions(QObject):
         if dlg.exec() and dlg.reanchoring is not None:
             self._report(dlg.reanchoring)
 
-    def _report(self, r) -> None:
+    def _report(self, r: Reanchoring) -> None:
         """Say what became of the coded passages after a source's text changed."""
         msg = f"Text replaced: {r.summary()}."
         if r.lost:
             QMessageBox.warning(self.w, "Passages lost", msg + " The lost passages are listed under "
                                 "Document › Lost passages; their records are kept.")
-        self.w.statusBar().showMessage(msg, 10000)
+        self.status(msg, 10000)
 
     @staticmethod
     def is_document(path: Path) -> bool:
@@ -135,7 +137,7 @@ class QtDocumentActions(QObject):
     def code(self, req: CodeRequest) -> None:
         """Fill the editor with a new record coded from the reader's selection."""
         w = self.w
-        if w.hub.store.readonly or not w._keep_or_discard_edits():
+        if w.hub.store.readonly or not w.keep_or_discard_edits():
             return
         w.table.clearSelection()
         w.editor_dock.show()

@@ -1,0 +1,60 @@
+"""The File menu's import and export actions: CSV in, the current view out as CSV, a colleague's work merged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
+
+from stancetracker.core.model.errors import StanceError
+from stancetracker.gui.actions.menu import QtWindowActions
+from stancetracker.gui.dialogs.csv_import import QtImportDialog
+from stancetracker.gui.dialogs.merge import QtMergeDialog
+from stancetracker.gui.dialogs.records_export import QtRecordsExportDialog
+from stancetracker.gui.undo import OperationCommand
+
+
+class QtExchangeActions(QtWindowActions):
+    """Moving records in and out of the database; an import or merge is one undo step."""
+
+    def __init__(self, window: QMainWindow, menu: QMenu):
+        super().__init__(window)
+        self.hub = window.hub
+        self.a_import = self.add(menu, "&Import CSV…", lambda: self.import_csv(), "Ctrl+I", writes=True)
+        self.add(menu, "&Export current view as CSV…", self.export_csv, "Ctrl+E")
+        self.a_merge = self.add(menu, "&Merge a colleague's database or CSV…", self.merge_file, "Ctrl+M",
+                                writes=True)
+
+    def import_csv(self, path: Path | None = None) -> QtImportDialog:
+        dlg = QtImportDialog(self.hub, path, parent=self.window)
+        dlg.exec()
+        op_id = getattr(dlg.result, "op_id", None)
+        if op_id is not None:  # one undo step takes the whole import back out
+            self.window.undo_stack.push(OperationCommand(self.hub, op_id, f"import {dlg.path.name}"))
+        return dlg
+
+    def export_csv(self) -> QtRecordsExportDialog:
+        dlg = QtRecordsExportDialog(self.hub, self.window.model.filter, parent=self.window)
+        dlg.exec()
+        return dlg
+
+    def merge_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self.window, "Merge a colleague's work", str(Path.home()),
+                                              "stancetracker databases or CSV (*.db *.sqlite *.csv);;All files (*)")
+        if path:
+            self.merge_path(Path(path))
+
+    def merge_path(self, path: Path) -> QtMergeDialog | None:
+        try:
+            dlg = QtMergeDialog(self.hub, path, self.window)
+        except (StanceError, OSError) as err:
+            QMessageBox.warning(self.window, "Merge", f"Cannot merge {path.name}: {err}")
+            return None
+        if dlg.exec() and dlg.result is not None:
+            if dlg.result.op_id is not None:
+                self.window.undo_stack.push(OperationCommand(self.hub, dlg.result.op_id, f"merge {path.name}"))
+            self.status(dlg.result.summary(), 10000)
+        return dlg
+
+
+__all__ = ["QtExchangeActions"]

@@ -1,0 +1,24 @@
+"""The View menu: jumping to the search boxes, the trash and the table, and showing the docks."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMainWindow, QMenu
+
+from stancetracker.gui.actions.menu import QtWindowActions
+
+
+class QtViewActions(QtWindowActions):
+    """Keyboard ways to the window's parts."""
+
+    def __init__(self, window: QMainWindow, menu: QMenu):
+        super().__init__(window)
+        w = window
+        self.add(menu, "Search &actors", lambda: w.actor_list.search.setFocus(), "Ctrl+F")
+        self.add(menu, "Search &evidence", lambda: w.filter_bar.query.setFocus(), "Ctrl+Shift+F")
+        self.add(menu, "Show the &trash", lambda: w.filter_bar.trash.toggle(), "Ctrl+T")
+        self.add(menu, "Go to the records &table", lambda: w.table.setFocus(), "Ctrl+L")
+        menu.addAction(w.actor_dock.toggleViewAction())
+        menu.addAction(w.editor_dock.toggleViewAction())
+
+
+__all__ = ["QtViewActions"]
