@@ -38,7 +38,7 @@ def test_the_history_of_a_blob_keeps_it_as_its_sql_literal(seeded):
     poke(seeded, "UPDATE records SET evidence = ? WHERE uuid = ?", b"\x00\xff", uuid)
     with Store.open(seeded, readonly=True) as store:
         rid = store.record(uuid).id
-        assert '"evidence":"x\'00FF\'"' in store._record_json(rid)
+        assert '"evidence":"x\'00FF\'"' in store.record_json(rid)
 
 
 def test_an_actor_whose_slug_is_a_blob_does_not_stop_shifts_or_charts(seeded, tmp_path):

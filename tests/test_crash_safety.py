@@ -137,7 +137,7 @@ def test_sigkill_mid_edit(tmp_path):
     before = fingerprint(db)
     proc = run_until_inside(f"""
         store = Store.open({str(db)!r})
-        store._log = lambda *a, **k: block_here()   # the UPDATE has run; its history row and COMMIT have not
+        store.log = lambda *a, **k: block_here()   # the UPDATE has run; its history row and COMMIT have not
         store.update_record({r.uuid!r}, 1, score=-2, evidence="after")
     """)
     kill(proc)

@@ -17,7 +17,7 @@ from stancetracker import __version__
 from stancetracker.core.analysis import series as analysis
 from stancetracker.cli.options import date_option as _date_option
 from stancetracker.core.exchange.csv_export import export_records
-from stancetracker.core.db.connection import _describe_sqlite_error
+from stancetracker.core.db.connection import describe_sqlite_error
 from stancetracker.core.exchange.record_import import (
     ImportOptions,
     check_rejects,
@@ -83,7 +83,7 @@ class _Group(click.Group):
         except sqlite3.Error as err:
             state = ctx.find_object(_Ctx)
             where = state.db_path if state is not None else Path("database")
-            raise click.ClickException(_describe_sqlite_error(where, err)) from None
+            raise click.ClickException(describe_sqlite_error(where, err)) from None
         except OSError as err:
             raise click.ClickException(_os_message(err)) from None
 

@@ -41,7 +41,7 @@ from pathlib import Path
 
 from stancetracker.core.files import outputs
 from stancetracker.core.db.connection import (
-    _describe_sqlite_error,
+    describe_sqlite_error,
     check_file,
     connect,
     integrity_faults,
@@ -124,7 +124,7 @@ def list_backups(db_path: Path | str) -> list[BackupInfo]:
     return out
 
 
-def _state_key(conn: sqlite3.Connection) -> tuple:
+def state_key(conn: sqlite3.Connection) -> tuple:
     """What changes whenever the data does: last operation, last record, page count."""
     q = lambda sql: conn.execute(sql).fetchone()[0]
     try:
@@ -141,7 +141,7 @@ def _backup_state(path: Path) -> tuple | None:
     except (DatabaseError, sqlite3.Error):
         return None
     try:
-        return _state_key(conn)
+        return state_key(conn)
     finally:
         conn.close()
 
@@ -154,7 +154,7 @@ def _connection(source) -> tuple[sqlite3.Connection, Path | None, bool]:
         try:
             return connect(path, readonly=True), path, True
         except sqlite3.Error as err:
-            raise DatabaseError(_describe_sqlite_error(path, err)) from None
+            raise DatabaseError(describe_sqlite_error(path, err)) from None
     if isinstance(source, sqlite3.Connection):
         return source, None, False
     return source.conn, getattr(source, "path", None), False
@@ -247,7 +247,7 @@ def copy_verified(conn: sqlite3.Connection, target: Path, source_name: Path | st
             dest.close()
     except sqlite3.Error as err:
         _discard(tmp)
-        raise DatabaseError(_describe_sqlite_error(Path(name), err)) from None
+        raise DatabaseError(describe_sqlite_error(Path(name), err)) from None
     except OSError as err:
         _discard(tmp)
         raise DatabaseError(f"{target}: cannot write the backup ({err.strerror})") from None
@@ -345,7 +345,7 @@ def rotate(db_path: Path | str, now: _dt.datetime | None = None) -> list[Path]:
 
 
 def _writable_store(store) -> bool:
-    return (store.path is not None and not store.readonly and getattr(store, "_op_id", None) is None
+    return (store.path is not None and not store.readonly and getattr(store, "op_id", None) is None
             and getattr(store, "auto_backup", True))
 
 
@@ -354,7 +354,7 @@ def backup_if_changed(store, reason: str) -> BackupInfo | None:
     if not _writable_store(store):
         return None
     newest = next(iter(list_backups(store.path)), None)
-    if newest and _backup_state(newest.path) == _state_key(store.conn):
+    if newest and _backup_state(newest.path) == state_key(store.conn):
         return None
     return make_backup(store, store.path, reason)
 
@@ -386,7 +386,7 @@ def _backup_on_open(conn: sqlite3.Connection, db_path: Path, force: bool) -> Bac
     if newest and not force:
         if _dt.timedelta(0) <= _dt.datetime.now(_dt.timezone.utc) - newest.when < OPEN_INTERVAL:
             return None
-        if _backup_state(newest.path) == _state_key(conn):
+        if _backup_state(newest.path) == state_key(conn):
             return None
     return make_backup(conn, db_path, "open")
 
@@ -405,7 +405,7 @@ def verify_backup(backup_path: Path | str) -> None:
             result = integrity_faults(conn, 5)[0] or ["ok"]
             foreign = harmful(audit(conn)) if ours else []
     except sqlite3.Error as err:
-        raise DatabaseError(_describe_sqlite_error(backup_path, err)) from None
+        raise DatabaseError(describe_sqlite_error(backup_path, err)) from None
     if not ours:
         raise DatabaseError(f"{backup_path}: is not a stancetracker database; nothing was restored")
     if version > SCHEMA_VERSION:

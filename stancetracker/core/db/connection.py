@@ -31,7 +31,8 @@ def busy_timeout_ms() -> int:
         return BUSY_TIMEOUT_MS
 
 
-def _describe_sqlite_error(path: Path, err: sqlite3.Error) -> str:
+def describe_sqlite_error(path: Path | str | None, err: sqlite3.Error) -> str:
+    """A plain message naming the file for an SQLite error: what went wrong and what to do."""
     text = str(err).lower()
     if "locked" in text or "busy" in text:
         return (f"{path}: the database is locked by another program (another stancetracker "
@@ -241,9 +242,9 @@ def probe_read_only(path: Path) -> None:
             conn.close()
             if objects:
                 raise refusal(path, objects, "stancetracker will not read or write it (nothing was changed)") from None
-            raise DatabaseError(_describe_sqlite_error(path, err)) from None
+            raise DatabaseError(describe_sqlite_error(path, err)) from None
         if not isinstance(err, sqlite3.OperationalError) or any(w in text for w in ("malformed", "locked", "busy")):
-            raise DatabaseError(_describe_sqlite_error(path, err)) from None
+            raise DatabaseError(describe_sqlite_error(path, err)) from None
         return
     finally:
         conn.close()
@@ -424,5 +425,5 @@ def open_connection(path: Path | str, *, readonly: bool = False, create: bool = 
             conn.execute("PRAGMA synchronous = FULL")
         migrate(conn, path, readonly=readonly)
     except sqlite3.Error as err:
-        raise DatabaseError(_describe_sqlite_error(path, err)) from None
+        raise DatabaseError(describe_sqlite_error(path, err)) from None
     return conn, not exists, readonly

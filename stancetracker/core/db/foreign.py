@@ -17,7 +17,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from stancetracker.core.db.connection import _describe_sqlite_error, check_file, connect
+from stancetracker.core.db.connection import describe_sqlite_error, check_file, connect
 from stancetracker.core.db.schema_audit import audit, harmful, refusal, unsafe_schema
 from stancetracker.core.model.errors import DatabaseError
 
@@ -91,7 +91,7 @@ class ForeignFile:
         except sqlite3.Error as err:
             refused = self._foreign_refusal(err)
             self.close()
-            raise (refused or DatabaseError(_describe_sqlite_error(path, err))) from None
+            raise (refused or DatabaseError(describe_sqlite_error(path, err))) from None
         except OSError as err:
             self.close()
             raise DatabaseError(f"{path}: cannot read the file ({err.strerror})") from None

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from stancetracker.core.db.connection import (
-    _describe_sqlite_error,
+    describe_sqlite_error,
     _sound_without_wal,
     _wal_misfit,
     check_file,
@@ -103,7 +103,7 @@ class CheckReport:
                 "(stancetracker backups / stancetracker restore) or ask for help before editing it")
 
 
-# How _describe_sqlite_error begins when only the -wal beside a sound file is wrong: no backup mends that.
+# How describe_sqlite_error begins when only the -wal beside a sound file is wrong: no backup mends that.
 _SOUND_BUT_WAL = "the file is sound, but the write-ahead log"
 
 
@@ -141,7 +141,7 @@ def check(path: Path | str) -> CheckReport:
         finally:
             conn.close()
     except sqlite3.Error as err:
-        report.add("problem", _describe_sqlite_error(path, err).removeprefix(f"{path}: "))
+        report.add("problem", describe_sqlite_error(path, err).removeprefix(f"{path}: "))
     except DatabaseError as err:
         report.add("problem", str(err).removeprefix(f"{path}: "))
     return report
@@ -363,7 +363,7 @@ def remove_foreign(path: Path | str) -> Removal:
     try:
         conn = connect(path)
     except sqlite3.Error as err:
-        raise DatabaseError(_describe_sqlite_error(path, err)) from None
+        raise DatabaseError(describe_sqlite_error(path, err)) from None
     try:
         with bounded(conn, path), _readable(conn):
             ours, version = schema_state(conn)
@@ -396,7 +396,7 @@ def remove_foreign(path: Path | str) -> Removal:
                 conn.execute("ROLLBACK")
                 raise
     except sqlite3.Error as err:
-        raise DatabaseError(_describe_sqlite_error(path, err)) from None
+        raise DatabaseError(describe_sqlite_error(path, err)) from None
     finally:
         conn.close()
     return Removal(path, bad + lost, backup)

@@ -17,7 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from stancetracker.core.db.connection import _describe_sqlite_error, open_connection
+from stancetracker.core.db import audit
+from stancetracker.core.db.connection import describe_sqlite_error, open_connection
 from stancetracker.core.model.dates import PartialDate, utc_now
 from stancetracker.core.model.errors import (
     ConflictError,
@@ -38,7 +39,6 @@ from stancetracker.core.model.entities import (
 )
 from stancetracker.core.db.query import (
     RECORD_FROM,
-    RECORD_JSON,
     ROW_COLUMNS,
     RecordFilter,
     RecordRow,
@@ -183,13 +183,10 @@ class Store:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as err:
             self.conn.execute("PRAGMA foreign_keys = ON")
-            raise DatabaseError(_describe_sqlite_error(self.path, err)) from None
+            raise DatabaseError(describe_sqlite_error(self.path, err)) from None
         committing = False
         try:
-            cur = self.conn.execute(
-                "INSERT INTO operations (at, user, kind, summary, details) VALUES (?, ?, ?, ?, ?)",
-                [utc_now(), self.user, kind, summary, json.dumps(details) if details else None])
-            self._op_id = cur.lastrowid
+            self._op_id = audit.start_operation(self.conn, self.user, kind, summary, details, utc_now())
             yield self._op_id
             self.check_transaction()
             committing = True
@@ -253,15 +250,18 @@ class Store:
             with contextlib.suppress(sqlite3.Error):
                 self.conn.execute("ROLLBACK")
 
-    def _log(self, entity: str, entity_id: int, action: str, before: dict | str | None,
-             after: dict | str | None) -> None:
-        dump = lambda v: v if v is None or isinstance(v, str) else json.dumps(v, ensure_ascii=False)
-        self.conn.execute(
-            "INSERT INTO history (op_id, entity, entity_id, action, before, after) VALUES (?, ?, ?, ?, ?, ?)",
-            [self._op_id, entity, entity_id, action, dump(before), dump(after)])
+    @property
+    def op_id(self) -> int | None:
+        """The id of the operation under way, or None outside one."""
+        return self._op_id
 
-    def _record_json(self, rid: int) -> str:
-        return self.conn.execute(f"SELECT {RECORD_JSON} FROM {RECORD_FROM} WHERE r.id = ?", [rid]).fetchone()[0]
+    def log(self, entity: str, entity_id: int, action: str, before: audit.State, after: audit.State) -> None:
+        """Record one change of one entity in the history of the operation under way."""
+        audit.log_change(self.conn, self._op_id, entity, entity_id, action, before, after)
+
+    def record_json(self, rid: int) -> str:
+        """A record's state as its history keeps it (JSON text)."""
+        return audit.record_state(self.conn, rid)
 
     # ------------------------------------------------------------- dimensions
     def dimensions(self) -> list[Dimension]:
@@ -289,12 +289,12 @@ class Store:
                 [dim.slug, dim.label, dim.question, dim.neg_label, dim.pos_label, dim.neg_pole,
                  dim.pos_pole, dim.codebook, dim.position])
             dim.id = cur.lastrowid
-            self._log("dimension", dim.id, "create", None, _public(dim))
+            self.log("dimension", dim.id, "create", None, audit.public_state(dim))
         return dim
 
     def update_dimension(self, slug: str, **changes) -> Dimension:
         old = self.dimension(slug)
-        new = Dimension(**{**_public(old), **changes, "id": old.id}).validate()
+        new = Dimension(**{**audit.public_state(old), **changes, "id": old.id}).validate()
         if new.slug != old.slug:
             raise ValidationError("slug", "a dimension's slug cannot change (records and files refer to it)")
         with self.operation("edit", f"dimension {slug}"):
@@ -303,7 +303,7 @@ class Store:
                 "codebook=?, position=? WHERE id=?",
                 [new.label, new.question, new.neg_label, new.pos_label, new.neg_pole, new.pos_pole,
                  new.codebook, new.position, old.id])
-            self._log("dimension", old.id, "edit", _public(old), _public(new))
+            self.log("dimension", old.id, "edit", audit.public_state(old), audit.public_state(new))
         return new
 
     # ----------------------------------------------------------------- actors
@@ -340,17 +340,18 @@ class Store:
         if not actor.colour:
             actor.colour = _palette_colour(self.conn.execute("SELECT count(*) FROM actors").fetchone()[0])
         with self.operation("create", f"actor {actor.slug}"):
-            self._insert_actor(actor)
+            self.insert_actor(actor)
         return actor
 
-    def _insert_actor(self, actor: Actor) -> None:
+    def insert_actor(self, actor: Actor) -> None:
+        """Add an actor and its aliases inside the operation under way; no checks."""
         cur = self.conn.execute(
             "INSERT INTO actors (slug, name, kind, colour, description) VALUES (?, ?, ?, ?, ?)",
             [actor.slug, actor.name, actor.kind, actor.colour, actor.description])
         actor.id = cur.lastrowid
         self.conn.executemany("INSERT INTO actor_aliases (actor_id, alias) VALUES (?, ?)",
                               [(actor.id, a) for a in actor.aliases])
-        self._log("actor", actor.id, "create", None, _public(actor))
+        self.log("actor", actor.id, "create", None, audit.public_state(actor))
 
     def _check_actor_names(self, actor: Actor, ignore: str | None = None) -> None:
         matcher = self.actor_matcher()
@@ -364,7 +365,7 @@ class Store:
 
     def update_actor(self, slug: str, **changes) -> Actor:
         old = self.actor(slug)
-        new = Actor(**{**_public(old), **changes, "id": old.id}).validate()
+        new = Actor(**{**audit.public_state(old), **changes, "id": old.id}).validate()
         if new.slug != old.slug:
             raise ValidationError("slug", "an actor's slug cannot change (records and files refer to it)")
         self._check_actor_names(new, ignore=old.slug)
@@ -374,7 +375,7 @@ class Store:
             self.conn.execute("DELETE FROM actor_aliases WHERE actor_id = ?", [old.id])
             self.conn.executemany("INSERT INTO actor_aliases (actor_id, alias) VALUES (?, ?)",
                                   [(old.id, a) for a in new.aliases])
-            self._log("actor", old.id, "edit", _public(old), _public(new))
+            self.log("actor", old.id, "edit", audit.public_state(old), audit.public_state(new))
         return new
 
     def unique_actor_slug(self, name: str) -> str:
@@ -409,7 +410,7 @@ class Store:
                  m.start.precision if m.start else None, m.end.iso if m.end else None,
                  m.end.precision if m.end else None, m.note])
             m.id = cur.lastrowid
-            self._log("membership", m.id, "create", None, _public(m))
+            self.log("membership", m.id, "create", None, audit.public_state(m))
         return m
 
     def delete_membership(self, membership_id: int) -> None:
@@ -418,7 +419,7 @@ class Store:
             raise NotFound(f"no membership {membership_id}")
         with self.operation("delete", f"membership {old[0].member} in {old[0].group}"):
             self.conn.execute("DELETE FROM memberships WHERE id = ?", [membership_id])
-            self._log("membership", membership_id, "delete", _public(old[0]), None)
+            self.log("membership", membership_id, "delete", audit.public_state(old[0]), None)
 
     # ---------------------------------------------------------------- sources
     def sources(self) -> list[Source]:
@@ -443,10 +444,11 @@ class Store:
         if self.conn.execute("SELECT 1 FROM sources WHERE slug = ?", [src.slug]).fetchone():
             raise ValidationError("slug", f"a source {src.slug!r} already exists")
         with self.operation("create", f"source {src.slug}"):
-            self._insert_source(src)
+            self.insert_source(src)
         return src
 
-    def _insert_source(self, src: Source) -> None:
+    def insert_source(self, src: Source) -> None:
+        """Add a source inside the operation under way; no checks."""
         cur = self.conn.execute(
             "INSERT INTO sources (slug, title, publisher, author, url, published, published_precision, kind, language, text)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -454,7 +456,7 @@ class Store:
              src.published.iso if src.published else None,
              src.published.precision if src.published else None, src.kind, src.language, src.text])
         src.id = cur.lastrowid
-        self._log("source", src.id, "create", None, _public(src, skip=("text",)))
+        self.log("source", src.id, "create", None, audit.public_state(src, skip=("text",)))
 
     def update_source(self, slug: str, **changes) -> Source:
         old = self.source(slug, with_text=True)
@@ -478,7 +480,7 @@ class Store:
                 " kind=?, language=?, text=? WHERE id=?",
                 [new.title, new.publisher, new.author, new.url, new.published.iso if new.published else None,
                  new.published.precision if new.published else None, new.kind, new.language, new.text, old.id])
-            self._log("source", old.id, "edit", _public(old, skip=("text",)), _public(new, skip=("text",)))
+            self.log("source", old.id, "edit", audit.public_state(old, skip=("text",)), audit.public_state(new, skip=("text",)))
         return new
 
     def unique_source_slug(self, title: str) -> str:
@@ -510,7 +512,7 @@ class Store:
                 "INSERT INTO events (slug, date, date_precision, label, description, source_id) VALUES (?, ?, ?, ?, ?, ?)",
                 [ev.slug, ev.date.iso, ev.date.precision, ev.label, ev.description, src_id])
             ev.id = cur.lastrowid
-            self._log("event", ev.id, "create", None, _public(ev))
+            self.log("event", ev.id, "create", None, audit.public_state(ev))
         return ev
 
     def update_event(self, slug: str, **changes) -> Event:
@@ -532,7 +534,7 @@ class Store:
         with self.operation("edit", f"event {slug}"):
             self.conn.execute("UPDATE events SET date=?, date_precision=?, label=?, description=?, source_id=? WHERE id=?",
                               [new.date.iso, new.date.precision, new.label, new.description, src_id, old.id])
-            self._log("event", old.id, "edit", _public(old), _public(new))
+            self.log("event", old.id, "edit", audit.public_state(old), audit.public_state(new))
         return new
 
     def delete_event(self, slug: str) -> None:
@@ -541,7 +543,7 @@ class Store:
             raise NotFound(f"no event {slug!r}")
         with self.operation("delete", f"event {slug}"):
             self.conn.execute("DELETE FROM events WHERE id = ?", [olds[0].id])
-            self._log("event", olds[0].id, "delete", _public(olds[0]), None)
+            self.log("event", olds[0].id, "delete", audit.public_state(olds[0]), None)
 
     # ---------------------------------------------------------------- records
     def slug_ids(self) -> dict[str, dict[str, int]]:
@@ -577,16 +579,12 @@ class Store:
         now = utc_now()
         with self.operation("create", f"record {rec.uuid}"):
             try:
-                cur = self.conn.execute(
-                    "INSERT INTO records (uuid, actor_id, dimension_id, date, date_precision, score, confidence,"
-                    " source_id, locator, evidence, coder, created_at, updated_at, version, deleted)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 0)",
-                    [rec.uuid, actor_id, dim_id, rec.date.iso, rec.date.precision, rec.score,
-                     rec.confidence, src_id, rec.locator, rec.evidence, rec.coder,
-                     rec.created_at or now, rec.updated_at or now])
+                rid = audit.insert_record(self.conn, [
+                    rec.uuid, actor_id, dim_id, rec.date.iso, rec.date.precision, rec.score, rec.confidence,
+                    src_id, rec.locator, rec.evidence, rec.coder, rec.created_at or now, rec.updated_at or now])
             except sqlite3.IntegrityError:
                 raise ValidationError("uuid", f"a record {rec.uuid} already exists") from None
-            self._log("record", cur.lastrowid, "create", None, self._record_json(cur.lastrowid))
+            self.log("record", rid, "create", None, self.record_json(rid))
         return self.record(rec.uuid)
 
     def record(self, uuid: str) -> RecordRow:
@@ -611,16 +609,14 @@ class Store:
             fields.update(changes)
             new = Record(**fields).validate()
             actor_id, dim_id, src_id = self._resolve(new)
-            before = self._record_json(current.id)
-            cur = self.conn.execute(
-                "UPDATE records SET actor_id=?, dimension_id=?, date=?, date_precision=?, score=?, confidence=?,"
-                " source_id=?, locator=?, evidence=?, coder=?, updated_at=?, version=version+1"
-                " WHERE id=? AND version=?",
-                [actor_id, dim_id, new.date.iso, new.date.precision, new.score, new.confidence, src_id,
-                 new.locator, new.evidence, new.coder, utc_now(), current.id, expected_version])
-            if cur.rowcount != 1:  # pragma: no cover - guarded by the IMMEDIATE transaction
+            before = self.record_json(current.id)
+            changed = audit.write_record(
+                self.conn, current.id, [actor_id, dim_id, new.date.iso, new.date.precision, new.score,
+                                        new.confidence, src_id, new.locator, new.evidence, new.coder],
+                utc_now(), expected_version=expected_version)
+            if changed != 1:  # pragma: no cover - guarded by the IMMEDIATE transaction
                 raise ConflictError(uuid, expected_version, None)
-            self._log("record", current.id, "edit", before, self._record_json(current.id))
+            self.log("record", current.id, "edit", before, self.record_json(current.id))
         return self.record(uuid)
 
     def _set_deleted(self, uuid: str, deleted: bool, expected_version: int | None) -> RecordRow:
@@ -631,10 +627,9 @@ class Store:
                 raise ConflictError(uuid, expected_version, current.version)
             if current.deleted == deleted:
                 raise StanceError(f"record {uuid} is {'already in the trash' if deleted else 'not in the trash'}")
-            before = self._record_json(current.id)
-            self.conn.execute("UPDATE records SET deleted=?, updated_at=?, version=version+1 WHERE id=?",
-                              [int(deleted), utc_now(), current.id])
-            self._log("record", current.id, action, before, self._record_json(current.id))
+            before = self.record_json(current.id)
+            audit.set_deleted(self.conn, current.id, deleted, utc_now())
+            self.log("record", current.id, action, before, self.record_json(current.id))
         return self.record(uuid)
 
     def delete_record(self, uuid: str, expected_version: int | None = None) -> RecordRow:
@@ -648,7 +643,7 @@ class Store:
     def records(self, flt: RecordFilter | None = None, *, sort: str = "date", descending: bool = False,
                 limit: int | None = None, offset: int = 0) -> list[RecordRow]:
         """Records matching a filter, as rows with names; pages with limit/offset."""
-        where, params = self._where(flt or RecordFilter())
+        where, params = self.filter_sql(flt or RecordFilter())
         sql = f"SELECT {ROW_COLUMNS} FROM {RECORD_FROM} WHERE {where} ORDER BY {order_clause(sort, descending)}"
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
@@ -662,7 +657,7 @@ class Store:
         Lets a view page through a million records by id without OFFSET scans.
         """
         import numpy as np
-        where, params = self._where(flt or RecordFilter())
+        where, params = self.filter_sql(flt or RecordFilter())
         joins = RECORD_FROM if sort in ("actor", "dimension", "source") else "records r"
         # One comma-joined string parsed by NumPy: a million ids without a million Python tuples.
         text = self.conn.execute(
@@ -716,10 +711,11 @@ class Store:
         return self.conn.execute("PRAGMA data_version").fetchone()[0]
 
     def count(self, flt: RecordFilter | None = None) -> int:
-        where, params = self._where(flt or RecordFilter())
+        where, params = self.filter_sql(flt or RecordFilter())
         return self.conn.execute(f"SELECT count(*) FROM records r WHERE {where}", params).fetchone()[0]
 
-    def _where(self, flt: RecordFilter) -> tuple[str, list]:
+    def filter_sql(self, flt: RecordFilter) -> tuple[str, list]:
+        """The WHERE clause (over ``records r``) and its parameters for a filter; unknown slugs are NotFound."""
         ids = self.slug_ids()
         for kind, slugs in (("actors", flt.actors), ("dimensions", flt.dimensions)):
             missing = [s for s in slugs if s not in ids[kind]]
@@ -742,7 +738,7 @@ class Store:
         for k, e in enumerate(entries):
             if e.after is None and e.action == "import":
                 nxt = entries[k + 1].before if k + 1 < len(entries) else None
-                e.after = nxt if nxt is not None else _json_state(self._record_json(rec.id))
+                e.after = nxt if nxt is not None else _json_state(self.record_json(rec.id))
         return entries
 
     def date_range(self) -> tuple[str | None, str | None]:
@@ -783,7 +779,7 @@ class Store:
 
 def _unsaved(path: Path | None, err: BaseException) -> str:
     """The message for an operation that failed on ``err``: what happened, and that nothing was saved."""
-    text = _describe_sqlite_error(path, err) if isinstance(err, sqlite3.Error) else f"{path}: {err}"
+    text = describe_sqlite_error(path, err) if isinstance(err, sqlite3.Error) else f"{path}: {err}"
     return text if "nothing was saved" in text else f"{text} — nothing was saved"
 
 
@@ -819,14 +815,6 @@ def _json_state(text: object) -> dict | None:
     return state if isinstance(state, dict) else {"unreadable": visible(text, 200)}
 
 
-def _public(obj, skip: tuple[str, ...] = ()) -> dict:
-    """An entity as a JSON-friendly dict for history."""
-    out = {}
-    for k, v in vars(obj).items():
-        if k == "id" or k in skip:
-            continue
-        out[k] = v.short() if isinstance(v, PartialDate) else v
-    return out
 
 
 __all__ = ["ActorMatcher", "HistoryEntry", "Store", "check_text", "default_user"]

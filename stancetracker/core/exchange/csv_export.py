@@ -86,7 +86,7 @@ def export_records(store: Store, path: Path | str, flt: RecordFilter | None = No
     _lines_sql), Python puts in the scores SQLite cannot write as it does,
     and csv.writer writes the few records SQLite cannot write at all.
     """
-    where, params = store._where(flt or RecordFilter())
+    where, params = store.filter_sql(flt or RecordFilter())
     # SQLite's lines are the database's own bytes, which only a UTF-8 database can give the file as they are.
     utf8 = store.conn.execute("PRAGMA encoding").fetchone()[0] == "UTF-8"
     sql = _lines_sql(guard_formulas, where, sqlite_writes=utf8)
@@ -249,7 +249,7 @@ def _lines_sql(guard: bool, where: str, sqlite_writes: bool = True) -> str:
 
     Rows, order and cells are those of export_sql() over RECORD_FROM: the
     same inner joins to actors and dimensions and outer join to sources,
-    here to their WITH tables; ``where`` (from Store._where) uses only ``r``.
+    here to their WITH tables; ``where`` (from Store.filter_sql) uses only ``r``.
     Without ``sqlite_writes`` every record comes back as its id.
     """
     record_text = [_PLAIN.get(c) or _TEXT[c] for c in _RECORD_TEXT]

@@ -259,7 +259,7 @@ class _Importer:
                 except ValidationError as err:  # reported against the column the value came from
                     raise ValidationError("actor_slug" if slug and err.field == "slug" else "actor" if name else col,
                                           err.reason) from None
-                self.store._insert_actor(actor)
+                self.store.insert_actor(actor)
             self.ids["actors"][actor.slug] = actor.id
             self.matcher.add(actor)
             self.result.created_actors.append(actor.slug)
@@ -303,7 +303,7 @@ class _Importer:
                                  url=check_text("source_url", url, max_len=2000), published=pub).validate()
                 except ValidationError as err:  # the slug and title come from the title cell
                     raise ValidationError("source_url" if err.field == "url" else "source_title", err.reason) from None
-                self.store._insert_source(src)
+                self.store.insert_source(src)
             self.ids["sources"][src.slug] = src.id
             self.result.created_sources.append(src.slug)
             sid = self.sources[key] = src.id

@@ -15,7 +15,8 @@ from stancetracker.core.exchange.csv_reader import CsvReader
 from stancetracker.core.model.dates import DateError, parse_date
 from stancetracker.core.model.errors import ImportFailed, RowProblem, ValidationError
 from stancetracker.core.model.entities import Actor, Dimension, Event, Membership, Source
-from stancetracker.core.db.store import Store, _public
+from stancetracker.core.db.audit import public_state
+from stancetracker.core.db.store import Store
 
 TABLE_COLUMNS = {
     "actors": ("slug", "name", "kind", "aliases", "colour", "description"),
@@ -141,4 +142,4 @@ def _key(table: str, item) -> str:
 
 def _same(a, b) -> bool:
     skip = ("colour", "text", "position")
-    return {k: v for k, v in _public(a).items() if k not in skip} == {k: v for k, v in _public(b).items() if k not in skip}
+    return {k: v for k, v in public_state(a).items() if k not in skip} == {k: v for k, v in public_state(b).items() if k not in skip}
