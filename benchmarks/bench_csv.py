@@ -168,13 +168,14 @@ def child_import(args) -> int:
     """Create a fresh database, import the tables (untimed) and the records (timed); print JSON."""
     from stancetracker.core.exchange.record_import import import_records
     from stancetracker.core.db.store import Store
+    from stancetracker.core.project import open_project
     from stancetracker.core.exchange.table_import import import_table
 
     wd = Path(args.workdir)
     db = wd / "ours.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
-    store = Store.open(db, seed=False, user="bench")
+    store = open_project(db, seed=False, user="bench")
     import_table(store, wd / "dimensions.csv", "dimensions")
     import_table(store, wd / "actors.csv", "actors")
     # Timed: the import and closing the database (SQLite's last checkpoint), as the
@@ -267,6 +268,7 @@ def run(args, workdir: Path) -> int:
     from stancetracker.core.exchange.csv_export import export_records, export_sql
     from stancetracker.core.db.query import RECORD_FROM
     from stancetracker.core.db.store import Store
+    from stancetracker.core.project import open_project
 
     n = args.records
     rng = random.Random(args.seed)
@@ -342,7 +344,7 @@ def run(args, workdir: Path) -> int:
     # d. export: ours vs sqlite3 -csv of the same SELECT
     print("d. export ...", flush=True)
     ours_db = workdir / "ours.db"
-    store = Store.open(ours_db, create=False, user="bench")
+    store = open_project(ours_db, create=False, user="bench")
     out_ours = workdir / "export_ours.csv"
     t0 = time.perf_counter()
     exported = export_records(store, out_ours)

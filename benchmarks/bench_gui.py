@@ -47,6 +47,7 @@ def main() -> None:
     app = QApplication([])
     base = rss_mb()
     from stancetracker.core.db.store import Store
+    from stancetracker.core.project import open_project
     from stancetracker.gui.main_window import QtMainWindow
 
     painted: list[float] = []
@@ -59,7 +60,7 @@ def main() -> None:
 
     settings = QSettings(str(Path(tempfile.mkdtemp()) / "s.ini"), QSettings.Format.IniFormat)
     t0 = time.perf_counter()
-    store = Store.open(db, backup=False) if "backup" in Store.open.__code__.co_varnames else Store.open(db)
+    store = open_project(db, backup=False)
     t_open = time.perf_counter()
     win = QtMainWindow(store, settings)
     watch = PaintWatch()

@@ -35,6 +35,7 @@ from stancetracker.core.model.entities import Actor, Record  # noqa: E402
 from stancetracker.core.coding.passages import add_coded_record  # noqa: E402
 from stancetracker.core.coding.sourcetext import add_document, search_documents  # noqa: E402
 from stancetracker.core.db.store import Store  # noqa: E402
+from stancetracker.core.project import open_project  # noqa: E402
 
 WORDS = ("the government parliament bloc cleric framework militia faction minister election protest street "
          "coalition alliance ministry budget oil Tehran Washington Baghdad Najaf Basra security forces "
@@ -125,7 +126,7 @@ def main(argv: list[str] | None = None) -> None:
     rng = random.Random(args.seed)
     random.seed(args.seed)
     with tempfile.TemporaryDirectory(prefix="stancetracker-bench-") as tmp:
-        store = Store.open(Path(tmp) / "bench.db", user="bench")
+        store = open_project(Path(tmp) / "bench.db", user="bench")
         names = make_actors(store, args.actors)
         text = make_text(int(args.doc_mb * 2**20), names, rng)
         src = add_document(store, DocumentText(text, "text", "big.txt", title="Big document"))

@@ -23,6 +23,7 @@ from stancetracker.core.model.entities import Record
 from stancetracker.core.db.query import RECORD_FROM, RecordFilter
 from stancetracker.core.exchange.seeds import load_seeds
 from stancetracker.core.db.store import Store
+from stancetracker.core.project import open_project
 
 from conftest import MINI
 
@@ -222,7 +223,7 @@ _small = st.one_of(st.none(), _small_tables(_text), _small_tables(_cell))
        guard=st.booleans(), excel=st.booleans())
 def test_export_is_csv_writer_byte_for_byte(records, small, guard, excel):
     """Whoever writes a line, SQLite or csv.writer, the file is csv.writer's over export_sql's rows."""
-    store = Store.open(":memory:", seed=False, user="tester")
+    store = open_project(":memory:", seed=False, user="tester")
     load_seeds(store, MINI)
     conn = store.conn
     conn.execute("PRAGMA ignore_check_constraints = ON")  # as another tool might have

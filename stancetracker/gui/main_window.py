@@ -18,9 +18,10 @@ from stancetracker.core.db.connection import needs_upgrade
 from stancetracker.core.model.errors import ConflictError, StanceError, ValidationError
 from stancetracker.core.files.paths import default_db_path
 from stancetracker.core.db.query import RecordFilter
-from stancetracker.core.db.foreign import open_for_reading
+from stancetracker.core.project import open_for_reading
 from stancetracker.core.db.schema_audit import ForeignSchema
 from stancetracker.core.db.store import Store, default_user
+from stancetracker.core.project import open_project
 from stancetracker.gui.actor_list import QtActorList
 from stancetracker.gui.filter_bar import QtFilterBar
 from stancetracker.gui.hub import QtStoreHub
@@ -67,7 +68,7 @@ def open_store(path: Path, parent: QWidget | None = None, user: str | None = Non
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            store = Store.open(path, user=user, backup=False)
+            store = open_project(path, user=user, backup=False)
         except ForeignSchema as err:
             # Issue 12: objects we did not make: shown read-only (reading fires no trigger), and said so.
             foreign = err
@@ -342,7 +343,7 @@ class QtMainWindow(QMainWindow):
         if not path:
             return
         try:
-            backups.copy_to(store, Path(path))
+            backups.copy_to(store.path, Path(path))
         except (StanceError, OSError) as err:
             QMessageBox.critical(self, "Backup copy", f"The copy was not made: {err}")
             return

@@ -5,8 +5,8 @@ Where: a ``backups/`` folder beside the database, one file per backup named
 ending in .db is named whole: ``team.sqlite.<stamp>.<reason>.db``).
 Each copy passes ``PRAGMA integrity_check`` before it is renamed into place.
 
-When (the hooks): on opening an existing writable database (``Store.open``,
-unless ``backup=False``), before every migration, import and merge, and
+When (the hooks): on opening an existing writable database
+(``project.open_project``, unless ``backup=False``), before every migration, import and merge, and
 before a restore replaces the file. A backup on open is skipped when the
 newest backup is less than ``OPEN_INTERVAL`` old or when the database has not
 changed since it was taken; a backup before an import or merge is skipped
@@ -37,9 +37,11 @@ import socket
 import sqlite3
 import time
 from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 
 from stancetracker.core.files import outputs
+from stancetracker.core.files.outputs import BACKUP_DIR, backup_dir
 from stancetracker.core.db.connection import (
     describe_sqlite_error,
     check_file,
@@ -53,7 +55,6 @@ from stancetracker.core.db.foreign import QUERY_BYTES_PER_SECOND, bounded, open_
 from stancetracker.core.db.schema_audit import audit, harmful, refusal
 from stancetracker.core.db.schema import SCHEMA_VERSION
 
-BACKUP_DIR = "backups"
 KEEP_LAST = 10
 KEEP_DAYS = 7
 OPEN_INTERVAL = _dt.timedelta(minutes=10)
@@ -89,11 +90,6 @@ class BackupInfo:
         local = self.when.astimezone().strftime("%Y-%m-%d %H:%M:%S")
         mark = "  (stamped in the future: the clock was wrong)" if self.future else ""
         return f"{local}  {self.reason:<10} {self.size / 1e6:8.2f} MB  {self.path.name}{mark}"
-
-
-def backup_dir(db_path: Path | str) -> Path:
-    """The folder holding a database's backups."""
-    return Path(db_path).resolve().parent / BACKUP_DIR
 
 
 def _key(db_path: Path) -> str:
@@ -146,18 +142,18 @@ def _backup_state(path: Path) -> tuple | None:
         conn.close()
 
 
-def _connection(source) -> tuple[sqlite3.Connection, Path | None, bool]:
-    """(connection, its file, whether we opened it) for a Store, a connection or a path."""
-    if isinstance(source, (str, Path)):
-        path = Path(source)
-        check_file(path)
-        try:
-            return connect(path, readonly=True), path, True
-        except sqlite3.Error as err:
-            raise DatabaseError(describe_sqlite_error(path, err)) from None
-    if isinstance(source, sqlite3.Connection):
-        return source, None, False
-    return source.conn, getattr(source, "path", None), False
+@contextlib.contextmanager
+def _reading(db_path: Path) -> Iterator[sqlite3.Connection]:
+    """A read-only connection to the database file, closed afterwards."""
+    check_file(db_path)
+    try:
+        conn = connect(db_path, readonly=True)
+    except sqlite3.Error as err:
+        raise DatabaseError(describe_sqlite_error(db_path, err)) from None
+    try:
+        yield conn
+    finally:
+        conn.close()
 
 
 def _temporary(target: Path, kind: str) -> Path:
@@ -268,47 +264,47 @@ def _discard(tmp: Path) -> None:
             Path(f"{tmp}{suffix}").unlink()
 
 
-def copy_to(source, target: Path | str, option: str = "") -> Path | str:
-    """A verified copy of a database (a Store, connection or path) at a place the user chose.
+def copy_to(db_path: Path | str, target: Path | str, option: str = "") -> Path | str:
+    """A verified copy of the database file ``db_path`` at a place the user chose.
 
     ``target`` follows the rule of core/outputs.py: never the database, its
     neighbours or its backups folder; a symbolic link is kept.
     """
-    conn, db_path, opened = _connection(source)
-    try:
-        if db_path is None:  # a bare connection: its main file
-            db_path = next((Path(r[2]) for r in conn.execute("PRAGMA database_list") if r[1] == "main" and r[2]), None)
+    db_path = Path(db_path)
+    with _reading(db_path) as conn:
         protect = outputs.database_files(db_path)
         with outputs.output_path(target, protect=protect, option=option) as tmp:
             copy_verified(conn, tmp, db_path)
-        return target
-    finally:
-        if opened:
-            conn.close()
+    return target
 
 
-def make_backup(source, path: Path | str | None = None, reason: str = "manual") -> BackupInfo:
-    """Make a verified backup of a database (a Store, a connection or a file path), then rotate.
+def make_backup(db_path: Path | str | None, reason: str = "manual") -> BackupInfo:
+    """Make a verified backup of the database file ``db_path``, then rotate.
 
-    ``path`` is the database file (needed when ``source`` is a bare
-    connection). Raises DatabaseError if the copy fails its check.
+    Raises DatabaseError if the copy fails its check; ``None`` (an
+    in-memory database) has no backups.
     """
-    conn, own_path, opened = _connection(source)
-    try:
-        db_path = Path(path) if path is not None else own_path
-        if db_path is None:
-            raise DatabaseError("an in-memory database has no backups")
-        clean_partials(db_path)
-        now = _dt.datetime.now(_dt.timezone.utc)
-        folder = backup_dir(db_path)
+    if db_path is None:
+        raise DatabaseError("an in-memory database has no backups")
+    db_path = Path(db_path)
+    with _reading(db_path) as conn:
+        return _backup(conn, db_path, reason)
+
+
+def migration_backup(db_path: Path) -> None:
+    """The backup made before a migration (see connection.migrate, which is given this)."""
+    make_backup(db_path, "migration")
+
+
+def _backup(conn: sqlite3.Connection, db_path: Path, reason: str) -> BackupInfo:
+    clean_partials(db_path)
+    now = _dt.datetime.now(_dt.timezone.utc)
+    folder = backup_dir(db_path)
+    target = folder / f"{_key(db_path)}.{now.strftime(_STAMP)}.{reason}.db"
+    while target.exists():  # two backups in one microsecond
+        now += _dt.timedelta(microseconds=1)
         target = folder / f"{_key(db_path)}.{now.strftime(_STAMP)}.{reason}.db"
-        while target.exists():  # two backups in one microsecond
-            now += _dt.timedelta(microseconds=1)
-            target = folder / f"{_key(db_path)}.{now.strftime(_STAMP)}.{reason}.db"
-        copy_verified(conn, target, db_path)
-    finally:
-        if opened:
-            conn.close()
+    copy_verified(conn, target, db_path)
     rotate(db_path)
     return BackupInfo(target, now, reason, target.stat().st_size)
 
@@ -344,51 +340,38 @@ def rotate(db_path: Path | str, now: _dt.datetime | None = None) -> list[Path]:
     return removed
 
 
-def _writable_store(store) -> bool:
-    return (store.path is not None and not store.readonly and getattr(store, "op_id", None) is None
-            and getattr(store, "auto_backup", True))
+def backup_if_changed(db_path: Path | str, reason: str) -> BackupInfo | None:
+    """Back up before an import or merge, unless the newest backup already holds this state.
+
+    Store.backup_before decides whether a store's file is backed up at all.
+    """
+    db_path = Path(db_path)
+    with _reading(db_path) as conn:
+        newest = next(iter(list_backups(db_path)), None)
+        if newest and _backup_state(newest.path) == state_key(conn):
+            return None
+        return _backup(conn, db_path, reason)
 
 
-def backup_if_changed(store, reason: str) -> BackupInfo | None:
-    """Back up before an import or merge, unless the newest backup already holds this state."""
-    if not _writable_store(store):
-        return None
-    newest = next(iter(list_backups(store.path)), None)
-    if newest and _backup_state(newest.path) == state_key(store.conn):
-        return None
-    return make_backup(store, store.path, reason)
-
-
-def backup_on_open(store, *, force: bool = False) -> BackupInfo | None:
+def backup_on_open(db_path: Path | str, *, force: bool = False) -> BackupInfo | None:
     """The backup made when a database is opened, throttled (see the module docstring).
 
-    ``store`` may also be the database's path: then the backup reads through
-    its own connection, so a GUI can run it in a worker thread after
-    ``Store.open(path, backup=False)``.
+    It reads through its own connection, so a GUI can run it in a worker
+    thread after ``open_project(path, backup=False)``; a file or folder that
+    is read-only is not backed up.
     """
-    if isinstance(store, (str, Path)):
-        db_path = Path(store)
-        if not os.access(db_path, os.W_OK) or not os.access(db_path.parent, os.W_OK):
-            return None
-        conn, _, _ = _connection(db_path)
-        try:
-            return _backup_on_open(conn, db_path, force)
-        finally:
-            conn.close()
-    if not _writable_store(store):
+    db_path = Path(db_path)
+    if not os.access(db_path, os.W_OK) or not os.access(db_path.parent, os.W_OK):
         return None
-    return _backup_on_open(store.conn, store.path, force)
-
-
-def _backup_on_open(conn: sqlite3.Connection, db_path: Path, force: bool) -> BackupInfo | None:
-    clean_partials(db_path)
-    newest = next(iter(list_backups(db_path)), None)
-    if newest and not force:
-        if _dt.timedelta(0) <= _dt.datetime.now(_dt.timezone.utc) - newest.when < OPEN_INTERVAL:
-            return None
-        if _backup_state(newest.path) == state_key(conn):
-            return None
-    return make_backup(conn, db_path, "open")
+    with _reading(db_path) as conn:
+        clean_partials(db_path)
+        newest = next(iter(list_backups(db_path)), None)
+        if newest and not force:
+            if _dt.timedelta(0) <= _dt.datetime.now(_dt.timezone.utc) - newest.when < OPEN_INTERVAL:
+                return None
+            if _backup_state(newest.path) == state_key(conn):
+                return None
+        return _backup(conn, db_path, "open")
 
 
 def verify_backup(backup_path: Path | str) -> None:
@@ -596,7 +579,7 @@ def restore_backup(db_path: Path | str, backup_path: Path | str) -> RestoreResul
         sound = _reads_sound(db_path) and _claim(db_path)
         if sound:
             try:
-                saved = make_backup(db_path, db_path, "before-restore").path
+                saved = make_backup(db_path, "before-restore").path
             except DatabaseError as err:
                 # A sound file whose state cannot be saved (a full disk) is not damaged: it stays.
                 raise DatabaseError(f"{db_path}: its current state could not be saved before the restore "
@@ -641,5 +624,5 @@ def _raw_copy(db_path: Path) -> Path:
 
 
 __all__ = ["BackupInfo", "History", "RestoreResult", "backup_dir", "backup_if_changed", "backup_on_open",
-           "clean_partials", "history_of", "latest_backup", "list_backups", "make_backup", "older_than_current",
-           "restore_backup", "rotate", "verify_backup"]
+           "clean_partials", "history_of", "latest_backup", "list_backups", "make_backup", "migration_backup", "older_than_current",
+           "restore_backup", "rotate", "state_key", "verify_backup"]

@@ -8,6 +8,7 @@ import os
 import re
 import sqlite3
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 import sqlite_utils
@@ -293,8 +294,17 @@ def _refuse(path: Path | None, ours: bool, version: int) -> None:
             f"knows {SCHEMA_VERSION}); update stancetracker to open it — it was left untouched")
 
 
-def migrate(conn: sqlite3.Connection, path: Path | None, *, readonly: bool) -> list[str]:
-    """Apply pending migrations (after a backup copy of a non-empty database).
+# Makes the backup copy of a database file before its migration (backups.migration_backup).
+MigrationBackup = Callable[[Path], object]
+
+
+def migrate(conn: sqlite3.Connection, path: Path | None, *, readonly: bool,
+            backup: MigrationBackup | None = None) -> list[str]:
+    """Apply pending migrations (after ``backup`` of a non-empty database file).
+
+    ``backup`` is required for a file that holds data; the caller passes it
+    so that this module does not depend on the backups module, which opens
+    files through it.
 
     Each migration, its row in ``_sqlite_migrations`` and the version stamp
     (``user_version``, ``application_id``) are one transaction, so a kill
@@ -312,8 +322,9 @@ def migrate(conn: sqlite3.Connection, path: Path | None, *, readonly: bool) -> l
     if readonly:
         raise DatabaseError(f"{path}: needs upgrading, which cannot be done while it is read-only")
     if version > 0 and path is not None:
-        from stancetracker.core.db.backups import make_backup  # issue 6: rotated, verified, in backups/ beside the file
-        make_backup(conn, path, "migration")
+        if backup is None:
+            raise DatabaseError(f"{path}: needs upgrading, and no backup copy can be made first; nothing was changed")
+        backup(path)  # issue 6: rotated, verified, in backups/ beside the file
     for number, migration in pending:
         def step(migration=migration, number=number) -> None:
             migrations.ensure_migrations_table(db)
@@ -366,8 +377,9 @@ def needs_upgrade(path: Path | str) -> bool:
     return pending and 0 < version < SCHEMA_VERSION
 
 
-def open_connection(path: Path | str, *, readonly: bool = False, create: bool = True) -> tuple[sqlite3.Connection, bool, bool]:
-    """Open (or create) a database; returns (connection, created, readonly).
+def open_connection(path: Path | str, *, readonly: bool = False, create: bool = True,
+                    backup: MigrationBackup | None = None) -> tuple[sqlite3.Connection, bool, bool]:
+    """Open (or create) a database, migrating it (after ``backup``); returns (connection, created, readonly).
 
     Raises DatabaseError with a plain message for every file that cannot be
     used; such files are never written to.
@@ -423,7 +435,7 @@ def open_connection(path: Path | str, *, readonly: bool = False, create: bool = 
             if mode.lower() != "wal":  # pragma: no cover - network file systems
                 conn.execute("PRAGMA journal_mode = DELETE")
             conn.execute("PRAGMA synchronous = FULL")
-        migrate(conn, path, readonly=readonly)
+        migrate(conn, path, readonly=readonly, backup=backup)
     except sqlite3.Error as err:
         raise DatabaseError(describe_sqlite_error(path, err)) from None
     return conn, not exists, readonly

@@ -11,6 +11,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from stancetracker.core.db.backups import make_backup
 from stancetracker.core.db.connection import (
     describe_sqlite_error,
     _sound_without_wal,
@@ -355,7 +356,6 @@ def remove_foreign(path: Path | str) -> Removal:
     Changed triggers and indexes of ours are put back as we make them; a
     file whose tables themselves are not ours is refused (restore a backup).
     """
-    from stancetracker.core.db.backups import make_backup
     path = Path(path)
     check_file(path)
     if not path.exists() or path.stat().st_size == 0:
@@ -380,7 +380,7 @@ def remove_foreign(path: Path | str) -> Removal:
             if stuck:
                 raise DatabaseError(f"{path}: {names(stuck)} cannot simply be removed (our own tables are not as we "
                                     "make them); restore a backup (stancetracker restore) — nothing was changed")
-            backup = make_backup(conn, path, "manual").path
+            backup = make_backup(path, "manual").path
             conn.execute("BEGIN IMMEDIATE")
             try:
                 for sql in removal_sql(bad + lost, applied_migrations(conn, _master(conn))):

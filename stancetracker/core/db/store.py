@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from stancetracker.core.db import audit
+from stancetracker.core.db import audit, backups
 from stancetracker.core.db.connection import describe_sqlite_error, open_connection
 from stancetracker.core.model.dates import PartialDate, utc_now
 from stancetracker.core.model.errors import (
@@ -115,40 +115,33 @@ class Store:
         self.readonly = readonly
         self.user = user or default_user()
         self.created = created
+        self.foreign_file: object | None = None  # a ForeignFile this store reads through, kept open with it
         self._op_id: int | None = None
         self._counts: tuple | None = None
         self._fault: BaseException | None = None  # what ended the operation's transaction, if SQLite did
-        # Issue 6: imports and merges back the file up first (core/backups.py); False turns that off.
+        # Issue 6: imports and merges back the file up first (backup_before); False turns that off.
         self.auto_backup = True
 
     # ----------------------------------------------------------------- opening
     @classmethod
     def open(cls, path: Path | str, *, readonly: bool = False, create: bool = True,
-             seed: bool = True, user: str | None = None, backup: bool = True) -> "Store":
-        """Open a database, creating it (with the seeded dataset) if it does not exist.
+             user: str | None = None) -> "Store":
+        """Open a database (creating an empty one if it does not exist), migrating it after a backup copy.
 
-        ``backup``: back up an existing writable file first (throttled, see
-        core/backups.py); pass False to open fast and call
-        ``backups.backup_on_open(store)`` later.
+        This is the bare file; core/project.py's ``open_project`` also backs an
+        existing file up on opening and seeds a new one.
         """
-        conn, created, ro = open_connection(path, readonly=readonly, create=create)
-        store = cls(conn, None if str(path) == ":memory:" else Path(path), readonly=ro,
-                    user=user, created=created)
-        if backup and not created and not ro and store.path is not None:
-            from stancetracker.core.db.backups import backup_on_open  # issue 6
-            try:
-                backup_on_open(store)
-            except BaseException:
-                store.close()
-                raise
-        if created and seed:
-            from stancetracker.core.exchange.seeds import load_seeds
-            try:
-                load_seeds(store)
-            except BaseException:
-                store.close()
-                raise
-        return store
+        conn, created, ro = open_connection(path, readonly=readonly, create=create,
+                                            backup=backups.migration_backup)
+        return cls(conn, None if str(path) == ":memory:" else Path(path), readonly=ro,
+                   user=user, created=created)
+
+    def backup_before(self, reason: str) -> backups.BackupInfo | None:
+        """Back the file up before an import or merge (issue 6), unless it is read-only, in memory,
+        inside an operation, has ``auto_backup`` off, or its newest backup holds this state."""
+        if self.path is None or self.readonly or self._op_id is not None or not self.auto_backup:
+            return None
+        return backups.backup_if_changed(self.path, reason)
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
@@ -656,7 +649,7 @@ class Store:
 
         Lets a view page through a million records by id without OFFSET scans.
         """
-        import numpy as np
+        import numpy as np  # kept out of start-up: the CLI opens stores without NumPy (issue 13)
         where, params = self.filter_sql(flt or RecordFilter())
         joins = RECORD_FROM if sort in ("actor", "dimension", "source") else "records r"
         # One comma-joined string parsed by NumPy: a million ids without a million Python tuples.

@@ -28,7 +28,7 @@ from pathlib import Path
 from stancetracker.core.files import outputs
 from stancetracker.core.db import merging
 from stancetracker.core.db.audit import log_records_after, public_state, set_summary, write_record
-from stancetracker.core.db.backups import backup_if_changed, copy_verified, state_key
+from stancetracker.core.db.backups import copy_verified, migration_backup, state_key
 from stancetracker.core.exchange.csv_reader import CsvReader
 from stancetracker.core.db.connection import (
     SQLITE_HEADER,
@@ -272,7 +272,7 @@ def _their_connection(foreign, path: Path, tmp: Path) -> sqlite3.Connection:
         return foreign.conn
     # Their file is left as it is: the upgrade runs on a private copy.
     copy_verified(foreign.conn, tmp / "other.db", path)
-    conn, _created, _ro = open_connection(tmp / "other.db")
+    conn, _created, _ro = open_connection(tmp / "other.db", backup=migration_backup)
     return conn
 
 
@@ -434,7 +434,7 @@ def _binary(head: bytes) -> bool:
 
 def _csv_as_store(store: Store, path: Path, encoding: str | None = None) -> Store:
     """Read an export CSV through the importer into a private in-memory copy of our reference tables."""
-    tmp = Store.open(":memory:", seed=False, user=store.user)
+    tmp = Store.open(":memory:", user=store.user)
     try:
         with tmp.operation("seed", "reference tables of the open database"):
             for d in store.dimensions():
@@ -502,7 +502,7 @@ def apply_merge(store: Store, plan: MergePlan, choices: dict[str, str] | None = 
     theirs = [conflicts[u] for u, side in choices.items() if side == "theirs"]
     if not (plan.new or theirs or plan._to_add):
         return MergeResult(op_id=None, identical=plan.identical, kept_ours=len(conflicts))
-    backup = backup_if_changed(store, "merge")
+    backup = store.backup_before("merge")
     result = MergeResult(op_id=0, identical=plan.identical, kept_ours=len(conflicts) - len(theirs),
                          backup=backup.path if backup else None)
     conn = store.conn

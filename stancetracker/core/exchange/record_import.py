@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from operator import attrgetter, itemgetter
 from pathlib import Path
 
-from stancetracker.core.db.backups import backup_if_changed
 from stancetracker.core.db import bulk_load
 from stancetracker.core.files import outputs
 from stancetracker.core.db.bulk_load import BulkLoad
@@ -868,7 +867,7 @@ def import_records(store: Store, path: Path | str, options: ImportOptions | None
         store.dimension(opts.dimension)  # raises NotFound with the known slugs
         opts.dimension = store.dimension(opts.dimension).slug
     check_rejects(store.path, Path(path), opts)
-    backup_if_changed(store, "import")  # issue 6: a verified backup before every import
+    store.backup_before("import")  # issue 6: a verified backup before every import
     with _no_cyclic_gc():
         return _Importer(store, Path(path), opts).run(progress)
 

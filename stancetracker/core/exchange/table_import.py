@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from stancetracker.core.db.backups import backup_if_changed
 from stancetracker.core.exchange.csv_reader import CsvReader
 from stancetracker.core.model.dates import DateError, parse_date
 from stancetracker.core.model.errors import ImportFailed, RowProblem, ValidationError
@@ -104,7 +103,7 @@ def import_table(store: Store, path: Path | str, table: str | None = None,
     if problems:
         raise ImportFailed(str(path), problems)
     added = unchanged = 0
-    backup_if_changed(store, "import")  # issue 6: a verified backup before every import
+    store.backup_before("import")  # issue 6: a verified backup before every import
     with store.operation("import", f"import {table} from {path.name}"):
         existing = _existing(store, table)
         for line, item in items:

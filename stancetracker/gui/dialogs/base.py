@@ -23,6 +23,7 @@ from stancetracker.core.model.dates import DateError, PartialDate, parse_date
 from stancetracker.core.model.errors import StanceError, ValidationError
 from stancetracker.core.model.entities import check_date
 from stancetracker.core.db.store import Store
+from stancetracker.core.project import open_project
 from stancetracker.gui.hub import QtStoreHub
 
 DATE_HINT = "2021-11-07, 2021-11, 2021 or 7 November 2021"
@@ -515,7 +516,7 @@ class QtStoreJob(QThread):
             self.failed.emit(StanceError("an in-memory database cannot be used from a second connection"))
             return
         try:
-            store = Store.open(self.path, seed=False, create=False, user=self.user)
+            store = open_project(self.path, seed=False, create=False, user=self.user)
         except Exception as err:  # a locked or vanished file: reported, not raised in a thread
             self.failed.emit(err)
             return
