@@ -8,7 +8,7 @@ import pytest
 
 from stancetracker.core.db import audit
 from stancetracker.core.model.dates import parse_date
-from stancetracker.core.model.entities import Record
+from stancetracker.core.model.entities import Actor, Record
 from stancetracker.core.model.errors import DatabaseError
 from stancetracker.core.project import open_project
 
@@ -58,7 +58,7 @@ def test_a_read_only_store_writes_nothing(tmp_path):
     with open_project(path, readonly=True) as s:
         assert s.readonly
         with pytest.raises(DatabaseError, match="read-only"):
-            s.add_record(Record(actor="x", dimension="y", date=parse_date("2020"), score=1))
+            s.add_actor(Actor(slug="someone", name="Someone"))
         # The connection itself is read-only, not only the store's flag.
         with pytest.raises(Exception, match="readonly|read-only"):
             s.conn.execute("INSERT INTO operations (at, user, kind) VALUES ('x', 'y', 'z')")

@@ -623,6 +623,6 @@ def _raw_copy(db_path: Path) -> Path:
     return target
 
 
-__all__ = ["BackupInfo", "History", "RestoreResult", "backup_dir", "backup_if_changed", "backup_on_open",
+__all__ = ["BACKUP_DIR", "BackupInfo", "History", "RestoreResult", "backup_dir", "backup_if_changed", "backup_on_open",
            "clean_partials", "history_of", "latest_backup", "list_backups", "make_backup", "migration_backup", "older_than_current",
            "restore_backup", "rotate", "state_key", "verify_backup"]
