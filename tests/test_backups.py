@@ -76,7 +76,7 @@ def test_rotation_keeps_last_ten_plus_one_per_day_and_the_migration_backup(tmp_p
                                                                          (3, 5, "open"), (9, 1, "open"),
                                                                          (20, 1, "migration")]):
         when = now - dt.timedelta(days=days_ago) + dt.timedelta(hours=hour - 12)
-        f = folder / f"x.{when.strftime(backups._STAMP)}.{reason}.db"
+        f = folder / f"x.{when.strftime(backups.STAMP)}.{reason}.db"
         f.write_bytes(b"")
         made.append((when, f))
     removed = backups.rotate(tmp_path / "x.db", now=now)

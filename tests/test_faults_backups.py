@@ -59,7 +59,7 @@ backups.make_backup(store.path, reason="manual")
 """)
     kill(proc)
     left = _partials(db)
-    assert len(left) == 1 and left[0].endswith(f".{proc.pid}-{backups._HOST}.partial")
+    assert len(left) == 1 and left[0].endswith(f".{proc.pid}-{backups.HOST}.partial")
     assert (backups.backup_dir(db) / left[0]).stat().st_size > 0
     open_project(db).close()
     assert _partials(db) == []
@@ -96,7 +96,7 @@ def test_only_leftovers_no_living_process_writes_are_removed(tmp_path):
     dead.wait()
     try:
         stamp = "20261105T143012.123456Z"
-        host, elsewhere = backups._HOST, "0123abcd" if backups._HOST != "0123abcd" else "abcd0123"
+        host, elsewhere = backups.HOST, "0123abcd" if backups.HOST != "0123abcd" else "abcd0123"
         files = {
             f"d.{stamp}.open.db.{dead.pid}-{host}.partial": True,
             f"d.{stamp}.open.db.{dead.pid}.partial": True,
@@ -132,7 +132,7 @@ def test_only_leftovers_no_living_process_writes_are_removed(tmp_path):
 
 def _rename_into_the_future(b: backups.BackupInfo, years: int = 5) -> Path:
     future = b.when.replace(year=b.when.year + years)
-    target = b.path.with_name(b.path.name.replace(b.when.strftime(backups._STAMP), future.strftime(backups._STAMP)))
+    target = b.path.with_name(b.path.name.replace(b.when.strftime(backups.STAMP), future.strftime(backups.STAMP)))
     b.path.rename(target)
     return target
 
