@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import errno
 import os
 import re
 import sqlite3
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import sqlite_utils
 
 from stancetracker.core.model.errors import DatabaseError
-from stancetracker.core.db.schema import APPLICATION_ID, MIGRATION_SET, SCHEMA_VERSION, migrations
+from stancetracker.core.db.schema import APPLICATION_ID, MIGRATION_SET, SCHEMA_VERSION, migration_steps, migrations
 from stancetracker.core.db.schema_audit import audit, guard, harmful, refusal, unsafe_schema
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -22,6 +23,19 @@ BUSY_TIMEOUT_MS = 5000
 # New databases use 8 KiB pages (SQLite's default is 4 KiB): fewer, fuller pages
 # for a table of a million records, which made a large import ~10% faster.
 PAGE_SIZE = 8192
+
+
+# The connection type, for the type hints of modules outside core/db (which do not import sqlite3).
+Connection = sqlite3.Connection
+
+
+@contextlib.contextmanager
+def plain_errors(path: Path | str | None) -> Iterator[None]:
+    """Turn an SQLite error raised in the block into a DatabaseError with describe_sqlite_error's message."""
+    try:
+        yield
+    except sqlite3.Error as err:
+        raise DatabaseError(describe_sqlite_error(path, err)) from None
 
 
 def busy_timeout_ms() -> int:
@@ -44,8 +58,8 @@ def describe_sqlite_error(path: Path | str | None, err: sqlite3.Error) -> str:
         return (f"{path}: holds a database object stancetracker did not make ({err}); it was left untouched — "
                 f"'stancetracker --db \"{path}\" check' lists it and 'check --remove-foreign' removes it")
     if "not a database" in text or "malformed" in text or "corrupt" in text:
-        if _sound_without_wal(path):
-            return _wal_misfit(path)
+        if sound_without_wal(path):
+            return wal_misfit(path)
         return (f"{path}: the file is damaged ({err}); restore it from a backup "
                 "(stancetracker restore) — it has not been changed")
     if "not authorized" in text:  # the authorizer of schema_audit.guard stopped a foreign trigger
@@ -58,7 +72,7 @@ def describe_sqlite_error(path: Path | str | None, err: sqlite3.Error) -> str:
     return f"{path}: {err}"
 
 
-def _sound_without_wal(path: Path | str) -> bool:
+def sound_without_wal(path: Path | str) -> bool:
     """True if ``path`` has a -wal and reads as a sound database without it (immutable ignores the -wal)."""
     try:
         if os.path.getsize(f"{path}-wal") == 0:
@@ -73,8 +87,8 @@ def _sound_without_wal(path: Path | str) -> bool:
         return False
 
 
-def _wal_misfit(path: Path | str) -> str:
-    """The refusal for a sound file of ours that its -wal turns into something else (see _sound_without_wal)."""
+def wal_misfit(path: Path | str) -> str:
+    """The refusal for a sound file of ours that its -wal turns into something else (see sound_without_wal)."""
     # Its frames pass their checksums but make nonsense of the file: another database's
     # log put beside it. A restore would throw away a file that is fine (issue 12).
     return (f"{path}: the file is sound, but the write-ahead log beside it ({path}-wal) does not fit it "
@@ -229,10 +243,10 @@ def probe_read_only(path: Path) -> None:
         return
     try:
         ours, version = schema_state(conn)
-        if ours and version == 0 and _sound_without_wal(path):
+        if ours and version == 0 and sound_without_wal(path):
             # Read through its -wal, a file of ours looks new and empty: opening it to write would
             # fold that log in and "initialise" the file over its records.
-            raise DatabaseError(_wal_misfit(path))
+            raise DatabaseError(wal_misfit(path))
     except sqlite3.DatabaseError as err:
         text = str(err).lower()
         if unsafe_schema(err):  # sound, but an object of another program calls a function: foreign, not damage
@@ -284,8 +298,8 @@ def schema_state(conn: sqlite3.Connection) -> tuple[bool, int]:
 
 
 def _refuse(path: Path | None, ours: bool, version: int) -> None:
-    if (not ours or version > SCHEMA_VERSION) and path is not None and _sound_without_wal(path):
-        raise DatabaseError(_wal_misfit(path))
+    if (not ours or version > SCHEMA_VERSION) and path is not None and sound_without_wal(path):
+        raise DatabaseError(wal_misfit(path))
     if not ours:
         raise DatabaseError(f"{path}: is an SQLite database, but not a stancetracker one; it was left untouched")
     if version > SCHEMA_VERSION:
@@ -314,7 +328,7 @@ def migrate(conn: sqlite3.Connection, path: Path | None, *, readonly: bool,
     _refuse(path, ours, version)
     db = sqlite_utils.Database(conn, execute_plugins=False)
     applied = {m.name for m in migrations.applied(db)}
-    pending = [(n, m) for n, m in enumerate(migrations._migrations, 1) if m.name not in applied]
+    pending = [(n, m) for n, m in enumerate(migration_steps(), 1) if m.name not in applied]
     if not pending:
         if not readonly and _stamp_of(conn) != (APPLICATION_ID, SCHEMA_VERSION):
             _in_transaction(conn, lambda: _stamp(conn, SCHEMA_VERSION))  # a stamp lost by an older version

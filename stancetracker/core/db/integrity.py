@@ -14,8 +14,8 @@ from pathlib import Path
 from stancetracker.core.db.backups import make_backup
 from stancetracker.core.db.connection import (
     describe_sqlite_error,
-    _sound_without_wal,
-    _wal_misfit,
+    sound_without_wal,
+    wal_misfit,
     check_file,
     connect,
     harden,
@@ -27,7 +27,7 @@ from stancetracker.core.db.foreign import bounded
 from stancetracker.core.db.schema import SCHEMA_VERSION
 from stancetracker.core.db.schema_audit import (
     ForeignObject,
-    _master,
+    master_rows,
     applied_migrations,
     audit,
     harmful,
@@ -162,8 +162,8 @@ def _readable(conn: sqlite3.Connection):
 
 def _run_checks(conn: sqlite3.Connection, path: Path, report: CheckReport) -> None:
     ours, version = schema_state(conn)
-    if (not ours or version == 0 or version > SCHEMA_VERSION) and _sound_without_wal(path):
-        report.add("problem", _wal_misfit(path).removeprefix(f"{path}: "))  # the -wal is wrong, not the file
+    if (not ours or version == 0 or version > SCHEMA_VERSION) and sound_without_wal(path):
+        report.add("problem", wal_misfit(path).removeprefix(f"{path}: "))  # the -wal is wrong, not the file
         return
     if not ours:
         report.add("problem", "it is an SQLite database, but not a stancetracker one")
@@ -181,8 +181,8 @@ def _run_checks(conn: sqlite3.Connection, path: Path, report: CheckReport) -> No
     if not bad:
         report.add("ok", "SQLite integrity check passed: the file's structure is sound")
     else:
-        if _sound_without_wal(path):
-            report.add("problem", _wal_misfit(path).removeprefix(f"{path}: "))
+        if sound_without_wal(path):
+            report.add("problem", wal_misfit(path).removeprefix(f"{path}: "))
             return
         report.add("problem", f"the file is damaged; SQLite's integrity check found {len(bad)}"
                               f"{'+' if len(bad) + len(values) >= 20 else ''} fault(s), first: {bad[0][:160]}")
@@ -383,7 +383,7 @@ def remove_foreign(path: Path | str) -> Removal:
             backup = make_backup(path, "manual").path
             conn.execute("BEGIN IMMEDIATE")
             try:
-                for sql in removal_sql(bad + lost, applied_migrations(conn, _master(conn))):
+                for sql in removal_sql(bad + lost, applied_migrations(conn, master_rows(conn))):
                     conn.execute(sql)
                 left = [o for o in audit(conn) if o.why != "missing" or o.removable]
                 if left:

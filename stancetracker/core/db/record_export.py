@@ -15,8 +15,6 @@ from stancetracker.core.db.query import RECORD_FROM, RecordFilter, order_clause
 from stancetracker.core.db.store import Store
 from stancetracker.core.exchange.csv_reader import EXPORT_COLUMNS
 
-Connection = sqlite3.Connection  # for the type hints of callers that do not import sqlite3
-
 def _guard(expr: str) -> str:
     """SQL that prefixes an apostrophe to text a spreadsheet would run as a formula.
 
@@ -258,5 +256,5 @@ def rows_by_id(conn: sqlite3.Connection, ids: list[int], guard: bool) -> Iterato
                         "WHERE r.id IN (SELECT value FROM json_each(?))", [json.dumps(ids)])
 
 
-__all__ = ["Connection", "LinesQuery", "check_utf8", "SCORE_EXACT", "SCORE_MARK", "SCORE_TEXT", "export_sql", "lines_sql", "one_snapshot",
+__all__ = ["LinesQuery", "check_utf8", "SCORE_EXACT", "SCORE_MARK", "SCORE_TEXT", "export_sql", "lines_sql", "one_snapshot",
            "rows_by_id"]

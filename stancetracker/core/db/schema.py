@@ -233,4 +233,9 @@ CREATE INDEX history_entity ON history(entity, entity_id);
 CREATE INDEX history_op ON history(op_id)
 """
 
-SCHEMA_VERSION = len(migrations._migrations)
+def migration_steps() -> list:
+    """Every migration in order (sqlite-migrate keeps them in a list it offers no accessor for)."""
+    return migrations._migrations
+
+
+SCHEMA_VERSION = len(migration_steps())

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from stancetracker.core.db import record_export
 from stancetracker.core.db.query import RecordFilter
-from stancetracker.core.db.record_export import SCORE_MARK, Connection, export_sql
+from stancetracker.core.db.connection import Connection
+from stancetracker.core.db.record_export import SCORE_MARK, export_sql
 from stancetracker.core.db.store import Store
 from stancetracker.core.exchange.csv_reader import EXPORT_COLUMNS, UNGUARDED_MARK
 from stancetracker.core.files import outputs

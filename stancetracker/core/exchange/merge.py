@@ -19,7 +19,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import shutil
-import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -32,14 +31,15 @@ from stancetracker.core.db.backups import copy_verified, migration_backup, state
 from stancetracker.core.exchange.csv_reader import CsvReader
 from stancetracker.core.db.connection import (
     SQLITE_HEADER,
-    describe_sqlite_error,
+    Connection,
     check_file,
     open_connection,
+    plain_errors,
     schema_state,
 )
 from stancetracker.core.model.dates import utc_now
 from stancetracker.core.model.errors import ConflictError, DatabaseError, StanceError, ValidationError
-from stancetracker.core.db.foreign import bounded, open_foreign
+from stancetracker.core.db.foreign import ForeignFile, bounded, open_foreign
 from stancetracker.core.model.entities import MAX_EVIDENCE, MAX_LOCATOR, MAX_NAME, Actor, Dimension, Source
 from stancetracker.core.db.query import RECORD_FROM
 from stancetracker.core.db.schema import SCHEMA_VERSION
@@ -183,7 +183,7 @@ def _short(v) -> str:
     return s if len(s) <= 60 else s[:57] + "…'"
 
 
-def _ours_by_uuid(conn: sqlite3.Connection, uuids: list[str]) -> dict[str, dict]:
+def _ours_by_uuid(conn: Connection, uuids: list[str]) -> dict[str, dict]:
     out = {}
     for t in merging.rows_by_uuid(conn, _SELECT, uuids):
         d = dict(zip(_KEYS, t))
@@ -242,7 +242,7 @@ def plan_merge(store: Store, other_path: Path | str, encoding: str | None = None
     foreign = open_foreign(other_path)
     tmp = Path(tempfile.mkdtemp(prefix="stancetracker-merge-"))
     try:
-        with bounded(foreign.conn, other_path):
+        with plain_errors(other_path), bounded(foreign.conn, other_path):
             conn = _their_connection(foreign, other_path, tmp)
             try:
                 with bounded(conn, other_path):
@@ -250,14 +250,12 @@ def plan_merge(store: Store, other_path: Path | str, encoding: str | None = None
             finally:
                 if conn is not foreign.conn:
                     conn.close()
-    except sqlite3.Error as err:
-        raise DatabaseError(describe_sqlite_error(other_path, err)) from None
     finally:
         foreign.close()
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _their_connection(foreign, path: Path, tmp: Path) -> sqlite3.Connection:
+def _their_connection(foreign: ForeignFile, path: Path, tmp: Path) -> Connection:
     """The other file's connection once its schema is known to be ours; an older one is upgraded in a copy in ``tmp``."""
     ours, version = schema_state(foreign.conn)
     if not ours:
