@@ -172,14 +172,13 @@ def backup_on_open(db_path: Path | str, *, force: bool = False) -> BackupInfo | 
     db_path = Path(db_path)
     if not os.access(db_path, os.W_OK) or not os.access(db_path.parent, os.W_OK):
         return None
+    clean_partials(db_path)
+    newest = next(iter(list_backups(db_path)), None)
+    if newest and not force and _dt.timedelta(0) <= _dt.datetime.now(_dt.timezone.utc) - newest.when < OPEN_INTERVAL:
+        return None  # throttled: decided without opening the file
     with reading(db_path) as conn:
-        clean_partials(db_path)
-        newest = next(iter(list_backups(db_path)), None)
-        if newest and not force:
-            if _dt.timedelta(0) <= _dt.datetime.now(_dt.timezone.utc) - newest.when < OPEN_INTERVAL:
-                return None
-            if backup_state(newest.path) == state_key(conn):
-                return None
+        if newest and not force and backup_state(newest.path) == state_key(conn):
+            return None
         return _backup(conn, db_path, "open")
 
 
