@@ -1,8 +1,11 @@
-"""The store: every read and write of a stancetracker database goes through here.
+"""The store: a stancetracker database file, its transactions and its records.
 
 Each public write runs in one transaction and is recorded as an
 *operation* with one history row per changed entity (before and after as
-JSON), so nothing a coder did is lost and any change can be traced.
+JSON, written by core/db/audit.py), so nothing a coder did is lost and any
+change can be traced. The other tables are parts of :class:`Store` kept in
+their own modules (dimensions, actors, sources, events); core/project.py
+opens a project (backup on opening, seeds for a new file) over it.
 """
 
 from __future__ import annotations
