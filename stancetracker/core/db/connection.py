@@ -12,10 +12,16 @@ import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import sqlite_utils
 
 from stancetracker.core.model.errors import DatabaseError
-from stancetracker.core.db.schema import APPLICATION_ID, MIGRATION_SET, SCHEMA_VERSION, migration_steps, migrations
+from stancetracker.core.db.schema import (
+    APPLICATION_ID,
+    MIGRATION_SET,
+    SCHEMA_VERSION,
+    helper_database,
+    migration_steps,
+    migrations,
+)
 from stancetracker.core.db.schema_audit import audit, guard, harmful, refusal, unsafe_schema
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -326,7 +332,7 @@ def migrate(conn: sqlite3.Connection, path: Path | None, *, readonly: bool,
     """
     ours, version = schema_state(conn)
     _refuse(path, ours, version)
-    db = sqlite_utils.Database(conn, execute_plugins=False)
+    db = helper_database(conn)
     applied = {m.name for m in migrations.applied(db)}
     pending = [(n, m) for n, m in enumerate(migration_steps(), 1) if m.name not in applied]
     if not pending:
@@ -383,7 +389,7 @@ def needs_upgrade(path: Path | str) -> bool:
         try:
             ours, version = schema_state(conn)
             # A lost stamp alone (all migrations recorded) is put right at once on opening.
-            pending = ours and bool(migrations.pending(sqlite_utils.Database(conn, execute_plugins=False)))
+            pending = ours and bool(migrations.pending(helper_database(conn)))
         finally:
             conn.close()
     except sqlite3.Error:

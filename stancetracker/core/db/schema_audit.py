@@ -16,10 +16,9 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import sqlite_utils
 
 from stancetracker.core.model.errors import DatabaseError
-from stancetracker.core.db.schema import MIGRATION_SET, migration_steps, migrations
+from stancetracker.core.db.schema import MIGRATION_SET, helper_database, migration_steps, migrations
 
 # Actions that change data; the only ones a trigger is held back from (reads
 # come from WITH clauses too, which the authorizer cannot tell from views).
@@ -82,7 +81,7 @@ def _built(applied: int) -> tuple[tuple[str, str, str, str | None], ...]:
     """(type, name, table, sql) of every object after the first ``applied`` migrations, made in memory once."""
     conn = sqlite3.connect(":memory:", isolation_level=None)
     try:
-        db = sqlite_utils.Database(conn, execute_plugins=False)
+        db = helper_database(conn)
         names_ = [m.name for m in migration_steps()]
         migrations.apply(db, stop_before=names_[applied] if applied < len(names_) else None)
         return tuple(conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"))
