@@ -36,6 +36,7 @@ from stancetracker.core.db.query import RecordFilter  # noqa: E402
 from stancetracker.core.exchange.record_import import ImportOptions, import_records  # noqa: E402
 from stancetracker.core.model.entities import Actor  # noqa: E402
 from stancetracker.core.db.store import Store  # noqa: E402
+from stancetracker.core.project import open_project  # noqa: E402
 from stancetracker.gui.charts import export  # noqa: E402
 from stancetracker.gui.charts.timeline import TimelineFigure  # noqa: E402
 
@@ -44,7 +45,7 @@ N_ACTORS, PER_ACTOR = 20, 500
 
 def build_db(folder: Path) -> tuple[Store, list[str]]:
     """A database with 20 actors and 500 dated observations each on one dimension."""
-    store = Store.open(folder / "bench.db", user="bench")  # seeded: dimensions, events, sources
+    store = open_project(folder / "bench.db", user="bench")  # seeded: dimensions, events, sources
     slugs = []
     for k in range(N_ACTORS):
         a = store.add_actor(Actor(slug=f"bench-{k:02d}", name=f"Bench actor {k:02d}", kind="party"))

@@ -129,8 +129,8 @@ def main(argv: list[str] | None = None) -> int:
         env.pop("PYTHONPROFILEIMPORTTIME", None)
         small = Path(tmp) / "small.db"
         t = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "import sys; from stancetracker.core.db.store import Store; "
-                        "Store.open(sys.argv[1], user='bench').close()", str(small)], env=env, check=True)
+        subprocess.run([sys.executable, "-c", "import sys; from stancetracker.core.project import open_project; "
+                        "open_project(sys.argv[1], user='bench').close()", str(small)], env=env, check=True)
         print(f"seeded database {small} made in {time.perf_counter() - t:.1f} s; entry point {' '.join(st)}")
         commands = [("stancetracker --help", [*st, "--help"], CPU_TARGET),
                     ("stancetracker records", [*st, "--db", str(small), "records"], None)]

@@ -172,13 +172,13 @@ def write_records(path: Path, n: int, actors: list, dims: list, years: int, rng:
 # ------------------------------------------------------------------ child: our import
 def child_import(args) -> int:
     """Create a fresh database, import the tables (untimed) and the records (timed); print JSON."""
-    from stancetracker.core.db.store import Store
+    from stancetracker.core.project import open_project
     from stancetracker.core.exchange.record_import import import_records
     from stancetracker.core.exchange.table_import import import_table
 
     wd = Path(args.workdir)
     db = fresh(wd / "ours.db")
-    store = Store.open(db, seed=False, user="bench")
+    store = open_project(db, seed=False, user="bench")
     import_table(store, wd / "dimensions.csv", "dimensions")
     import_table(store, wd / "actors.csv", "actors")
     # Timed: the import and closing the database (SQLite's last checkpoint), as the
@@ -403,13 +403,13 @@ def run(args, workdir: Path) -> int:
 def bench_export(args, workdir: Path, sqlite3_bin: str | None, notes: list[str]) -> list[Figure]:
     """Our export against sqlite3 -csv writing the same SELECT, alternating."""
     from stancetracker.core.db.query import RECORD_FROM
-    from stancetracker.core.db.store import Store
+    from stancetracker.core.project import open_project
     from stancetracker.core.exchange.csv_export import export_records, export_sql
 
     print(f"c. export ({args.runs} runs each, alternating with sqlite3 -csv) ...", flush=True)
     ours_db = workdir / "ours.db"
     out_ours, out_sq = workdir / "export_ours.csv", workdir / "export_sqlite3.csv"
-    store = Store.open(ours_db, create=False, user="bench", backup=False)
+    store = open_project(ours_db, create=False, user="bench", backup=False)
     counts: list[int] = []
 
     def ours() -> float:
@@ -442,11 +442,11 @@ def bench_series(args, workdir: Path, actors: list, dims: list, rng: random.Rand
     import sqlite3
 
     from stancetracker.core.analysis import series
-    from stancetracker.core.db.store import Store
+    from stancetracker.core.project import open_project
 
     print(f"d. series ({args.series_pairs} actor x dimension pairs, alternating with a bare SELECT) ...", flush=True)
     db = workdir / "ours.db"
-    store = Store.open(db, create=False, user="bench", backup=False)
+    store = open_project(db, create=False, user="bench", backup=False)
     bare = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     sql = ("SELECT r.date, r.date_precision, r.score, r.confidence, r.uuid FROM records r "
            "JOIN actors a ON a.id = r.actor_id JOIN dimensions d ON d.id = r.dimension_id "

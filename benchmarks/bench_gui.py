@@ -77,7 +77,7 @@ def run(db: Path, runs: int) -> int:
 
     app = QApplication([])
     base = rss_mb()
-    from stancetracker.core.db.store import Store
+    from stancetracker.core.project import open_project
     from stancetracker.gui.main_window import QtMainWindow
 
     settings = QSettings(str(Path(tempfile.mkdtemp()) / "s.ini"), QSettings.Format.IniFormat)
@@ -106,7 +106,7 @@ def run(db: Path, runs: int) -> int:
         """Store.open to the table's first paint, in a new window; the window stays open for the scroll."""
         watch = PaintWatch()
         t0 = time.perf_counter()
-        store = Store.open(db, backup=False)  # a backup copy is no part of the figure
+        store = open_project(db, backup=False)  # a backup copy is no part of the figure
         win = QtMainWindow(store, settings)
         win.table.viewport().installEventFilter(watch)
         win.show()

@@ -41,6 +41,7 @@ from stancetracker.core.coding.passages import add_coded_record  # noqa: E402
 from stancetracker.core.coding.sourcetext import add_document, search_documents  # noqa: E402
 from stancetracker.core.db.query import fts_query  # noqa: E402
 from stancetracker.core.db.store import Store  # noqa: E402
+from stancetracker.core.project import open_project  # noqa: E402
 from reference import compare, machine, summary  # noqa: E402
 
 WORDS = ("the government parliament bloc cleric framework militia faction minister election protest street "
@@ -191,7 +192,7 @@ def main(argv: list[str] | None = None) -> None:
     random.seed(args.seed)
     with tempfile.TemporaryDirectory(prefix="stancetracker-bench-") as tmp:
         db = Path(tmp) / "bench.db"
-        store = Store.open(db, user="bench")
+        store = open_project(db, user="bench")
         names = make_actors(store, args.actors)
         text = make_text(int(args.doc_mb * 2**20), names, rng)
         src = add_document(store, DocumentText(text, "text", "big.txt", title="Big document"))
@@ -204,7 +205,7 @@ def main(argv: list[str] | None = None) -> None:
               f"{len(store.actors())} actors", flush=True)
         reader = bench_reader(store, src.slug, other.slug, text, args.runs)
 
-        store = Store.open(db, user="bench", backup=False)
+        store = open_project(db, user="bench", backup=False)
         t = time.perf_counter()
         make_documents(store, args.documents, rng, names)
         print(f"{args.documents:,} documents of ~3 KB indexed in {time.perf_counter() - t:.1f} s", flush=True)

@@ -176,7 +176,7 @@ def run(examples: int, seed: int) -> dict:
     """Put ``examples`` hostile files through every command; returns counts per command and outcome."""
     from stancetracker.core.db import integrity
     from stancetracker.core.model.errors import StanceError
-    from stancetracker.core.db.store import Store
+    from stancetracker.core.project import open_project
     rng = random.Random(seed)
     outcomes: dict[str, int] = {}
     with tempfile.TemporaryDirectory(prefix="stancetracker-fuzzdb-") as tmp:
@@ -199,7 +199,7 @@ def run(examples: int, seed: int) -> dict:
 
             def open_it() -> str:
                 try:
-                    Store.open(case, backup=False, create=False).close()
+                    open_project(case, backup=False, create=False).close()
                     return "accepted"
                 except StanceError:
                     return "refused"

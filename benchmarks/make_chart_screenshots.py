@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from stancetracker.core.analysis.chartdata import ChartRequest  # noqa: E402
 from stancetracker.core.model.dates import parse_date  # noqa: E402
-from stancetracker.core.db.store import Store  # noqa: E402
+from stancetracker.core.project import open_project  # noqa: E402
 from stancetracker.gui.charts.export import export_chart  # noqa: E402
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
@@ -36,7 +36,7 @@ def main() -> int:
     QApplication.instance() or QApplication(sys.argv)
     with tempfile.TemporaryDirectory() as tmp:
         # Named like a user's project file, since the name is printed in the source line.
-        store = Store.open(Path(tmp) / "iraq-stances.db", user="seed")
+        store = open_project(Path(tmp) / "iraq-stances.db", user="seed")
         try:
             for kind, req in CHARTS.items():
                 path = export_chart(store, req, DOCS / f"chart-{kind}.png", 1600, 900)

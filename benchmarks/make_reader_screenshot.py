@@ -23,7 +23,7 @@ from stancetracker.core.exchange.documents.reading import read_document  # noqa:
 from stancetracker.core.model.entities import Record  # noqa: E402
 from stancetracker.core.coding.passages import add_coded_record  # noqa: E402
 from stancetracker.core.coding.sourcetext import add_document  # noqa: E402
-from stancetracker.core.db.store import Store  # noqa: E402
+from stancetracker.core.project import open_project  # noqa: E402
 from stancetracker.gui.main_window import QtMainWindow  # noqa: E402
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
@@ -39,7 +39,7 @@ SELECTED = "Kata'ib Hezbollah and other Iran-aligned groups blamed the cleric fo
 def main() -> int:
     app = QApplication([])
     with tempfile.TemporaryDirectory() as tmp:
-        store = Store.open(Path(tmp) / "reader.db", user="analyst")
+        store = open_project(Path(tmp) / "reader.db", user="analyst")
         src = add_document(store, read_document(DOCS / "examples" / "sadr-withdrawal-brief.md"))
         for words, actor, dim, score in CODED:
             s = src.text.index(words)

@@ -14,6 +14,7 @@ os.environ["STANCETRACKER_CODER"] = "tester"
 
 from stancetracker.core.exchange.seeds import load_seeds  # noqa: E402
 from stancetracker.core.db.store import Store  # noqa: E402
+from stancetracker.core.project import open_project  # noqa: E402
 
 DATA = Path(__file__).parent / "data"
 MINI = DATA / "mini"
@@ -27,7 +28,7 @@ def _private_home(tmp_path_factory, monkeypatch):
 
 
 def make_store(path: Path) -> Store:
-    store = Store.open(path, seed=False, user="tester")
+    store = open_project(path, seed=False, user="tester")
     load_seeds(store, MINI)
     return store
 

@@ -57,8 +57,8 @@ def test_merge_of_a_csv_that_is_not_utf8_takes_the_encoding_its_message_advises(
     assert res.exit_code == 1 and "--encoding cp1252" in one_line(res)
     res = run(seeded, "merge", str(other), "--encoding", "cp1252")
     assert res.exit_code == 0, res.output
-    from stancetracker.core.db.store import Store
-    with Store.open(seeded, readonly=True) as store:
+    from stancetracker.core.project import open_project
+    with open_project(seeded, readonly=True) as store:
         assert "café noté" in {r.evidence for r in store.records()}
 
 

@@ -4,13 +4,13 @@ import sqlite3
 
 import pytest
 
-from stancetracker.core.db.store import Store
+from stancetracker.core.project import open_project
 
 from test_foreign_databases import csv_file, folder_state, one_line, run, seeded, tamper  # noqa: F401
 
 
 def search_hits(path, words: str) -> int:
-    with Store.open(path, readonly=True) as store:
+    with open_project(path, readonly=True) as store:
         return store.conn.execute("SELECT count(*) FROM records_fts WHERE records_fts MATCH ?", [words]).fetchone()[0]
 
 
@@ -28,7 +28,7 @@ def test_a_trigger_named_like_ours_in_other_case_is_seen_in_place_of_ours_and_me
     res = run(seeded, "check", "--remove-foreign")
     assert res.exit_code == 0, res.output
     assert run(seeded, "import", str(csv_file(tmp_path))).exit_code == 0
-    with Store.open(seeded, readonly=True) as store:
+    with open_project(seeded, readonly=True) as store:
         assert sorted(r.score for r in store.records()) == [-1, 1, 2]
     assert search_hits(seeded, "march") == 1
     assert run(seeded, "check").exit_code == 0

@@ -4,7 +4,7 @@ import sqlite3
 
 import pytest
 
-from stancetracker.core.db.store import Store
+from stancetracker.core.project import open_project
 
 from test_foreign_databases import csv_file, run, seeded  # noqa: F401
 
@@ -18,7 +18,7 @@ def poke(path, sql, *args):
 
 
 def first_uuid(path) -> str:
-    with Store.open(path, readonly=True) as store:
+    with open_project(path, readonly=True) as store:
         return store.conn.execute("SELECT uuid FROM records ORDER BY id LIMIT 1").fetchone()[0]
 
 
@@ -26,7 +26,7 @@ def first_uuid(path) -> str:
 def test_history_of_a_record_holding_a_blob_is_listed(seeded, tmp_path, column):
     """json_object() refused the blob: 'history UUID' of an imported record said 'JSON cannot hold BLOB values'."""
     assert run(seeded, "import", str(csv_file(tmp_path))).exit_code == 0
-    with Store.open(seeded, readonly=True) as store:
+    with open_project(seeded, readonly=True) as store:
         uuid = store.conn.execute("SELECT uuid FROM records ORDER BY id DESC LIMIT 1").fetchone()[0]
     poke(seeded, f"UPDATE records SET {column} = ? WHERE uuid = ?", b"\x00\xff", uuid)
     res = run(seeded, "history", uuid)
@@ -36,9 +36,9 @@ def test_history_of_a_record_holding_a_blob_is_listed(seeded, tmp_path, column):
 def test_the_history_of_a_blob_keeps_it_as_its_sql_literal(seeded):
     uuid = first_uuid(seeded)
     poke(seeded, "UPDATE records SET evidence = ? WHERE uuid = ?", b"\x00\xff", uuid)
-    with Store.open(seeded, readonly=True) as store:
+    with open_project(seeded, readonly=True) as store:
         rid = store.record(uuid).id
-        assert '"evidence":"x\'00FF\'"' in store._record_json(rid)
+        assert '"evidence":"x\'00FF\'"' in store.record_json(rid)
 
 
 def test_an_actor_whose_slug_is_a_blob_does_not_stop_shifts_or_charts(seeded, tmp_path):

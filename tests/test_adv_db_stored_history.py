@@ -4,7 +4,7 @@ import sqlite3
 
 import pytest
 
-from stancetracker.core.db.store import Store
+from stancetracker.core.project import open_project
 
 from test_foreign_databases import folder_state, one_line, run, seeded  # noqa: F401
 
@@ -22,7 +22,7 @@ def files(path) -> dict:
 
 
 def last_op(path) -> int:
-    with Store.open(path, readonly=True) as store:
+    with open_project(path, readonly=True) as store:
         return store.conn.execute("SELECT max(op_id) FROM history WHERE entity = 'record'").fetchone()[0]
 
 
@@ -59,7 +59,7 @@ def test_operations_with_details_that_are_no_json_still_list_and_revert(seeded, 
 @pytest.mark.parametrize("value", ["{bad json", '{"uuid": 1}', "[]", b"\x00"])
 def test_restore_version_to_an_unreadable_history_entry_refuses_in_one_line(seeded, value):
     """'{bad json' was an internal error; '{"uuid": 1}' blamed an actor 'actor' that no longer exists."""
-    with Store.open(seeded, readonly=True) as store:
+    with open_project(seeded, readonly=True) as store:
         rid, uuid = store.conn.execute("SELECT id, uuid FROM records ORDER BY id LIMIT 1").fetchone()
         hid = store.conn.execute("SELECT min(id) FROM history WHERE entity = 'record' AND entity_id = ?",
                                  [rid]).fetchone()[0]

@@ -8,7 +8,7 @@ import pytest
 from stancetracker.core.db import backups
 from stancetracker.core.exchange.record_import import import_records
 from stancetracker.core.model.errors import DatabaseError, ImportFailed
-from stancetracker.core.db.store import Store
+from stancetracker.core.project import open_project
 
 from conftest import fingerprint, make_store, write
 
@@ -17,7 +17,7 @@ CSV = "actor_slug,dimension_slug,date,score,evidence\nsadr,iran,2020-01,2,met ar
 
 def test_backup_is_a_verified_copy_named_by_stem_stamp_reason(store):
     """make_backup writes backups/<stem>.<UTC stamp>.<reason>.db holding the same data."""
-    b = backups.make_backup(store, reason="manual")
+    b = backups.make_backup(store.path, reason="manual")
     assert b.path.parent == store.path.parent / "backups"
     assert b.path.name.startswith("test.") and b.path.name.endswith(".manual.db")
     assert fingerprint(b.path) == fingerprint(store)
@@ -44,24 +44,24 @@ def test_import_takes_a_backup_first_unless_state_is_already_backed_up(store, tm
 def test_open_backup_is_throttled(tmp_path, monkeypatch):
     """Opening backs up an existing file once; again only after 10 minutes and a change."""
     make_store(tmp_path / "o.db").close()
-    Store.open(tmp_path / "o.db").close()
-    Store.open(tmp_path / "o.db").close()
+    open_project(tmp_path / "o.db").close()
+    open_project(tmp_path / "o.db").close()
     assert [b.reason for b in backups.list_backups(tmp_path / "o.db")] == ["open"]
     monkeypatch.setattr(backups, "OPEN_INTERVAL", dt.timedelta(0))
-    Store.open(tmp_path / "o.db").close()  # unchanged since the newest backup: skipped
+    open_project(tmp_path / "o.db").close()  # unchanged since the newest backup: skipped
     assert len(backups.list_backups(tmp_path / "o.db")) == 1
-    s = Store.open(tmp_path / "o.db", backup=False)
+    s = open_project(tmp_path / "o.db", backup=False)
     import_records(s, write(tmp_path / "a.csv", CSV))  # the open backup already holds the state it changes
     s.close()
-    Store.open(tmp_path / "o.db").close()  # changed since: backed up
+    open_project(tmp_path / "o.db").close()  # changed since: backed up
     assert [b.reason for b in backups.list_backups(tmp_path / "o.db")] == ["open", "open"]
 
 
 def test_read_only_and_backup_false_opens_make_no_backup(tmp_path):
     """Read-only opens (records, stats, export) and backup=False make no backup."""
     make_store(tmp_path / "r.db").close()
-    Store.open(tmp_path / "r.db", readonly=True).close()
-    Store.open(tmp_path / "r.db", backup=False).close()
+    open_project(tmp_path / "r.db", readonly=True).close()
+    open_project(tmp_path / "r.db", backup=False).close()
     assert backups.list_backups(tmp_path / "r.db") == []
 
 
@@ -75,7 +75,7 @@ def test_rotation_keeps_last_ten_plus_one_per_day_and_the_migration_backup(tmp_p
                                                                          (3, 5, "open"), (9, 1, "open"),
                                                                          (20, 1, "migration")]):
         when = now - dt.timedelta(days=days_ago) + dt.timedelta(hours=hour - 12)
-        f = folder / f"x.{when.strftime(backups._STAMP)}.{reason}.db"
+        f = folder / f"x.{when.strftime(backups.STAMP)}.{reason}.db"
         f.write_bytes(b"")
         made.append((when, f))
     removed = backups.rotate(tmp_path / "x.db", now=now)
@@ -94,14 +94,14 @@ def test_rotation_keeps_last_ten_plus_one_per_day_and_the_migration_backup(tmp_p
 def test_restore_replaces_the_file_and_backs_up_the_current_state(tmp_path):
     """restore_backup puts a backup back, after saving the state it replaces; a later open sees it."""
     s = make_store(tmp_path / "d.db")
-    b = backups.make_backup(s, reason="manual")
+    b = backups.make_backup(s.path, reason="manual")
     original = fingerprint(s)
     import_records(s, write(tmp_path / "a.csv", CSV))
     changed = fingerprint(s)
     s.close()
     res = backups.restore_backup(tmp_path / "d.db", b.path)
     assert res.saved_current and fingerprint(res.saved_current) == changed
-    s2 = Store.open(tmp_path / "d.db", backup=False)
+    s2 = open_project(tmp_path / "d.db", backup=False)
     assert s2.count() == 0 and fingerprint(s2) == original
     s2.close()
 
@@ -109,7 +109,7 @@ def test_restore_replaces_the_file_and_backs_up_the_current_state(tmp_path):
 def test_restore_refuses_while_the_database_is_open_elsewhere(tmp_path):
     """A database another connection holds open is not replaced."""
     s = make_store(tmp_path / "busy.db")
-    b = backups.make_backup(s)
+    b = backups.make_backup(s.path)
     import_records(s, write(tmp_path / "a.csv", CSV))
     before = fingerprint(s)
     with pytest.raises(DatabaseError, match="open in another"):
@@ -121,7 +121,7 @@ def test_restore_refuses_while_the_database_is_open_elsewhere(tmp_path):
 def test_restore_refuses_a_damaged_backup(tmp_path):
     """A backup that fails verification is refused and the database is untouched."""
     s = make_store(tmp_path / "d.db")
-    b = backups.make_backup(s)
+    b = backups.make_backup(s.path)
     s.close()
     data = bytearray(b.path.read_bytes())
     data[4096 * 3: 4096 * 6] = b"\xa5" * (4096 * 3)
@@ -135,7 +135,7 @@ def test_restore_refuses_a_damaged_backup(tmp_path):
 def test_restore_over_a_damaged_file_keeps_a_raw_copy(tmp_path):
     """Restoring over a file too damaged to back up keeps a byte copy of it first."""
     s = make_store(tmp_path / "d.db")
-    b = backups.make_backup(s)
+    b = backups.make_backup(s.path)
     s.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     s.close()
     (tmp_path / "d.db").write_bytes(b"garbage" * 1000)
@@ -165,7 +165,7 @@ def test_backup_of_a_damaged_database_is_refused(tmp_path):
 def test_open_backup_can_run_later_from_the_path(tmp_path):
     """A GUI opens with backup=False and runs the throttled open backup later through its own connection."""
     make_store(tmp_path / "g.db").close()
-    s = Store.open(tmp_path / "g.db", backup=False)
+    s = open_project(tmp_path / "g.db", backup=False)
     b = backups.backup_on_open(tmp_path / "g.db")
     assert b is not None and b.reason == "open" and fingerprint(b.path) == fingerprint(s)
     assert backups.backup_on_open(tmp_path / "g.db") is None  # throttled

@@ -25,6 +25,7 @@ from stancetracker.core.model.dates import PartialDate, parse_date
 from stancetracker.core.model.entities import Event, Record
 from stancetracker.core.db.query import RecordFilter, row_from_tuple
 from stancetracker.core.db.store import Store
+from stancetracker.core.project import open_project
 from stancetracker.core.model.stored_values import chart_problem, observations_sound, visible
 
 from conftest import fingerprint, make_store
@@ -92,7 +93,7 @@ def worst_db(bad_db) -> tuple[Path, list[str]]:
 def test_the_record_is_read_with_every_problem_named(bad_db):
     """store.record and store.records return the record, each broken rule named by its column."""
     path, good = bad_db
-    with Store.open(path, backup=False) as store:
+    with open_project(path, backup=False) as store:
         r = store.record(BAD_UUID)
         assert {c for c, _ in r.problems} == {"uuid", "date", "locator", "evidence", "coder", "created_at",
                                              "updated_at", "version"}
@@ -107,7 +108,7 @@ def test_the_record_is_read_with_every_problem_named(bad_db):
 def test_values_check_would_refuse_are_read_too(worst_db):
     """Text in the score column, an unknown confidence and precision, a deleted flag of 2: still read."""
     path, _ = worst_db
-    with Store.open(path, backup=False) as store:
+    with open_project(path, backup=False) as store:
         r = store.record(CHECKED_UUID)
         assert {"date", "score", "confidence", "deleted"} <= {c for c, _ in r.problems}
         assert r.score is None and r.shown("score") == "abc" and r.score_label == ""
@@ -137,7 +138,7 @@ def test_rows_with_nulls_blobs_nan_and_huge_text_never_raise():
 def test_series_and_shifts_leave_the_record_out_and_count_it(worst_db):
     """Series skip records whose date, score or confidence breaks a rule, and say how many by column."""
     path, _ = worst_db
-    with Store.open(path, backup=False) as store:
+    with open_project(path, backup=False) as store:
         s = series.series(store, "sadr", "iran")
         assert len(s) == 3 and s.skipped == {"date": 1, "score": 1}
         assert all(BAD_UUID not in g for g in s.uuids)
@@ -154,7 +155,7 @@ def test_series_and_shifts_leave_the_record_out_and_count_it(worst_db):
 def test_every_chart_kind_is_built_without_the_record_and_says_so(worst_db, kind, actors, drawn):
     """Each chart kind draws the sound records; its note and source line count the two left out."""
     path, _ = worst_db
-    with Store.open(path, backup=False) as store:
+    with open_project(path, backup=False) as store:
         at = PartialDate(parse_date("2023-01-01").value) if kind == "snapshot" else None
         data = chartdata.build(store, chartdata.ChartRequest(kind, actors, "iran", at=at))
         assert data.note == "2 records with an invalid date or score not drawn (stancetracker check lists them)"
@@ -166,7 +167,7 @@ def test_every_chart_kind_is_built_without_the_record_and_says_so(worst_db, kind
 def test_source_line_counts_only_drawn_records(worst_db):
     """'5 of 6 records' on a timeline of everyone: the two bad live records are not counted as drawn."""
     path, _ = worst_db
-    with Store.open(path, backup=False) as store:
+    with open_project(path, backup=False) as store:
         data = chartdata.build(store, chartdata.ChartRequest("timeline", ["sadr", "maliki"], "iran"))
         assert "5 of 7 records" in data.source
         assert "records dated 2020-01-05 to 2022-06-01" in data.source
@@ -176,7 +177,7 @@ def test_first_and_last_date_pass_over_dates_that_are_none(worst_db):
     """date_range and stats skip stored dates that are not dates; the window's slider starts from them."""
     path, _ = worst_db
     _insert(path, dict(EVERY_RULE, uuid="abcdef00-0000-4000-8000-0000000000ee", date="0000-00-00"))
-    with Store.open(path, backup=False) as store:
+    with open_project(path, backup=False) as store:
         assert store.date_range() == ("2020-01-05", "2022-06-01")
         assert store.stats()["last_date"] == "2022-06-01"
         assert store.invalid_date_count() == 2
@@ -185,7 +186,7 @@ def test_first_and_last_date_pass_over_dates_that_are_none(worst_db):
 def test_events_sources_and_history_survive_bad_stored_values(bad_db):
     """An event dated 2021-02-30, an unparseable publication date and history that is not JSON: all read."""
     path, _ = bad_db
-    with Store.open(path, backup=False) as store:
+    with open_project(path, backup=False) as store:
         store.add_event(Event(slug="e", date=parse_date("2021-01-01"), label="an event"))
     conn = sqlite3.connect(path)
     conn.execute("UPDATE events SET date = '2021-02-30' WHERE slug = 'e'")
@@ -196,7 +197,7 @@ def test_events_sources_and_history_survive_bad_stored_values(bad_db):
                  "'edit', 'not json', '[1, 2]')", [op, rid])
     conn.commit()
     conn.close()
-    with Store.open(path, backup=False) as store:
+    with open_project(path, backup=False) as store:
         assert [e.date for e in store.events()] == [None]
         assert store.source("paper-a").published is None
         assert chartdata.event_marks(store) == []
@@ -218,7 +219,7 @@ def test_a_record_read_cut_short_cannot_be_saved_back_cut(tmp_path):
     conn.execute("UPDATE records SET evidence = ? WHERE uuid = ?", ["n" * 1_000_000, uuid])
     conn.commit()
     conn.close()
-    with Store.open(path, backup=False) as store:
+    with open_project(path, backup=False) as store:
         r = store.record(uuid)
         assert len(r.evidence) == 20_001 and r.problem("evidence").startswith("is 1,000,000 characters long")
         before = fingerprint(store)
@@ -286,7 +287,7 @@ def bad_window(qtbot, worst_db, tmp_path):
     from PySide6.QtCore import QSettings
     from stancetracker.gui.main_window import QtMainWindow
     path, good = worst_db
-    store = Store.open(path, backup=False)
+    store = open_project(path, backup=False)
     w = QtMainWindow(store, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(w, before_close_func=lambda w: (w._poll.stop(), w.editor.clear_for_new(keep_context=False)))
     w.show()
@@ -382,14 +383,14 @@ def test_bad_actor_values_and_membership_dates_do_not_stop_a_chart(bad_db):
     """A colour 'javascript:alert(1)', a kind 'wizard' and a membership dated 2021-13-01 still chart."""
     from stancetracker.core.model.entities import Membership
     path, _ = bad_db
-    with Store.open(path, backup=False) as store:
+    with open_project(path, backup=False) as store:
         store.add_membership(Membership(member="sadr", group="maliki", start=parse_date("2020")))
     conn = sqlite3.connect(path)
     conn.execute("UPDATE actors SET colour = 'javascript:alert(1)', kind = 'wizard' WHERE slug = 'sadr'")
     conn.execute("UPDATE memberships SET start = '2021-13-01'")
     conn.commit()
     conn.close()
-    with Store.open(path, backup=False) as store:
+    with open_project(path, backup=False) as store:
         data = chartdata.build(store, chartdata.ChartRequest("profile", ["sadr"]))
         assert data.colour.startswith("#") and data.colour != "javascript:alert(1)"
         assert [b.open_start for b in data.bands] == [True]
@@ -400,7 +401,7 @@ def test_bad_actor_values_and_membership_dates_do_not_stop_a_chart(bad_db):
 def test_cli_events_list_survives_an_event_without_a_real_date(bad_db):
     """`stancetracker events` lists an event whose stored date is 2021-02-30 as having no date."""
     path, _ = bad_db
-    with Store.open(path, backup=False) as store:
+    with open_project(path, backup=False) as store:
         store.add_event(Event(slug="e", date=parse_date("2021-01-01"), label="an event"))
     conn = sqlite3.connect(path)
     conn.execute("UPDATE events SET date = '2021-02-30'")

@@ -13,7 +13,7 @@ from PySide6.QtGui import QGuiApplication, QImage
 from stancetracker.cli.main import cli
 from stancetracker.core.analysis import chartdata as cd
 from stancetracker.core.model.dates import parse_date
-from stancetracker.core.db.store import Store
+from stancetracker.core.project import open_project
 from stancetracker.gui.charts import export
 from stancetracker.gui.charts.export import ExportError, figure_for
 
@@ -25,13 +25,13 @@ KEY_ACTORS = ["sadr", "maliki", "coordination-framework", "sadrist-movement", "k
 def seeded_path(tmp_path_factory):
     """A seeded database file shared by the module's tests (they only read it)."""
     path = tmp_path_factory.mktemp("export") / "seeded.db"
-    Store.open(path, user="tester").close()
+    open_project(path, user="tester").close()
     return path
 
 
 @pytest.fixture(scope="module")
 def seeded(seeded_path):
-    s = Store.open(seeded_path, readonly=True, user="tester")
+    s = open_project(seeded_path, readonly=True, user="tester")
     yield s
     s.close()
 

@@ -13,7 +13,7 @@ from stancetracker.core.analysis import chartdata as cd
 from stancetracker.core.model.dates import parse_date
 from stancetracker.core.model.entities import Record
 from stancetracker.core.db.query import RecordFilter
-from stancetracker.core.db.store import Store
+from stancetracker.core.project import open_project
 from stancetracker.gui.charts.compare import CompareFigure, step_arrays
 from stancetracker.gui.charts.markers import MarkersItem
 from stancetracker.gui.charts.panel import QtChartPanel
@@ -27,8 +27,8 @@ from stancetracker.gui.hub import QtStoreHub
 def seeded(tmp_path_factory):
     """The seeded database (160 records), opened read-only and shared by the module's tests."""
     path = tmp_path_factory.mktemp("seeded") / "seeded.db"
-    Store.open(path, user="tester").close()
-    s = Store.open(path, readonly=True, user="tester")
+    open_project(path, user="tester").close()
+    s = open_project(path, readonly=True, user="tester")
     yield s
     s.close()
 
@@ -36,7 +36,7 @@ def seeded(tmp_path_factory):
 @pytest.fixture
 def hub(tmp_path, qtbot):
     """A hub over a fresh writable copy of the seeded database."""
-    s = Store.open(tmp_path / "live.db", user="tester")
+    s = open_project(tmp_path / "live.db", user="tester")
     h = QtStoreHub(s)
     yield h
     h.store.close()

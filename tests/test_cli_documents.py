@@ -10,7 +10,7 @@ from stancetracker.core.model.dates import parse_date
 from stancetracker.core.model.entities import Record
 from stancetracker.core.coding.passages import add_coded_record
 from stancetracker.core.coding.sourcetext import document
-from stancetracker.core.db.store import Store
+from stancetracker.core.project import open_project
 
 
 def run(db, *args, code=0):
@@ -27,7 +27,7 @@ def test_add_source_reads_a_pdf_with_pages_and_metadata(db_path, tmp_path):
                                     "CreationDate": "D:20220615120000Z"}))
     out = run(db_path, "add-source", str(pdf), "--publisher", "Example Institute")
     assert "Added source withdrawal-report" in out and "2 pages" in out and "published 2022-06-15" in out
-    with Store.open(db_path) as s:
+    with open_project(db_path) as s:
         info = document(s, "withdrawal-report")
         assert (info.source.author, info.source.publisher, info.format) == ("R. Searcher", "Example Institute", "pdf")
         assert info.text[info.pages[1]:].startswith("The Framework")
@@ -42,7 +42,7 @@ def test_scanned_pdf_and_unknown_files_are_refused_in_one_line(db_path, tmp_path
     odd = tmp_path / "notes.odt"
     odd.write_bytes(b"x")
     assert "notes.odt" in run(db_path, "add-source", str(odd), code=1)
-    with Store.open(db_path) as s:
+    with open_project(db_path) as s:
         assert [sl for sl, *_ in s.conn.execute("SELECT slug FROM sources WHERE text <> ''")] == []
 
 
@@ -50,7 +50,7 @@ def test_replace_lists_lost_passages_and_documents_shows_coverage(db_path, tmp_p
     f = tmp_path / "note.txt"
     f.write_text("Note\n\nSadr called for a majority government.\n\nMaliki refused.\n", encoding="utf-8")
     run(db_path, "add-source", str(f), "--title", "Note", "--published", "2022-01")
-    with Store.open(db_path) as s:
+    with open_project(db_path) as s:
         text = document(s, "note").text
         for words, actor in (("called for a majority government", "sadr"), ("Maliki refused", "maliki")):
             start = text.index(words)

@@ -7,7 +7,7 @@ import textwrap
 
 from stancetracker.core.model.dates import parse_date
 from stancetracker.core.model.entities import Record
-from stancetracker.core.db.store import Store
+from stancetracker.core.project import open_project
 
 from conftest import REPO, make_store
 
@@ -15,6 +15,7 @@ PRELUDE = """
 import json, sys
 from stancetracker.core.model.errors import ConflictError
 from stancetracker.core.db.store import Store
+from stancetracker.core.project import open_project
 """
 
 
@@ -34,7 +35,7 @@ def test_second_process_saving_a_stale_read_gets_a_conflict(tmp_path):
     """A reads, B reads and saves, A saves what it read: A's save is refused and B's edit stands."""
     db, uuid = one_record(tmp_path)
     a = child(f"""
-        store = Store.open({str(db)!r}, user="alice")
+        store = open_project({str(db)!r}, user="alice")
         seen = store.record({uuid!r})
         print("read", seen.version, flush=True)
         sys.stdin.readline()                      # wait until B has saved
@@ -46,7 +47,7 @@ def test_second_process_saving_a_stale_read_gets_a_conflict(tmp_path):
     """)
     assert a.stdout.readline().split() == ["read", "1"]
     b = child(f"""
-        store = Store.open({str(db)!r}, user="bob")
+        store = open_project({str(db)!r}, user="bob")
         seen = store.record({uuid!r})
         store.update_record({uuid!r}, seen.version, score=0, evidence="bob's edit")
         print("saved")
@@ -56,7 +57,7 @@ def test_second_process_saving_a_stale_read_gets_a_conflict(tmp_path):
     out_a, err_a = a.communicate("go\n", timeout=30)
     assert out_a.startswith("conflict record "), err_a
     assert "changed by someone else since you read it (your version 1, now version 2)" in out_a
-    s = Store.open(db)
+    s = open_project(db)
     r = s.record(uuid)
     assert (r.score, r.evidence, r.version) == (0, "bob's edit", 2)
     assert [(h.user, h.action) for h in s.history(uuid)][1:] == [("bob", "edit")]
@@ -67,7 +68,7 @@ def test_two_processes_hammering_one_record_lose_no_update(tmp_path):
     """Two processes each append 25 marks with read-modify-save and retry on conflict: all 50 land."""
     db, uuid = one_record(tmp_path)
     code = """
-        store = Store.open({db!r}, user={who!r}, backup=False)
+        store = open_project({db!r}, user={who!r}, backup=False)
         conflicts = 0
         for i in range(25):
             while True:
@@ -84,7 +85,7 @@ def test_two_processes_hammering_one_record_lose_no_update(tmp_path):
         out, err = p.communicate(timeout=60)
         assert p.returncode == 0, err
         json.loads(out)
-    s = Store.open(db)
+    s = open_project(db)
     r = s.record(uuid)
     assert sorted(r.evidence[1:]) == ["a"] * 25 + ["b"] * 25 and r.version == 51
     assert len(s.history(uuid)) == 51

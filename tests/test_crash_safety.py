@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from stancetracker.core.db.store import Store
+from stancetracker.core.project import open_project
 
 from conftest import REPO, fingerprint, make_store
 
@@ -29,6 +29,7 @@ import sys
 sys.path.insert(0, {tests!r})
 from pathlib import Path
 from stancetracker.core.db.store import Store
+from stancetracker.core.project import open_project
 
 def block_here():
     # Tell the parent we are inside the transaction, then wait to be killed.
@@ -67,7 +68,7 @@ def assert_unchanged(path: Path, before: str, records: int) -> None:
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     conn.close()
     assert fingerprint(path) == before
-    s = Store.open(path)  # opens normally afterwards
+    s = open_project(path)  # opens normally afterwards
     assert s.count() == records
     s.close()
 
@@ -89,7 +90,7 @@ def test_sigkill_mid_import_of_200000_rows(tmp_path):
     csv_path = big_csv(tmp_path / "big.csv", 200_000)
     proc = run_until_inside(f"""
         from stancetracker.core.exchange.record_import import import_records
-        store = Store.open({str(db)!r})
+        store = open_project({str(db)!r})
         def progress(done, total):
             if done >= total // 2:
                 block_here()
@@ -115,7 +116,7 @@ def test_sigkill_mid_merge(tmp_path):
     before = fingerprint(db)
     proc = run_until_inside(f"""
         from stancetracker.core.exchange.merge import apply_merge, plan_merge
-        store = Store.open({str(db)!r})
+        store = open_project({str(db)!r})
         plan = plan_merge(store, {str(other)!r})
         def progress(done, total):
             if done >= total // 2:
@@ -136,12 +137,12 @@ def test_sigkill_mid_edit(tmp_path):
     s.close()
     before = fingerprint(db)
     proc = run_until_inside(f"""
-        store = Store.open({str(db)!r})
-        store._log = lambda *a, **k: block_here()   # the UPDATE has run; its history row and COMMIT have not
+        store = open_project({str(db)!r})
+        store.log = lambda *a, **k: block_here()   # the UPDATE has run; its history row and COMMIT have not
         store.update_record({r.uuid!r}, 1, score=-2, evidence="after")
     """)
     kill(proc)
     assert_unchanged(db, before, 1)
-    s = Store.open(db)
+    s = open_project(db)
     assert (s.record(r.uuid).evidence, s.record(r.uuid).version) == ("before", 1)
     s.close()

@@ -35,7 +35,8 @@ _PEAK = textwrap.dedent("""
     from stancetracker.core.exchange.record_import import ImportOptions, import_records
     from stancetracker.core.model.errors import ImportFailed
     from stancetracker.core.db.store import Store
-    store = Store.open(sys.argv[1], seed=False, user="tester")
+    from stancetracker.core.project import open_project
+    store = open_project(sys.argv[1], seed=False, user="tester")
     t = time.perf_counter()
     try:
         import_records(store, sys.argv[2], ImportOptions(skip_invalid=sys.argv[3] == "skip"))

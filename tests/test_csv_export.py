@@ -10,11 +10,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from stancetracker.core.exchange.csv_reader import EXPORT_COLUMNS
+from stancetracker.core.db.record_export import SCORE_EXACT, SCORE_MARK, SCORE_TEXT, lines_sql
 from stancetracker.core.exchange.csv_export import (
-    _SCORE_EXACT,
-    _SCORE_MARK,
-    _SCORE_TEXT,
-    _lines_sql,
     export_records,
     header_line,
     score_text,
@@ -26,6 +23,7 @@ from stancetracker.core.model.entities import Record
 from stancetracker.core.db.query import RECORD_FROM, RecordFilter
 from stancetracker.core.exchange.seeds import load_seeds
 from stancetracker.core.db.store import Store
+from stancetracker.core.project import open_project
 
 from conftest import MINI
 
@@ -125,10 +123,10 @@ def test_ordinary_records_are_written_by_sqlite_and_odd_ones_by_python(store):
     add(store, evidence="=SUM(A1)", score=0.1 + 0.2)
     r = add(store)  # another tool gives it a NUL, which would cut SQLite's printf short
     store.conn.execute("UPDATE records SET evidence = 'a NUL ' || char(0) WHERE uuid = ?", [r.uuid])
-    rows = store.conn.execute(_lines_sql(True, "r.deleted = 0")).fetchall()
+    rows = store.conn.execute(lines_sql(True, "r.deleted = 0")).fetchall()
     assert [(type(line), score) for line, score in rows] == [(bytes, None), (bytes, None), (bytes, 0.1 + 0.2),
                                                               (int, None)]
-    assert rows[2][0].count(_SCORE_MARK) == 1
+    assert rows[2][0].count(SCORE_MARK) == 1
 
 
 def test_sqlite_writes_scores_as_python_does():
@@ -139,13 +137,13 @@ def test_sqlite_writes_scores_as_python_does():
     others = [0.1 + 0.2, 1 / 3, -2 / 3, 0.1, -1.9999999999999998, 1e-300, 5e-324, 2.5, -7.0]
     conn.executemany("INSERT INTO records VALUES (?)", [(x,) for x in fractions + others])
     exact = {}
-    for score, is_exact, text in conn.execute(f"SELECT r.score, {_SCORE_EXACT}, CAST({_SCORE_TEXT} AS BLOB) "
+    for score, is_exact, text in conn.execute(f"SELECT r.score, {SCORE_EXACT}, CAST({SCORE_TEXT} AS BLOB) "
                                               "FROM records r"):
         exact[score] = is_exact
         if is_exact:
             assert text.decode() == (str(int(score)) if score == int(score) else repr(score)), score
         else:
-            assert text == _SCORE_MARK
+            assert text == SCORE_MARK
     assert all(exact[x] for x in fractions)
     assert [x for x in others if exact[x]] == [-7.0]  # whole numbers are written as integers, in range or not
 
@@ -225,7 +223,7 @@ _small = st.one_of(st.none(), _small_tables(_text), _small_tables(_cell))
        guard=st.booleans(), excel=st.booleans())
 def test_export_is_csv_writer_byte_for_byte(records, small, guard, excel):
     """Whoever writes a line, SQLite or csv.writer, the file is csv.writer's over export_sql's rows."""
-    store = Store.open(":memory:", seed=False, user="tester")
+    store = open_project(":memory:", seed=False, user="tester")
     load_seeds(store, MINI)
     conn = store.conn
     conn.execute("PRAGMA ignore_check_constraints = ON")  # as another tool might have

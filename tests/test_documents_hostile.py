@@ -21,7 +21,7 @@ from stancetracker.core.model import entities as model
 from stancetracker.core.exchange.documents.reading import DocumentError, read_document
 from stancetracker.core.model.errors import ValidationError
 from stancetracker.core.coding.sourcetext import add_document, replace_text
-from stancetracker.core.db.store import Store
+from stancetracker.core.project import open_project
 
 TESTS = Path(__file__).parent
 
@@ -352,7 +352,7 @@ def test_cli_imports_the_document_warns_and_the_option_overrides(db_path, tmp_pa
     res = CliRunner().invoke(cli, ["--db", str(db_path), "add-source", str(path), "--author", "R. Searcher",
                                    "--slug", "report-2"])
     assert res.exit_code == 0, res.output
-    with Store.open(db_path) as s:
+    with open_project(db_path) as s:
         assert (s.source("report").author, s.source("report-2").author) == ("", "R. Searcher")
 
 
@@ -407,7 +407,7 @@ def test_a_bad_override_is_refused_naming_its_option(db_path, tmp_path):
     res = CliRunner().invoke(cli, ["--db", str(db_path), "add-source", str(path), "--author", "A" * 300])
     assert res.exit_code == 1
     assert res.output.strip().endswith("--author: is 300 characters long; the limit is 200; nothing was added")
-    with Store.open(db_path) as s:
+    with open_project(db_path) as s:
         assert [x.slug for x in s.sources() if x.title == "Sadr spoke."] == []
 
 

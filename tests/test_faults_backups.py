@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from stancetracker.cli.main import cli
 from stancetracker.core.db import backups
 from stancetracker.core.exchange.record_import import import_records
-from stancetracker.core.db.store import Store
+from stancetracker.core.project import open_project
 
 from conftest import make_store, write
 from test_crash_safety import kill, run_until_inside
@@ -53,14 +53,14 @@ def test_a_killed_backup_leaves_a_partial_that_the_next_open_removes(tmp_path):
     db = tmp_path / "d.db"
     make_store(db).close()
     proc = run_until_inside(BLOCK_RENAME.format(when="str(src).endswith('.partial')") + f"""
-store = Store.open({str(db)!r}, backup=False)
-backups.make_backup(store, reason="manual")
+store = open_project({str(db)!r}, backup=False)
+backups.make_backup(store.path, reason="manual")
 """)
     kill(proc)
     left = _partials(db)
-    assert len(left) == 1 and left[0].endswith(f".{proc.pid}-{backups._HOST}.partial")
+    assert len(left) == 1 and left[0].endswith(f".{proc.pid}-{backups.HOST}.partial")
     assert (backups.backup_dir(db) / left[0]).stat().st_size > 0
-    Store.open(db).close()
+    open_project(db).close()
     assert _partials(db) == []
 
 
@@ -68,7 +68,7 @@ def test_a_killed_restore_leaves_nothing_behind_after_the_next_restore(tmp_path)
     """SIGKILL just before the restored copy replaces the file: the file is as it was; the leftover goes next time."""
     db = tmp_path / "d.db"
     store = make_store(db)
-    first = backups.make_backup(store, reason="manual")
+    first = backups.make_backup(store.path, reason="manual")
     import_records(store, _csv(tmp_path, "a.csv", 3))
     store.close()
     proc = run_until_inside(BLOCK_RENAME.format(when=f"str(dst) == {str(db)!r}") + f"""
@@ -76,7 +76,7 @@ backups.restore_backup({str(db)!r}, {str(first.path)!r})
 """)
     kill(proc)
     assert any(name.endswith(".restoring") for name in _partials(db))
-    store = Store.open(db, backup=False)
+    store = open_project(db, backup=False)
     assert store.count() == 3  # not replaced
     store.close()
     backups.restore_backup(db, first.path)
@@ -95,7 +95,7 @@ def test_only_leftovers_no_living_process_writes_are_removed(tmp_path):
     dead.wait()
     try:
         stamp = "20261105T143012.123456Z"
-        host, elsewhere = backups._HOST, "0123abcd" if backups._HOST != "0123abcd" else "abcd0123"
+        host, elsewhere = backups.HOST, "0123abcd" if backups.HOST != "0123abcd" else "abcd0123"
         files = {
             f"d.{stamp}.open.db.{dead.pid}-{host}.partial": True,
             f"d.{stamp}.open.db.{dead.pid}.partial": True,
@@ -131,7 +131,7 @@ def test_only_leftovers_no_living_process_writes_are_removed(tmp_path):
 
 def _rename_into_the_future(b: backups.BackupInfo, years: int = 5) -> Path:
     future = b.when.replace(year=b.when.year + years)
-    target = b.path.with_name(b.path.name.replace(b.when.strftime(backups._STAMP), future.strftime(backups._STAMP)))
+    target = b.path.with_name(b.path.name.replace(b.when.strftime(backups.STAMP), future.strftime(backups.STAMP)))
     b.path.rename(target)
     return target
 
@@ -140,9 +140,9 @@ def test_a_backup_stamped_in_the_future_is_not_the_latest(tmp_path):
     """A backup of an empty state stamped years ahead: restore --latest puts back the newest state, says it is older."""
     db = tmp_path / "d.db"
     store = make_store(db)
-    future = _rename_into_the_future(backups.make_backup(store, reason="manual"))  # 0 records, clock wrong
+    future = _rename_into_the_future(backups.make_backup(store.path, reason="manual"))  # 0 records, clock wrong
     import_records(store, _csv(tmp_path, "a.csv", 3))
-    good = backups.make_backup(store, reason="manual")  # 3 records
+    good = backups.make_backup(store.path, reason="manual")  # 3 records
     import_records(store, _csv(tmp_path, "b.csv", 2, start=10))  # 5 records now
     store.close()
     listed = backups.list_backups(db)
@@ -154,7 +154,7 @@ def test_a_backup_stamped_in_the_future_is_not_the_latest(tmp_path):
     assert f"Restored {db} from {good.path.name}" in res.output
     assert "is older than the database: the backup holds 3 records" in res.output
     assert "the database holds 5 records" in res.output
-    store = Store.open(db, backup=False)
+    store = open_project(db, backup=False)
     assert store.count() == 3
     store.close()
 
@@ -163,11 +163,11 @@ def test_a_future_stamp_does_not_stop_the_backup_on_open(tmp_path):
     """With only a future-stamped backup, opening a changed database still backs it up."""
     db = tmp_path / "d.db"
     store = make_store(db)
-    _rename_into_the_future(backups.make_backup(store, reason="manual"))
+    _rename_into_the_future(backups.make_backup(store.path, reason="manual"))
     import_records(store, _csv(tmp_path, "a.csv", 3))
     store.close()
-    store = Store.open(db, backup=False)
-    made = backups.backup_on_open(store)
+    store = open_project(db, backup=False)
+    made = backups.backup_on_open(store.path)
     store.close()
     assert made is not None and made.reason == "open"
 
@@ -178,15 +178,15 @@ def test_latest_follows_the_files_own_line_after_a_restore(tmp_path):
     store = make_store(db)
     store.auto_backup = False
     import_records(store, _csv(tmp_path, "a.csv", 2))
-    early = backups.make_backup(store, reason="manual")
+    early = backups.make_backup(store.path, reason="manual")
     for k in range(4):  # the line that the restore will replace: more operations
         import_records(store, _csv(tmp_path, f"x{k}.csv", 1, start=100 + k))
     store.close()
     replaced = backups.restore_backup(db, early.path).saved_current
-    store = Store.open(db, backup=False)
+    store = open_project(db, backup=False)
     store.auto_backup = False
     import_records(store, _csv(tmp_path, "c.csv", 1, start=50))
-    work = backups.make_backup(store, reason="manual")
+    work = backups.make_backup(store.path, reason="manual")
     store.close()
     assert backups.history_of(replaced).position > backups.history_of(work.path).position
     assert backups.latest_backup(db)[0].path == work.path
@@ -200,7 +200,7 @@ def test_rotation_under_a_clock_set_back_keeps_the_newest_states(tmp_path, monke
     recent = []
     for k in range(3):  # taken while the clock was right
         import_records(store, _csv(tmp_path, f"r{k}.csv", 1, start=200 + k))
-        recent.append(backups.make_backup(store, reason="manual").path)
+        recent.append(backups.make_backup(store.path, reason="manual").path)
     recent = [Path(shutil.copy(p, tmp_path / p.name)) for p in recent]  # their states, for comparing
     early = dt.datetime(2001, 1, 1, tzinfo=dt.timezone.utc)
 
@@ -210,7 +210,7 @@ def test_rotation_under_a_clock_set_back_keeps_the_newest_states(tmp_path, monke
             return early
     monkeypatch.setattr(backups._dt, "datetime", _Clock)
     for k in range(backups.KEEP_LAST + 2):  # the same state again and again, stamped 2001
-        backups.make_backup(store, reason="manual")
+        backups.make_backup(store.path, reason="manual")
         early += dt.timedelta(minutes=1)
     store.close()
     kept = {backups.history_of(b.path).position for b in backups.list_backups(db)}

@@ -20,7 +20,7 @@ from stancetracker.core.model.errors import DatabaseError, StanceError
 from stancetracker.core.db.integrity import check
 from stancetracker.core.coding.sourcetext import add_document
 from stancetracker.core.exchange.documents.reading import read_document
-from stancetracker.core.db.store import Store
+from stancetracker.core.project import open_project
 
 from conftest import fingerprint, make_store
 
@@ -117,7 +117,7 @@ def _assert_as_before(db: Path, data: bytes, print_: str, counts: tuple) -> None
 
 
 def _import_fails(db: Path, csv_path: Path) -> str:
-    store = Store.open(db, backup=False)
+    store = open_project(db, backup=False)
     try:
         with pytest.raises(StanceError) as err:
             import_records(store, csv_path)
@@ -188,7 +188,7 @@ def test_a_small_disk_from_the_start(tmp_path, monkeypatch, big):
     if big:
         monkeypatch.setattr(bulk_load, "BIG_FILE", 1)
     db, data, print_, counts = _database(tmp_path)
-    store = Store.open(db, backup=False)
+    store = open_project(db, backup=False)
     pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
     store.conn.execute(f"PRAGMA max_page_count = {pages + 40}")
     try:
@@ -211,7 +211,7 @@ def test_disk_full_in_add_source_names_the_cause(tmp_path, fills_up):
     # The sources row fits (its full-text triggers make SQLite undo just that statement on "disk
     # full"); its one-row history entry does not, and SQLite then rolls back the whole transaction.
     fills_up(_nth(1, lambda sql, many: "history" if sql.startswith("INSERT INTO history") else False))
-    store = Store.open(db, backup=False)
+    store = open_project(db, backup=False)
     try:
         with pytest.raises(DatabaseError) as err:
             add_document(store, doc)
@@ -225,7 +225,7 @@ def test_a_caller_that_swallows_the_error_still_saves_nothing(tmp_path, fills_up
     """An operation whose body catches SQLite's disk-full error and writes on: refused, nothing committed."""
     db, data, print_, counts = _database(tmp_path)
     fills_up(_nth(1, lambda sql, many: sql.startswith("INSERT INTO events")))
-    store = Store.open(db, backup=False)
+    store = open_project(db, backup=False)
     try:
         with pytest.raises(DatabaseError) as err:
             with store.operation("edit", "swallows") as op:

@@ -24,6 +24,7 @@ from stancetracker.core.exchange.merge import apply_merge, plan_merge
 from stancetracker.core.db.revert import revert_operation
 from stancetracker.core.coding.sourcetext import add_document
 from stancetracker.core.db.store import Store
+from stancetracker.core.project import open_project
 
 from conftest import fingerprint, make_store
 from test_faults_disk_full import _REAL_CONNECT, _csv, _state
@@ -101,7 +102,7 @@ def _trial(template: Path, run, k: int, where: Path) -> tuple[str | None, tuple,
     """Run the operation on a fresh copy with the disk full from statement k: (error or None, counts, fingerprint)."""
     shutil.copytree(template, where)
     db = where / "full.db"
-    store = Store.open(db, backup=False)
+    store = open_project(db, backup=False)
     store.auto_backup = False
     _Counting.armed, _Counting.seen, _Counting.fill_at = True, 0, k
     error = None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import subprocess
 import sys
@@ -13,7 +12,7 @@ import pytest
 from stancetracker.core.db import connection as database
 from stancetracker.core.db.connection import needs_upgrade
 from stancetracker.core.db.schema import APPLICATION_ID, SCHEMA_VERSION
-from stancetracker.core.db.store import Store
+from stancetracker.core.project import open_project
 
 from conftest import REPO
 from test_schema_migrations import old_database
@@ -31,7 +30,7 @@ def _state(path) -> tuple:
 
 def _assert_upgraded_once(path, records) -> None:
     """Opened again, the file is upgraded, each migration recorded once, every record as it was."""
-    store = Store.open(path, seed=False, user="tester")
+    store = open_project(path, seed=False, user="tester")
     assert store.conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
     store.close()
     version, names, rows = _state(path)
@@ -51,7 +50,7 @@ def test_a_failure_between_a_migration_and_its_stamp_keeps_the_old_state(tmp_pat
         raise RuntimeError("killed")
     monkeypatch.setattr(database, "_stamp", fails)
     with pytest.raises(RuntimeError):
-        Store.open(path, seed=False, user="tester")
+        open_project(path, seed=False, user="tester")
     assert _state(path) == before  # neither the migration nor its record stands without the stamp
     assert needs_upgrade(path)
     monkeypatch.undo()
@@ -67,10 +66,11 @@ def test_sigkill_between_a_migration_and_its_stamp(tmp_path):
         import os, signal
         from stancetracker.core.db import connection as database
         from stancetracker.core.db.store import Store
+        from stancetracker.core.project import open_project
         def killed(conn, version):
             os.kill(os.getpid(), signal.SIGKILL)
         database._stamp = killed
-        Store.open({str(path)!r}, seed=False, user="tester")
+        open_project({str(path)!r}, seed=False, user="tester")
     """)
     proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, timeout=60)
     assert proc.returncode == -9, proc.stderr
@@ -81,12 +81,12 @@ def test_sigkill_between_a_migration_and_its_stamp(tmp_path):
 def test_a_file_whose_stamp_an_older_version_lost_is_put_right_on_opening(tmp_path):
     """All migrations recorded, user_version behind (an older version's kill): stamped, not 'will be upgraded'."""
     path = tmp_path / "stuck.db"
-    Store.open(path, seed=False, user="tester").close()
+    open_project(path, seed=False, user="tester").close()
     conn = sqlite3.connect(path)
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
     conn.close()
     assert not needs_upgrade(path)  # nothing left to migrate: opening is quick
-    Store.open(path, seed=False, user="tester").close()
+    open_project(path, seed=False, user="tester").close()
     assert _state(path)[0] == SCHEMA_VERSION
 
 
@@ -97,7 +97,7 @@ def test_a_new_file_killed_before_its_first_migration_opens_as_new(tmp_path):
     conn.execute("CREATE TABLE _sqlite_migrations (id INTEGER PRIMARY KEY, migration_set TEXT, name TEXT,"
                  " applied_at TEXT)")
     conn.close()
-    store = Store.open(path, seed=False, user="tester")
+    store = open_project(path, seed=False, user="tester")
     assert store.stats()["records"] == 0
     store.close()
     assert _state(path)[0] == SCHEMA_VERSION
@@ -117,7 +117,7 @@ def test_disk_full_during_a_migration_leaves_the_old_state(tmp_path, monkeypatch
     monkeypatch.setattr(sqlite3, "connect", functools.partial(_REAL_CONNECT, factory=_FillsUp))
     monkeypatch.setattr(_FillsUp, "trip", staticmethod(_nth(1, lambda sql, many: "CREATE TABLE records_new" in sql)))
     with pytest.raises(DatabaseError) as err:
-        Store.open(path, seed=False, user="tester")
+        open_project(path, seed=False, user="tester")
     assert str(err.value).startswith(f"{path}: the disk is full") and "nothing was saved" in str(err.value)
     assert _state(path) == before
     monkeypatch.undo()

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from stancetracker.cli.main import cli
 from stancetracker.core.db.connection import check_file
 from stancetracker.core.db.integrity import check
-from stancetracker.core.db.store import Store
+from stancetracker.core.project import open_project
 
 from conftest import make_store
 
@@ -117,7 +117,7 @@ def test_every_command_opens_a_file_killed_mid_checkpoint(tmp_path, args, shows)
     assert res.exit_code == 0, res.output
     assert shows in res.output
     assert "truncated" not in res.output
-    store = Store.open(db, readonly=True)
+    store = open_project(db, readonly=True)
     try:
         assert store.count() == RECORDS + (1 if args[0] == "import" else 0)
     finally:
@@ -181,7 +181,7 @@ def test_restore_over_a_file_with_a_stale_wal_keeps_both_as_they_were(tmp_path):
     store = make_store(other / "team.db")
     _insert(store.conn, 50, "c")
     store.conn.execute("VACUUM")
-    good = backups.make_backup(store, reason="manual")
+    good = backups.make_backup(store.path, reason="manual")
     store.close()
     db = tmp_path / "team.db"
     shutil.copyfile(other / "team.db", db)

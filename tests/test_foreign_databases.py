@@ -14,7 +14,7 @@ from stancetracker.core.db import integrity
 from stancetracker.core.db.connection import connect
 from stancetracker.core.model.errors import DatabaseError
 from stancetracker.core.db.schema_audit import ForeignSchema, audit, harmful
-from stancetracker.core.db.store import Store
+from stancetracker.core.project import open_project
 
 from conftest import make_store, write
 
@@ -113,7 +113,7 @@ def test_remove_foreign_backs_up_then_drops_and_the_file_is_usable_again(seeded,
     assert {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")} >= {"wipe", "flip"}
     conn.close()
     assert run(seeded, "import", str(csv_file(tmp_path))).exit_code == 0
-    with Store.open(seeded, readonly=True) as store:
+    with open_project(seeded, readonly=True) as store:
         rows = store.records()
         assert len(rows) == 3 and sorted(r.score for r in rows) == [-1, 1, 2]
         assert all(r.evidence != "pwned" for r in rows)
@@ -128,7 +128,7 @@ def test_a_view_in_place_of_records_is_refused_and_cannot_be_removed_by_dropping
     res = run(seeded, "check")
     assert res.exit_code == 1 and "view records (in place of our table)" in res.output
     with pytest.raises(ForeignSchema):
-        Store.open(seeded)
+        open_project(seeded)
     res = run(seeded, "check", "--remove-foreign")
     assert res.exit_code == 1 and "cannot simply be removed" in one_line(res)
     assert folder_state(seeded.parent) == before
@@ -146,14 +146,14 @@ def test_a_changed_definition_of_our_table_is_refused(seeded):
     objs = harmful(audit(connect(seeded, readonly=True)))
     assert [(o.type, o.name, o.why) for o in objs] == [("table", "records", "changed")]
     with pytest.raises(ForeignSchema, match="table records"):
-        Store.open(seeded)
+        open_project(seeded)
 
 
 def test_a_trigger_added_while_the_file_is_open_cannot_write(seeded):
     """The authorizer stops a trigger another program adds after the audit: the write fails, nothing changes."""
     from stancetracker.core.model.dates import parse_date
     from stancetracker.core.model.entities import Record
-    store = Store.open(seeded, backup=False)
+    store = open_project(seeded, backup=False)
     try:
         other = sqlite3.connect(seeded, isolation_level=None)
         other.execute(HOSTILE_TRIGGERS["deletes every other record"])
@@ -284,21 +284,21 @@ def test_a_changed_index_of_ours_is_put_back_as_we_make_it(seeded):
     """records_coder made UNIQUE elsewhere blocks writes; --remove-foreign recreates ours and writing works again."""
     tamper(seeded, "DROP INDEX records_coder", "CREATE UNIQUE INDEX records_coder ON records(coder, uuid)")
     with pytest.raises(ForeignSchema, match=r"index records_coder on records \(its definition was changed\)"):
-        Store.open(seeded)
+        open_project(seeded)
     res = run(seeded, "check", "--remove-foreign")
     assert res.exit_code == 0 and "removed: index records_coder" in res.output
     conn = sqlite3.connect(seeded)
     (sql,) = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'records_coder'").fetchone()
     conn.close()
     assert sql == "CREATE INDEX records_coder ON records(coder)"
-    Store.open(seeded, backup=False).close()
+    open_project(seeded, backup=False).close()
 
 
 def test_import_into_a_missing_database_still_creates_it(tmp_path):
     """A writing command keeps making a new seeded database when --db names none yet (unchanged behaviour)."""
     res = run(tmp_path / "new.db", "import", str(csv_file(tmp_path)))
     assert res.exit_code == 0 and "1 record added" in res.output
-    with Store.open(tmp_path / "new.db", readonly=True) as store:
+    with open_project(tmp_path / "new.db", readonly=True) as store:
         assert store.count() == 161 and len(store.actors()) > 1  # the seeded 160 and the imported one
 
 
@@ -323,7 +323,7 @@ def test_restore_puts_back_what_was_verified_even_with_a_hot_journal(seeded, tmp
     before = folder_state(crashed)
     res = run(seeded, "restore", str(crashed / "old.db"), "--yes")
     assert res.exit_code == 0, res.output
-    with Store.open(seeded, readonly=True) as store:
+    with open_project(seeded, readonly=True) as store:
         assert {r.evidence for r in store.records()} == {"met militia leaders in Qom"}
         assert "half" not in {s.slug for s in store.sources()}
     assert folder_state(crashed) == before

@@ -2,7 +2,6 @@
 
 import sqlite3
 
-import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from stancetracker.core.model.dates import parse_date

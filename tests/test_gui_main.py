@@ -135,8 +135,8 @@ def test_duplicate_for_another_actor(qtbot, win):
 
 def test_external_change_is_noticed(qtbot, win, tmp_path):
     """A record saved by another connection appears without a manual refresh."""
-    from stancetracker.core.db.store import Store
-    other = Store.open(win.hub.store.path, user="colleague")
+    from stancetracker.core.project import open_project
+    other = open_project(win.hub.store.path, user="colleague")
     other.add_record(Record(actor="kadhimi", dimension="militias", date=parse_date("2021"), score=-2, source="paper-a"))
     other.close()
     win.database.check_external_changes()
@@ -148,8 +148,8 @@ def test_conflicting_save_asks(qtbot, win, monkeypatch):
     type_record(qtbot, win)
     win.editor.request_save()
     uuid = win.current_uuid()
-    from stancetracker.core.db.store import Store
-    other = Store.open(win.hub.store.path, user="colleague")
+    from stancetracker.core.project import open_project
+    other = open_project(win.hub.store.path, user="colleague")
     other.update_record(uuid, 1, score=0)
     other.close()
     win.editor.set_level(-1)

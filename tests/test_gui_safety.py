@@ -67,7 +67,7 @@ def test_merge_dialog_lists_conflicts_and_undo_reverts(qtbot, win, tmp_path, mon
 def test_backups_dialog_restores(qtbot, win, monkeypatch):
     """Restoring a backup from the dialog brings back the database as it was then."""
     add(win.hub)
-    make_backup(win.hub.store.conn, win.hub.store.path, "manual")
+    make_backup(win.hub.store.path, "manual")
     add(win.hub, actor="maliki")
     assert win.hub.store.count() == 2
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)

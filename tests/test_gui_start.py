@@ -64,9 +64,9 @@ def test_damaged_or_foreign_files_get_a_dialog(qtbot, tmp_path, monkeypatch, kin
 
 def test_read_only_database_opens_read_only(qtbot, tmp_path):
     """A database opened read-only has editing switched off and says so in the title."""
-    from stancetracker.core.db.store import Store
+    from stancetracker.core.project import open_project
     make_store(tmp_path / "ro.db").close()
-    store = Store.open(tmp_path / "ro.db", readonly=True)
+    store = open_project(tmp_path / "ro.db", readonly=True)
     w = QtMainWindow(store, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(w)
     assert "[read-only]" in w.windowTitle()

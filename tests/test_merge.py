@@ -12,7 +12,7 @@ from stancetracker.core.exchange.merge import apply_merge, plan_merge
 from stancetracker.core.model.entities import Actor, Record, Source
 from stancetracker.core.db.query import RecordFilter
 from stancetracker.core.db.revert import revert_operation
-from stancetracker.core.db.store import Store
+from stancetracker.core.project import open_project
 
 from conftest import fingerprint, make_store, write
 
@@ -33,7 +33,7 @@ def pair(tmp_path):
     copy = sqlite3.connect(tmp_path / "theirs.db")
     ours.conn.backup(copy)
     copy.close()
-    theirs = Store.open(tmp_path / "theirs.db", user="colleague", backup=False)
+    theirs = open_project(tmp_path / "theirs.db", user="colleague", backup=False)
     theirs.update_record(shared.uuid, 1, score=-1, evidence="their reading of the same article")
     theirs.add_actor(Actor(slug="hakim", name="Ammar al-Hakim", kind="person", aliases=["Ammar Hakim"]))
     theirs.add_source(Source(slug="paper-b", title="Their article"))
@@ -145,7 +145,7 @@ def test_merging_the_same_file_twice_adds_nothing(pair):
 def test_merge_from_an_export_csv(pair, tmp_path):
     """A colleague's export CSV merges like a database: new by UUID, identical skipped, conflicts listed."""
     ours, other, u = pair
-    theirs = Store.open(other, readonly=True)
+    theirs = open_project(other, readonly=True)
     export_records(theirs, tmp_path / "theirs.csv")
     theirs.close()
     plan = plan_merge(ours, tmp_path / "theirs.csv")

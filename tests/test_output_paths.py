@@ -29,7 +29,7 @@ from stancetracker.core.db import backups
 from stancetracker.core.files import outputs
 from stancetracker.core.exchange.csv_export import export_records
 from stancetracker.core.exchange.record_import import ImportOptions, import_records
-from stancetracker.core.db.store import Store
+from stancetracker.core.project import open_project
 
 from conftest import make_store
 
@@ -151,7 +151,7 @@ def test_rejects_appended_to_the_input_through_standard_output_is_refused(db, bi
 
 def test_rejects_naming_a_live_wal_leaves_it_and_its_frames(db, big_csv):
     """With another connection holding a -wal full of committed frames, --rejects naming it changes nothing."""
-    other = Store.open(db, user="tester", backup=False)
+    other = open_project(db, user="tester", backup=False)
     try:
         other.conn.execute("PRAGMA wal_autocheckpoint = 0")
         other.conn.execute("UPDATE records SET evidence = evidence || ' (edited)'")
@@ -205,7 +205,7 @@ def test_rejects_in_the_backups_folder_is_refused(db, big_csv, tmp_path):
 
 def test_rejects_refused_in_the_core_before_the_backup(db, big_csv):
     """The core refuses too (the window uses it), before the backup an import makes."""
-    store = Store.open(db, user="tester", backup=False)
+    store = open_project(db, user="tester", backup=False)
     # A change since the last backup, so an import would back up first.
     store.conn.execute("INSERT INTO operations (at, user, kind) VALUES ('2026-01-01T00:00:00Z', 'tester', 'edit')")
     saved = backups.list_backups(db)
@@ -304,7 +304,7 @@ def test_export_to_dev_stdout_writes_the_pipe(db, tmp_path, how):
 @pytest.mark.parametrize("target", ["-", "/dev/fd/1"])
 def test_export_to_standard_output_read_by_head_ends_quietly(db, tmp_path, target):
     """`export -o - | head -c 100`: the reader stops early; exit 0 and nothing on standard error."""
-    store = Store.open(db, user="tester", backup=False)
+    store = open_project(db, user="tester", backup=False)
     store.auto_backup = False
     big = tmp_path / "big.csv"
     big.write_text(HEADER + "".join(f"sadr,us,{1900 + i % 100},1,{'x' * 300} {i}\n" for i in range(3000)))
@@ -384,7 +384,7 @@ def test_export_to_a_fifo_whose_reader_leaves_says_so(db, tmp_path):
     """A reader that closes the FIFO early gives one line, not a traceback."""
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
-    store = Store.open(db, user="tester", backup=False)
+    store = open_project(db, user="tester", backup=False)
     try:
         big = tmp_path / "big.csv"
         big.write_text(HEADER + "".join(f"sadr,us,{1900 + i % 100},1,{'x' * 200} {i}\n" for i in range(5000)))
@@ -457,7 +457,7 @@ def test_export_to_a_character_device_writes_it(db, tmp_path):
 
 def test_a_failed_write_is_one_line_and_keeps_the_old_file(db, tmp_path):
     """A write the system refuses (here a file-size limit standing in for a full disk): one line, old file kept."""
-    store = Store.open(db, user="tester", backup=False)
+    store = open_project(db, user="tester", backup=False)
     store.auto_backup = False
     big = tmp_path / "big.csv"
     big.write_text(HEADER + "".join(f"sadr,us,{1900 + i % 100},1,{'x' * 300} {i}\n" for i in range(2000)))
@@ -565,7 +565,7 @@ def test_interrupted_export_keeps_the_old_file_and_leaves_no_partial(db, tmp_pat
     """Ctrl-C in the middle of an export: the old file keeps its bytes; no .partial file is left."""
     target = tmp_path / "o.csv"
     target.write_bytes(b"the old export\r\n")
-    store = Store.open(db, user="tester", backup=False)
+    store = open_project(db, user="tester", backup=False)
     try:
         with pytest.raises(KeyboardInterrupt):
             export_records(store, target, progress=lambda n: False)

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from stancetracker.cli.main import cli
 from stancetracker.core.db import backups
 from stancetracker.core.files import outputs
-from stancetracker.core.db.store import Store
+from stancetracker.core.project import open_project
 
 from test_output_paths import HEADER, db, digest, records_in, run, unchanged  # noqa: F401 (db is a fixture)
 
@@ -62,12 +62,12 @@ def test_chart_to_a_symlink_keeps_the_link(db, tmp_path):
 
 def test_backup_copy_over_the_database_is_refused(db, tmp_path):
     """The window's "backup copy" cannot be written over the database, its -wal or into backups/."""
-    store = Store.open(db, user="tester", backup=False)
+    store = open_project(db, user="tester", backup=False)
     before = digest(db)
     try:
         for target in (db, Path(f"{db}-wal"), backups.backup_dir(db) / "copy.db"):
             with pytest.raises(outputs.OutputError):
-                backups.copy_to(store, target)
+                backups.copy_to(store.path, target)
     finally:
         store.close()
     assert digest(db) == before and records_in(db) == 20
@@ -112,8 +112,8 @@ def test_restore_refuses_the_database_itself_as_a_backup(db, tmp_path, which):
 
 def test_restore_into_a_symlinked_database_keeps_the_link(db, tmp_path):
     """A database opened through a symlink is restored in the file it points to; the link stays."""
-    store = Store.open(db, user="tester", backup=False)
-    saved = backups.make_backup(store, reason="manual")
+    store = open_project(db, user="tester", backup=False)
+    saved = backups.make_backup(store.path, reason="manual")
     store.conn.execute("DELETE FROM records")
     store.close()
     link = tmp_path / "link.db"
@@ -130,7 +130,7 @@ def test_gui_export_dialog_shows_the_refusal(qtbot, db):
     from stancetracker.core.db.query import RecordFilter
     from stancetracker.gui.dialogs.records_export import QtRecordsExportDialog
     from stancetracker.gui.hub import QtStoreHub
-    store = Store.open(db, user="tester", backup=False)
+    store = open_project(db, user="tester", backup=False)
     before = digest(db)
     try:
         dlg = QtRecordsExportDialog(QtStoreHub(store), RecordFilter())
@@ -150,7 +150,7 @@ def test_gui_dash_is_a_file_not_standard_output(qtbot, db, tmp_path, monkeypatch
     from stancetracker.gui.dialogs.records_export import QtRecordsExportDialog
     from stancetracker.gui.hub import QtStoreHub
     monkeypatch.chdir(tmp_path)
-    store = Store.open(db, user="tester", backup=False)
+    store = open_project(db, user="tester", backup=False)
     try:
         dlg = QtRecordsExportDialog(QtStoreHub(store), RecordFilter())
         qtbot.addWidget(dlg)
@@ -165,7 +165,7 @@ def test_gui_chart_export_over_the_database_is_a_message(qtbot, db):
     """Saving a chart over the database from the window raises the one-line error the panel shows."""
     from stancetracker.core.analysis import chartdata
     from stancetracker.gui.charts import export
-    store = Store.open(db, user="tester", backup=False)
+    store = open_project(db, user="tester", backup=False)
     before = digest(db)
     try:
         fig = export.figure_for(chartdata.build(store, chartdata.ChartRequest("timeline", ["sadr"], "iran")), store)
@@ -185,7 +185,7 @@ def test_gui_import_report_button_asks_for_a_file_and_refuses_the_input(qtbot, d
     src = tmp_path / "in.csv"
     src.write_text(HEADER + "sadr,iran,2020,9,bad\n")
     before = digest(src)
-    store = Store.open(db, user="tester", backup=False)
+    store = open_project(db, user="tester", backup=False)
     try:
         dlg = QtImportDialog(QtStoreHub(store), src)
         qtbot.addWidget(dlg)

@@ -123,8 +123,8 @@ def test_cli_operations_revert_and_restore_version(db_path):
     """The CLI lists operations, reverts one and restores a version, one line per error."""
     from click.testing import CliRunner
     from stancetracker.cli.main import cli
-    from stancetracker.core.db.store import Store
-    s = Store.open(db_path, backup=False)
+    from stancetracker.core.project import open_project
+    s = open_project(db_path, backup=False)
     r = s.add_record(rec())
     s.update_record(r.uuid, 1, score=-2)
     s.close()

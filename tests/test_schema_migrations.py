@@ -8,7 +8,7 @@ import sqlite_utils
 from stancetracker.core.db import schema
 from stancetracker.core.db.connection import connect, needs_upgrade
 from stancetracker.core.db.query import RecordFilter
-from stancetracker.core.db.store import Store
+from stancetracker.core.project import open_project
 
 
 def old_database(path, stop_before: str) -> None:
@@ -41,7 +41,7 @@ def test_0004_rebuilds_records_with_a_named_uuid_index(tmp_path):
     path = tmp_path / "old.db"
     old_database(path, "0004_bulk_import")
     before = sqlite3.connect(path).execute("SELECT * FROM records ORDER BY id").fetchall()
-    store = Store.open(path, seed=False, user="tester")
+    store = open_project(path, seed=False, user="tester")
     conn = store.conn
     assert conn.execute("SELECT * FROM records ORDER BY id").fetchall() == before
     names = {n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE tbl_name = 'records'")}
@@ -70,7 +70,7 @@ def test_needs_upgrade_tells_an_old_database_from_a_current_one(tmp_path):
     old = tmp_path / "old.db"
     old_database(old, "0004_bulk_import")
     assert needs_upgrade(old)
-    Store.open(old, seed=False, user="tester").close()
+    open_project(old, seed=False, user="tester").close()
     assert not needs_upgrade(old)
     assert not needs_upgrade(tmp_path / "missing.db")
     (tmp_path / "junk.db").write_bytes(b"not a database at all" * 10)

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from stancetracker.cli.main import cli
 from stancetracker.core.analysis import series
 from stancetracker.core.exchange.seeds import seeds_dir
-from stancetracker.core.db.store import Store
+from stancetracker.core.project import open_project
 
 
 def rows(name):
@@ -20,7 +20,7 @@ def test_new_database_holds_the_whole_seed(tmp_path):
     """A fresh database has every seed row, with no error or warning."""
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        s = Store.open(tmp_path / "fresh.db")
+        s = open_project(tmp_path / "fresh.db")
     st = s.stats()
     assert st["records"] == len(rows("records.csv"))
     assert st["actors"] == len(rows("actors.csv"))
@@ -36,7 +36,7 @@ def test_new_database_holds_the_whole_seed(tmp_path):
 
 def test_seed_records_keep_their_uuids_and_coder(tmp_path):
     """Seed records keep the UUIDs in the file (so merges recognise them) and coder 'seed'."""
-    s = Store.open(tmp_path / "fresh.db")
+    s = open_project(tmp_path / "fresh.db")
     seeded = {r.uuid: r for r in s.records(limit=None)}
     for row in rows("records.csv"):
         rec = seeded[row["uuid"]]
@@ -46,7 +46,7 @@ def test_seed_records_keep_their_uuids_and_coder(tmp_path):
 
 def test_sadr_shifts_on_the_seed(tmp_path):
     """Sadr's seeded record shows shifts on the Iran dimension, each with evidence on both sides."""
-    s = Store.open(tmp_path / "fresh.db")
+    s = open_project(tmp_path / "fresh.db")
     found = series.shifts(s, ["sadr"], ["iran"])
     assert len(found) >= 3
     for sh in found:

@@ -9,7 +9,7 @@ from stancetracker.core.model.errors import ConflictError, DatabaseError, NotFou
 from stancetracker.core.model.entities import Actor, Record
 from stancetracker.core.db.query import RecordFilter
 from stancetracker.core.db.schema import SCHEMA_VERSION
-from stancetracker.core.db.store import Store
+from stancetracker.core.project import open_project
 
 from conftest import fingerprint, make_store
 
@@ -77,7 +77,7 @@ def test_stale_save_is_a_conflict(store):
 def test_conflict_across_two_connections(tmp_path):
     """Two connections on one file: the second stale save is refused."""
     a = make_store(tmp_path / "shared.db")
-    b = Store.open(tmp_path / "shared.db", user="other")
+    b = open_project(tmp_path / "shared.db", user="other")
     r = a.add_record(rec())
     seen_by_b = b.record(r.uuid)
     a.update_record(r.uuid, seen_by_b.version, score=0)
@@ -137,7 +137,7 @@ def test_bidi_controls_in_names_are_refused(store):
 
 def test_new_database_has_wal_and_schema_version(tmp_path):
     """A new file is in WAL mode, marked as ours and at the current schema version."""
-    s = Store.open(tmp_path / "n.db", seed=False)
+    s = open_project(tmp_path / "n.db", seed=False)
     assert s.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert s.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     s.close()
@@ -156,7 +156,7 @@ def test_not_a_database_is_left_untouched(tmp_path):
     p = tmp_path / "notes.db"
     p.write_text("these are my notes\n" * 20)
     with pytest.raises(DatabaseError, match="not a stancetracker database"):
-        Store.open(p)
+        open_project(p)
     assert p.read_text() == "these are my notes\n" * 20
 
 
@@ -168,7 +168,7 @@ def test_foreign_sqlite_database_is_refused(tmp_path):
     c.commit(), c.close()
     before = p.read_bytes()
     with pytest.raises(DatabaseError, match="not a stancetracker one"):
-        Store.open(p)
+        open_project(p)
     assert p.read_bytes() == before
 
 
@@ -178,7 +178,7 @@ def test_newer_schema_is_refused(tmp_path):
     s.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     s.close()
     with pytest.raises(DatabaseError, match="newer version"):
-        Store.open(tmp_path / "new.db")
+        open_project(tmp_path / "new.db")
 
 
 def test_truncated_file_is_refused(tmp_path):
@@ -186,7 +186,7 @@ def test_truncated_file_is_refused(tmp_path):
     p = tmp_path / "cut.db"
     p.write_bytes(b"SQLite format 3\x00" + b"\x00" * 20)
     with pytest.raises(DatabaseError, match="truncated"):
-        Store.open(p)
+        open_project(p)
 
 
 def test_read_only_file_opens_read_only(tmp_path):
@@ -196,7 +196,7 @@ def test_read_only_file_opens_read_only(tmp_path):
     s.close()
     (tmp_path / "ro.db").chmod(0o444)
     try:
-        ro = Store.open(tmp_path / "ro.db", readonly=True)
+        ro = open_project(tmp_path / "ro.db", readonly=True)
         assert ro.readonly and ro.count() == 0
         with pytest.raises(DatabaseError, match="read-only"):
             ro.add_record(rec())
@@ -218,7 +218,7 @@ def test_pending_migration_takes_a_backup_first(tmp_path, monkeypatch):
 
     try:
         monkeypatch.setattr("stancetracker.core.db.connection.SCHEMA_VERSION", schema.SCHEMA_VERSION + 1)
-        s2 = Store.open(tmp_path / "m.db")
+        s2 = open_project(tmp_path / "m.db")
         assert "test_only" in [r[1] for r in s2.conn.execute("PRAGMA table_info(actors)")]
         s2.close()
     finally:

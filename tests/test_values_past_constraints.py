@@ -49,4 +49,4 @@ def test_check_names_the_row_and_does_not_advise_a_restore(tmp_path):
     assert not report.ok
     assert any(uuid in p and "score" in p and "7 is outside the range -2 to 2" in p for p in report.problems)
     assert "restore" not in report.summary().split("(")[0] and "revert" in report.summary()
-    assert make_backup(path, path, "manual").path.exists()
+    assert make_backup(path, "manual").path.exists()

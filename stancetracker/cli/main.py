@@ -17,7 +17,7 @@ from stancetracker import __version__
 from stancetracker.core.analysis import series
 from stancetracker.cli.options import date_option as _date_option
 from stancetracker.core.exchange.csv_export import export_records
-from stancetracker.core.db.connection import _describe_sqlite_error
+from stancetracker.core.db.connection import describe_sqlite_error
 from stancetracker.core.exchange.record_import import (
     ImportOptions,
     check_rejects,
@@ -26,7 +26,7 @@ from stancetracker.core.exchange.record_import import (
     parse_scale,
 )
 from stancetracker.core.model.errors import ImportFailed, StanceError, ValidationError
-from stancetracker.core.db.foreign import open_for_reading
+from stancetracker.core.project import open_for_reading
 from stancetracker.core.db.schema_audit import ForeignSchema
 from stancetracker.core.model.entities import (
     ACTOR_KINDS,
@@ -42,6 +42,7 @@ from stancetracker.core.files.paths import default_db_path
 from stancetracker.core.db.query import RecordFilter
 from stancetracker.core.exchange.seeds import load_seeds
 from stancetracker.core.db.store import Store
+from stancetracker.core.project import open_project
 from stancetracker.core.model.stored_values import visible
 from stancetracker.core.exchange.table_import import detect_table, import_table
 from stancetracker.core.exchange.csv_reader import CsvReader
@@ -83,7 +84,7 @@ class _Group(click.Group):
         except sqlite3.Error as err:
             state = ctx.find_object(_Ctx)
             where = state.db_path if state is not None else Path("database")
-            raise click.ClickException(_describe_sqlite_error(where, err)) from None
+            raise click.ClickException(describe_sqlite_error(where, err)) from None
         except OSError as err:
             raise click.ClickException(_os_message(err)) from None
 
@@ -116,7 +117,7 @@ class _Ctx:
             # by any command. Reading commands skip the backup-on-open, and never
             # create a database (issue 12): only init and writing commands do.
             try:
-                self._store = Store.open(self.db_path, user=self.coder, backup=not readonly, create=not readonly)
+                self._store = open_project(self.db_path, user=self.coder, backup=not readonly, create=not readonly)
             except ForeignSchema as err:
                 if not readonly:
                     raise
@@ -182,7 +183,7 @@ def init(obj: _Ctx, no_seed: bool):
     if obj.db_path.exists() and obj.db_path.stat().st_size > 0:
         raise click.ClickException(f"{obj.db_path}: already exists; nothing was changed")
     obj.db_path.parent.mkdir(parents=True, exist_ok=True)
-    store = Store.open(obj.db_path, seed=not no_seed, user=obj.coder)
+    store = open_project(obj.db_path, seed=not no_seed, user=obj.coder)
     obj._store = store
     st = store.stats()
     click.echo(f"Created {obj.db_path} with {st['records']} records, {st['actors']} actors, "

@@ -12,9 +12,10 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QProgress
 
 from stancetracker.core.db import backups
 from stancetracker.core.db.connection import needs_upgrade
-from stancetracker.core.db.foreign import open_for_reading
+from stancetracker.core.project import open_for_reading
 from stancetracker.core.db.schema_audit import ForeignSchema
 from stancetracker.core.db.store import Store, default_user
+from stancetracker.core.project import open_project
 from stancetracker.core.model.errors import StanceError
 
 log = logging.getLogger("stancetracker")
@@ -40,7 +41,7 @@ def open_store(path: Path, parent: QWidget | None = None, user: str | None = Non
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            store = Store.open(path, user=user, backup=False)
+            store = open_project(path, user=user, backup=False)
         except ForeignSchema as err:
             # Issue 12: objects we did not make: shown read-only (reading fires no trigger), and said so.
             foreign = err

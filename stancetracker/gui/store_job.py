@@ -9,6 +9,8 @@ from typing import Any
 from PySide6.QtCore import QThread, Signal
 
 from stancetracker.core.db.store import Store
+
+from stancetracker.core.project import open_project
 from stancetracker.core.model.errors import StanceError
 from stancetracker.core.model.progress import Progress
 from stancetracker.gui.hub import QtStoreHub
@@ -46,7 +48,7 @@ class QtStoreJob(QThread):
             self.failed.emit(StanceError("an in-memory database cannot be used from a second connection"))
             return
         try:
-            store = Store.open(self.path, seed=False, create=False, user=self.user)
+            store = open_project(self.path, seed=False, create=False, user=self.user)
         except Exception as err:  # a locked or vanished file: reported, not raised in a thread
             self.failed.emit(err)
             return

@@ -18,7 +18,9 @@ from stancetracker.core.exchange.documents.reading import page_at
 from stancetracker.core.model.errors import NotFound, ValidationError
 from stancetracker.core.coding.mentions import Mention, paragraphs
 from stancetracker.core.model.entities import Record
+from stancetracker.core.db import passage_rows
 from stancetracker.core.db.query import RecordRow
+from stancetracker.core.db.store import Store
 
 
 @dataclass(frozen=True)
@@ -41,45 +43,34 @@ class Passage:
         return Anchor(self.start, self.end, self.quote, self.prefix, self.suffix)
 
 
-_PASSAGE_COLUMNS = ("p.id, s.slug, p.start, p.\"end\", p.quote, p.prefix, p.suffix, p.page, p.lost, "
-                    "(SELECT count(*) FROM records r WHERE r.passage_id = p.id AND r.deleted = 0)")
-
-
-def passages(store, source: str, *, lost: bool | None = False) -> list[Passage]:
+def passages(store: Store, source: str, *, lost: bool | None = False) -> list[Passage]:
     """A source's passages in text order: anchored ones (default), lost ones, or all (``lost=None``)."""
-    cond = {False: "AND p.lost = ''", True: "AND p.lost <> ''", None: ""}[lost]
-    rows = store.conn.execute(
-        f"SELECT {_PASSAGE_COLUMNS} FROM passages p JOIN sources s ON s.id = p.source_id "
-        f"WHERE s.slug = ? {cond} ORDER BY p.start, p.\"end\", p.id", [source]).fetchall()
-    return [Passage(*r) for r in rows]
+    return [Passage(*r) for r in passage_rows.passage_rows(store, source, lost)]
 
 
-def passage(store, passage_id: int) -> Passage:
-    row = store.conn.execute(
-        f"SELECT {_PASSAGE_COLUMNS} FROM passages p JOIN sources s ON s.id = p.source_id WHERE p.id = ?",
-        [passage_id]).fetchone()
+def passage(store: Store, passage_id: int) -> Passage:
+    row = passage_rows.passage_row(store, passage_id)
     if row is None:
         raise NotFound(f"no passage {passage_id}")
     return Passage(*row)
 
 
-def passage_records(store, passage_id: int) -> list[str]:
+def passage_records(store: Store, passage_id: int) -> list[str]:
     """UUIDs of the live records coded from a passage, oldest first."""
-    return [r[0] for r in store.conn.execute(
-        "SELECT uuid FROM records WHERE passage_id = ? AND deleted = 0 ORDER BY id", [passage_id])]
+    return passage_rows.passage_record_uuids(store, passage_id)
 
 
-def passage_of_record(store, uuid: str) -> Passage | None:
+def passage_of_record(store: Store, uuid: str) -> Passage | None:
     """The passage a record was coded from, if any."""
-    row = store.conn.execute("SELECT passage_id FROM records WHERE uuid = ?", [uuid]).fetchone()
+    row = passage_rows.record_passage_id(store, uuid)
     if row is None:
         raise NotFound(f"no record {uuid}")
     return passage(store, row[0]) if row[0] is not None else None
 
 
-def source_text(store, source: str) -> tuple[int, str, list[int]]:
+def source_text(store: Store, source: str) -> tuple[int, str, list[int]]:
     """(row id, text, page start offsets) of a source."""
-    row = store.conn.execute("SELECT id, text, pages FROM sources WHERE slug = ?", [source]).fetchone()
+    row = passage_rows.source_text_row(store, source)
     if row is None:
         raise NotFound(f"no source {source!r}")
     return row[0], row[1], parse_pages(row[2])
@@ -89,7 +80,7 @@ def parse_pages(text: str) -> list[int]:
     return [int(p) for p in text.split(",")] if text else []
 
 
-def _find_or_add_passage(store, source: str, start: int, end: int) -> int:
+def _find_or_add_passage(store: Store, source: str, start: int, end: int) -> int:
     """The id of the anchored passage at exactly these offsets, made if new."""
     source_id, text, pages = source_text(store, source)
     if not text:
@@ -97,21 +88,15 @@ def _find_or_add_passage(store, source: str, start: int, end: int) -> int:
     if not 0 <= start < end <= len(text) or not text[start:end].strip():
         raise ValidationError("passage", f"offsets {start}..{end} do not select words of {source!r} "
                                          f"(its text has {len(text)} characters)")
-    row = store.conn.execute("SELECT id FROM passages WHERE source_id = ? AND start = ? AND \"end\" = ? "
-                             "AND lost = ''", [source_id, start, end]).fetchone()
-    if row:
-        return row[0]
+    found = passage_rows.anchored_passage_id(store, source_id, start, end)
+    if found is not None:
+        return found
     a = make_anchor(text, start, end)
-    cur = store.conn.execute(
-        "INSERT INTO passages (source_id, start, \"end\", quote, prefix, suffix, page, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [source_id, a.start, a.end, a.quote, a.prefix, a.suffix, page_at(pages, start), utc_now()])
-    store._log("passage", cur.lastrowid, "create", None,
-               {"source": source, "start": a.start, "end": a.end, "quote": a.quote})
-    return cur.lastrowid
+    return passage_rows.add_passage(store, source_id, source, a.start, a.end, a.quote, a.prefix, a.suffix,
+                                    page_at(pages, start), utc_now())
 
 
-def add_coded_record(store, rec: Record, start: int, end: int) -> RecordRow:
+def add_coded_record(store: Store, rec: Record, start: int, end: int) -> RecordRow:
     """Save a new record coded from ``rec.source``'s text between two offsets, in one transaction.
 
     The passage is shared with any other record coded from the same words.
@@ -121,7 +106,7 @@ def add_coded_record(store, rec: Record, start: int, end: int) -> RecordRow:
     with store.operation("create", f"record {rec.uuid} from a passage of {rec.source}"):
         pid = _find_or_add_passage(store, rec.source, start, end)
         row = store.add_record(rec)
-        store.conn.execute("UPDATE records SET passage_id = ? WHERE id = ?", [pid, row.id])
+        passage_rows.link_record(store, row.id, pid)
     return row
 
 

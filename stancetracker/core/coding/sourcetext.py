@@ -16,7 +16,9 @@ from stancetracker.core.exchange.documents.reading import DocumentText, page_at
 from stancetracker.core.coding.mentions import fold
 from stancetracker.core.model.entities import Source, check_date
 from stancetracker.core.coding.passages import Passage, parse_pages, passages, source_text
+from stancetracker.core.db import passage_rows
 from stancetracker.core.db.query import fts_query
+from stancetracker.core.db.store import Store
 
 # Invisible direction overrides and isolates: the model refuses them in any
 # field (they can make text read differently from what it holds). In a
@@ -43,7 +45,7 @@ def clean_text(text: str, pages: list[int]) -> tuple[str, list[int]]:
     return text, [min(max(p - lead, 0), len(text)) for p in pages]
 
 
-def add_document(store, doc: DocumentText, *, slug: str | None = None, kind: str = "article",
+def add_document(store: Store, doc: DocumentText, *, slug: str | None = None, kind: str = "article",
                  **overrides) -> Source:
     """Save a document as a new source with its text; ``overrides`` replace metadata read from the file
     (title, publisher, author, url, published — empty values are ignored)."""
@@ -62,12 +64,10 @@ def add_document(store, doc: DocumentText, *, slug: str | None = None, kind: str
     return src
 
 
-def _set_document_info(store, slug: str, pages: list[int], fmt: str | None = None,
+def _set_document_info(store: Store, slug: str, pages: list[int], fmt: str | None = None,
                        file_name: str | None = None) -> None:
     """Store how the text was read; a format or file name left out keeps the one stored."""
-    store.conn.execute("UPDATE sources SET pages = ?, format = coalesce(?, format), "
-                       "file_name = coalesce(?, file_name) WHERE slug = ?",
-                       [",".join(map(str, pages)), fmt, file_name, slug])
+    passage_rows.set_document_info(store, slug, ",".join(map(str, pages)), fmt, file_name)
 
 
 @dataclass
@@ -84,17 +84,15 @@ class DocumentInfo:
         return self.source.text
 
 
-def document(store, slug: str) -> DocumentInfo:
+def document(store: Store, slug: str) -> DocumentInfo:
     src = store.source(slug, with_text=True)
-    fmt, file_name, pages = store.conn.execute(
-        "SELECT format, file_name, pages FROM sources WHERE id = ?", [src.id]).fetchone()
+    fmt, file_name, pages = passage_rows.document_info(store, src.id)
     return DocumentInfo(src, fmt, file_name, parse_pages(pages))
 
 
-def documents(store) -> list[tuple[str, str, int]]:
+def documents(store: Store) -> list[tuple[str, str, int]]:
     """(slug, title, characters) of every source that has text."""
-    return store.conn.execute("SELECT slug, title, length(text) FROM sources WHERE text <> '' "
-                              "ORDER BY title COLLATE NOCASE").fetchall()
+    return passage_rows.document_list(store)
 
 
 @dataclass(frozen=True)
@@ -114,7 +112,7 @@ class Reanchoring:
         return ", ".join(parts)
 
 
-def replace_text(store, slug: str, doc: DocumentText | str, pages: list[int] | None = None) -> Reanchoring:
+def replace_text(store: Store, slug: str, doc: DocumentText | str, pages: list[int] | None = None) -> Reanchoring:
     """Replace a source's text (a corrected text or the re-read document) and re-anchor its passages.
 
     One transaction: the text, every passage's new offsets and every lost
@@ -131,7 +129,7 @@ def replace_text(store, slug: str, doc: DocumentText | str, pages: list[int] | N
         store.update_source(slug, text=text)
         # The source's own history row leaves texts out; the replaced one is kept here, so no
         # version of a document a record was coded from is ever lost.
-        store._log("source", source_id, "text", {"text": old_text, "pages": old_pages},
+        store.log("source", source_id, "text", {"text": old_text, "pages": old_pages},
                    {"characters": len(text), "pages": pages})
         _set_document_info(store, slug, pages, fmt, file_name)
         for p in passages(store, slug, lost=None):
@@ -153,11 +151,9 @@ def replace_text(store, slug: str, doc: DocumentText | str, pages: list[int] | N
     return Reanchoring(kept, moved, lost, again)
 
 
-def _update_passage(store, p: Passage, a: Anchor, lost: str, page: int | None) -> None:
-    store.conn.execute("UPDATE passages SET start = ?, \"end\" = ?, prefix = ?, suffix = ?, page = ?, lost = ? "
-                       "WHERE id = ?", [a.start, a.end, a.prefix, a.suffix, page, lost, p.id])
-    store._log("passage", p.id, "edit", {"start": p.start, "end": p.end, "lost": p.lost},
-               {"start": a.start, "end": a.end, "lost": lost})
+def _update_passage(store: Store, p: Passage, a: Anchor, lost: str, page: int | None) -> None:
+    passage_rows.move_passage(store, p.id, {"start": p.start, "end": p.end, "lost": p.lost},
+                              a.start, a.end, a.prefix, a.suffix, page, lost)
 
 
 # ------------------------------------------------------------------ search
@@ -170,22 +166,17 @@ class DocumentHit:
     snippet: str
 
 
-def search_documents(store, query: str, limit: int = 100) -> list[DocumentHit]:
+def search_documents(store: Store, query: str, limit: int = 100) -> list[DocumentHit]:
     """Sources whose text or title holds every word of ``query`` (full-text index), best first."""
     q = fts_query(query)
     if not q:
         return []
-    # FTS5's snippet() re-reads the whole text: seconds on a book-length source.
-    # Long texts get their excerpt from find_words instead.
-    rows = store.conn.execute(
-        "SELECT s.id, s.slug, s.title, CASE WHEN length(s.text) <= ? THEN "
-        "snippet(sources_fts, 1, '«', '»', '…', 14) END FROM sources_fts "
-        "JOIN sources s ON s.id = sources_fts.rowid WHERE sources_fts MATCH ? ORDER BY rank LIMIT ?",
-        [_SNIPPET_LIMIT, q, limit]).fetchall()
+    # Long texts get their excerpt from find_words, not from FTS5.
+    rows = passage_rows.search_sources(store, q, limit, _SNIPPET_LIMIT)
     hits = []
     for sid, slug, title, snippet in rows:
         if snippet is None:
-            text = store.conn.execute("SELECT text FROM sources WHERE id = ?", [sid]).fetchone()[0]
+            text = passage_rows.text_of(store, sid)
             snippet = _excerpt(text, query)
         hits.append(DocumentHit(slug, title, snippet))
     return hits

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import errno
 import os
 import re
 import sqlite3
 import stat
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import sqlite_utils
 
 from stancetracker.core.model.errors import DatabaseError
-from stancetracker.core.db.schema import APPLICATION_ID, MIGRATION_SET, SCHEMA_VERSION, migrations
+from stancetracker.core.db.schema import (
+    APPLICATION_ID,
+    MIGRATION_SET,
+    SCHEMA_VERSION,
+    helper_database,
+    migration_steps,
+    migrations,
+)
 from stancetracker.core.db.schema_audit import audit, guard, harmful, refusal, unsafe_schema
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -21,6 +29,19 @@ BUSY_TIMEOUT_MS = 5000
 # New databases use 8 KiB pages (SQLite's default is 4 KiB): fewer, fuller pages
 # for a table of a million records, which made a large import ~10% faster.
 PAGE_SIZE = 8192
+
+
+# The connection type, for the type hints of modules outside core/db (which do not import sqlite3).
+Connection = sqlite3.Connection
+
+
+@contextlib.contextmanager
+def plain_errors(path: Path | str | None) -> Iterator[None]:
+    """Turn an SQLite error raised in the block into a DatabaseError with describe_sqlite_error's message."""
+    try:
+        yield
+    except sqlite3.Error as err:
+        raise DatabaseError(describe_sqlite_error(path, err)) from None
 
 
 def busy_timeout_ms() -> int:
@@ -31,7 +52,8 @@ def busy_timeout_ms() -> int:
         return BUSY_TIMEOUT_MS
 
 
-def _describe_sqlite_error(path: Path, err: sqlite3.Error) -> str:
+def describe_sqlite_error(path: Path | str | None, err: sqlite3.Error) -> str:
+    """A plain message naming the file for an SQLite error: what went wrong and what to do."""
     text = str(err).lower()
     if "locked" in text or "busy" in text:
         return (f"{path}: the database is locked by another program (another stancetracker "
@@ -42,8 +64,8 @@ def _describe_sqlite_error(path: Path, err: sqlite3.Error) -> str:
         return (f"{path}: holds a database object stancetracker did not make ({err}); it was left untouched — "
                 f"'stancetracker --db \"{path}\" check' lists it and 'check --remove-foreign' removes it")
     if "not a database" in text or "malformed" in text or "corrupt" in text:
-        if _sound_without_wal(path):
-            return _wal_misfit(path)
+        if sound_without_wal(path):
+            return wal_misfit(path)
         return (f"{path}: the file is damaged ({err}); restore it from a backup "
                 "(stancetracker restore) — it has not been changed")
     if "not authorized" in text:  # the authorizer of schema_audit.guard stopped a foreign trigger
@@ -56,7 +78,7 @@ def _describe_sqlite_error(path: Path, err: sqlite3.Error) -> str:
     return f"{path}: {err}"
 
 
-def _sound_without_wal(path: Path | str) -> bool:
+def sound_without_wal(path: Path | str) -> bool:
     """True if ``path`` has a -wal and reads as a sound database without it (immutable ignores the -wal)."""
     try:
         if os.path.getsize(f"{path}-wal") == 0:
@@ -71,8 +93,8 @@ def _sound_without_wal(path: Path | str) -> bool:
         return False
 
 
-def _wal_misfit(path: Path | str) -> str:
-    """The refusal for a sound file of ours that its -wal turns into something else (see _sound_without_wal)."""
+def wal_misfit(path: Path | str) -> str:
+    """The refusal for a sound file of ours that its -wal turns into something else (see sound_without_wal)."""
     # Its frames pass their checksums but make nonsense of the file: another database's
     # log put beside it. A restore would throw away a file that is fine (issue 12).
     return (f"{path}: the file is sound, but the write-ahead log beside it ({path}-wal) does not fit it "
@@ -227,10 +249,10 @@ def probe_read_only(path: Path) -> None:
         return
     try:
         ours, version = schema_state(conn)
-        if ours and version == 0 and _sound_without_wal(path):
+        if ours and version == 0 and sound_without_wal(path):
             # Read through its -wal, a file of ours looks new and empty: opening it to write would
             # fold that log in and "initialise" the file over its records.
-            raise DatabaseError(_wal_misfit(path))
+            raise DatabaseError(wal_misfit(path))
     except sqlite3.DatabaseError as err:
         text = str(err).lower()
         if unsafe_schema(err):  # sound, but an object of another program calls a function: foreign, not damage
@@ -241,9 +263,9 @@ def probe_read_only(path: Path) -> None:
             conn.close()
             if objects:
                 raise refusal(path, objects, "stancetracker will not read or write it (nothing was changed)") from None
-            raise DatabaseError(_describe_sqlite_error(path, err)) from None
+            raise DatabaseError(describe_sqlite_error(path, err)) from None
         if not isinstance(err, sqlite3.OperationalError) or any(w in text for w in ("malformed", "locked", "busy")):
-            raise DatabaseError(_describe_sqlite_error(path, err)) from None
+            raise DatabaseError(describe_sqlite_error(path, err)) from None
         return
     finally:
         conn.close()
@@ -282,8 +304,8 @@ def schema_state(conn: sqlite3.Connection) -> tuple[bool, int]:
 
 
 def _refuse(path: Path | None, ours: bool, version: int) -> None:
-    if (not ours or version > SCHEMA_VERSION) and path is not None and _sound_without_wal(path):
-        raise DatabaseError(_wal_misfit(path))
+    if (not ours or version > SCHEMA_VERSION) and path is not None and sound_without_wal(path):
+        raise DatabaseError(wal_misfit(path))
     if not ours:
         raise DatabaseError(f"{path}: is an SQLite database, but not a stancetracker one; it was left untouched")
     if version > SCHEMA_VERSION:
@@ -292,8 +314,17 @@ def _refuse(path: Path | None, ours: bool, version: int) -> None:
             f"knows {SCHEMA_VERSION}); update stancetracker to open it — it was left untouched")
 
 
-def migrate(conn: sqlite3.Connection, path: Path | None, *, readonly: bool) -> list[str]:
-    """Apply pending migrations (after a backup copy of a non-empty database).
+# Makes the backup copy of a database file before its migration (backups.migration_backup).
+MigrationBackup = Callable[[Path], object]
+
+
+def migrate(conn: sqlite3.Connection, path: Path | None, *, readonly: bool,
+            backup: MigrationBackup | None = None) -> list[str]:
+    """Apply pending migrations (after ``backup`` of a non-empty database file).
+
+    ``backup`` is required for a file that holds data; the caller passes it
+    so that this module does not depend on the backups module, which opens
+    files through it.
 
     Each migration, its row in ``_sqlite_migrations`` and the version stamp
     (``user_version``, ``application_id``) are one transaction, so a kill
@@ -301,9 +332,9 @@ def migrate(conn: sqlite3.Connection, path: Path | None, *, readonly: bool) -> l
     """
     ours, version = schema_state(conn)
     _refuse(path, ours, version)
-    db = sqlite_utils.Database(conn, execute_plugins=False)
+    db = helper_database(conn)
     applied = {m.name for m in migrations.applied(db)}
-    pending = [(n, m) for n, m in enumerate(migrations._migrations, 1) if m.name not in applied]
+    pending = [(n, m) for n, m in enumerate(migration_steps(), 1) if m.name not in applied]
     if not pending:
         if not readonly and _stamp_of(conn) != (APPLICATION_ID, SCHEMA_VERSION):
             _in_transaction(conn, lambda: _stamp(conn, SCHEMA_VERSION))  # a stamp lost by an older version
@@ -311,8 +342,9 @@ def migrate(conn: sqlite3.Connection, path: Path | None, *, readonly: bool) -> l
     if readonly:
         raise DatabaseError(f"{path}: needs upgrading, which cannot be done while it is read-only")
     if version > 0 and path is not None:
-        from stancetracker.core.db.backups import make_backup  # issue 6: rotated, verified, in backups/ beside the file
-        make_backup(conn, path, "migration")
+        if backup is None:
+            raise DatabaseError(f"{path}: needs upgrading, and no backup copy can be made first; nothing was changed")
+        backup(path)  # issue 6: rotated, verified, in backups/ beside the file
     for number, migration in pending:
         def step(migration=migration, number=number) -> None:
             migrations.ensure_migrations_table(db)
@@ -357,7 +389,7 @@ def needs_upgrade(path: Path | str) -> bool:
         try:
             ours, version = schema_state(conn)
             # A lost stamp alone (all migrations recorded) is put right at once on opening.
-            pending = ours and bool(migrations.pending(sqlite_utils.Database(conn, execute_plugins=False)))
+            pending = ours and bool(migrations.pending(helper_database(conn)))
         finally:
             conn.close()
     except sqlite3.Error:
@@ -365,8 +397,9 @@ def needs_upgrade(path: Path | str) -> bool:
     return pending and 0 < version < SCHEMA_VERSION
 
 
-def open_connection(path: Path | str, *, readonly: bool = False, create: bool = True) -> tuple[sqlite3.Connection, bool, bool]:
-    """Open (or create) a database; returns (connection, created, readonly).
+def open_connection(path: Path | str, *, readonly: bool = False, create: bool = True,
+                    backup: MigrationBackup | None = None) -> tuple[sqlite3.Connection, bool, bool]:
+    """Open (or create) a database, migrating it (after ``backup``); returns (connection, created, readonly).
 
     Raises DatabaseError with a plain message for every file that cannot be
     used; such files are never written to.
@@ -422,7 +455,7 @@ def open_connection(path: Path | str, *, readonly: bool = False, create: bool = 
             if mode.lower() != "wal":  # pragma: no cover - network file systems
                 conn.execute("PRAGMA journal_mode = DELETE")
             conn.execute("PRAGMA synchronous = FULL")
-        migrate(conn, path, readonly=readonly)
+        migrate(conn, path, readonly=readonly, backup=backup)
     except sqlite3.Error as err:
-        raise DatabaseError(_describe_sqlite_error(path, err)) from None
+        raise DatabaseError(describe_sqlite_error(path, err)) from None
     return conn, not exists, readonly

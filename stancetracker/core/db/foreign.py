@@ -17,7 +17,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from stancetracker.core.db.connection import _describe_sqlite_error, check_file, connect
+from stancetracker.core.db.connection import describe_sqlite_error, check_file, connect
 from stancetracker.core.db.schema_audit import audit, harmful, refusal, unsafe_schema
 from stancetracker.core.model.errors import DatabaseError
 
@@ -91,7 +91,7 @@ class ForeignFile:
         except sqlite3.Error as err:
             refused = self._foreign_refusal(err)
             self.close()
-            raise (refused or DatabaseError(_describe_sqlite_error(path, err))) from None
+            raise (refused or DatabaseError(describe_sqlite_error(path, err))) from None
         except OSError as err:
             self.close()
             raise DatabaseError(f"{path}: cannot read the file ({err.strerror})") from None
@@ -135,30 +135,4 @@ def open_foreign(path: Path | str) -> ForeignFile:
     return ForeignFile(Path(path))
 
 
-def open_for_reading(path: Path | str, refused: DatabaseError, user: str | None = None):
-    """A read-only Store over a file refused for writing (``refused`` says why), leaving nothing beside it.
-
-    Raises ``refused`` itself when the file cannot be read as it is."""
-    from stancetracker.core.db.connection import schema_state
-    from stancetracker.core.db.schema import SCHEMA_VERSION
-    from stancetracker.core.db.store import Store
-    other = open_foreign(path)
-    try:
-        ours, version = schema_state(other.conn)
-    except sqlite3.Error:
-        other.close()
-        raise refused from None
-    objects = getattr(refused, "objects", [])
-    # Our queries read only our tables: they must be ours (a view in place of
-    # one could be a query that never ends), and as new as this version reads.
-    if not ours or version != SCHEMA_VERSION or not all(o.removable for o in objects):
-        other.close()
-        raise refused
-    store = Store(other.conn, Path(path), readonly=True, user=user)
-    store._foreign_file = other  # keeps its private copy, if any, as long as the store
-    import weakref
-    weakref.finalize(store, other.close)
-    return store
-
-
-__all__ = ["ForeignFile", "QUERY_SECONDS", "bound_for", "bounded", "open_for_reading", "open_foreign"]
+__all__ = ["ForeignFile", "QUERY_SECONDS", "bound_for", "bounded", "open_foreign"]

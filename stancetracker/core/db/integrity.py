@@ -11,10 +11,11 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from stancetracker.core.db.backups import make_backup
 from stancetracker.core.db.connection import (
-    _describe_sqlite_error,
-    _sound_without_wal,
-    _wal_misfit,
+    describe_sqlite_error,
+    sound_without_wal,
+    wal_misfit,
     check_file,
     connect,
     harden,
@@ -26,7 +27,7 @@ from stancetracker.core.db.foreign import bounded
 from stancetracker.core.db.schema import SCHEMA_VERSION
 from stancetracker.core.db.schema_audit import (
     ForeignObject,
-    _master,
+    master_rows,
     applied_migrations,
     audit,
     harmful,
@@ -103,7 +104,7 @@ class CheckReport:
                 "(stancetracker backups / stancetracker restore) or ask for help before editing it")
 
 
-# How _describe_sqlite_error begins when only the -wal beside a sound file is wrong: no backup mends that.
+# How describe_sqlite_error begins when only the -wal beside a sound file is wrong: no backup mends that.
 _SOUND_BUT_WAL = "the file is sound, but the write-ahead log"
 
 
@@ -141,7 +142,7 @@ def check(path: Path | str) -> CheckReport:
         finally:
             conn.close()
     except sqlite3.Error as err:
-        report.add("problem", _describe_sqlite_error(path, err).removeprefix(f"{path}: "))
+        report.add("problem", describe_sqlite_error(path, err).removeprefix(f"{path}: "))
     except DatabaseError as err:
         report.add("problem", str(err).removeprefix(f"{path}: "))
     return report
@@ -161,8 +162,8 @@ def _readable(conn: sqlite3.Connection):
 
 def _run_checks(conn: sqlite3.Connection, path: Path, report: CheckReport) -> None:
     ours, version = schema_state(conn)
-    if (not ours or version == 0 or version > SCHEMA_VERSION) and _sound_without_wal(path):
-        report.add("problem", _wal_misfit(path).removeprefix(f"{path}: "))  # the -wal is wrong, not the file
+    if (not ours or version == 0 or version > SCHEMA_VERSION) and sound_without_wal(path):
+        report.add("problem", wal_misfit(path).removeprefix(f"{path}: "))  # the -wal is wrong, not the file
         return
     if not ours:
         report.add("problem", "it is an SQLite database, but not a stancetracker one")
@@ -180,8 +181,8 @@ def _run_checks(conn: sqlite3.Connection, path: Path, report: CheckReport) -> No
     if not bad:
         report.add("ok", "SQLite integrity check passed: the file's structure is sound")
     else:
-        if _sound_without_wal(path):
-            report.add("problem", _wal_misfit(path).removeprefix(f"{path}: "))
+        if sound_without_wal(path):
+            report.add("problem", wal_misfit(path).removeprefix(f"{path}: "))
             return
         report.add("problem", f"the file is damaged; SQLite's integrity check found {len(bad)}"
                               f"{'+' if len(bad) + len(values) >= 20 else ''} fault(s), first: {bad[0][:160]}")
@@ -355,7 +356,6 @@ def remove_foreign(path: Path | str) -> Removal:
     Changed triggers and indexes of ours are put back as we make them; a
     file whose tables themselves are not ours is refused (restore a backup).
     """
-    from stancetracker.core.db.backups import make_backup
     path = Path(path)
     check_file(path)
     if not path.exists() or path.stat().st_size == 0:
@@ -363,7 +363,7 @@ def remove_foreign(path: Path | str) -> Removal:
     try:
         conn = connect(path)
     except sqlite3.Error as err:
-        raise DatabaseError(_describe_sqlite_error(path, err)) from None
+        raise DatabaseError(describe_sqlite_error(path, err)) from None
     try:
         with bounded(conn, path), _readable(conn):
             ours, version = schema_state(conn)
@@ -380,10 +380,10 @@ def remove_foreign(path: Path | str) -> Removal:
             if stuck:
                 raise DatabaseError(f"{path}: {names(stuck)} cannot simply be removed (our own tables are not as we "
                                     "make them); restore a backup (stancetracker restore) — nothing was changed")
-            backup = make_backup(conn, path, "manual").path
+            backup = make_backup(path, "manual").path
             conn.execute("BEGIN IMMEDIATE")
             try:
-                for sql in removal_sql(bad + lost, applied_migrations(conn, _master(conn))):
+                for sql in removal_sql(bad + lost, applied_migrations(conn, master_rows(conn))):
                     conn.execute(sql)
                 left = [o for o in audit(conn) if o.why != "missing" or o.removable]
                 if left:
@@ -396,7 +396,7 @@ def remove_foreign(path: Path | str) -> Removal:
                 conn.execute("ROLLBACK")
                 raise
     except sqlite3.Error as err:
-        raise DatabaseError(_describe_sqlite_error(path, err)) from None
+        raise DatabaseError(describe_sqlite_error(path, err)) from None
     finally:
         conn.close()
     return Removal(path, bad + lost, backup)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from stancetracker.core.model.dates import PRECISIONS, PartialDate
-from stancetracker.core.model.entities import CONFIDENCES, MAX_EVIDENCE, MAX_LOCATOR, MAX_NAME, Record
+from stancetracker.core.model.entities import CONFIDENCES, MAX_EVIDENCE, MAX_LOCATOR, MAX_NAME, Record, score_label
 from stancetracker.core.model.stored_values import Problem, record_problems, stored_date, stored_text, visible
 
 # The joined record, as a JSON object: what history keeps before and after a change.
@@ -155,7 +155,6 @@ def order_clause(sort: str = "date", descending: bool = False) -> str:
 
 def row_from_tuple(t: tuple) -> RecordRow:
     """A row of ``ROW_COLUMNS`` as a RecordRow; never raises, whatever the file holds."""
-    from stancetracker.core.model.entities import score_label
     (rid, uuid, actor, actor_name, dim, dim_label, neg, pos, date, prec, score, conf, src,
      src_title, locator, evidence, coder, created, updated, version, deleted, *lengths) = t
     raw = {"uuid": uuid, "date": date, "date_precision": prec, "score": score, "confidence": conf,

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from stancetracker.core.model.dates import parse_date, utc_now
 from stancetracker.core.model.errors import ConflictError, NotFound, StanceError
 from stancetracker.core.model.entities import Actor, Dimension, Event, Membership, Source
-from stancetracker.core.db.query import RECORD_FROM, RECORD_JSON, RecordRow
+from stancetracker.core.db import audit
+from stancetracker.core.db.query import RecordRow
 from stancetracker.core.db.store import Store
 
 _RECORD_FIELDS = ("actor", "dimension", "date", "date_precision", "score", "confidence", "source",
@@ -155,9 +156,8 @@ def revert_operation(store: Store, op_id: int) -> RevertResult:
         for entity, eid, before, after in refs:
             _revert_reference(store, entity, eid, json.loads(before) if before else None,
                               json.loads(after) if after else None, result)
-        conn.execute("UPDATE operations SET summary = ? WHERE id = ?",
-                     [f"revert operation {op_id} ({kind}): {result.records:,} records, "
-                      f"{result.references} other rows"[:500], new_op])
+        audit.set_summary(conn, new_op, f"revert operation {op_id} ({kind}): {result.records:,} records, "
+                                        f"{result.references} other rows"[:500])
     return result
 
 
@@ -170,22 +170,18 @@ def _revert_records(store: Store, op_id: int, new_op: int, result: RevertResult)
     conn = store.conn
     now = utc_now()
     # Log every touched record's current state first, apply, then fill in the after states.
-    conn.execute(
-        "INSERT INTO history (op_id, entity, entity_id, action, before, after)"
-        f" SELECT ?, 'record', r.id, 'revert', {RECORD_JSON}, NULL FROM {RECORD_FROM}"
-        " WHERE r.id IN (SELECT entity_id FROM history WHERE op_id = ? AND entity = 'record'"
-        f" AND (before IS NOT NULL OR after IS NULL OR {_DELETED} = 0))", [new_op, op_id])
-    cur = conn.execute(
-        "UPDATE records SET deleted = 1, version = version + 1, updated_at = ? WHERE deleted = 0 AND id IN"
-        " (SELECT entity_id FROM history WHERE op_id = ? AND entity = 'record' AND before IS NULL)", [now, op_id])
-    result.records += cur.rowcount
+    audit.log_records_before(
+        conn, new_op, "revert", "r.id IN (SELECT entity_id FROM history WHERE op_id = ? AND entity = 'record'"
+        f" AND (before IS NOT NULL OR after IS NULL OR {_DELETED} = 0))", [op_id])
+    result.records += audit.trash_records(
+        conn, "id IN (SELECT entity_id FROM history WHERE op_id = ? AND entity = 'record' AND before IS NULL)",
+        [op_id], now)
     ids = store.slug_ids()
     for rid, before in conn.execute("SELECT entity_id, before FROM history WHERE op_id = ? AND entity = 'record'"
                                     " AND before IS NOT NULL", [op_id]).fetchall():
         _set_record(store, rid, json.loads(before), ids, now)
         result.records += 1
-    conn.execute(f"UPDATE history SET after = (SELECT {RECORD_JSON} FROM {RECORD_FROM} WHERE r.id = history.entity_id)"
-                 " WHERE op_id = ? AND entity = 'record'", [new_op])
+    audit.fill_after_states(conn, new_op)
 
 
 def _set_record(store: Store, rid: int, state: dict, ids: dict, now: str) -> None:
@@ -197,11 +193,8 @@ def _set_record(store: Store, rid: int, state: dict, ids: dict, now: str) -> Non
         raise StanceError(f"record {state.get('uuid')}: its earlier version refers to {err.args[0]!r}, "
                           "which no longer exists; nothing was changed") from None
     values = [actor_id, dim_id, state["date"], state["date_precision"], state["score"], state["confidence"], src_id,
-              state["locator"], state["evidence"], state["coder"], int(bool(state["deleted"]))]
-    store.conn.execute(
-        "UPDATE records SET actor_id=?, dimension_id=?, date=?, date_precision=?, score=?, confidence=?,"
-        " source_id=?, locator=?, evidence=?, coder=?, deleted=?, updated_at=?, version=version+1 WHERE id=?",
-        [*values, now, rid])
+              state["locator"], state["evidence"], state["coder"]]
+    audit.write_record(store.conn, rid, values, now, deleted=bool(state["deleted"]))
 
 
 _USERS = {"actor": ("SELECT 1 FROM records WHERE actor_id = :id UNION ALL SELECT 1 FROM memberships"
@@ -224,7 +217,7 @@ def _revert_reference(store: Store, entity: str, eid: int, before: dict | None, 
             result.kept.append(name)
             return
         if conn.execute(f"DELETE FROM {_TABLE[entity]} WHERE id = ?", [eid]).rowcount:
-            store._log(entity, eid, "revert", after, None)
+            store.log(entity, eid, "revert", after, None)
             result.references += 1
         return
     if after is None:  # deleted by the operation: bring it back
@@ -270,7 +263,7 @@ def restore_version(store: Store, uuid: str, history_id: int, expected_version: 
     if target is None or any(k not in target for k in _RECORD_KEYS) or "unreadable" in target:
         raise StanceError(f"history entry {history_id} of record {uuid} does not hold a readable version of it "
                           "(written by another program?); nothing was changed")
-    now_state = json.loads(store._record_json(current.id))
+    now_state = json.loads(store.record_json(current.id))
     if all(now_state.get(f) == target.get(f) for f in _RECORD_FIELDS):
         raise StanceError(f"record {uuid} already has the content of that version; nothing was changed")
     with store.operation("edit", f"record {uuid}: back to its version of {row[3][:19].replace('T', ' ')}"
@@ -279,9 +272,9 @@ def restore_version(store: Store, uuid: str, history_id: int, expected_version: 
         want = current.version if expected_version is None else expected_version
         if version != want:
             raise ConflictError(uuid, want, version)
-        before = store._record_json(current.id)
+        before = store.record_json(current.id)
         _set_record(store, current.id, target, store.slug_ids(), utc_now())
-        store._log("record", current.id, "edit", before, store._record_json(current.id))
+        store.log("record", current.id, "edit", before, store.record_json(current.id))
     return store.record(uuid)
 
 

@@ -1,7 +1,7 @@
 """The database schema, built by ordered migrations.
 
 Each migration is a small function registered in a sqlite-utils
-``Migrations`` set; the store applies the pending ones in order, each in its
+``Migrations`` set (made when first needed, see LazyMigrations); the store applies the pending ones in order, each in its
 own transaction, after taking a backup copy. ``PRAGMA user_version`` holds
 the number of migrations applied, so an older application can recognise a
 database made by a newer one; ``PRAGMA application_id`` marks the file as
@@ -10,15 +10,63 @@ ours.
 
 from __future__ import annotations
 
-import sqlite_utils
-from sqlite_utils.migrations import Migrations
+import sqlite3
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from stancetracker.core.db.bulk_load import sorting
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 APPLICATION_ID = 0x5374616E  # "Stan"
 MIGRATION_SET = "stancetracker"
 
-migrations = Migrations(MIGRATION_SET)
+
+def helper_database(conn: sqlite3.Connection) -> "sqlite_utils.Database":
+    """A sqlite-utils view of ``conn``, for running migrations (its plugins are not run)."""
+    import sqlite_utils  # kept out of start-up: sqlite-utils loads NumPy, which a CLI command that never charts must not
+    return sqlite_utils.Database(conn, execute_plugins=False)
+
+
+class LazyMigrations:
+    """Our migrations in order, registered as with a sqlite-utils ``Migrations`` set.
+
+    The sqlite-utils set is made, and sqlite-utils imported, when first used
+    (see helper_database for why); until then a registration is only kept.
+    """
+
+    def __init__(self, name: str):
+        self._name = name
+        self._registered: list[tuple[str | None, Callable]] = []
+        self._set: Any = None
+
+    def __call__(self, *, name: str | None = None) -> Callable[[Callable], Callable]:
+        def register(fn: Callable) -> Callable:
+            if self._set is not None:
+                return self._set(name=name)(fn)
+            self._registered.append((name, fn))
+            return fn
+        return register
+
+    def count(self) -> int:
+        """How many migrations there are, without making the sqlite-utils set."""
+        return len(self._set._migrations) if self._set is not None else len(self._registered)
+
+    def _made(self) -> Any:
+        if self._set is None:
+            from sqlite_utils.migrations import Migrations  # see helper_database: NumPy stays out of start-up
+            made = Migrations(self._name)
+            for name, fn in self._registered:
+                made(name=name)(fn)
+            self._set = made
+        return self._set
+
+    def __getattr__(self, attr: str) -> Any:  # apply, applied, pending, ensure_migrations_table, _migrations
+        return getattr(self._made(), attr)
+
+
+migrations = LazyMigrations(MIGRATION_SET)
 
 
 @migrations(name="0001_initial")
@@ -233,4 +281,9 @@ CREATE INDEX history_entity ON history(entity, entity_id);
 CREATE INDEX history_op ON history(op_id)
 """
 
-SCHEMA_VERSION = len(migrations._migrations)
+def migration_steps() -> list:
+    """Every migration in order (sqlite-utils keeps them in a list it offers no accessor for)."""
+    return migrations._migrations
+
+
+SCHEMA_VERSION = migrations.count()

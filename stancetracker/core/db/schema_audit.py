@@ -16,10 +16,9 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import sqlite_utils
 
 from stancetracker.core.model.errors import DatabaseError
-from stancetracker.core.db.schema import MIGRATION_SET, migrations
+from stancetracker.core.db.schema import MIGRATION_SET, helper_database, migration_steps, migrations
 
 # Actions that change data; the only ones a trigger is held back from (reads
 # come from WITH clauses too, which the authorizer cannot tell from views).
@@ -82,8 +81,8 @@ def _built(applied: int) -> tuple[tuple[str, str, str, str | None], ...]:
     """(type, name, table, sql) of every object after the first ``applied`` migrations, made in memory once."""
     conn = sqlite3.connect(":memory:", isolation_level=None)
     try:
-        db = sqlite_utils.Database(conn, execute_plugins=False)
-        names_ = [m.name for m in migrations._migrations]
+        db = helper_database(conn)
+        names_ = [m.name for m in migration_steps()]
         migrations.apply(db, stop_before=names_[applied] if applied < len(names_) else None)
         return tuple(conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"))
     finally:
@@ -102,7 +101,7 @@ def applied_migrations(conn: sqlite3.Connection, master: dict) -> int:
     # The larger of the record and the version stamp: a kill between a migration
     # and its stamp leaves the record ahead, and a record emptied by another
     # program must not make our own FTS triggers look foreign.
-    stamp = max(0, min(conn.execute("PRAGMA user_version").fetchone()[0], len(migrations._migrations)))
+    stamp = max(0, min(conn.execute("PRAGMA user_version").fetchone()[0], len(migration_steps())))
     if master.get("_sqlite_migrations", ("",))[0] != "table":
         return stamp
     try:
@@ -111,14 +110,15 @@ def applied_migrations(conn: sqlite3.Connection, master: dict) -> int:
     except sqlite3.Error:
         return stamp
     n = 0
-    for m in migrations._migrations:
+    for m in migration_steps():
         if m.name not in done:
             break
         n += 1
     return max(n, stamp)
 
 
-def _master(conn: sqlite3.Connection) -> dict[str, tuple[str, str, str | None]]:
+def master_rows(conn: sqlite3.Connection) -> dict[str, tuple[str, str, str | None]]:
+    """Every object of the main schema: name -> (type, table, sql)."""
     return {name: (typ, table, sql) for typ, name, table, sql in
             conn.execute("SELECT type, name, tbl_name, sql FROM main.sqlite_master")}
 
@@ -158,7 +158,7 @@ def audit(conn: sqlite3.Connection) -> list[ForeignObject]:
 
 
 def _audit(conn: sqlite3.Connection) -> list[ForeignObject]:
-    master = _master(conn)
+    master = master_rows(conn)
     if not master:
         return []
     expected = expected_schema(applied_migrations(conn, master))
@@ -245,7 +245,7 @@ def guard(conn: sqlite3.Connection) -> None:
     # clause: SQLite names those alike) each action comes from; a write by a
     # trigger we did not make fails the statement ("not authorized") before
     # anything runs, even one added while the file is open.
-    allowed = {name: f"{table}_fts" for name, (typ, table, _sql) in expected_schema(len(migrations._migrations)).items()
+    allowed = {name: f"{table}_fts" for name, (typ, table, _sql) in expected_schema(len(migration_steps())).items()
                if typ == "trigger"}
 
     def authorize(action: int, arg1, _arg2, _db, source) -> int:
@@ -273,5 +273,5 @@ def removal_sql(objects: list[ForeignObject], applied: int) -> list[str]:
     return out
 
 
-__all__ = ["ForeignObject", "ForeignSchema", "audit", "expected_schema", "guard", "harmful", "normalise",
-           "refusal", "removal_sql", "trusting", "unsafe_schema"]
+__all__ = ["ForeignObject", "ForeignSchema", "applied_migrations", "audit", "expected_schema", "guard", "harmful", "normalise",
+           "master_rows", "refusal", "removal_sql", "trusting", "unsafe_schema"]

@@ -10,7 +10,9 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 
+from stancetracker.core.model.dates import PartialDate
 from stancetracker.core.model.entities import MAX_TEXT
+from stancetracker.core.model.stored_values import stored_date
 
 DIMENSION_COLUMNS = ("slug", "label", "question", "neg_label", "pos_label", "neg_pole", "pos_pole", "codebook",
                      "position")
@@ -18,6 +20,16 @@ ACTOR_COLUMNS = ("slug", "name", "kind", "colour", "description")
 SOURCE_COLUMNS = ("slug", "title", "publisher", "author", "url", "published", "published_precision", "kind",
                   "language")
 EVENT_COLUMNS = ("slug", "date", "date_precision", "label", "description")
+
+
+def optional_date(value: object, precision: object) -> PartialDate | None:
+    """A stored optional date as a PartialDate; None when empty or when it is no date (check lists those)."""
+    if value is None or value == "":
+        return None
+    try:
+        return stored_date(value, precision)
+    except ValueError:
+        return None
 
 
 # No column read here has a limit above this; a longer value is measured by
@@ -91,4 +103,4 @@ def read_source_text(conn: sqlite3.Connection, source_id: int) -> dict:
     return row
 
 
-__all__ = ["read_actors", "read_dimensions", "read_events", "read_source_text", "read_sources", "text_bytes"]
+__all__ = ["optional_date", "read_actors", "read_dimensions", "read_events", "read_source_text", "read_sources", "text_bytes"]

@@ -19,31 +19,34 @@ from __future__ import annotations
 import dataclasses
 import json
 import shutil
-import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from stancetracker.core.files import outputs
-from stancetracker.core.db.backups import _state_key, backup_if_changed, copy_verified
+from stancetracker.core.db import merging
+from stancetracker.core.db.audit import log_records_after, public_state, set_summary, write_record
+from stancetracker.core.db.backups import copy_verified, migration_backup, state_key
 from stancetracker.core.exchange.csv_reader import CsvReader
 from stancetracker.core.db.connection import (
     SQLITE_HEADER,
-    _describe_sqlite_error,
+    Connection,
     check_file,
     open_connection,
+    plain_errors,
     schema_state,
 )
 from stancetracker.core.model.dates import utc_now
 from stancetracker.core.model.errors import ConflictError, DatabaseError, StanceError, ValidationError
-from stancetracker.core.db.foreign import bounded, open_foreign
+from stancetracker.core.db.foreign import ForeignFile, bounded, open_foreign
 from stancetracker.core.model.entities import MAX_EVIDENCE, MAX_LOCATOR, MAX_NAME, Actor, Dimension, Source
-from stancetracker.core.db.query import RECORD_FROM, RECORD_JSON
+from stancetracker.core.db.query import RECORD_FROM
 from stancetracker.core.db.schema import SCHEMA_VERSION
 from stancetracker.core.db.schema_audit import audit, harmful, refusal
-from stancetracker.core.db.store import Store, _public
+from stancetracker.core.db.store import Store
 from stancetracker.core.db.stored_rows import read_actors, read_dimensions, read_source_text, read_sources
+from stancetracker.core.exchange.record_import import ImportOptions, import_records
 from stancetracker.core.model.stored_values import (
     Problem,
     actor_problems,
@@ -54,7 +57,6 @@ from stancetracker.core.model.stored_values import (
     source_problems,
     stored_date,
 )
-from stancetracker.core.model.text import name_key
 
 CONTENT_FIELDS = ("actor", "dimension", "date", "date_precision", "score", "confidence", "source",
                   "locator", "evidence", "coder", "deleted")
@@ -63,14 +65,7 @@ _SELECT = ("SELECT r.uuid, a.slug, a.name, d.slug, d.label, r.date, r.date_preci
            f"FROM {RECORD_FROM}")
 # Their records: a text past its limit is measured in SQLite and never loaded (issue 12).
 _LIMITS = {"locator": MAX_LOCATOR, "evidence": MAX_EVIDENCE, "coder": MAX_NAME}
-_THEIR_SELECT = _SELECT.replace("r.locator, r.evidence, r.coder", ", ".join(
-    f"CASE WHEN length(r.{c}) <= {n} THEN r.{c} END" for c, n in _LIMITS.items())).replace(
-    " FROM ", ", " + ", ".join(f"length(r.{c})" for c in _LIMITS)
-    + ", r.source_id IS NOT NULL AND s.id IS NULL FROM ", 1)
-# Their records that the joins above would leave out without a word: an actor or dimension that is not there.
-_DANGLING = ("SELECT r.uuid, r.actor_id, a.id IS NULL, r.dimension_id, d.id IS NULL FROM records r"
-             " LEFT JOIN actors a ON a.id = r.actor_id LEFT JOIN dimensions d ON d.id = r.dimension_id"
-             " WHERE a.id IS NULL OR d.id IS NULL")
+_THEIR_SELECT = merging.limited_select(_SELECT, _LIMITS)
 _KEYS = ("uuid", "actor", "actor_name", "dimension", "dimension_label", "date", "date_precision", "score",
          "confidence", "source", "source_title", "locator", "evidence", "coder", "created_at", "updated_at",
          "version", "deleted")
@@ -188,19 +183,12 @@ def _short(v) -> str:
     return s if len(s) <= 60 else s[:57] + "…'"
 
 
-def _rows(conn, where: str = "1", params: list | tuple = ()) -> Iterator[dict]:
-    for t in conn.execute(f"{_SELECT} WHERE {where}", params):
+def _ours_by_uuid(conn: Connection, uuids: list[str]) -> dict[str, dict]:
+    out = {}
+    for t in merging.rows_by_uuid(conn, _SELECT, uuids):
         d = dict(zip(_KEYS, t))
         d["deleted"] = bool(d["deleted"])
-        yield d
-
-
-def _ours_by_uuid(conn, uuids: list[str]) -> dict[str, dict]:
-    out = {}
-    for i in range(0, len(uuids), 900):
-        part = uuids[i:i + 900]
-        for d in _rows(conn, f"r.uuid IN ({','.join('?' * len(part))})", part):
-            out[d["uuid"]] = d
+        out[d["uuid"]] = d
     return out
 
 
@@ -210,7 +198,7 @@ def _differs(a: dict, b: dict) -> list[str]:
 
 
 def _ref_dict(table: str, item) -> dict:
-    d = _public(item, skip=("text", "position", "colour"))
+    d = public_state(item, skip=("text", "position", "colour"))
     if table == "actors":
         d["aliases"] = sorted(d["aliases"])
     return d
@@ -254,7 +242,7 @@ def plan_merge(store: Store, other_path: Path | str, encoding: str | None = None
     foreign = open_foreign(other_path)
     tmp = Path(tempfile.mkdtemp(prefix="stancetracker-merge-"))
     try:
-        with bounded(foreign.conn, other_path):
+        with plain_errors(other_path), bounded(foreign.conn, other_path):
             conn = _their_connection(foreign, other_path, tmp)
             try:
                 with bounded(conn, other_path):
@@ -262,14 +250,12 @@ def plan_merge(store: Store, other_path: Path | str, encoding: str | None = None
             finally:
                 if conn is not foreign.conn:
                     conn.close()
-    except sqlite3.Error as err:
-        raise DatabaseError(_describe_sqlite_error(other_path, err)) from None
     finally:
         foreign.close()
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _their_connection(foreign, path: Path, tmp: Path) -> sqlite3.Connection:
+def _their_connection(foreign: ForeignFile, path: Path, tmp: Path) -> Connection:
     """The other file's connection once its schema is known to be ours; an older one is upgraded in a copy in ``tmp``."""
     ours, version = schema_state(foreign.conn)
     if not ours:
@@ -284,12 +270,12 @@ def _their_connection(foreign, path: Path, tmp: Path) -> sqlite3.Connection:
         return foreign.conn
     # Their file is left as it is: the upgrade runs on a private copy.
     copy_verified(foreign.conn, tmp / "other.db", path)
-    conn, _created, _ro = open_connection(tmp / "other.db")
+    conn, _created, _ro = open_connection(tmp / "other.db", backup=migration_backup)
     return conn
 
 
 def _plan(store: Store, other: Store, other_path: Path, kind: str) -> MergePlan:
-    plan = MergePlan(other_path, kind, base=_state_key(store.conn))
+    plan = MergePlan(other_path, kind, base=state_key(store.conn))
     refused_refs = _plan_references(store, other, plan)
     ours_refs = store.slug_ids()
     theirs_ok = {t: {r.slug for r in plan._to_add.get(t, [])} | set(ours_refs[t])
@@ -306,13 +292,13 @@ def _plan(store: Store, other: Store, other_path: Path, kind: str) -> MergePlan:
 
 def _their_rows(conn, plan: MergePlan, refused_refs: dict[str, set], known: dict[str, set]) -> Iterator[dict]:
     """Their records that pass every rule; the others go to ``plan.refused``."""
-    for uuid, actor_id, no_actor, dimension_id, no_dimension in conn.execute(_DANGLING):
+    for uuid, actor_id, no_actor, dimension_id, no_dimension in merging.dangling_records(conn):
         plan.refuse(RefusedRow("records", _key(uuid), [
             (column, f"refers to {column} id {_key(ref)}, which their file does not have")
             for column, ref, missing in (("actor", actor_id, no_actor), ("dimension", dimension_id, no_dimension))
             if missing]))
     seen: set[str] = set()
-    for t in conn.execute(_THEIR_SELECT):
+    for t in merging.record_rows(conn, _THEIR_SELECT):
         d = dict(zip(_KEYS, t))
         problems = record_problems(d)
         if t[-1]:
@@ -446,20 +432,15 @@ def _binary(head: bytes) -> bool:
 
 def _csv_as_store(store: Store, path: Path, encoding: str | None = None) -> Store:
     """Read an export CSV through the importer into a private in-memory copy of our reference tables."""
-    from stancetracker.core.exchange.record_import import ImportOptions, import_records
-    tmp = Store.open(":memory:", seed=False, user=store.user)
+    tmp = Store.open(":memory:", user=store.user)
     try:
         with tmp.operation("seed", "reference tables of the open database"):
             for d in store.dimensions():
-                tmp.conn.execute(
-                    "INSERT INTO dimensions (slug, label, question, neg_label, pos_label, neg_pole, pos_pole,"
-                    " codebook, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [d.slug, d.label, d.question, d.neg_label, d.pos_label, d.neg_pole, d.pos_pole,
-                     d.codebook, d.position])
+                merging.copy_dimension(tmp, d)
             for a in store.actors():
-                tmp._insert_actor(dataclasses.replace(a, id=None))
+                tmp.insert_actor(dataclasses.replace(a, id=None))
             for s in store.sources():
-                tmp._insert_source(dataclasses.replace(s, id=None))
+                tmp.insert_source(dataclasses.replace(s, id=None))
             _add_csv_dimensions(tmp, path, encoding)
         import_records(tmp, path, ImportOptions(create_actors=True, encoding=encoding))
     except BaseException:
@@ -486,9 +467,7 @@ def _add_csv_dimensions(tmp: Store, path: Path, encoding: str | None = None) -> 
                 dim = Dimension(slug=slug, label=label or slug).validate()
             except ValidationError:
                 continue  # the importer reports the bad cell
-            tmp.conn.execute("INSERT INTO dimensions (slug, label, neg_label, pos_label, position)"
-                             " VALUES (?, ?, ?, ?, ?)", [dim.slug, dim.label, dim.neg_label, dim.pos_label,
-                                                         len(known) + 1])
+            merging.copy_dimension(tmp, dataclasses.replace(dim, position=len(known) + 1))
             known.add(slug)
 
 
@@ -521,7 +500,7 @@ def apply_merge(store: Store, plan: MergePlan, choices: dict[str, str] | None = 
     theirs = [conflicts[u] for u, side in choices.items() if side == "theirs"]
     if not (plan.new or theirs or plan._to_add):
         return MergeResult(op_id=None, identical=plan.identical, kept_ours=len(conflicts))
-    backup = backup_if_changed(store, "merge")
+    backup = store.backup_before("merge")
     result = MergeResult(op_id=0, identical=plan.identical, kept_ours=len(conflicts) - len(theirs),
                          backup=backup.path if backup else None)
     conn = store.conn
@@ -530,45 +509,36 @@ def apply_merge(store: Store, plan: MergePlan, choices: dict[str, str] | None = 
         _check_unchanged(store, plan, op_id)  # again, now that the write lock is held
         result.references_added = _add_references(store, plan)
         ids = store.slug_ids()
-        max_before = conn.execute("SELECT coalesce(max(id), 0) FROM records").fetchone()[0]
+        max_before = merging.max_record_id(conn)
         total = len(plan.new) + len(theirs)
         rows = []
         for n, d in enumerate(plan.new, 1):
             rows.append(_insert_tuple(d, ids))
             if len(rows) >= CHUNK or n == len(plan.new):
-                conn.executemany(
-                    "INSERT INTO records (uuid, actor_id, dimension_id, date, date_precision, score, confidence,"
-                    " source_id, locator, evidence, coder, created_at, updated_at, version, deleted)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                merging.add_merged_records(store, rows)
                 rows = []
                 if progress and progress(n, total) is False:
                     raise MergeCancelled(f"{plan.other}: merge cancelled; nothing was changed")
         result.added = len(plan.new)
-        conn.execute("INSERT INTO history (op_id, entity, entity_id, action, before, after)"
-                     f" SELECT ?, 'record', r.id, 'merge', NULL, {RECORD_JSON} FROM {RECORD_FROM} WHERE r.id > ?",
-                     [op_id, max_before])
+        log_records_after(conn, op_id, "merge", max_before)
         now = utc_now()
         for c in theirs:
-            row = conn.execute("SELECT id, version FROM records WHERE uuid = ?", [c.uuid]).fetchone()
+            row = merging.record_version(conn, c.uuid)
             if row is None or row[1] != c.ours["version"]:
                 raise ConflictError(c.uuid, c.ours["version"], row[1] if row else None)
-            before = store._record_json(row[0])
+            before = store.record_json(row[0])
             t = _insert_tuple(c.theirs, ids)
-            conn.execute("UPDATE records SET actor_id=?, dimension_id=?, date=?, date_precision=?, score=?,"
-                         " confidence=?, source_id=?, locator=?, evidence=?, coder=?, deleted=?, updated_at=?,"
-                         " version=version+1 WHERE id=?", [*t[1:11], t[14], now, row[0]])
-            store._log("record", row[0], "merge", before, store._record_json(row[0]))
+            write_record(conn, row[0], t[1:11], now, deleted=bool(t[14]))
+            store.log("record", row[0], "merge", before, store.record_json(row[0]))
             result.taken_theirs += 1
         if progress:
             progress(total, total)
-        conn.execute("UPDATE operations SET summary = ? WHERE id = ?",
-                     [f"merge {plan.other.name}: {result.summary().rsplit(' (', 1)[0]}", op_id])
+        set_summary(conn, op_id, f"merge {plan.other.name}: {result.summary().rsplit(' (', 1)[0]}")
     return result
 
 
 def _check_unchanged(store: Store, plan: MergePlan, op_id: int | None) -> None:
-    q = lambda sql, *p: store.conn.execute(sql, p).fetchone()[0]
-    now = (q("SELECT max(id) FROM operations WHERE id != ?", op_id or -1), q("SELECT max(id) FROM records"))
+    now = merging.last_state(store.conn, op_id)
     if now != tuple(plan.base[:2]):
         raise StanceError(f"{store.path}: the database changed since the merge was planned; "
                           "plan it again (nothing was merged)")
@@ -587,37 +557,19 @@ def _insert_tuple(d: dict, ids: dict[str, dict[str, int]]) -> tuple:
 
 
 def _add_references(store: Store, plan: MergePlan) -> int:
-    conn = store.conn
     n = 0
     for dim in plan._to_add.get("dimensions", []):
-        position = conn.execute("SELECT coalesce(max(position), 0) + 1 FROM dimensions").fetchone()[0]
-        cur = conn.execute(
-            "INSERT INTO dimensions (slug, label, question, neg_label, pos_label, neg_pole, pos_pole, codebook,"
-            " position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [dim.slug, dim.label, dim.question, dim.neg_label, dim.pos_label, dim.neg_pole, dim.pos_pole,
-             dim.codebook, position])
-        store._log("dimension", cur.lastrowid, "merge", None, _public(dim))
+        merging.add_dimension(store, dim)
         n += 1
     matcher = store.actor_matcher()
     for actor in plan._to_add.get("actors", []):
-        taken = lambda name: bool(matcher.find(name))
-        aliases = [a for a in actor.aliases if not taken(a)]
+        aliases = [a for a in actor.aliases if not matcher.find(a)]
         new = dataclasses.replace(actor, aliases=aliases, id=None)
-        cur = conn.execute("INSERT INTO actors (slug, name, kind, colour, description) VALUES (?, ?, ?, ?, ?)",
-                           [new.slug, new.name, new.kind, new.colour, new.description])
-        new.id = cur.lastrowid
-        conn.executemany("INSERT INTO actor_aliases (actor_id, alias) VALUES (?, ?)",
-                         [(new.id, a) for a in dict.fromkeys(new.aliases) if name_key(a)])
+        merging.add_actor(store, new)
         matcher.add(new)
-        store._log("actor", new.id, "merge", None, _public(new))
         n += 1
     for src in plan._to_add.get("sources", []):
-        cur = conn.execute(
-            "INSERT INTO sources (slug, title, publisher, author, url, published, published_precision, kind,"
-            " language, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [src.slug, src.title, src.publisher, src.author, src.url, src.published.iso if src.published else None,
-             src.published.precision if src.published else None, src.kind, src.language, src.text or ""])
-        store._log("source", cur.lastrowid, "merge", None, _public(src, skip=("text",)))
+        merging.add_source(store, src)
         n += 1
     return n
 

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from operator import attrgetter, itemgetter
 from pathlib import Path
 
-from stancetracker.core.db.backups import backup_if_changed
 from stancetracker.core.db import bulk_load
 from stancetracker.core.files import outputs
 from stancetracker.core.db.bulk_load import BulkLoad
@@ -259,7 +258,7 @@ class _Importer:
                 except ValidationError as err:  # reported against the column the value came from
                     raise ValidationError("actor_slug" if slug and err.field == "slug" else "actor" if name else col,
                                           err.reason) from None
-                self.store._insert_actor(actor)
+                self.store.insert_actor(actor)
             self.ids["actors"][actor.slug] = actor.id
             self.matcher.add(actor)
             self.result.created_actors.append(actor.slug)
@@ -303,7 +302,7 @@ class _Importer:
                                  url=check_text("source_url", url, max_len=2000), published=pub).validate()
                 except ValidationError as err:  # the slug and title come from the title cell
                     raise ValidationError("source_url" if err.field == "url" else "source_title", err.reason) from None
-                self.store._insert_source(src)
+                self.store.insert_source(src)
             self.ids["sources"][src.slug] = src.id
             self.result.created_sources.append(src.slug)
             sid = self.sources[key] = src.id
@@ -868,7 +867,7 @@ def import_records(store: Store, path: Path | str, options: ImportOptions | None
         store.dimension(opts.dimension)  # raises NotFound with the known slugs
         opts.dimension = store.dimension(opts.dimension).slug
     check_rejects(store.path, Path(path), opts)
-    backup_if_changed(store, "import")  # issue 6: a verified backup before every import
+    store.backup_before("import")  # issue 6: a verified backup before every import
     with _no_cyclic_gc():
         return _Importer(store, Path(path), opts).run(progress)
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from stancetracker.core.db.backups import backup_if_changed
 from stancetracker.core.exchange.csv_reader import CsvReader
 from stancetracker.core.model.dates import DateError, parse_date
 from stancetracker.core.model.errors import ImportFailed, RowProblem, ValidationError
 from stancetracker.core.model.entities import Actor, Dimension, Event, Membership, Source
-from stancetracker.core.db.store import Store, _public
+from stancetracker.core.db.audit import public_state
+from stancetracker.core.db.store import Store
 
 TABLE_COLUMNS = {
     "actors": ("slug", "name", "kind", "aliases", "colour", "description"),
@@ -103,7 +103,7 @@ def import_table(store: Store, path: Path | str, table: str | None = None,
     if problems:
         raise ImportFailed(str(path), problems)
     added = unchanged = 0
-    backup_if_changed(store, "import")  # issue 6: a verified backup before every import
+    store.backup_before("import")  # issue 6: a verified backup before every import
     with store.operation("import", f"import {table} from {path.name}"):
         existing = _existing(store, table)
         for line, item in items:
@@ -141,4 +141,4 @@ def _key(table: str, item) -> str:
 
 def _same(a, b) -> bool:
     skip = ("colour", "text", "position")
-    return {k: v for k, v in _public(a).items() if k not in skip} == {k: v for k, v in _public(b).items() if k not in skip}
+    return {k: v for k, v in public_state(a).items() if k not in skip} == {k: v for k, v in public_state(b).items() if k not in skip}

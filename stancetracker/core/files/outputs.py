@@ -57,6 +57,14 @@ class Guarded:
     folder: bool = False
 
 
+BACKUP_DIR = "backups"
+
+
+def backup_dir(db_path: Path | str) -> Path:
+    """The folder holding a database's backups (core/db/backups.py writes them, through this module)."""
+    return Path(db_path).resolve().parent / BACKUP_DIR
+
+
 def database_files(db_path: Path | str | None, *, backups: bool = True) -> list[Guarded]:
     """The database, the files SQLite keeps beside it and (with ``backups``) its backups folder."""
     if db_path is None or str(db_path) == ":memory:":
@@ -68,7 +76,6 @@ def database_files(db_path: Path | str | None, *, backups: bool = True) -> list[
                 Guarded(Path(f"{p}-shm"), "the database's shared-memory file"),
                 Guarded(Path(f"{p}-journal"), "the database's rollback journal")]
     if backups:
-        from stancetracker.core.db.backups import backup_dir  # backups writes through this module
         out.append(Guarded(backup_dir(db_path), "the database's backups folder", folder=True))
     return out
 

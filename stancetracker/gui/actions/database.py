@@ -115,7 +115,7 @@ class QtDatabaseActions(QtWindowActions):
         if not path:
             return
         try:
-            backups.copy_to(store, Path(path))
+            backups.copy_to(store.path, Path(path))
         except (StanceError, OSError) as err:
             QMessageBox.critical(self.window, "Backup copy", f"The copy was not made: {err}")
             return

@@ -54,7 +54,7 @@ class QtBackupsDialog(QDialog):
 
     def back_up_now(self) -> None:
         try:
-            backups.make_backup(self.hub.store, reason="manual")
+            backups.make_backup(self.hub.store.path, reason="manual")
         except (StanceError, OSError) as err:
             QMessageBox.critical(self, "Backup", f"No backup was made: {err}")
             return
