@@ -90,7 +90,7 @@ class _ImportFinder(ast.NodeVisitor):
         self.generic_visit(node)
         self._depth -= 1
 
-    visit_FunctionDef = visit_AsyncFunctionDef = visit_Lambda = _function
+    visit_FunctionDef = visit_AsyncFunctionDef = _function
 
     def visit_Import(self, node: ast.Import) -> None:
         self.found.append((node, self._depth > 0))
