@@ -30,7 +30,7 @@ def _contract_ids() -> list[str]:
 
 
 def lint_imports(*args: str, cwd: Path = REPO, pythonpath: Path | None = None) -> subprocess.CompletedProcess:
-    """Run the lint-imports command; wide columns so that rich does not wrap module names."""
+    """Run lint-imports on the .importlinter in ``cwd``; wide columns so that rich does not wrap module names."""
     env = {**os.environ, "COLUMNS": "400", "NO_COLOR": "1"}
     if pythonpath is not None:
         env["PYTHONPATH"] = str(pythonpath)
@@ -45,7 +45,7 @@ def lint_imports(*args: str, cwd: Path = REPO, pythonpath: Path | None = None) -
     for c in _contract_ids()])
 def test_contract_is_kept(contract):
     """Each contract in .importlinter holds for the source as it is."""
-    run = lint_imports("--config", str(CONFIG), "--contract", contract)
+    run = lint_imports("--contract", contract)
     assert run.returncode == 0, run.stdout + run.stderr
 
 
