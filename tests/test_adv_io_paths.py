@@ -40,6 +40,7 @@ def db(tmp_path) -> Path:
 
 
 # ------------------------------------------------------------ files that are not files
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
 @pytest.mark.parametrize("args", [("stats",), ("init",), ("records",)])
 def test_a_fifo_as_the_database_is_refused_at_once(tmp_path, args):
@@ -52,6 +53,7 @@ def test_a_fifo_as_the_database_is_refused_at_once(tmp_path, args):
     assert fifo.is_fifo()
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
 @pytest.mark.parametrize("command", [("merge",), ("merge", "--dry-run"), ("restore", "--yes")])
 def test_a_fifo_to_merge_or_restore_is_named_as_a_fifo_and_never_opened(db, tmp_path, command):
@@ -88,6 +90,7 @@ def _endless_operations(path: Path) -> None:
     conn.close()
 
 
+@pytest.mark.slow
 def test_restoring_a_file_with_an_endless_view_is_refused_at_once(db, tmp_path):
     hostile = tmp_path / "download.db"
     hostile.write_bytes(db.read_bytes())
@@ -103,6 +106,7 @@ def test_restoring_a_file_with_an_endless_view_is_refused_at_once(db, tmp_path):
     assert digest(db) == before and digest(hostile) == theirs
 
 
+@pytest.mark.slow
 def test_an_endless_view_in_the_backups_folder_never_stops_a_command(db):
     from stancetracker.core.db import backups
     folder = backups.backup_dir(db)
@@ -297,6 +301,7 @@ def _run_limited(db: Path, limit: int, *args: str) -> subprocess.CompletedProces
                           capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform != "linux", reason="RLIMIT_FSIZE as a full disk")
 def test_a_full_disk_while_saving_the_current_state_refuses_the_restore(db, tmp_path):
     import sqlite3
@@ -320,6 +325,7 @@ def test_a_full_disk_while_saving_the_current_state_refuses_the_restore(db, tmp_
     assert not folder.exists() or list(folder.iterdir()) == []
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform != "linux", reason="RLIMIT_FSIZE as a full disk")
 def test_a_full_disk_during_the_backup_on_open_leaves_no_journal_in_backups(db, tmp_path):
     from stancetracker.core.db import backups

@@ -236,6 +236,7 @@ _rows = st.lists(st.tuples(_dates, st.sampled_from(["day", "month", "year", "wee
                            st.sampled_from(["low", "medium", "high", "sure", None])), max_size=8)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(_rows)
 def test_the_fast_column_check_never_passes_a_row_the_rule_refuses(rows):
@@ -296,6 +297,7 @@ def bad_window(qtbot, worst_db, tmp_path):
     store.close()
 
 
+@pytest.mark.slow
 def test_window_marks_the_record_draws_without_it_and_opens_it(qtbot, bad_window):
     """The table marks the bad cells, the timeline leaves the record out and says so, the editor opens it."""
     from PySide6.QtCore import Qt
@@ -352,6 +354,7 @@ def test_fixing_the_record_in_the_editor_saves_it(qtbot, bad_window):
     assert {c for c, _ in r.problems} == {"uuid", "created_at", "version"}  # what the form cannot change
 
 
+@pytest.mark.slow
 def test_the_real_application_starts_offscreen_on_the_file(worst_db, tmp_path):
     """`stancetracker --db FILE`, started for real offscreen on the file, runs until told to quit."""
     path, _ = worst_db
@@ -415,6 +418,7 @@ _any_value = st.one_of(st.none(), st.text(max_size=30), st.integers(), st.floats
                        st.binary(max_size=12), st.sampled_from(["2021-02-30", "2021-01-01", "day", "low", 1.5]))
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(st.lists(_any_value, min_size=24, max_size=24))
 def test_any_stored_row_becomes_a_record_row(values):
@@ -427,6 +431,7 @@ def test_any_stored_row_becomes_a_record_row(values):
     assert (r.score is None) == (r.problem("score") is not None)
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.tuples(_any_value, _any_value, _any_value, _any_value, st.just("u")), max_size=12))
 def test_any_stored_rows_build_a_series(rows):

@@ -78,6 +78,7 @@ def check_svg(path, title: str, names: list[str]) -> None:
     assert len(list(root.iter(f"{SVG}polyline"))) + len(list(root.iter(f"{SVG}path"))) >= 5
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", cd.KINDS)
 def test_gui_export_png_and_svg(qtbot, seeded, tmp_path, kind):
     """From the GUI: PNG at 1200×700 and an SVG with the title and series, for each kind."""
@@ -88,6 +89,7 @@ def test_gui_export_png_and_svg(qtbot, seeded, tmp_path, kind):
     check_svg(export.export_figure(fig, tmp_path / f"{kind}.svg", 1200, 700), data.title, series_names(kind))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", cd.KINDS)
 def test_cli_chart_png_and_svg(qtbot, seeded_path, tmp_path, kind):
     """From the command line: the same charts to PNG (custom size) and SVG."""
@@ -108,6 +110,7 @@ def test_cli_chart_png_and_svg(qtbot, seeded_path, tmp_path, kind):
     check_svg(svg, "My report chart", series_names(kind))
 
 
+@pytest.mark.slow
 def test_png_dpi_keeps_pixel_size_and_tags_resolution(qtbot, seeded, tmp_path):
     """At 192 dpi the PNG keeps its pixel size and records the resolution."""
     fig = figure_for(cd.build(seeded, request("timeline")), seeded)

@@ -23,6 +23,15 @@ from stancetracker.gui.charts.timeline import TimelineFigure
 from stancetracker.gui.hub import QtStoreHub
 
 
+@pytest.fixture(autouse=True)
+def _every_mouse_move_counts(monkeypatch):
+    """pyqtgraph drops a move sooner than 1/mouseRateLimit s after the last: a hand never is, a test is.
+
+    Without this a test must sleep between two hovers on one chart.
+    """
+    monkeypatch.setitem(pg.CONFIG_OPTIONS, "mouseRateLimit", 0)
+
+
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory):
     """The seeded database (160 records), opened read-only and shared by the module's tests."""
@@ -120,6 +129,7 @@ def test_clicking_a_marker_activates_its_record(qtbot, seeded):
         assert sig.args == [tr.uuids[i][0]]
 
 
+@pytest.mark.slow
 def test_profile_plots_every_dimension_and_memberships(qtbot, seeded):
     """One plot per dimension with that dimension's trace, and one bar per membership."""
     data = cd.profile(seeded, "sadr")
@@ -161,6 +171,7 @@ def test_snapshot_cells_are_the_chart_data(qtbot, seeded):
     assert any("strongly anti-Iran" in t for t in texts)
 
 
+@pytest.mark.slow
 def test_panel_redraws_live_after_an_edit(qtbot, hub):
     """Adding a record through the hub redraws the timeline with it, without a manual refresh."""
     panel = QtChartPanel(hub)
@@ -175,6 +186,7 @@ def test_panel_redraws_live_after_an_edit(qtbot, hub):
     assert len(tr) == before + 1 and tr.uuids[-1] == [row.uuid]
 
 
+@pytest.mark.slow
 def test_panel_coalesces_bursts_of_changes(qtbot, hub):
     """Five edits in a row end in one redraw."""
     panel = QtChartPanel(hub)
@@ -206,6 +218,7 @@ def test_panel_filter_and_highlight(qtbot, hub):
     assert (x[0], y[0]) == ((tr.x[0] + tr.x_end[0]) / 2 if tr.precision[0] else tr.x[0], tr.y[0])
 
 
+@pytest.mark.slow
 def test_selecting_a_shift_activates_its_record(qtbot, hub):
     """Choosing a shift in the panel emits the after-record's uuid and shades the shift on the timeline."""
     panel = QtChartPanel(hub)
@@ -222,6 +235,7 @@ def test_selecting_a_shift_activates_its_record(qtbot, hub):
     assert panel.timeline.ring.getData()[0].size == 1
 
 
+@pytest.mark.slow
 def test_panel_draws_each_tab(qtbot, hub):
     """Every tab draws from the hub's store: profile, comparison and snapshot follow the chosen actors."""
     panel = QtChartPanel(hub)
@@ -236,6 +250,7 @@ def test_panel_draws_each_tab(qtbot, hub):
 
 
 
+@pytest.mark.slow
 def test_hovering_a_membership_bar_names_group_role_and_dates(qtbot, seeded):
     """Hovering a bar in the profile's membership lane says group, role and period; leaving it clears."""
     data = cd.profile(seeded, "sadr")
@@ -250,11 +265,11 @@ def test_hovering_a_membership_bar_names_group_role_and_dates(qtbot, seeded):
     row_px = 1 / vb.viewPixelSize()[1]
     for dy, expected in ((0.5 * row_px, ""),  # between two bars
                          (0.3 * row_px, sig.args[0])):  # near the bar's edge, still on it
-        qtbot.wait(20)  # pyqtgraph drops mouse moves closer together than 10 ms
         hover(fig, fig.band_scene_pos(k) + QPointF(0, dy))
         assert fig.last_hover == expected
 
 
+@pytest.mark.slow
 def test_unticking_every_actor_empties_the_chart(qtbot, hub):
     """With no actor chosen the last chart does not linger under names no longer chosen: a hint says what to do."""
     panel = QtChartPanel(hub)

@@ -64,6 +64,7 @@ def test_a_value_that_breaks_a_rule_is_named_with_its_column(path, sql, column):
         assert UUID in line
 
 
+@pytest.mark.slow
 def test_a_huge_source_text_is_reported_without_being_read(path):
     """A source text far past the limit is measured by its size alone."""
     poke(path, "UPDATE sources SET text = CAST(zeroblob(210000000) AS TEXT)")
@@ -95,6 +96,7 @@ row_values = st.fixed_dictionaries({
 })
 
 
+@pytest.mark.slow
 @settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(row=row_values)
 def test_the_sql_prefilter_never_passes_a_row_the_rules_refuse(row):

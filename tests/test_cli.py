@@ -125,6 +125,7 @@ def test_bad_input_gives_one_line(db_path, args, fragment):
     assert "Traceback" not in res.output
 
 
+@pytest.mark.slow
 def test_damaged_database_via_entry_point(tmp_path):
     """Through the real entry point, a non-database file gives one line, exit 1, no traceback."""
     p = tmp_path / "junk.db"

@@ -5,6 +5,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from stancetracker.core.model.dates import parse_date
 from stancetracker.core.model.entities import Record
 from stancetracker.core.project import open_project
@@ -64,6 +66,7 @@ def test_second_process_saving_a_stale_read_gets_a_conflict(tmp_path):
     s.close()
 
 
+@pytest.mark.slow
 def test_two_processes_hammering_one_record_lose_no_update(tmp_path):
     """Two processes each append 25 marks with read-modify-save and retry on conflict: all 50 land."""
     db, uuid = one_record(tmp_path)

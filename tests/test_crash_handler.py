@@ -95,6 +95,7 @@ def test_an_unwritable_log_still_gives_the_line(exits, tmp_path, monkeypatch, ca
     assert exits == [70]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("where", ["building", "showing"])
 def test_an_error_while_the_window_is_built_is_one_line_and_status_70(tmp_path, where):
     """A bug met while the window is built or first shown: one line, exit 70, no segfault, no dialog."""

@@ -82,6 +82,7 @@ def big_csv(path: Path, rows: int) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_sigkill_mid_import_of_200000_rows(tmp_path):
     """Killed halfway through a 200,000-row import: the file opens, passes integrity_check, holds none of it."""
     db = tmp_path / "imp.db"
@@ -100,6 +101,7 @@ def test_sigkill_mid_import_of_200000_rows(tmp_path):
     assert_unchanged(db, before, 0)
 
 
+@pytest.mark.slow
 def test_sigkill_mid_merge(tmp_path):
     """Killed halfway through merging 100,000 records: the file is as it was before the merge."""
     db, other = tmp_path / "ours.db", tmp_path / "theirs.db"

@@ -3,6 +3,7 @@
 import csv
 import io
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -27,6 +28,7 @@ def _reference(text: str) -> list[tuple[int, list[str]]]:
     return out
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=rows, ending=endings, block=st.integers(min_value=5, max_value=60), last_end=st.booleans())
 def test_blocks_and_lines_agree_with_csv_reader(tmp_path_factory, monkeypatch, data, ending, block, last_end):

@@ -52,6 +52,7 @@ _PEAK = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cell, skip", [(b"a", ""), (b"ab", "skip")], ids=["1-char cells", "2-char cells, skip"])
 def test_rows_of_100001_cells_are_refused_in_bounded_memory(tmp_path, cell, skip):
     """Finding 10: 3,000 rows of 100,001 cells took 2.3 GB before being refused."""
@@ -99,6 +100,7 @@ def test_a_header_past_the_column_bound_is_refused(store, tmp_path, columns):
     assert time.perf_counter() - t < 5
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("shape", ["one line", "quoted lines"])
 def test_a_row_longer_than_the_bound_is_refused_with_its_line(store, tmp_path, shape):
     """A row past MAX_ROW_TEXT characters is refused before the csv module builds it."""

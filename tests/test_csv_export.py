@@ -218,6 +218,7 @@ _record = st.one_of(_records(_text, _exact_score, st.integers(1, 5)), _records(_
 _small = st.one_of(st.none(), _small_tables(_text), _small_tables(_cell))
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(records=st.lists(_record, min_size=1, max_size=6), small=st.one_of(st.none(), _small),
        guard=st.booleans(), excel=st.booleans())

@@ -89,6 +89,7 @@ def test_not_an_sqlite_file(tmp_path):
     assert out.returncode == 1 and "not an SQLite file" in out.stdout and "Traceback" not in out.stderr
 
 
+@pytest.mark.slow
 def test_truncated_database(tmp_path):
     """A file cut short is refused as truncated, with advice to restore."""
     db = sound_db(tmp_path / "cut.db", records=200)
@@ -97,6 +98,7 @@ def test_truncated_database(tmp_path):
     refused(db, "import", str(write(tmp_path / "a.csv", CSV)), fragment="truncated")
 
 
+@pytest.mark.slow
 def test_corrupted_database(tmp_path):
     """Pages overwritten with garbage: check reports damage, a write is refused, stats fails in one line or works."""
     db = sound_db(tmp_path / "bad.db", records=2000)
@@ -115,6 +117,7 @@ def test_corrupted_database(tmp_path):
     assert snapshot(db) == before
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not _can_drop_root(), reason="cannot make a read-only file binding for this user")
 def test_read_only_file_opens_read_only(tmp_path):
     """A read-only database: stats works, an import is refused with a message, the file is unchanged."""
@@ -128,6 +131,7 @@ def test_read_only_file_opens_read_only(tmp_path):
     assert snapshot(db) == before
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not _can_drop_root(), reason="cannot make a read-only folder binding for this user")
 def test_read_only_folder_opens_read_only(tmp_path):
     """A database in a read-only folder: stats works (no -shm needed), an import is refused, nothing is written."""
@@ -146,6 +150,7 @@ def test_read_only_folder_opens_read_only(tmp_path):
         folder.chmod(0o755)
 
 
+@pytest.mark.slow
 def test_database_from_a_newer_version(tmp_path):
     """A newer schema version is refused with advice to update; nothing is upgraded or written."""
     db = sound_db(tmp_path / "new.db")
@@ -156,6 +161,7 @@ def test_database_from_a_newer_version(tmp_path):
     refused(db, "import", str(write(tmp_path / "a.csv", CSV)), fragment="newer version")
 
 
+@pytest.mark.slow
 def test_locked_database(tmp_path):
     """While another program holds a write lock, a write fails fast in one line; WAL readers still read."""
     db = sound_db(tmp_path / "locked.db")
@@ -175,6 +181,7 @@ def test_locked_database(tmp_path):
     assert snapshot(db) == before
 
 
+@pytest.mark.slow
 def test_locked_rollback_journal_database(tmp_path):
     """A database in rollback-journal mode locked exclusively cannot even be read: one clear line."""
     db = sound_db(tmp_path / "j.db")

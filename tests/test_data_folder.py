@@ -98,6 +98,7 @@ def test_cli_with_empty_xdg_data_home_does_not_write_in_the_current_folder(tmp_p
     assert (tmp_path / "home" / ".local" / "share" / "stancetracker" / "stancetracker.db").is_file()
 
 
+@pytest.mark.slow
 def test_window_without_any_home_says_so_in_one_line(tmp_path):
     """The desktop application with no home folder anywhere: one line naming --db, exit 1."""
     script = ("import pwd, sys\n"

@@ -146,6 +146,7 @@ def _is_insert(sql, many):
     return many and "INTO records" in sql
 
 
+@pytest.mark.slow
 def test_disk_full_on_the_second_thread_of_a_big_import_commits_nothing(tmp_path, fills_up, big_path):
     """The second thread's statement fills the disk: the importer stops writing, and nothing is kept."""
     db, data, print_, counts = _database(tmp_path)
@@ -164,6 +165,7 @@ def test_disk_full_on_the_importers_thread_of_a_big_import_commits_nothing(tmp_p
     _assert_as_before(db, data, print_, counts)
 
 
+@pytest.mark.slow
 def test_disk_full_while_building_the_indexes_at_the_end(tmp_path, fills_up, big_path):
     """The disk fills as the dropped indexes are built again: nothing is kept."""
     db, data, print_, counts = _database(tmp_path)
@@ -243,6 +245,7 @@ def test_a_caller_that_swallows_the_error_still_saves_nothing(tmp_path, fills_up
     _assert_as_before(db, data, print_, counts)
 
 
+@pytest.mark.slow
 def test_the_command_line_says_it_in_one_line(tmp_path, fills_up, big_path):
     """`stancetracker import` on a disk that fills: exit 1, one line naming the file, nothing saved."""
     from click.testing import CliRunner

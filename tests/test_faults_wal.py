@@ -141,6 +141,7 @@ def test_a_file_truncated_past_what_its_wal_holds_is_still_refused(tmp_path):
     assert not check(db).ok
 
 
+@pytest.mark.slow
 def test_a_stale_wal_beside_a_copied_in_database_is_not_folded_in(tmp_path):
     """A -wal from another file beside a database copied in: refused, and the file and that -wal keep their bytes."""
     stale = _crashed_with_wal(tmp_path, "stale.db", tag="b")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings, strategies as st
 
@@ -32,6 +33,7 @@ def _records(store):
                   for r in store.records())
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(cells=st.lists(st.tuples(_line, _cell, _name, _name), min_size=1, max_size=5), guard=st.booleans())
 def test_export_then_import_gives_back_every_cell_exactly(tmp_path_factory, cells, guard):

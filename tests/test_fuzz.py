@@ -139,26 +139,31 @@ def date_property(text: str, precision, outcomes: dict | None = None) -> None:
         outcomes[kind] = outcomes.get(kind, 0) + 1
 
 
-@pytest.fixture(scope="module")
-def fuzz_store(tmp_path_factory):
-    """One database for all examples (each example checks its own before and after)."""
-    folder = tmp_path_factory.mktemp("fuzz")
-    s = make_store(folder / "fuzz.db")
-    s.auto_backup = False  # the property is about the importer; backups are tested elsewhere
-    yield s, folder
-    s.close()
-
-
 _FUZZ = dict(deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                                                   HealthCheck.large_base_example])
 
 
-@settings(max_examples=IMPORT_EXAMPLES, **_FUZZ)
-@given(content=files, create_actors=st.booleans())
-def test_importer_survives_anything(fuzz_store, content, create_actors):
-    """Any bytes as a CSV: imported, or refused with a message and the database unchanged."""
-    store, folder = fuzz_store
-    import_property(store, folder, content, create_actors)
+@pytest.mark.slow
+def test_importer_survives_anything(tmp_path):
+    """Any bytes as a CSV: imported, or refused with a message and the database unchanged.
+
+    One database takes every example (each checks its own before and after);
+    SQLite's full integrity check runs on it after the last one.
+    """
+    store = make_store(tmp_path / "fuzz.db")
+    store.auto_backup = False  # the property is about the importer; backups are tested elsewhere
+
+    @settings(max_examples=IMPORT_EXAMPLES, **_FUZZ)
+    @given(content=files, create_actors=st.booleans())
+    def each_file(content, create_actors):
+        import_property(store, tmp_path, content, create_actors)
+
+    try:
+        each_file()
+        assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert sqlite3.connect(store.path).execute("PRAGMA foreign_key_check").fetchall() == []
+    finally:
+        store.close()
 
 
 @settings(max_examples=DATE_EXAMPLES, **_FUZZ)
@@ -178,10 +183,3 @@ def test_date_parser_refuses_non_text():
     for value in (None, 2020, b"2020", 20.5):
         with pytest.raises(DateError):
             parse_date(value)
-
-
-def test_fixture_database_stays_sound(fuzz_store):
-    """After all the fuzzing the database passes SQLite's full integrity check."""
-    store, _ = fuzz_store
-    assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    assert sqlite3.connect(store.path).execute("PRAGMA foreign_key_check").fetchall() == []

@@ -95,6 +95,7 @@ def test_delete_and_restore_from_trash(qtbot, win):
     assert win.hub.store.count(RecordFilter(deleted=True)) == 0
 
 
+@pytest.mark.slow
 def test_filters_narrow_the_table(qtbot, win):
     """Dimension, date, confidence and text filters narrow the table to matching records."""
     for actor, dim, date, conf, ev in [("sadr", "iran", "2019", "low", "drone attack"),

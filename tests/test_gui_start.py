@@ -17,6 +17,7 @@ from stancetracker.gui.opening import ask_coder, open_store
 from conftest import make_store
 
 
+@pytest.mark.slow
 def test_no_display_gives_one_line_not_a_traceback(tmp_path):
     """`stancetracker` where there is no display says so in one line and exits 1."""
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}

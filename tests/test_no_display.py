@@ -26,6 +26,7 @@ def _free_display_number() -> int:
     return n
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", ["x-unreachable", "x-tcp-refused", "wayland-missing", "xcb-without-display",
                                   "xcb-unreachable", "display-garbage"])
 def test_an_unusable_display_gets_one_line_and_exit_1(tmp_path, case):

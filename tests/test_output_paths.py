@@ -284,6 +284,7 @@ def test_dev_stdout_names_are_streams_never_files():
     assert outputs.to_stdout("/dev/stdout") and outputs.to_stdout("-") and not outputs.to_stdout("./-")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("how", ["/dev/fd/1", "symlink"])
 def test_export_to_dev_stdout_writes_the_pipe(db, tmp_path, how):
     """-o /dev/fd/1, or a symlink to /proc/self/fd/1 (what /dev/stdout is), writes the real standard output."""
@@ -301,6 +302,7 @@ def test_export_to_dev_stdout_writes_the_pipe(db, tmp_path, how):
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["team.db", *(["stdout"] if how == "symlink" else [])])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("target", ["-", "/dev/fd/1"])
 def test_export_to_standard_output_read_by_head_ends_quietly(db, tmp_path, target):
     """`export -o - | head -c 100`: the reader stops early; exit 0 and nothing on standard error."""
@@ -342,6 +344,7 @@ def test_export_to_standard_output_that_is_the_database_is_refused(db, tmp_path)
     unchanged(db, before)
 
 
+@pytest.mark.slow
 def test_export_with_standard_output_closed_is_one_line(db):
     """-o - (or /dev/fd/1) with standard output closed: one line on standard error, exit 1."""
     for target, reason in (("-", "standard output is closed"), ("/dev/fd/1", "file descriptor 1 is not open")):
@@ -455,6 +458,7 @@ def test_export_to_a_character_device_writes_it(db, tmp_path):
     assert bytes(got) == expected and still_a_device
 
 
+@pytest.mark.slow
 def test_a_failed_write_is_one_line_and_keeps_the_old_file(db, tmp_path):
     """A write the system refuses (here a file-size limit standing in for a full disk): one line, old file kept."""
     store = open_project(db, user="tester", backup=False)

@@ -1,5 +1,6 @@
 """Property: any valid records survive export -> import into a new database, every field."""
 
+import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from stancetracker.core.exchange.csv_export import export_records
@@ -40,6 +41,7 @@ FIELDS = ("uuid", "actor", "dimension", "date", "score", "confidence", "source",
           "coder", "created_at", "updated_at", "version", "deleted")
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(recs=st.lists(record, min_size=1, max_size=8), data=st.data())
 def test_export_import_round_trip(tmp_path_factory, recs, data):
