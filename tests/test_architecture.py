@@ -301,7 +301,6 @@ def test_no_module_is_over_600_lines():
     _fail_with(f"modules over {MAX_LINES} lines", long_modules(_ours()))
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13 in progress")
 def test_no_import_cycle_even_through_function_level_imports():
     """No group of modules imports one another, counting imports inside functions."""
     _fail_with("import cycles (every import inside each)", cycle_report(import_cycles(_ours())))

@@ -52,3 +52,14 @@ def test_a_crlf_split_between_two_blocks_is_one_line_end(tmp_path, monkeypatch):
     monkeypatch.setattr(csv_common, "CHUNK_TEXT", 4)
     got = [(line, row) for lines, part in CsvReader(path).chunks(100) for line, row in zip(lines, part)]
     assert got == [(i + 2, [str(i), "x"]) for i in range(50)]
+
+
+def test_a_crlf_after_a_lone_cr_at_a_block_end_is_one_line_end(tmp_path, monkeypatch):
+    """CR, then CRLF, cut after the first CR: two line ends, not three (found by the property above)."""
+    text = "h1,h2,h3,h4\n,,,a\r\r\n,"
+    path = tmp_path / "f.csv"
+    path.write_bytes(text.encode())
+    for block in range(3, 12):
+        monkeypatch.setattr(csv_common, "CHUNK_TEXT", block)
+        got = [(line, row) for lines, part in CsvReader(path).chunks(7) for line, row in zip(lines, part)]
+        assert got == _reference(text) == [(2, ["", "", "", "a"]), (4, ["", ""])], block
