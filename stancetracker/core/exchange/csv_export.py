@@ -14,7 +14,8 @@ from operator import itemgetter
 from pathlib import Path
 
 from stancetracker.core.files import outputs
-from stancetracker.core.exchange.csv_reader import EXPORT_COLUMNS, UNGUARDED_MARK
+from stancetracker.core.exchange.csv_reader import UNGUARDED_MARK
+from stancetracker.core.model.fields import CSV_COLUMNS as EXPORT_COLUMNS
 from stancetracker.core.db.query import RECORD_FROM, RecordFilter, order_clause
 from stancetracker.core.db.store import Store
 

@@ -28,7 +28,7 @@ from stancetracker.core.db import bulk_load
 from stancetracker.core.files import outputs
 from stancetracker.core.db.bulk_load import BulkLoad
 from stancetracker.core.exchange.csv_reader import EXPORT_COLUMNS, CsvReader, column_key, unneutralise
-from stancetracker.core.model.dates import DateError, _ISO_TIMESTAMP, parse_date, utc_now
+from stancetracker.core.model.dates import ISO_TIMESTAMP as _ISO_TIMESTAMP, DateError, parse_date, utc_now
 from stancetracker.core.model.errors import ImportFailed, RowProblem, StanceError, ValidationError
 from stancetracker.core.model.entities import (
     CONFIDENCES,
