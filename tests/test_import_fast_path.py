@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from stancetracker.core.db import bulk_load
 from stancetracker.core.exchange import record_import as csv_import
+from stancetracker.core.exchange import record_rows
 from stancetracker.core.db import integrity
 from stancetracker.core.exchange.csv_reader import CsvReader
 from stancetracker.core.exchange.record_import import ImportOptions, import_records
@@ -118,7 +119,7 @@ def both_ways(tmp_path: Path, monkeypatch, path: Path, opts: ImportOptions, chun
         fast = make_store(tmp_path / "fast.db")
         got = outcome(fast, path, opts)
         patch.setattr(bulk_load, "BIG_FILE", 8 << 20)  # compared with a small file's plain path
-        patch.setattr(csv_import._Importer, "build_chunk", lambda self, lines, rows: None)
+        patch.setattr(record_rows.RowBuilder, "build_chunk", lambda self, lines, rows: None)
         slow = make_store(tmp_path / "slow.db")
         want = outcome(slow, path, opts)
     fast.close(), slow.close()
@@ -191,7 +192,7 @@ def test_the_column_checks_do_the_work_on_a_clean_file(store, tmp_path, monkeypa
     path.write_text(out.getvalue(), encoding="utf-8")
     calls = []
     monkeypatch.setattr(csv_import, "CHUNK", 10)
-    monkeypatch.setattr(csv_import._Importer, "build_rows",
+    monkeypatch.setattr(record_rows.RowBuilder, "build_rows",
                         lambda self, lines, rows: calls.append(len(rows)) or ([], [], []))
     assert import_records(store, path).added == 28
     assert calls == []
