@@ -55,7 +55,7 @@ _DERIVED_FROM = slice(1, 10)
 
 
 class Problems:
-    """The bad rows of an import: each kept (up to MAX_PROBLEMS) and, with --skip-invalid, written to the rejects file."""
+    """The bad rows of an import: kept (up to MAX_PROBLEMS) and, with --skip-invalid, written to the rejects file."""
 
     def __init__(self, result: ImportResult, skip_invalid: bool):
         self.result, self.skip_invalid = result, skip_invalid
@@ -411,7 +411,7 @@ class RowBuilder:
             created = [c or self.now for c in created]
         if "" in updated:
             updated = [u or c for u, c in zip(updated, created)]
-        if not check_timestamp_texts(created) or (updated != created and not check_timestamp_texts(updated)):
+        if check_timestamp_texts(created) is None or (updated != created and check_timestamp_texts(updated) is None):
             return None
         uids = list(map(str.strip, uid))
         derive = not any(uids)
@@ -454,13 +454,11 @@ class RowBuilder:
         except KeyError:
             return None
 
-    def _text_column(self, cells: tuple[str, ...], rule: Callable[[Sequence[str]], bool]) -> list[str] | None:
-        """A column of free text, cleaned as build_row cleans it; None if ``rule`` (its field's) refuses a cell."""
+    def _text_column(self, cells: tuple[str, ...], rule: Callable[[list[str]], list[str] | None]) -> list[str] | None:
+        """A column of free text, cleaned as build_row cleans it, through its field's column ``rule``."""
         if self.guarded and "'" in "".join(map(_FIRST, cells)):
-            values = list(map(_unguard, cells))  # some cell may carry the export's formula guard
-        else:
-            values = list(map(str.strip, cells))
-        return values if rule(values) else None
+            return rule(list(map(_unguard, cells)))  # some cell may carry the export's formula guard
+        return rule(list(map(str.strip, cells)))
 
 
 def _memo(memo: dict, keys: list, validate: Callable) -> list:

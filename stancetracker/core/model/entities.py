@@ -201,9 +201,9 @@ def check_timestamp_text(fld: str, text: str) -> str:
     return text
 
 
-def check_timestamp_texts(values: Sequence[str]) -> bool:
-    """True if check_timestamp_text passes every value (already stripped, none empty); its column form."""
-    return _lines_match(_STAMP_LINES, "\n".join(values), len(values), _DIGITS)
+def check_timestamp_texts(values: Sequence[str]) -> list[str] | None:
+    """The column form of check_timestamp_text: the values (already stripped), or None if it refuses one."""
+    return list(values) if _lines_match(_STAMP_LINES, "\n".join(values), len(values), _DIGITS) else None
 
 
 # The one-value patterns above repeated, one value a line: a whole column in one match.
@@ -260,18 +260,18 @@ def check_locator(value: object) -> str:
     return check_text("locator", value, max_len=MAX_LOCATOR)
 
 
-def check_locators(values: Sequence[str]) -> bool:
-    """The column form of check_locator (values already stripped)."""
-    return check_text_column(values, max_len=MAX_LOCATOR)
+def check_locators(values: Sequence[str]) -> list[str] | None:
+    """The column form of check_locator: the values (already stripped), or None if it refuses one."""
+    return list(values) if check_text_column(values, max_len=MAX_LOCATOR) else None
 
 
 def check_evidence(value: object) -> str:
     return check_text("evidence", value, max_len=MAX_EVIDENCE, multiline=True)
 
 
-def check_evidences(values: Sequence[str]) -> bool:
-    """The column form of check_evidence (values already stripped)."""
-    return check_text_column(values, max_len=MAX_EVIDENCE, multiline=True)
+def check_evidences(values: Sequence[str]) -> list[str] | None:
+    """The column form of check_evidence: the values (already stripped), or None if it refuses one."""
+    return list(values) if check_text_column(values, max_len=MAX_EVIDENCE, multiline=True) else None
 
 
 def check_coder(value: object) -> str:

@@ -10,12 +10,17 @@ its own but is no attribute of :class:`Record`: it travels inside
 ``Record.date`` (a PartialDate), so the lists of Record attributes
 (EDITED_ATTRIBUTES) name ``date`` for both — that is the difference between
 the two kinds of list, and the only one.
+
+The records table's ``passage_id`` (the passage a record was coded from,
+core/coding/passages.py) is a link, not a field: no CSV, merge or history
+state carries it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from stancetracker.core.model.entities import (
     check_coder,
@@ -50,8 +55,12 @@ class Field:
     required: bool = False  # a record must have a value (none is filled in)
     nullable: bool = False  # stored as NULL when absent, so a stored state may lack it
     label: tuple[str, str] | None = None  # (key, SQL) of the name shown beside it (merge's rows)
-    rule: Callable | None = None  # the check of one value (entities.py)
-    column_rule: Callable | None = None  # the same check over a whole column, where one is faster
+    # The check of one value, rule(value) -> the value as stored, or ValidationError naming the field
+    # (entities.py); the date's reads its two cells, rule(date, precision).
+    rule: Callable | None = None
+    # The same check over a whole column, column_rule(values) -> [rule(v) for v in values], or None
+    # if rule refuses one: where it is faster than the rule once per distinct value.
+    column_rule: Callable[[Sequence[str]], list | None] | None = None
 
     @property
     def cells(self) -> tuple[str, ...]:
@@ -61,9 +70,10 @@ class Field:
 RECORD_FIELDS: tuple[Field, ...] = (
     Field("uuid", "uuid", "r.uuid", ("uuid",), attribute="uuid", rule=check_uuid, column_rule=check_uuids),
     Field("actor", "actor_id", "a.slug", ("actor", "actor_slug"), content=True, edited=True, attribute="actor",
-          required=True, label=("actor_name", "a.name"), rule=check_slug),
+          required=True, label=("actor_name", "a.name"), rule=partial(check_slug, "actor")),
     Field("dimension", "dimension_id", "d.slug", ("dimension", "dimension_slug"), content=True, edited=True,
-          attribute="dimension", required=True, label=("dimension_label", "d.label"), rule=check_slug),
+          attribute="dimension", required=True, label=("dimension_label", "d.label"),
+          rule=partial(check_slug, "dimension")),
     Field("date", "date", "r.date", ("date",), content=True, edited=True, attribute="date", required=True,
           rule=check_date_text),
     # Checked with the date (check_date_text reads both cells); held by Record.date (see the module docstring).
@@ -77,7 +87,7 @@ RECORD_FIELDS: tuple[Field, ...] = (
     # A mapped (foreign) file names its source in one "source" cell; our layout in three.
     Field("source", "source_id", "s.slug", ("source_title", "source_url", "source_published"),
           read=("source", "source_title", "source_url", "source_published"), content=True, edited=True,
-          attribute="source", nullable=True, label=("source_title", "s.title"), rule=check_slug),
+          attribute="source", nullable=True, label=("source_title", "s.title"), rule=partial(check_slug, "source")),
     Field("locator", "locator", "r.locator", ("locator",), content=True, edited=True, attribute="locator",
           rule=check_locator, column_rule=check_locators),
     Field("evidence", "evidence", "r.evidence", ("evidence",), content=True, edited=True, attribute="evidence",
@@ -85,9 +95,9 @@ RECORD_FIELDS: tuple[Field, ...] = (
     Field("coder", "coder", "r.coder", ("coder",), content=True, edited=True, attribute="coder", required=True,
           rule=check_coder),
     Field("created_at", "created_at", "r.created_at", ("created_at",), attribute="created_at",
-          rule=check_timestamp_text, column_rule=check_timestamp_texts),
+          rule=partial(check_timestamp_text, "created_at"), column_rule=check_timestamp_texts),
     Field("updated_at", "updated_at", "r.updated_at", ("updated_at",), attribute="updated_at",
-          rule=check_timestamp_text, column_rule=check_timestamp_texts),
+          rule=partial(check_timestamp_text, "updated_at"), column_rule=check_timestamp_texts),
     Field("version", "version", "r.version", ("version",), attribute="version", rule=parse_version),
     # Not in the CSV layout: an export holds live records only, an import adds live records.
     Field("deleted", "deleted", "r.deleted", content=True, attribute="deleted"),
