@@ -352,8 +352,11 @@ class _Source:
             lines, self.pending = self.pending[::-1], []
             return lines
         read = self.text.read(CHUNK_TEXT)
-        if read.endswith("\r"):
-            read += self.text.read(1)  # a CRLF split between two reads is one line end
+        while read.endswith("\r"):  # a CRLF split between two reads is one line end (also after CR CR)
+            more = self.text.read(1)
+            read += more
+            if not more:
+                break
         if "\x00" in read:
             raise _NulFound
         if len(self.carry) + len(read) >= MAX_ROW_TEXT and "\n" not in read and "\r" not in read:
