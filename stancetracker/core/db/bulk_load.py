@@ -13,7 +13,7 @@ row is most of what a large import costs in SQLite. For a big file:
   Python's GIL, so the two use both cores. The two threads take turns on
   the one connection (a lock), and executemany stays on the importer's
   thread, because it needs the GIL for every row;
-* (in csv_import, through Store.operation) SQLite's foreign-key checks are
+* (in record_import, through Store.operation) SQLite's foreign-key checks are
   off for the transaction: the importer's ids all come from rows it read
   after taking the write lock, or made itself.
 
