@@ -295,7 +295,6 @@ def _fail_with(what: str, offenders: list[str]) -> None:
 # ---- the rules, on the real source
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13 in progress")
 def test_no_module_is_over_600_lines():
     """Every module fits in 600 lines; a longer one is doing more than one thing."""
     _fail_with(f"modules over {MAX_LINES} lines", long_modules(_ours()))
@@ -306,7 +305,6 @@ def test_no_import_cycle_even_through_function_level_imports():
     _fail_with("import cycles (every import inside each)", cycle_report(import_cycles(_ours())))
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13 in progress")
 def test_no_module_uses_another_modules_private_names():
     """No module imports or reaches into another module's ``_private`` name."""
     _fail_with("uses of another module's private names", private_uses(_ours()))

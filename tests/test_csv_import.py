@@ -8,11 +8,11 @@ import types
 import pytest
 
 from stancetracker.core.db import bulk_load
+from stancetracker.core.model.progress import Cancelled
 from stancetracker.core.exchange import record_import as csv_import
 from stancetracker.core.db import integrity
 from stancetracker.core.exchange.csv_export import export_records
 from stancetracker.core.exchange.record_import import (
-    ImportCancelled,
     ImportOptions,
     import_records,
     parse_mapping,
@@ -121,11 +121,10 @@ def test_import_is_recorded_in_history(store, tmp_path):
 
 def test_progress_can_cancel(store, tmp_path):
     """Cancelling from the progress callback imports nothing."""
-    from stancetracker.core.exchange.record_import import ImportCancelled
     lines = "".join(f"sadr,iran,{1990 + i % 30},1,{i}\n" for i in range(12000))
     f = write(tmp_path / "big.csv", "actor_slug,dimension_slug,date,score,evidence\n" + lines)
     before = fingerprint(store)
-    with pytest.raises(ImportCancelled):
+    with pytest.raises(Cancelled):
         import_records(store, f, progress=lambda done, total: False)
     assert fingerprint(store) == before
 
@@ -234,7 +233,7 @@ def test_cancelling_a_big_import_restores_indexes_and_triggers(store, tmp_path, 
     monkeypatch.setattr(csv_import, "CHUNK", 2)
     f = bulk_file(tmp_path, [f"0b7e5a6e-8c3f-4f3a-9a55-1b2c3d4e5f6{i},sadr,iran,2020,1,met\n" for i in range(9)])
     before = fingerprint(store)
-    with pytest.raises(ImportCancelled):
+    with pytest.raises(Cancelled):
         import_records(store, f, progress=lambda done, total: False)
     assert fingerprint(store) == before
     assert not [t for t in threading.enumerate() if t.name == "stancetracker-bulk-load"]

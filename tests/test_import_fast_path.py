@@ -1,10 +1,15 @@
 """The importer's column-at-a-time validation gives exactly what row-by-row validation gives.
 
-A chunk of rows is first checked column by column (csv_import._Importer.build_chunk);
+A chunk of rows is first checked column by column (record_rows.RowBuilder.build_chunk);
 any problem sends it to the row-by-row check (build_rows) that names each bad row.
 These tests import the same random files both ways — once as shipped, once with
 the column check switched off — and require the same records, actors, sources,
 messages and rejects files.
+
+Each rule's column form is held to its one-value form in test_fields.py, on many
+more values and in process; here a smaller sample checks the wiring end to end
+(the full sample is marked slow). Databases are copied from one made per module,
+and the backups an import makes are left out: they are the same both ways.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -19,7 +25,9 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from stancetracker.core.db import bulk_load
 from stancetracker.core.exchange import record_import as csv_import
-from stancetracker.core.db import integrity
+from stancetracker.core.exchange import record_rows
+from stancetracker.core.db import backups, integrity
+from stancetracker.core.project import open_project
 from stancetracker.core.exchange.csv_reader import CsvReader
 from stancetracker.core.exchange.record_import import ImportOptions, import_records
 from stancetracker.core.model.errors import ImportFailed
@@ -106,7 +114,28 @@ def make_file(data, path: Path, mapping: bool) -> ImportOptions:
     return opts
 
 
-def both_ways(tmp_path: Path, monkeypatch, path: Path, opts: ImportOptions, chunk: int = 5000, bulk: bool = False):
+@pytest.fixture(scope="module")
+def template(tmp_path_factory) -> Path:
+    """A database with the test seeds, copied for each import (making one costs ten copies)."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    make_store(path).close()
+    return path
+
+
+@pytest.fixture(autouse=True)
+def no_backups(monkeypatch):
+    """The verified backup of every open and import: most of each example's time, and the same both ways."""
+    monkeypatch.setattr(backups, "backup_on_open", lambda path: None)
+    monkeypatch.setattr(backups, "backup_if_changed", lambda path, why: None)
+
+
+def copy_of(template: Path, path: Path) -> Store:
+    shutil.copyfile(template, path)
+    return open_project(path, seed=False, user="tester")
+
+
+def both_ways(template: Path, tmp_path: Path, monkeypatch, path: Path, opts: ImportOptions, chunk: int = 5000,
+              bulk: bool = False):
     """(column checks, row checks): what importing ``path`` gives each way, into fresh databases."""
     # monkeypatch undoes only at the end of a test, after every hypothesis example: a context each time.
     with monkeypatch.context() as patch:
@@ -115,11 +144,11 @@ def both_ways(tmp_path: Path, monkeypatch, path: Path, opts: ImportOptions, chun
         if bulk:  # the path of a big file: indexes built at the end, FTS and history on a second thread
             patch.setattr(bulk_load, "BIG_FILE", 0)
             patch.setattr(bulk_load, "BATCH_ROWS", 2)
-        fast = make_store(tmp_path / "fast.db")
+        fast = copy_of(template, tmp_path / "fast.db")
         got = outcome(fast, path, opts)
         patch.setattr(bulk_load, "BIG_FILE", 8 << 20)  # compared with a small file's plain path
-        patch.setattr(csv_import._Importer, "build_chunk", lambda self, lines, rows: None)
-        slow = make_store(tmp_path / "slow.db")
+        patch.setattr(record_rows.RowBuilder, "build_chunk", lambda self, lines, rows: None)
+        slow = copy_of(template, tmp_path / "slow.db")
         want = outcome(slow, path, opts)
     fast.close(), slow.close()
     return got, want
@@ -149,19 +178,34 @@ def outcome(store, path: Path, opts: ImportOptions):
     return told, rejects, records, actors, sources, found, history, indexes, checked
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.data(), mapping=st.booleans(), chunk=st.sampled_from([1, 3, 5000]), bulk=st.booleans())
-def test_column_checks_agree_with_row_checks(tmp_path_factory, monkeypatch, data, mapping, chunk, bulk):
+def agree_on_random_files(template, tmp_path_factory, monkeypatch, data, mapping, chunk, bulk):
     d = tmp_path_factory.mktemp("fast")
     path = d / "f.csv"
     opts = make_file(data, path, mapping)
-    got, want = both_ways(d, monkeypatch, path, opts, chunk, bulk)
+    got, want = both_ways(template, d, monkeypatch, path, opts, chunk, bulk)
     assert got == want
+
+
+_FILES = dict(data=st.data(), mapping=st.booleans(), chunk=st.sampled_from([1, 3, 5000]), bulk=st.booleans())
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(**_FILES)
+def test_column_checks_agree_with_row_checks(template, tmp_path_factory, monkeypatch, data, mapping, chunk, bulk):
+    agree_on_random_files(template, tmp_path_factory, monkeypatch, data, mapping, chunk, bulk)
+
+
+@pytest.mark.slow
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(**_FILES)
+def test_column_checks_agree_with_row_checks_on_many_files(template, tmp_path_factory, monkeypatch, data, mapping,
+                                                           chunk, bulk):
+    agree_on_random_files(template, tmp_path_factory, monkeypatch, data, mapping, chunk, bulk)
 
 
 @pytest.mark.parametrize("mapping", [False, True], ids=["ours", "mapped"])
 @pytest.mark.parametrize("column, bad", [(c, b) for c, (_, bads) in POOLS.items() for b in bads])
-def test_each_bad_cell_is_caught_both_ways(tmp_path, monkeypatch, column, bad, mapping):
+def test_each_bad_cell_is_caught_both_ways(template, tmp_path, monkeypatch, column, bad, mapping):
     """Every bad cell of the pools, alone in an otherwise clean file: the same outcome both ways."""
     rows = [[POOLS[c][0][i % len(POOLS[c][0])] for c in OURS] for i in range(4)]
     for i, row in enumerate(rows):
@@ -178,7 +222,7 @@ def test_each_bad_cell_is_caught_both_ways(tmp_path, monkeypatch, column, bad, m
     csv.writer(out).writerows([header, *rows])
     path = tmp_path / "f.csv"
     path.write_text(out.getvalue(), encoding="utf-8")
-    got, want = both_ways(tmp_path, monkeypatch, path, opts)
+    got, want = both_ways(template, tmp_path, monkeypatch, path, opts)
     assert got == want
 
 
@@ -191,7 +235,7 @@ def test_the_column_checks_do_the_work_on_a_clean_file(store, tmp_path, monkeypa
     path.write_text(out.getvalue(), encoding="utf-8")
     calls = []
     monkeypatch.setattr(csv_import, "CHUNK", 10)
-    monkeypatch.setattr(csv_import._Importer, "build_rows",
+    monkeypatch.setattr(record_rows.RowBuilder, "build_rows",
                         lambda self, lines, rows: calls.append(len(rows)) or ([], [], []))
     assert import_records(store, path).added == 28
     assert calls == []

@@ -50,9 +50,9 @@ HEAD = "actor_slug,dimension_slug,date,score,evidence\n"
 @pytest.mark.parametrize("cell", ["0_2", "inf", "nan", "1e0", "-0_1"])
 def test_import_refuses_what_float_alone_would_take(store, tmp_path, monkeypatch, cell, chunked):
     """Finding 6: '0_2' was stored as +2.0. Both validation paths refuse it, naming line and column."""
-    from stancetracker.core.exchange import record_import as csv_import
+    from stancetracker.core.exchange import record_rows
     if not chunked:
-        monkeypatch.setattr(csv_import._Importer, "build_chunk", lambda self, lines, rows: None)
+        monkeypatch.setattr(record_rows.RowBuilder, "build_chunk", lambda self, lines, rows: None)
     f = write(tmp_path / "f.csv", HEAD + "sadr,iran,2020,1,ok\n" + f"sadr,iran,2021,{cell},x\n")
     before = fingerprint(store)
     with pytest.raises(ImportFailed) as err:

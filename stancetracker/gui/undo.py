@@ -13,9 +13,10 @@ from PySide6.QtGui import QUndoCommand
 from stancetracker.core.db.revert import revert_operation
 from stancetracker.core.model.errors import StanceError
 from stancetracker.core.model.entities import Record
+from stancetracker.core.model.fields import EDITED_ATTRIBUTES
 from stancetracker.gui.hub import QtStoreHub
 
-_FIELDS = ("actor", "dimension", "date", "score", "confidence", "source", "locator", "evidence", "coder")
+_FIELDS = EDITED_ATTRIBUTES
 
 
 class _RecordCommand(QUndoCommand):

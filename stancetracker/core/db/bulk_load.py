@@ -13,7 +13,7 @@ row is most of what a large import costs in SQLite. For a big file:
   Python's GIL, so the two use both cores. The two threads take turns on
   the one connection (a lock), and executemany stays on the importer's
   thread, because it needs the GIL for every row;
-* (in csv_import, through Store.operation) SQLite's foreign-key checks are
+* (in record_import, through Store.operation) SQLite's foreign-key checks are
   off for the transaction: the importer's ids all come from rows it read
   after taking the write lock, or made itself.
 
@@ -33,13 +33,13 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 
+from stancetracker.core.db import audit
+
 BIG_FILE = 8 * 1024 * 1024
 SORT_CACHE_KIB = 2_000  # while building indexes (see sorting())
 BATCH_ROWS = 50_000  # records indexed and logged per statement on the second thread
 _REBUILT = ("records_series", "records_date", "records_coder")
 _FTS = "INSERT INTO records_fts (rowid, evidence, locator) SELECT id, evidence, locator FROM records WHERE id BETWEEN ? AND ?"
-_HISTORY = ("INSERT INTO history (op_id, entity, entity_id, action, before, after)"
-            " SELECT ?, 'record', id, 'import', NULL, NULL FROM records WHERE id BETWEEN ? AND ?")
 
 
 class BulkLoad:
@@ -249,7 +249,7 @@ class _Worker(threading.Thread):
                     with self.lock:  # raises, writing nothing, once the transaction is gone
                         if not self.stop:
                             self.conn.execute(_FTS, pending)
-                            self.conn.execute(_HISTORY, (self.op_id, *pending))
+                            audit.log_imported_records(self.conn, self.op_id, *pending)
                 except BaseException as err:  # handed to the importer's thread by check()
                     if self.error is None:
                         self.error = err

@@ -6,16 +6,13 @@ from dataclasses import dataclass, field
 
 from stancetracker.core.model.dates import PRECISIONS, PartialDate
 from stancetracker.core.model.entities import CONFIDENCES, MAX_EVIDENCE, MAX_LOCATOR, MAX_NAME, Record, score_label
+from stancetracker.core.model.fields import STATE
 from stancetracker.core.model.stored_values import Problem, record_problems, stored_date, stored_text, visible
 
 # The joined record, as a JSON object: what history keeps before and after a change.
 # json_object() refuses a BLOB (one another program stored made every edit, revert
 # and 'history' of that record fail), so a blob is kept as its SQL literal x'...'.
-_RECORD_FIELDS = (("uuid", "r.uuid"), ("actor", "a.slug"), ("dimension", "d.slug"), ("date", "r.date"),
-                  ("date_precision", "r.date_precision"), ("score", "r.score"), ("confidence", "r.confidence"),
-                  ("source", "s.slug"), ("locator", "r.locator"), ("evidence", "r.evidence"), ("coder", "r.coder"),
-                  ("created_at", "r.created_at"), ("updated_at", "r.updated_at"), ("version", "r.version"),
-                  ("deleted", "r.deleted"))
+_RECORD_FIELDS = STATE
 RECORD_JSON = "json_object(" + ", ".join(
     f"'{key}', CASE WHEN typeof({col}) = 'blob' THEN 'x''' || hex({col}) || '''' ELSE {col} END"
     for key, col in _RECORD_FIELDS) + ")"

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 
 from stancetracker.core.db.query import RECORD_FROM, RecordFilter, order_clause
 from stancetracker.core.db.store import Store
-from stancetracker.core.exchange.csv_reader import EXPORT_COLUMNS
+from stancetracker.core.model.fields import CSV_COLUMNS as EXPORT_COLUMNS
 
 def _guard(expr: str) -> str:
     """SQL that prefixes an apostrophe to text a spreadsheet would run as a formula.

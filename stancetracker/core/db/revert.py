@@ -15,10 +15,10 @@ from stancetracker.core.model.errors import ConflictError, NotFound, StanceError
 from stancetracker.core.model.entities import Actor, Dimension, Event, Membership, Source
 from stancetracker.core.db import audit
 from stancetracker.core.db.query import RecordRow
+from stancetracker.core.model.fields import CONTENT_FIELDS, STATE_KEYS
 from stancetracker.core.db.store import Store
 
-_RECORD_FIELDS = ("actor", "dimension", "date", "date_precision", "score", "confidence", "source",
-                  "locator", "evidence", "coder", "deleted")
+_RECORD_FIELDS = CONTENT_FIELDS
 
 
 class RevertConflict(ConflictError):
@@ -74,8 +74,7 @@ def list_operations(store: Store, limit: int = 50, offset: int = 0) -> list[Oper
 _REVERTS = "(CASE WHEN json_valid({0}) AND json_type({0}) = 'object' THEN json_extract({0}, '$.reverts') END)"
 _DELETED = "(CASE WHEN json_valid(after) AND json_type(after) = 'object' THEN json_extract(after, '$.deleted') END)"
 # What an earlier state of a record must hold to be put back.
-_RECORD_KEYS = ("actor", "dimension", "date", "date_precision", "score", "confidence", "locator", "evidence",
-                "coder", "deleted")
+_RECORD_KEYS = STATE_KEYS
 
 
 def _object(text) -> dict | None:

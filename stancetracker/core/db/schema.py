@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from stancetracker.core.db.bulk_load import sorting
@@ -29,6 +30,14 @@ def helper_database(conn: sqlite3.Connection) -> "sqlite_utils.Database":
     return sqlite_utils.Database(conn, execute_plugins=False)
 
 
+@dataclass(frozen=True)
+class MigrationStep:
+    """One migration: its name (as sqlite-utils records it when applied) and the function that runs it."""
+
+    name: str
+    fn: Callable
+
+
 class LazyMigrations:
     """Our migrations in order, registered as with a sqlite-utils ``Migrations`` set.
 
@@ -43,15 +52,19 @@ class LazyMigrations:
 
     def __call__(self, *, name: str | None = None) -> Callable[[Callable], Callable]:
         def register(fn: Callable) -> Callable:
+            self._registered.append((name, fn))
             if self._set is not None:
                 return self._set(name=name)(fn)
-            self._registered.append((name, fn))
             return fn
         return register
 
     def count(self) -> int:
         """How many migrations there are, without making the sqlite-utils set."""
-        return len(self._set._migrations) if self._set is not None else len(self._registered)
+        return len(self._registered)
+
+    def steps(self) -> list[MigrationStep]:
+        """Every migration in order, from our own list (sqlite-utils offers no accessor to its own)."""
+        return [MigrationStep(name or fn.__name__, fn) for name, fn in self._registered]
 
     def _made(self) -> Any:
         if self._set is None:
@@ -62,7 +75,7 @@ class LazyMigrations:
             self._set = made
         return self._set
 
-    def __getattr__(self, attr: str) -> Any:  # apply, applied, pending, ensure_migrations_table, _migrations
+    def __getattr__(self, attr: str) -> Any:  # apply, applied, pending, ensure_migrations_table
         return getattr(self._made(), attr)
 
 
@@ -281,9 +294,9 @@ CREATE INDEX history_entity ON history(entity, entity_id);
 CREATE INDEX history_op ON history(op_id)
 """
 
-def migration_steps() -> list:
-    """Every migration in order (sqlite-utils keeps them in a list it offers no accessor for)."""
-    return migrations._migrations
+def migration_steps() -> list[MigrationStep]:
+    """Every migration in order."""
+    return migrations.steps()
 
 
 SCHEMA_VERSION = migrations.count()

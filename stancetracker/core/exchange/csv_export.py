@@ -14,9 +14,10 @@ from stancetracker.core.db import record_export
 from stancetracker.core.db.query import RecordFilter
 from stancetracker.core.db.connection import Connection
 from stancetracker.core.db.record_export import SCORE_MARK, export_sql
-from stancetracker.core.db.store import Store
-from stancetracker.core.exchange.csv_reader import EXPORT_COLUMNS, UNGUARDED_MARK
 from stancetracker.core.files import outputs
+from stancetracker.core.exchange.csv_reader import UNGUARDED_MARK
+from stancetracker.core.model.fields import CSV_COLUMNS as EXPORT_COLUMNS
+from stancetracker.core.db.store import Store
 
 def export_records(store: Store, path: Path | str, flt: RecordFilter | None = None, *,
                    excel: bool = False, guard_formulas: bool = True,

@@ -18,13 +18,10 @@ from pathlib import Path
 
 from stancetracker.core.exchange.encodings import codec_name, describe, guess_encoding, wide_without_mark
 from stancetracker.core.model.errors import ImportFailed, RowProblem
+from stancetracker.core.model.fields import CSV_COLUMNS
 from stancetracker.core.model.text import without_format_chars
 
-EXPORT_COLUMNS = (
-    "uuid", "actor", "actor_slug", "dimension", "dimension_slug", "date", "date_precision", "score",
-    "score_label", "confidence", "source_title", "source_url", "source_published", "locator",
-    "evidence", "coder", "created_at", "updated_at", "version",
-)
+EXPORT_COLUMNS = CSV_COLUMNS  # the record layout's header, from the one list of fields
 MAX_COLUMNS = 1000
 # Python's csv module refuses larger cells; keeping its limit bounds memory.
 MAX_CELL = 131_072

@@ -42,6 +42,7 @@ from stancetracker.core.model.errors import ConflictError, DatabaseError, Stance
 from stancetracker.core.db.foreign import ForeignFile, bounded, open_foreign
 from stancetracker.core.model.entities import MAX_EVIDENCE, MAX_LOCATOR, MAX_NAME, Actor, Dimension, Source
 from stancetracker.core.db.query import RECORD_FROM
+from stancetracker.core.model.fields import CONTENT_FIELDS, SHOWN_STATE
 from stancetracker.core.db.schema import SCHEMA_VERSION
 from stancetracker.core.db.schema_audit import audit, harmful, refusal
 from stancetracker.core.db.store import Store
@@ -58,17 +59,11 @@ from stancetracker.core.model.stored_values import (
     stored_date,
 )
 
-CONTENT_FIELDS = ("actor", "dimension", "date", "date_precision", "score", "confidence", "source",
-                  "locator", "evidence", "coder", "deleted")
-_SELECT = ("SELECT r.uuid, a.slug, a.name, d.slug, d.label, r.date, r.date_precision, r.score, r.confidence, "
-           "s.slug, s.title, r.locator, r.evidence, r.coder, r.created_at, r.updated_at, r.version, r.deleted "
-           f"FROM {RECORD_FROM}")
+_SELECT = f"SELECT {', '.join(sql for _, sql in SHOWN_STATE)} FROM {RECORD_FROM}"
 # Their records: a text past its limit is measured in SQLite and never loaded (issue 12).
 _LIMITS = {"locator": MAX_LOCATOR, "evidence": MAX_EVIDENCE, "coder": MAX_NAME}
 _THEIR_SELECT = merging.limited_select(_SELECT, _LIMITS)
-_KEYS = ("uuid", "actor", "actor_name", "dimension", "dimension_label", "date", "date_precision", "score",
-         "confidence", "source", "source_title", "locator", "evidence", "coder", "created_at", "updated_at",
-         "version", "deleted")
+_KEYS = tuple(key for key, _ in SHOWN_STATE)
 _REF_FIELDS = {"dimensions": ("label", "question", "neg_label", "pos_label", "neg_pole", "pos_pole", "codebook"),
                "actors": ("name", "kind", "aliases", "description"),
                "sources": ("title", "publisher", "author", "url", "published", "kind", "language")}
@@ -576,8 +571,7 @@ def _add_references(store: Store, plan: MergePlan) -> int:
 
 def conflict_table(c: RecordConflict) -> list[tuple[str, str, str]]:
     """(field, ours, theirs) for every shown field of a conflict, differing ones first."""
-    shown = [f for f in ("actor", "dimension", "date", "date_precision", "score", "confidence", "source",
-                         "locator", "evidence", "coder", "deleted", "updated_at", "version")]
+    shown = [*CONTENT_FIELDS, "updated_at", "version"]
     order = c.fields + [f for f in shown if f not in c.fields]
     return [(f, json.dumps(c.ours.get(f), ensure_ascii=False), json.dumps(c.theirs.get(f), ensure_ascii=False))
             for f in order]

@@ -26,7 +26,8 @@ _ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})$")
 _MONTH_DAY_YEAR = re.compile(r"^([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$")
 _MONTH_YEAR = re.compile(r"^([a-z]+)\.?,?\s+(\d{4})$")
-_ISO_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
+# The shape of a timestamp (digits may be any script's: \d); check_timestamp also wants a real date and time.
+ISO_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
 
 
 class DateError(ValueError):
@@ -135,7 +136,7 @@ def parse_date(text: str, precision: str | None = None) -> PartialDate:
 
 def check_timestamp(text: str) -> str:
     """Validate an ISO 8601 timestamp and return it unchanged."""
-    if not _ISO_TIMESTAMP.match(text):
+    if not ISO_TIMESTAMP.match(text):
         raise DateError(f"{text!r} is not an ISO 8601 timestamp such as 2024-01-31T12:00:00Z")
     try:
         _dt.date.fromisoformat(text[:10])

@@ -6,11 +6,12 @@ import math
 import re
 import unicodedata
 import uuid as _uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from stancetracker.core.model.dates import DateError, PartialDate, parse_date
+from stancetracker.core.model.dates import ISO_TIMESTAMP, DateError, PartialDate, parse_date
 from stancetracker.core.model.errors import ValidationError
-from stancetracker.core.model.text import MAX_SLUG, SLUG_RE, has_control_chars, has_letter
+from stancetracker.core.model.text import CONTROL_CLASS, MAX_SLUG, SLUG_RE, has_control_chars, has_letter
 
 CONFIDENCES = ("low", "medium", "high")
 ACTOR_KINDS = ("person", "party", "movement", "coalition", "militia", "state", "institution", "other")
@@ -28,7 +29,11 @@ _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 # Direction overrides and isolates can make a name read differently from what
 # it holds ("Trojan source"); refused everywhere. LRM/RLM are refused in names.
-_BIDI_OVERRIDES = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_BIDI_OVERRIDE_CLASS = "\u202a-\u202e\u2066-\u2069"
+_BIDI_OVERRIDES = re.compile(f"[{_BIDI_OVERRIDE_CLASS}]")
+# Every character check_text refuses in any text, multi-line (True) or one-line (False):
+# what check_text and check_text_column both test, so the two cannot disagree.
+_REFUSED = {multiline: re.compile(f"[{CONTROL_CLASS[multiline]}{_BIDI_OVERRIDE_CLASS}]") for multiline in (True, False)}
 _BIDI_MARKS = re.compile("[\u200e\u200f\u061c]")
 # Zero-width (non-)joiners shape Persian and Arabic words (and emoji): allowed in names.
 _JOINERS = "\u200c\u200d"
@@ -49,11 +54,11 @@ def check_text(fld: str, value: object, *, max_len: int, required: bool = False,
         raise ValidationError(fld, "is required")
     if len(value) > max_len:
         raise ValidationError(fld, f"is {len(value):,} characters long; the limit is {max_len:,}")
-    if "\x00" in value:
-        raise ValidationError(fld, "contains a NUL character")
-    if has_control_chars(value, allow_newlines=multiline):
-        raise ValidationError(fld, "contains control characters")
-    if _BIDI_OVERRIDES.search(value):
+    if _REFUSED[multiline].search(value):  # which kind, in this order, names the message
+        if "\x00" in value:
+            raise ValidationError(fld, "contains a NUL character")
+        if has_control_chars(value, allow_newlines=multiline):
+            raise ValidationError(fld, "contains control characters")
         raise ValidationError(fld, "contains invisible bidirectional-control characters (U+202A–202E, U+2066–2069)")
     if name and _BIDI_MARKS.search(value):
         raise ValidationError(fld, "contains invisible direction marks (U+200E/U+200F/U+061C)")
@@ -67,6 +72,19 @@ def check_text(fld: str, value: object, *, max_len: int, required: bool = False,
         raise ValidationError(fld, f"{value[:20]!r} ({points}) has no letter or digit, only punctuation, "
                                    "marks, symbols or invisible characters")
     return value
+
+
+def check_text_column(values: Sequence[str], *, max_len: int, multiline: bool = False) -> bool:
+    """True if check_text(max_len, multiline) passes every value, already stripped; the column form of its rule.
+
+    For text that is no name and may be empty: the length and the refused
+    characters, tested over the whole column at C speed.
+    """
+    if not values:
+        return True
+    text = "".join(values)
+    # Printable text (Arabic included) holds none of the characters refused.
+    return max(map(len, values)) <= max_len and (text.isprintable() or not _REFUSED[multiline].search(text))
 
 
 def check_slug(fld: str, value: object) -> str:
@@ -143,6 +161,14 @@ def check_score(value: object, fld: str = "score") -> float:
     return float(value) + 0.0  # normalise -0.0
 
 
+def parse_version(text: str) -> int:
+    """A version cell (a whole number, 1 or more; empty is 1) -> int."""
+    version = parse_whole(text, "version") if text.strip() else 1
+    if version < 1:
+        raise ValidationError("version", "must be 1 or more")
+    return version
+
+
 def check_confidence(value: object) -> str:
     if value is None or value == "":
         return "medium"
@@ -160,6 +186,54 @@ def check_uuid(value: object) -> str:
     return s
 
 
+def check_uuids(values: Sequence[str]) -> list[str] | None:
+    """The column form of check_uuid: each value (already stripped) as it gives it, or None if it refuses one."""
+    lowered = "\n".join(values).lower()
+    if not _lines_match(_UUID_LINES, lowered, len(values), _HEX):
+        return None
+    return lowered.split("\n") if values else []
+
+
+def check_timestamp_text(fld: str, text: str) -> str:
+    """A timestamp cell (already stripped) in the shape ISO_TIMESTAMP gives it, returned unchanged."""
+    if not ISO_TIMESTAMP.match(text):
+        raise ValidationError(fld, f"{text[:40]!r} is not an ISO 8601 timestamp such as 2024-01-31T12:00:00Z")
+    return text
+
+
+def check_timestamp_texts(values: Sequence[str]) -> list[str] | None:
+    """The column form of check_timestamp_text: the values (already stripped), or None if it refuses one."""
+    return list(values) if _lines_match(_STAMP_LINES, "\n".join(values), len(values), _DIGITS) else None
+
+
+# The one-value patterns above repeated, one value a line: a whole column in one match.
+_UUID_LINES = re.compile(rf"(?:{_UUID.pattern[1:-1]}\n)*")
+_STAMP_LINES = re.compile(rf"(?:{ISO_TIMESTAMP.pattern[1:-1]}\n)*")
+# The characters the patterns treat alike, masked as "0" (see _lines_match).
+_DIGITS = str.maketrans("0123456789", "0" * 10)
+_HEX = str.maketrans("0123456789abcdef", "0" * 16)
+
+
+def _lines_match(pattern: re.Pattern, joined: str, n: int, mask: dict[int, int]) -> bool:
+    """True if each of the ``n`` values ``joined`` holds (one a line) matches ``pattern``'s one-line form.
+
+    The values of a column usually share one shape (every timestamp written
+    as 2024-01-31T12:00:00Z): with the characters ``mask`` stands for masked
+    to one, the column is then that shape repeated, which one comparison
+    confirms, and the pattern checks the shape once.
+    """
+    if not n:
+        return True
+    joined += "\n"
+    if joined.count("\n") != n:  # a value holds a line break
+        return False
+    masked = joined.translate(mask)
+    shape = masked[:masked.index("\n") + 1]
+    if masked == shape * n:
+        return pattern.fullmatch(shape) is not None
+    return pattern.fullmatch(joined) is not None
+
+
 def check_date(fld: str, value: object, precision: str | None = None, required: bool = True) -> PartialDate | None:
     if isinstance(value, PartialDate):
         return value
@@ -171,6 +245,37 @@ def check_date(fld: str, value: object, precision: str | None = None, required: 
         return parse_date(value, precision or None)
     except DateError as err:
         raise ValidationError(fld, str(err)) from None
+
+
+def check_date_text(text: str, precision: str) -> PartialDate:
+    """A date cell and its precision cell (both stripped; an empty precision is the written one's) -> PartialDate."""
+    try:
+        return parse_date(text, precision or None)
+    except DateError as err:
+        raise ValidationError("date_precision" if "precision" in str(err) and precision else "date",
+                              str(err)) from None
+
+
+def check_locator(value: object) -> str:
+    return check_text("locator", value, max_len=MAX_LOCATOR)
+
+
+def check_locators(values: Sequence[str]) -> list[str] | None:
+    """The column form of check_locator: the values (already stripped), or None if it refuses one."""
+    return list(values) if check_text_column(values, max_len=MAX_LOCATOR) else None
+
+
+def check_evidence(value: object) -> str:
+    return check_text("evidence", value, max_len=MAX_EVIDENCE, multiline=True)
+
+
+def check_evidences(values: Sequence[str]) -> list[str] | None:
+    """The column form of check_evidence: the values (already stripped), or None if it refuses one."""
+    return list(values) if check_text_column(values, max_len=MAX_EVIDENCE, multiline=True) else None
+
+
+def check_coder(value: object) -> str:
+    return check_text("coder", value, max_len=MAX_NAME, required=True, name=True)
 
 
 def check_colour(value: object) -> str:
@@ -365,9 +470,9 @@ class Record:
         self.score = check_score(self.score)
         self.confidence = check_confidence(self.confidence)
         self.source = check_slug("source", self.source) if self.source else None
-        self.locator = check_text("locator", self.locator, max_len=MAX_LOCATOR)
-        self.evidence = check_text("evidence", self.evidence, max_len=MAX_EVIDENCE, multiline=True)
-        self.coder = check_text("coder", self.coder, max_len=MAX_NAME, required=True, name=True)
+        self.locator = check_locator(self.locator)
+        self.evidence = check_evidence(self.evidence)
+        self.coder = check_coder(self.coder)
         return self
 
 

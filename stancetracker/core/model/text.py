@@ -91,8 +91,11 @@ def unique_slug(text: str, taken: Container[str], fallback: str, max_len: int = 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_CONTROL_OR_NEWLINE = re.compile("[\x00-\x1f\x7f]")
+# The C0 controls refused in text, as regex classes: in multi-line text (tab, LF and CR
+# allowed) and in one-line text (all of them refused).
+CONTROL_CLASS = {True: "\x00-\x08\x0b\x0c\x0e-\x1f\x7f", False: "\x00-\x1f\x7f"}
+_CONTROL = re.compile(f"[{CONTROL_CLASS[True]}]")
+_CONTROL_OR_NEWLINE = re.compile(f"[{CONTROL_CLASS[False]}]")
 
 
 def has_control_chars(text: str, allow_newlines: bool = False) -> bool:

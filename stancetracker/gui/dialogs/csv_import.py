@@ -15,11 +15,11 @@ from stancetracker.core.files import outputs
 from stancetracker.core.exchange.csv_reader import EXPORT_COLUMNS, CsvReader
 from stancetracker.core.exchange.record_import import (
     FOREIGN_FIELDS,
-    ImportCancelled,
     ImportOptions,
     import_records,
 )
 from stancetracker.core.model.errors import ImportFailed, StanceError
+from stancetracker.core.model.progress import Cancelled
 from stancetracker.core.exchange.table_import import detect_table, import_table
 from stancetracker.gui.hub import QtStoreHub
 from stancetracker.gui.store_job import QtStoreJob
@@ -247,7 +247,7 @@ class QtImportDialog(QDialog):
         self.hub.changed.emit("all")
 
     def _failed(self, err) -> None:
-        if isinstance(err, ImportCancelled):
+        if isinstance(err, Cancelled):
             self.summary.setText("Import cancelled; nothing was imported.")
         elif isinstance(err, ImportFailed):
             self.problems = err.problems

@@ -7,10 +7,10 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHe
 
 from stancetracker.core.db import revert
 from stancetracker.core.model.errors import StanceError
+from stancetracker.core.model.fields import CONTENT_FIELDS
 from stancetracker.gui.hub import QtStoreHub
 
-_SHOWN = ("actor", "dimension", "date", "date_precision", "score", "confidence", "source", "locator", "evidence",
-          "coder", "deleted")
+_SHOWN = CONTENT_FIELDS
 
 
 def describe(before: dict | None, after: dict | None) -> str:

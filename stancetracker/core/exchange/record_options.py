@@ -1,0 +1,102 @@
+"""What a record import is asked to do (its options, parsed from the command line or the window) and what it did."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from stancetracker.core.model.entities import parse_decimal
+from stancetracker.core.model.errors import ValidationError
+from stancetracker.core.model.fields import MAPPED_FIELDS
+
+FOREIGN_FIELDS = MAPPED_FIELDS
+
+
+@dataclass
+class ImportOptions:
+    """How to read a file. ``mapping`` (field -> column) makes it a foreign CSV."""
+
+    mapping: dict[str, str] | None = None
+    dimension: str | None = None
+    scale: tuple[float, float] | None = None
+    create_actors: bool = False
+    skip_invalid: bool = False
+    rejects: Path | str | None = None  # "-" is standard output (core/outputs.py)
+    encoding: str | None = None
+    # Whether text cells of our own layout carry the export's formula guard
+    # (an apostrophe before = + - @ tab CR '): None reads the file's own mark
+    # (an export without the guard quotes its first header cell); False reads
+    # every cell exactly as it is.
+    formula_guard: bool | None = None
+
+
+@dataclass
+class ImportResult:
+    path: str
+    added: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    created_actors: list[str] = field(default_factory=list)
+    created_sources: list[str] = field(default_factory=list)
+    rejects_path: str | None = None
+    op_id: int | None = None
+
+    def summary(self) -> str:
+        parts = [f"{self.added:,} record{'s' if self.added != 1 else ''} added"]
+        if self.unchanged:
+            parts.append(f"{self.unchanged:,} already present")
+        if self.rejected:
+            parts.append(f"{self.rejected:,} rejected (see {self.rejects_path})")
+        if self.created_actors:
+            parts.append(f"new actors: {', '.join(self.created_actors)}")
+        return "; ".join(parts)
+
+
+def parse_mapping(text: str) -> dict[str, str]:
+    """``actor=Party,date=When`` -> {"actor": "Party", "date": "When"}."""
+    mapping = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        key, sep, col = part.partition("=")
+        key = key.strip().lower()
+        if not sep or not col.strip():
+            raise ValidationError("map", f"{part!r} is not FIELD=COLUMN")
+        if key not in FOREIGN_FIELDS:
+            raise ValidationError("map", f"unknown field {key!r}; fields: {', '.join(FOREIGN_FIELDS)}")
+        if key in mapping:  # the later one silently won, as a twice-named column once did
+            raise ValidationError("map", f"{key!r} is given twice ({mapping[key]!r} and {col.strip()!r}); "
+                                         "give each field one column")
+        mapping[key] = col.strip()
+    return mapping
+
+
+# A scale end past this makes the rescaling arithmetic overflow (4 * (hi - lo)
+# is inf, inf / inf is nan) and no survey scale comes near it.
+MAX_SCALE_END = 1e15
+
+
+def parse_scale(text: str) -> tuple[float, float]:
+    """``0:10`` -> (0.0, 10.0): two different plain decimals (parse_decimal), the file's lowest and highest score."""
+    lo, sep, hi = text.partition(":")
+    if not sep:
+        raise ValidationError("scale", f"{text[:40]!r} is not LO:HI, e.g. 0:10")
+    pair = (parse_decimal(lo, "scale"), parse_decimal(hi, "scale"))
+    if pair[0] == pair[1]:
+        raise ValidationError("scale", f"{text[:40]!r} has two equal ends; give LO:HI with LO and HI different")
+    return check_scale(pair)
+
+
+def check_scale(scale: tuple[float, float]) -> tuple[float, float]:
+    """A scale given as numbers: both ends finite and different."""
+    lo, hi = (float(x) for x in scale)
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        raise ValidationError("scale", f"{lo:g}:{hi:g} has an end that is not a finite number")
+    if lo == hi:
+        raise ValidationError("scale", f"{lo:g}:{hi:g} has two equal ends; give LO:HI with LO and HI different")
+    if max(abs(lo), abs(hi)) > MAX_SCALE_END:
+        raise ValidationError("scale", f"{lo:g}:{hi:g} has an end beyond ±{MAX_SCALE_END:g}")
+    return lo, hi
+
+
+__all__ = ["FOREIGN_FIELDS", "MAX_SCALE_END", "ImportOptions", "ImportResult", "check_scale", "parse_mapping",
+           "parse_scale"]
