@@ -212,6 +212,16 @@ def _probe_connection(path: Path) -> sqlite3.Connection:
     return connect(path, readonly=True)
 
 
+def _reading_connection(path: Path) -> sqlite3.Connection:
+    """A connection to an existing file that writes nothing and, once closed, leaves nothing beside it."""
+    # A plain read-only connection to a WAL file makes a -wal and -shm it cannot
+    # remove; a file nobody may write cannot change while it is read, so with no
+    # -wal to fold in it is read as immutable (no locks, no -shm).
+    if not os.access(path, os.W_OK) and not any(os.path.exists(f"{path}{s}") for s in ("-wal", "-journal")):
+        return connect(path, readonly=True, immutable=True)
+    return _probe_connection(path)
+
+
 def probe_read_only(path: Path) -> None:
     """Read an existing file's schema through a read-only connection; refuse it if that fails (issue 12).
 
@@ -292,6 +302,10 @@ def _refuse(path: Path | None, ours: bool, version: int) -> None:
             f"knows {SCHEMA_VERSION}); update stancetracker to open it — it was left untouched")
 
 
+class NeedsUpgrade(DatabaseError):
+    """A read-only opening found migrations to apply; a writable opening applies them."""
+
+
 def migrate(conn: sqlite3.Connection, path: Path | None, *, readonly: bool) -> list[str]:
     """Apply pending migrations (after a backup copy of a non-empty database).
 
@@ -309,7 +323,7 @@ def migrate(conn: sqlite3.Connection, path: Path | None, *, readonly: bool) -> l
             _in_transaction(conn, lambda: _stamp(conn, SCHEMA_VERSION))  # a stamp lost by an older version
         return []
     if readonly:
-        raise DatabaseError(f"{path}: needs upgrading, which cannot be done while it is read-only")
+        raise NeedsUpgrade(f"{path}: needs upgrading, which cannot be done while it is read-only")
     if version > 0 and path is not None:
         from stancetracker.core.db.backups import make_backup  # issue 6: rotated, verified, in backups/ beside the file
         make_backup(conn, path, "migration")
@@ -390,6 +404,7 @@ def open_connection(path: Path | str, *, readonly: bool = False, create: bool = 
         raise DatabaseError(f"{path}: no such database")
     elif not Path(os.path.realpath(path)).parent.exists():  # a link's target decides where SQLite writes
         raise DatabaseError(f"{path}: the folder {Path(os.path.realpath(path)).parent} does not exist")
+    asked_readonly = readonly
     if exists and not readonly and not os.access(path, os.W_OK):
         readonly = True
     if exists and not readonly and not os.access(path.parent, os.W_OK):
@@ -398,7 +413,7 @@ def open_connection(path: Path | str, *, readonly: bool = False, create: bool = 
         raise DatabaseError(f"{path}: the folder is read-only, so no database can be created there")
     try:
         try:
-            conn = connect(path, readonly=readonly)
+            conn = _reading_connection(path) if readonly and exists else connect(path, readonly=readonly)
             ours, version = schema_state(conn)
         except sqlite3.OperationalError:
             # Issue 6: a WAL database in a read-only folder cannot get its -shm
@@ -412,7 +427,7 @@ def open_connection(path: Path | str, *, readonly: bool = False, create: bool = 
             conn.close()
             _refuse(path, ours, version)
         foreign = harmful(audit(conn)) if exists else []
-        if foreign and not readonly:
+        if foreign and (asked_readonly or not readonly):  # a reading meant as such reads it with open_for_reading
             conn.close()
             raise refusal(path, foreign, "stancetracker will not write to it (nothing was changed)")
         if not exists and not readonly:
@@ -422,7 +437,11 @@ def open_connection(path: Path | str, *, readonly: bool = False, create: bool = 
             if mode.lower() != "wal":  # pragma: no cover - network file systems
                 conn.execute("PRAGMA journal_mode = DELETE")
             conn.execute("PRAGMA synchronous = FULL")
-        migrate(conn, path, readonly=readonly)
+        try:
+            migrate(conn, path, readonly=readonly)
+        except DatabaseError:
+            conn.close()
+            raise
     except sqlite3.Error as err:
         raise DatabaseError(_describe_sqlite_error(path, err)) from None
     return conn, not exists, readonly
