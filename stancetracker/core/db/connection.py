@@ -203,6 +203,10 @@ def _probe_connection(path: Path) -> sqlite3.Connection:
     # is nothing a writable connection could fold in or roll back, and its close
     # removes them; query_only keeps it from writing.
     if not any(os.path.exists(f"{path}{side}") for side in ("-wal", "-journal")):
+        if not os.access(path, os.W_OK):
+            # Nor can it remove them when the file is read-only; a file nobody may
+            # write cannot change while it is read: immutable needs no -shm.
+            return connect(path, readonly=True, immutable=True)
         try:
             conn = connect(path)
             conn.execute("PRAGMA query_only = ON")
@@ -210,16 +214,6 @@ def _probe_connection(path: Path) -> sqlite3.Connection:
         except sqlite3.Error:
             pass  # a read-only file or folder: read it read-only
     return connect(path, readonly=True)
-
-
-def _reading_connection(path: Path) -> sqlite3.Connection:
-    """A connection to an existing file that writes nothing and, once closed, leaves nothing beside it."""
-    # A plain read-only connection to a WAL file makes a -wal and -shm it cannot
-    # remove; a file nobody may write cannot change while it is read, so with no
-    # -wal to fold in it is read as immutable (no locks, no -shm).
-    if not os.access(path, os.W_OK) and not any(os.path.exists(f"{path}{s}") for s in ("-wal", "-journal")):
-        return connect(path, readonly=True, immutable=True)
-    return _probe_connection(path)
 
 
 def probe_read_only(path: Path) -> None:
@@ -413,7 +407,7 @@ def open_connection(path: Path | str, *, readonly: bool = False, create: bool = 
         raise DatabaseError(f"{path}: the folder is read-only, so no database can be created there")
     try:
         try:
-            conn = _reading_connection(path) if readonly and exists else connect(path, readonly=readonly)
+            conn = _probe_connection(path) if readonly and exists else connect(path, readonly=readonly)
             ours, version = schema_state(conn)
         except sqlite3.OperationalError:
             # Issue 6: a WAL database in a read-only folder cannot get its -shm
