@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from stancetracker import __version__
+from stancetracker.app import run_gui
 from stancetracker.cli.base import CliState, on_sigint
 from stancetracker.cli.lazy import LazyGroup
 
@@ -83,7 +84,6 @@ def cli(ctx: click.Context, db: Path | None, coder: str | None):
     ctx.obj = state
     ctx.call_on_close(state.close)
     if ctx.invoked_subcommand is None:
-        from stancetracker.app import run_gui
         sys.exit(run_gui(state.db_path, explicit=db is not None))
 
 
