@@ -7,7 +7,7 @@ def run() -> None:
     """Load the command line and run it."""
     try:
         from stancetracker.cli.main import main
-    except KeyboardInterrupt:  # numpy, Qt and the rest take a moment to load; nothing was touched yet
+    except KeyboardInterrupt:  # the command line takes a moment to load; nothing was touched yet
         sys.stderr.write("\nInterrupted; nothing was left half-done\n")
         sys.exit(130)
     main()

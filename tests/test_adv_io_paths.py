@@ -253,7 +253,7 @@ def test_ctrl_c_before_the_commit_says_nothing_was_left_half_done(db, tmp_path, 
 
 
 def test_an_error_that_a_ctrl_c_caused_inside_sqlite_is_told_as_the_ctrl_c(db, monkeypatch):
-    from stancetracker.cli import main as cli_module
+    from stancetracker.cli import base as cli_module
     from stancetracker.core.model.errors import StanceError
     from stancetracker.core.db import store as store_module
 

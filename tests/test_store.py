@@ -222,7 +222,7 @@ def test_pending_migration_takes_a_backup_first(tmp_path, monkeypatch):
         assert "test_only" in [r[1] for r in s2.conn.execute("PRAGMA table_info(actors)")]
         s2.close()
     finally:
-        schema.migrations._migrations.pop()
+        schema.migrations.remove("9999_test_only")
     backups = list((tmp_path / "backups").glob("m.*.migration.db"))  # issue 6: backups/ folder
     assert len(backups) == 1
     b = sqlite3.connect(backups[0])

@@ -1,27 +1,32 @@
-"""The ``chart`` command: draws the GUI's charts to PNG or SVG without a screen."""
+"""Commands that chart or analyse: chart (draws the GUI's charts without a screen) and shifts.
+
+They are the only commands that load NumPy (the series), and chart the only one
+that loads Qt; the root group imports this module only when one of them runs.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
+import textwrap
 from pathlib import Path
 
 import click
 
+from stancetracker.cli.base import CliState
+from stancetracker.cli.options import date_option, narrowing_options
+from stancetracker.core.analysis import series
 from stancetracker.core.analysis.request import DEFAULT_HORIZON_MONTHS, KINDS, ChartRequest
-from stancetracker.cli.options import date_option as _date
-from stancetracker.core.model.entities import CONFIDENCES
-from stancetracker.core.files.outputs import database_files, plan_output, to_stdout
 from stancetracker.core.db.query import RecordFilter
-
-
+from stancetracker.core.files.outputs import database_files, plan_output, to_stdout
+from stancetracker.core.model.stored_values import visible
 
 
 def _qt_app():
     """The running QApplication, or a new offscreen one when there is no display."""
     if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication  # Qt only once a chart is really drawn
     return QApplication.instance() or QApplication(["stancetracker-chart"])
 
 
@@ -34,8 +39,7 @@ def _qt_app():
 @click.option("--at", "at", help="Date of a snapshot (default: the latest record).")
 @click.option("--horizon", type=click.IntRange(1, 240), default=DEFAULT_HORIZON_MONTHS, show_default=True,
               help="Months after which evidence counts as stale (lines fade).")
-@click.option("--coder", multiple=True, help="Only records by this coder (repeatable).")
-@click.option("--min-confidence", type=click.Choice(CONFIDENCES), help="Lowest confidence to include.")
+@narrowing_options
 @click.option("--title", default="", help="Title printed on the chart (default: made from the request).")
 @click.option("--no-events", is_flag=True, help="Leave out the event lines.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
@@ -47,8 +51,8 @@ def _qt_app():
 @click.option("--dpi", type=click.IntRange(24, 1200), default=96, show_default=True,
               help="Resolution: higher keeps the pixel size and draws text and lines smaller and finer.")
 @click.pass_obj
-def chart(obj, kind, actor, dimension, since, until, at, horizon, coder, min_confidence, title, no_events,
-          output, fmt, width, height, dpi):
+def chart(obj: CliState, kind, actor, dimension, since, until, at, horizon, coder, query, min_confidence, title,
+          no_events, output, fmt, width, height, dpi):
     """Draw a chart to PNG or SVG, e.g. chart --kind timeline -a Sadr -a Maliki -d iran -o sadr.png."""
     target = plan_output(output, protect=database_files(obj.db_path))  # before the database is opened
     suffix = Path(output).suffix.lower()
@@ -57,16 +61,51 @@ def chart(obj, kind, actor, dimension, since, until, at, horizon, coder, min_con
     fmt = fmt or (suffix[1:] if suffix in (".png", ".svg") else "png")
     store = obj.store(readonly=True)
     flt = None
-    if coder or min_confidence:
-        flt = RecordFilter(coders=list(coder), min_confidence=min_confidence)
+    if coder or min_confidence or query:
+        flt = RecordFilter(coders=list(coder), min_confidence=min_confidence, query=query or "")
     req = ChartRequest(kind=kind, actors=[store.actor(a).slug for a in actor], dimension=dimension,
-                       since=_date(since, "--since"), until=_date(until, "--until"), at=_date(at, "--at"),
-                       horizon_months=horizon, title=title, flt=flt, events=not no_events)
+                       since=date_option(since, "--since"), until=date_option(until, "--until"),
+                       at=date_option(at, "--at"), horizon_months=horizon, title=title, flt=flt,
+                       events=not no_events)
     _qt_app()
-    from stancetracker.gui.charts.export import export_chart  # Qt only once a chart is really drawn
+    from stancetracker.gui.charts.export import export_chart  # Qt and pyqtgraph only once a chart is really drawn
     notes: list[str] = []
     path = export_chart(store, req, output, width, height, dpi, fmt=fmt, notes=notes)
     # With the image on standard output, the summary goes to standard error.
     click.echo(f"Wrote {path} ({width}×{height} px)", err=to_stdout(output))
     for note in notes:
         click.echo(f"note: {note}", err=True)
+
+
+@click.command()
+@click.option("--actor", "-a", multiple=True, help="Actor slug, name or alias (repeatable; default all).")
+@click.option("--dimension", "-d", multiple=True, help="Dimension (repeatable; default all).")
+@click.pass_obj
+def shifts(obj: CliState, actor, dimension):
+    """List shifts (a change of >= 2 points or of sign) with the evidence on each side."""
+    store = obj.store(readonly=True)
+    actors = [store.actor(a).slug for a in actor] or None
+    dims = [store.dimension(d).slug for d in dimension] or None
+    skipped: dict[str, int] = {}
+    found = series.shifts(store, actors, dims, skipped=skipped)
+    names = {a.slug: a.name for a in store.actors()}
+    labels = {d.slug: d for d in store.dimensions()}
+    wrap = lambda t: textwrap.fill(" ".join(t.split()), width=100, initial_indent="      ", subsequent_indent="      ")
+    for sh in found:
+        dim = labels[sh.dimension]
+        click.echo(f"{names[sh.actor]} on {dim.label}: {sh.before:+.2g} ({dim.score_label(sh.before)}) on "
+                   f"{sh.before_date} -> {sh.after:+.2g} ({dim.score_label(sh.after)}) on {sh.after_date}"
+                   f"{'  [sign change]' if sh.sign_change else ''}")
+        for side, recs in (("before", sh.before_records), ("after", sh.after_records)):
+            for r in recs:
+                where = visible(f"{r.source_title or 'no source'}{', ' + r.locator if r.locator else ''}", 300)
+                click.echo(f"   {side}: {r.score:+g} [{r.confidence}] {where}")
+                if r.evidence:
+                    click.echo(wrap(visible(r.evidence, 5000)))
+        click.echo("")
+    click.echo(f"{len(found)} shift{'s' if len(found) != 1 else ''}")
+    if skipped:
+        click.echo(f"note: {series.skipped_note(skipped)}", err=True)
+
+
+COMMANDS = (chart, shifts)

@@ -1,7 +1,6 @@
 """Document commands: add-source (read a file into a source), documents (list, search), passages.
 
-Registered on the main group by ``register(cli)``; each command makes one
-core call and prints its result.
+Each command makes one core call and prints its result.
 """
 
 from __future__ import annotations
@@ -10,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from stancetracker.cli.base import CliState, one_line
 from stancetracker.cli.options import date_option
 from stancetracker.core.exchange.documents.reading import read_document
 from stancetracker.core.exchange.documents.base import shown
@@ -38,7 +38,7 @@ from stancetracker.core.coding.sourcetext import (
               help="Read the file again into this existing source: its text is replaced and coded passages "
                    "are re-anchored; any that cannot be found are listed.")
 @click.pass_obj
-def add_source(obj, file: Path, title, publisher, author, url, published, slug, kind, replace):
+def add_source(obj: CliState, file: Path, title, publisher, author, url, published, slug, kind, replace):
     """Import a document (.txt, .md, .html, .pdf, .docx) as a source with its full text."""
     doc = read_document(file)
     for warning in doc.warnings:  # stated metadata that was cleaned or dropped, a link followed
@@ -48,7 +48,7 @@ def add_source(obj, file: Path, title, publisher, author, url, published, slug, 
         result = replace_text(store, replace, doc)
         click.echo(f"Replaced the text of {replace} from {shown(file.name)}: {result.summary()}")
         for p, reason in result.lost:
-            click.echo(f"  lost: “{_short(p.quote)}” ({p.start}–{p.end}): {reason}; "
+            click.echo(f"  lost: “{one_line(p.quote, 70)}” ({p.start}–{p.end}): {reason}; "
                        f"records {', '.join(u[:8] for u in passage_records(store, p.id)) or 'none'}")
         return
     given = {"title": title, "publisher": publisher, "author": author, "url": url, "slug": slug}
@@ -67,13 +67,13 @@ def add_source(obj, file: Path, title, publisher, author, url, published, slug, 
 @click.command("documents")
 @click.option("--search", "-s", metavar="TEXT", help="Only documents holding every word (full-text search).")
 @click.pass_obj
-def documents_(obj, search):
+def documents_(obj: CliState, search):
     """List the sources that have text, with how much of each is coded; --search finds words in them."""
     store = obj.store(readonly=True)
     if search:
         hits = search_documents(store, search)
         for h in hits:
-            click.echo(f"{h.source:<28} {_short(h.title, 50):<50}  {' '.join(h.snippet.split())}")
+            click.echo(f"{h.source:<28} {one_line(h.title, 50):<50}  {' '.join(h.snippet.split())}")
         if not hits:
             raise click.ClickException(f"no document holds every word of {search!r}")
         return
@@ -81,7 +81,7 @@ def documents_(obj, search):
         items = passages(store, slug, lost=None)
         cov = coverage(document(store, slug).text, coded_spans([p for p in items if not p.lost]))
         lost = sum(1 for p in items if p.lost)
-        click.echo(f"{slug:<28} {_short(title, 44):<44} {n:>9,} chars  {cov.share:>4.0%} of "
+        click.echo(f"{slug:<28} {one_line(title, 44):<44} {n:>9,} chars  {cov.share:>4.0%} of "
                    f"{len(cov.paragraphs)} ¶ coded  {sum(1 for p in items if p.records)} passages"
                    f"{f'  {lost} LOST' if lost else ''}")
 
@@ -90,7 +90,7 @@ def documents_(obj, search):
 @click.argument("source")
 @click.option("--lost", is_flag=True, help="Only the passages that could not be found after the text changed.")
 @click.pass_obj
-def passages_(obj, source, lost):
+def passages_(obj: CliState, source, lost):
     """The coded passages of a source: offsets, page, quote and their records."""
     store = obj.store(readonly=True)
     items = passages(store, source, lost=True if lost else None)
@@ -98,19 +98,9 @@ def passages_(obj, source, lost):
         page = f"p.{p.page} " if p.page else ""
         state = f"  LOST: {p.lost}" if p.lost else ""
         uuids = ", ".join(u[:8] for u in passage_records(store, p.id))
-        click.echo(f"{p.start:>7}–{p.end:<7} {page}“{_short(p.quote)}” [{uuids or 'no live records'}]{state}")
+        click.echo(f"{p.start:>7}–{p.end:<7} {page}“{one_line(p.quote, 70)}” [{uuids or 'no live records'}]{state}")
     if not items:
         click.echo("no lost passages" if lost else f"{source} has no coded passages")
 
 
-def _short(text: str, width: int = 70) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[:width - 1] + "…"
-
-
-def register(cli: click.Group) -> None:
-    for cmd in (add_source, documents_, passages_):
-        cli.add_command(cmd)
-
-
-__all__ = ["register"]
+COMMANDS = (add_source, documents_, passages_)

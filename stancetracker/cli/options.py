@@ -1,13 +1,18 @@
-"""Option parsing shared by the command-line modules."""
+"""Options shared by the commands: dates, and the record filter declared once for every command that filters."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import click
 
-from stancetracker.core.model.dates import DateError, parse_date
+from stancetracker.core.db.query import RecordFilter
+from stancetracker.core.db.store import Store
+from stancetracker.core.model.dates import DateError, PartialDate, parse_date
+from stancetracker.core.model.entities import CONFIDENCES
 
 
-def date_option(value: str | None, name: str):
+def date_option(value: str | None, name: str) -> PartialDate | None:
     """A date option's value as a PartialDate, or a click error naming the option."""
     if not value:
         return None
@@ -15,3 +20,43 @@ def date_option(value: str | None, name: str):
         return parse_date(value)
     except DateError as err:
         raise click.BadParameter(str(err), param_hint=name) from None
+
+
+# Who coded, how sure, which words: the part of the filter that every command
+# narrowing records takes, charts included.
+CODER = click.option("--coder", multiple=True, help="Only records by this coder (repeatable).")
+QUERY = click.option("--query", "-q", help="Full-text search in evidence and locator.")
+MIN_CONFIDENCE = click.option("--min-confidence", type=click.Choice(CONFIDENCES), help="Lowest confidence to include.")
+# Which actors, dimensions and dates: a chart takes these with its own meaning (one dimension, the range shown).
+ACTOR = click.option("--actor", "-a", multiple=True, help="Actor slug, name or alias (repeatable).")
+DIMENSION = click.option("--dimension", "-d", multiple=True, help="Dimension slug or label (repeatable).")
+SINCE = click.option("--since", help="From this date (YYYY, YYYY-MM or YYYY-MM-DD).")
+UNTIL = click.option("--until", help="Up to this date, inclusive.")
+
+
+def _apply(f: Callable, options: tuple) -> Callable:
+    for o in reversed(options):
+        f = o(f)
+    return f
+
+
+def filter_options(f: Callable) -> Callable:
+    """The whole record filter: --actor, --dimension, --since, --until, --coder, --query, --min-confidence."""
+    return _apply(f, (ACTOR, DIMENSION, SINCE, UNTIL, CODER, QUERY, MIN_CONFIDENCE))
+
+
+def narrowing_options(f: Callable) -> Callable:
+    """The filter's --coder, --query and --min-confidence, for commands that choose actors and dates their own way."""
+    return _apply(f, (CODER, QUERY, MIN_CONFIDENCE))
+
+
+def record_filter(store: Store, actor=(), dimension=(), since=None, until=None, coder=(), query=None,
+                  min_confidence=None, trash: bool = False) -> RecordFilter:
+    """The RecordFilter the filter options ask for; names are resolved (NotFound for an unknown one)."""
+    return RecordFilter(
+        actors=[store.actor(a).slug for a in actor], dimensions=[store.dimension(d).slug for d in dimension],
+        since=date_option(since, "--since"), until=date_option(until, "--until"), coders=list(coder),
+        min_confidence=min_confidence, query=query or "", deleted=trash)
+
+
+__all__ = ["date_option", "filter_options", "narrowing_options", "record_filter"]

@@ -1,31 +1,29 @@
-"""Safety-net commands: check, backups, restore, merge, operations, revert, restore-version.
+"""Safety-net commands: check, backups, restore, operations, revert, history, restore-version.
 
-Registered on the main group by ``register(cli)``; each command makes one
-core call and prints its result. Errors a user can cause reach the main
-group's handler as StanceError and become one line and a non-zero exit.
+Each command makes one core call and prints its result. Errors a user can
+cause reach the group's handler as StanceError and become one line and a
+non-zero exit.
 """
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import click
 
+from stancetracker.cli.base import CliState, one_line
 from stancetracker.core.db import backups as _backups
 from stancetracker.core.db.integrity import check as _check
 from stancetracker.core.db.integrity import remove_foreign as _remove_foreign
-from stancetracker.core.exchange.merge import apply_merge, conflict_table, plan_merge
 from stancetracker.core.db.revert import list_operations, restore_version, revert_operation
-
-MAX_LISTED = 20  # refused rows printed one per line; the rest are counted
+from stancetracker.core.model.changes import change_lines
 
 
 @click.command()
 @click.option("--remove-foreign", is_flag=True,
               help="First remove the triggers, views and other objects stancetracker did not make (after a backup).")
 @click.pass_obj
-def check(obj, remove_foreign: bool):
+def check(obj: CliState, remove_foreign: bool):
     """Check the database: integrity, schema, stored values, references, search index, location; exit 1 on problems."""
     if remove_foreign:
         for line in _remove_foreign(obj.db_path).lines():
@@ -40,7 +38,7 @@ def check(obj, remove_foreign: bool):
 
 @click.command("backups")
 @click.pass_obj
-def backups_(obj):
+def backups_(obj: CliState):
     """List the database's backups, newest first (they live in backups/ beside it)."""
     found = _backups.list_backups(obj.db_path)
     if not found:
@@ -56,7 +54,7 @@ def backups_(obj):
 @click.option("--latest", is_flag=True, help="Restore the backup with the newest state (by the file's own history).")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @click.pass_obj
-def restore(obj, backup: Path | None, latest: bool, yes: bool):
+def restore(obj: CliState, backup: Path | None, latest: bool, yes: bool):
     """Replace the database with a backup (the current state is backed up first).
 
     BACKUP is a file, or a name listed by 'stancetracker backups'.
@@ -82,58 +80,9 @@ def restore(obj, backup: Path | None, latest: bool, yes: bool):
 
 
 @click.command()
-@click.argument("other", type=click.Path(path_type=Path))
-@click.option("--take-theirs", multiple=True, metavar="UUID", help="Resolve this conflict to their version (repeatable).")
-@click.option("--all-theirs", is_flag=True, help="Resolve every conflict to their version.")
-@click.option("--dry-run", is_flag=True, help="Show the plan; change nothing.")
-@click.option("--skip-invalid", is_flag=True, help="Merge the valid rows when some of theirs break the rules.")
-@click.option("--encoding", help="An export CSV's encoding if not UTF-8 (e.g. cp1256 for Windows Arabic, cp1252).")
-@click.pass_obj
-def merge(obj, other: Path, take_theirs, all_theirs: bool, dry_run: bool, skip_invalid: bool, encoding):
-    """Merge another stancetracker database or export CSV into this one.
-
-    New records (by UUID) are added, identical ones skipped; a record that
-    differs is kept as ours unless you take theirs. Rows of theirs that break
-    the rules are listed and not merged. Undo with 'stancetracker revert'.
-    """
-    store = obj.store(readonly=dry_run)
-    plan = plan_merge(store, other, encoding)  # the CSV reader's messages advise --encoding
-    click.echo(plan.summary())
-    for row in plan.refused[:MAX_LISTED]:
-        click.echo(f"refused: {other}: {row.describe()}", err=True)
-    if plan.refused_count > MAX_LISTED:
-        click.echo(f"refused: … and {plan.refused_count - MAX_LISTED:,} more", err=True)
-    width = max(20, (shutil.get_terminal_size((120, 20)).columns - 20) // 2)
-    for c in plan.conflicts:
-        click.echo(f"\nconflict {c.uuid} (differs in: {', '.join(c.fields)})")
-        click.echo(f"  {'field':<15} {'ours':<{width}} theirs")
-        for fld, ours, theirs in conflict_table(c):
-            mark = "*" if fld in c.fields else " "
-            click.echo(f"{mark} {fld:<15} {_cut(ours, width):<{width}} {_cut(theirs, width)}")
-    if plan.references:
-        click.echo("")
-    for d in plan.references:
-        click.echo(d.describe())
-    if dry_run:
-        click.echo("\nDry run: nothing was changed.")
-        return
-    choices = {c.uuid: "theirs" for c in plan.conflicts} if all_theirs else {}
-    choices.update({u.strip().lower(): "theirs" for u in take_theirs})
-    result = apply_merge(store, plan, choices, skip_invalid=skip_invalid)
-    click.echo(f"\nMerged: {result.summary()}")
-    if result.kept_ours:
-        click.echo(f"{result.kept_ours} conflict(s) kept ours; take theirs with --take-theirs UUID or --all-theirs.")
-
-
-def _cut(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-@click.command()
 @click.option("--limit", default=30, show_default=True, help="How many to show.")
 @click.pass_obj
-def operations(obj, limit: int):
+def operations(obj: CliState, limit: int):
     """List recent operations (every change is one): id, when, who, kind, summary."""
     store = obj.store(readonly=True)
     for op in list_operations(store, limit):
@@ -143,7 +92,7 @@ def operations(obj, limit: int):
 @click.command()
 @click.argument("op_id", type=int)
 @click.pass_obj
-def revert(obj, op_id: int):
+def revert(obj: CliState, op_id: int):
     """Undo an operation (an import, a merge, an edit …) as a new, recorded operation."""
     click.echo(revert_operation(obj.store(), op_id).summary())
 
@@ -152,7 +101,7 @@ def revert(obj, op_id: int):
 @click.argument("uuid")
 @click.argument("history_id", type=int, required=False)
 @click.pass_obj
-def restore_version_(obj, uuid: str, history_id: int | None):
+def restore_version_(obj: CliState, uuid: str, history_id: int | None):
     """Put a record back to an earlier version; without HISTORY_ID, list its versions."""
     if history_id is None:
         store = obj.store(readonly=True)
@@ -160,16 +109,26 @@ def restore_version_(obj, uuid: str, history_id: int | None):
             state = h.after or {}
             click.echo(f"{h.id:>7}  {h.at[:19].replace('T', ' ')}  {h.user[:16]:<16} {h.action:<8} "
                        f"score {state.get('score', '-')}  {'(in trash) ' if state.get('deleted') else ''}"
-                       f"{_cut(str(state.get('evidence', '')), 50)}")
+                       f"{one_line(str(state.get('evidence', '')), 50)}")
         return
     row = restore_version(obj.store(), uuid, history_id)
     click.echo(f"Record {row.uuid} is back to that version (now version {row.version}).")
 
 
-def register(cli: click.Group) -> None:
-    """Add the safety-net commands to the main command group."""
-    for cmd in (check, backups_, restore, merge, operations, revert, restore_version_):
-        cli.add_command(cmd)
+@click.command()
+@click.argument("uuid")
+@click.pass_obj
+def history(obj: CliState, uuid):
+    """Every recorded change of one record: who, when, before and after."""
+    store = obj.store(readonly=True)
+    for h in store.history(uuid):
+        click.echo(f"{h.at}  {h.user}  {h.action}")
+        if h.before and h.after:
+            for line in change_lines(h.before, h.after, arrow="->"):
+                click.echo(f"    {line}")
+        elif h.after:
+            click.echo(f"    {h.after.get('actor')} / {h.after.get('dimension')} / {h.after.get('date')}: "
+                       f"{h.after.get('score')}")
 
 
-__all__ = ["register"]
+COMMANDS = (check, backups_, restore, operations, revert, history, restore_version_)

@@ -1,1 +1,1 @@
-"""stancetracker.core.db."""
+"""stancetracker.core.db: the only package that runs SQL (see docs/ARCHITECTURE.md)."""

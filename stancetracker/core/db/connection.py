@@ -35,6 +35,10 @@ PAGE_SIZE = 8192
 Connection = sqlite3.Connection
 
 
+# The error SQLite itself raises, for callers above core/db that must catch it without importing sqlite3.
+SqliteError = sqlite3.Error
+
+
 @contextlib.contextmanager
 def plain_errors(path: Path | str | None) -> Iterator[None]:
     """Turn an SQLite error raised in the block into a DatabaseError with describe_sqlite_error's message."""
@@ -225,6 +229,10 @@ def _probe_connection(path: Path) -> sqlite3.Connection:
     # is nothing a writable connection could fold in or roll back, and its close
     # removes them; query_only keeps it from writing.
     if not any(os.path.exists(f"{path}{side}") for side in ("-wal", "-journal")):
+        if not os.access(path, os.W_OK):
+            # Nor can it remove them when the file is read-only; a file nobody may
+            # write cannot change while it is read: immutable needs no -shm.
+            return connect(path, readonly=True, immutable=True)
         try:
             conn = connect(path)
             conn.execute("PRAGMA query_only = ON")
@@ -314,6 +322,10 @@ def _refuse(path: Path | None, ours: bool, version: int) -> None:
             f"knows {SCHEMA_VERSION}); update stancetracker to open it — it was left untouched")
 
 
+class NeedsUpgrade(DatabaseError):
+    """A read-only opening found migrations to apply; a writable opening applies them."""
+
+
 # Makes the backup copy of a database file before its migration (backups.migration_backup).
 MigrationBackup = Callable[[Path], object]
 
@@ -340,7 +352,7 @@ def migrate(conn: sqlite3.Connection, path: Path | None, *, readonly: bool,
             _in_transaction(conn, lambda: _stamp(conn, SCHEMA_VERSION))  # a stamp lost by an older version
         return []
     if readonly:
-        raise DatabaseError(f"{path}: needs upgrading, which cannot be done while it is read-only")
+        raise NeedsUpgrade(f"{path}: needs upgrading, which cannot be done while it is read-only")
     if version > 0 and path is not None:
         if backup is None:
             raise DatabaseError(f"{path}: needs upgrading, and no backup copy can be made first; nothing was changed")
@@ -423,6 +435,7 @@ def open_connection(path: Path | str, *, readonly: bool = False, create: bool = 
         raise DatabaseError(f"{path}: no such database")
     elif not Path(os.path.realpath(path)).parent.exists():  # a link's target decides where SQLite writes
         raise DatabaseError(f"{path}: the folder {Path(os.path.realpath(path)).parent} does not exist")
+    asked_readonly = readonly
     if exists and not readonly and not os.access(path, os.W_OK):
         readonly = True
     if exists and not readonly and not os.access(path.parent, os.W_OK):
@@ -431,7 +444,7 @@ def open_connection(path: Path | str, *, readonly: bool = False, create: bool = 
         raise DatabaseError(f"{path}: the folder is read-only, so no database can be created there")
     try:
         try:
-            conn = connect(path, readonly=readonly)
+            conn = _probe_connection(path) if readonly and exists else connect(path, readonly=readonly)
             ours, version = schema_state(conn)
         except sqlite3.OperationalError:
             # Issue 6: a WAL database in a read-only folder cannot get its -shm
@@ -445,7 +458,7 @@ def open_connection(path: Path | str, *, readonly: bool = False, create: bool = 
             conn.close()
             _refuse(path, ours, version)
         foreign = harmful(audit(conn)) if exists else []
-        if foreign and not readonly:
+        if foreign and (asked_readonly or not readonly):  # a reading meant as such reads it with open_for_reading
             conn.close()
             raise refusal(path, foreign, "stancetracker will not write to it (nothing was changed)")
         if not exists and not readonly:
@@ -455,7 +468,11 @@ def open_connection(path: Path | str, *, readonly: bool = False, create: bool = 
             if mode.lower() != "wal":  # pragma: no cover - network file systems
                 conn.execute("PRAGMA journal_mode = DELETE")
             conn.execute("PRAGMA synchronous = FULL")
-        migrate(conn, path, readonly=readonly, backup=backup)
+        try:
+            migrate(conn, path, readonly=readonly, backup=backup)
+        except DatabaseError:
+            conn.close()
+            raise
     except sqlite3.Error as err:
         raise DatabaseError(describe_sqlite_error(path, err)) from None
     return conn, not exists, readonly

@@ -10,9 +10,12 @@ ours.
 
 from __future__ import annotations
 
+import importlib
 import sqlite3
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from stancetracker.core.db.bulk_load import sorting
@@ -24,9 +27,31 @@ APPLICATION_ID = 0x5374616E  # "Stan"
 MIGRATION_SET = "stancetracker"
 
 
+def import_sqlite_utils() -> ModuleType:
+    """sqlite_utils, imported when first needed, with NumPy and pandas hidden unless already loaded.
+
+    sqlite_utils imports both when they are installed, only to map their scalar
+    types in inserts, which stancetracker never makes through it; hidden, they
+    stay out of every command that neither charts nor analyses (issue 13: about
+    a tenth of a second each time).
+    """
+    if "sqlite_utils.migrations" in sys.modules:
+        return sys.modules["sqlite_utils"]
+    hidden = [name for name in ("numpy", "pandas") if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]  # importing it fails as "not installed"
+    try:
+        importlib.import_module("sqlite_utils.migrations")
+        return sys.modules["sqlite_utils"]
+    finally:
+        for name in hidden:
+            if sys.modules.get(name) is None:
+                del sys.modules[name]
+
+
 def helper_database(conn: sqlite3.Connection) -> "sqlite_utils.Database":
     """A sqlite-utils view of ``conn``, for running migrations (its plugins are not run)."""
-    import sqlite_utils  # kept out of start-up: sqlite-utils loads NumPy, which a CLI command that never charts must not
+    sqlite_utils = import_sqlite_utils()
     return sqlite_utils.Database(conn, execute_plugins=False)
 
 
@@ -62,14 +87,19 @@ class LazyMigrations:
         """How many migrations there are, without making the sqlite-utils set."""
         return len(self._registered)
 
+    def remove(self, name: str) -> None:
+        """Forget the migration named ``name`` (a test's own); the sqlite-utils set is made afresh when next used."""
+        self._registered = [(n, fn) for n, fn in self._registered if (n or fn.__name__) != name]
+        self._set = None
+
     def steps(self) -> list[MigrationStep]:
         """Every migration in order, from our own list (sqlite-utils offers no accessor to its own)."""
         return [MigrationStep(name or fn.__name__, fn) for name, fn in self._registered]
 
     def _made(self) -> Any:
         if self._set is None:
-            from sqlite_utils.migrations import Migrations  # see helper_database: NumPy stays out of start-up
-            made = Migrations(self._name)
+            import_sqlite_utils()
+            made = sys.modules["sqlite_utils.migrations"].Migrations(self._name)
             for name, fn in self._registered:
                 made(name=name)(fn)
             self._set = made

@@ -6,6 +6,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHe
                                QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout)
 
 from stancetracker.core.db import revert
+from stancetracker.core.model.changes import change_lines
 from stancetracker.core.model.errors import StanceError
 from stancetracker.core.model.fields import CONTENT_FIELDS
 from stancetracker.gui.hub import QtStoreHub
@@ -19,8 +20,7 @@ def describe(before: dict | None, after: dict | None) -> str:
         return "removed"
     if before is None:
         return ", ".join(f"{k}: {after.get(k)}" for k in ("actor", "dimension", "date", "score") if k in after)
-    lines = [f"{k}: {before.get(k)!r} → {after.get(k)!r}" for k in _SHOWN if before.get(k) != after.get(k)]
-    return "\n".join(lines) or "(no field changed)"
+    return "\n".join(change_lines(before, after, fields=_SHOWN)) or "(no field changed)"
 
 
 class QtHistoryDialog(QDialog):

@@ -1,0 +1,87 @@
+"""Import and export: records (or actors, sources, events, dimensions) from CSV, and records to CSV."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from stancetracker.cli.base import CliState
+from stancetracker.cli.options import filter_options, record_filter
+from stancetracker.core.exchange.csv_export import export_records
+from stancetracker.core.exchange.csv_reader import CsvReader
+from stancetracker.core.exchange.record_import import (
+    ImportOptions,
+    check_rejects,
+    import_records,
+    parse_mapping,
+    parse_scale,
+)
+from stancetracker.core.exchange.table_import import detect_table, import_table
+from stancetracker.core.files.outputs import check_output, database_files, to_stdout
+from stancetracker.core.model.errors import ImportFailed
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--map", "mapping", help="Foreign CSV: actor=COL,date=COL,score=COL,dimension=COL[,confidence=COL,…].")
+@click.option("--dimension", help="One dimension (slug) for every row of the file.")
+@click.option("--scale", help="Rescale the file's scores from LO:HI onto -2..2 (e.g. 0:10).")
+@click.option("--create-actors", is_flag=True, help="Create actors the file names but the database lacks.")
+@click.option("--skip-invalid", is_flag=True, help="Import the valid rows; write the rejected ones to a CSV.")
+@click.option("--rejects", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Where to write rejected rows (- for standard output).")
+@click.option("--encoding", help="The file's encoding if not UTF-8 (e.g. cp1256 for Windows Arabic, cp1252).")
+@click.option("--no-formula-guard", is_flag=True,
+              help="Read every cell exactly: the file has no export formula guard to undo.")
+@click.pass_obj
+def import_(obj: CliState, file: Path, mapping, dimension, scale, create_actors, skip_invalid, rejects, encoding,
+            no_formula_guard):
+    """Import records (or actors, sources, events, dimensions) from a CSV file.
+
+    All rows go in, or none do and every bad row is listed.
+    """
+    opts = ImportOptions(mapping=parse_mapping(mapping) if mapping else None, dimension=dimension,
+                         scale=parse_scale(scale) if scale else None, create_actors=create_actors,
+                         skip_invalid=skip_invalid, rejects=rejects, encoding=encoding,
+                         formula_guard=False if no_formula_guard else None)
+    check_rejects(obj.db_path, file, opts)  # before the database is opened (and backed up)
+    store = obj.store()
+    if not mapping:
+        table = _sniff_table(file, encoding)
+        if table:
+            table, added, same = import_table(store, file, table)
+            click.echo(f"{file}: {added} {table} added, {same} already present")
+            return
+    result = import_records(store, file, opts)
+    click.echo(f"{file}: {result.summary()}", err=skip_invalid and rejects is not None and to_stdout(rejects))
+
+
+def _sniff_table(file: Path, encoding) -> str | None:
+    reader = CsvReader(file, encoding)
+    try:
+        next(reader.rows(), None)
+    except ImportFailed:
+        return None
+    return detect_table(reader.header)
+
+
+@click.command()
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
+              help="CSV file to write (- for standard output).")
+@filter_options
+@click.option("--excel", is_flag=True, help="Add a UTF-8 byte-order mark so Excel reads Arabic script correctly.")
+@click.option("--no-formula-guard", is_flag=True, help="Write cells exactly (for programs, not spreadsheets).")
+@click.pass_obj
+def export(obj: CliState, output, actor, dimension, since, until, coder, query, min_confidence, excel,
+           no_formula_guard):
+    """Export records matching the filter to CSV (columns: see README)."""
+    check_output(output, protect=database_files(obj.db_path))  # before the database is opened
+    store = obj.store(readonly=True)
+    flt = record_filter(store, actor, dimension, since, until, coder, query, min_confidence)
+    n = export_records(store, output, flt, excel=excel, guard_formulas=not no_formula_guard)
+    # With the CSV on standard output, the summary goes to standard error.
+    click.echo(f"Wrote {n:,} records to {output}", err=to_stdout(output))
+
+
+COMMANDS = (import_, export)
