@@ -11,6 +11,7 @@ from hypothesis import given, settings, strategies as st
 
 from stancetracker.core.exchange.csv_reader import EXPORT_COLUMNS
 from stancetracker.core.db.record_export import SCORE_EXACT, SCORE_MARK, SCORE_TEXT, lines_sql
+from stancetracker.core.model.progress import Cancelled
 from stancetracker.core.exchange.csv_export import (
     export_records,
     header_line,
@@ -96,10 +97,8 @@ def test_failed_export_leaves_no_partial_file(store, tmp_path):
     for i in range(5):
         add(store, evidence=f"note {i}")
     target = tmp_path / "o.csv"
-    try:
-        export_records(store, target, progress=lambda n: False)
-    except KeyboardInterrupt:
-        pass
+    with pytest.raises(Cancelled):
+        export_records(store, target, progress=lambda done, total: False)
     assert not target.exists() and not list(tmp_path.glob("*.partial"))
     assert not store.conn.in_transaction  # the export's read transaction is over
 

@@ -27,6 +27,7 @@ from stancetracker.core.db import bulk_load
 from stancetracker.core.exchange import record_import as csv_import
 from stancetracker.core.exchange import record_rows
 from stancetracker.core.db import backups, integrity
+from stancetracker.core.db.store import Store
 from stancetracker.core.project import open_project
 from stancetracker.core.exchange.csv_reader import CsvReader
 from stancetracker.core.exchange.record_import import ImportOptions, import_records

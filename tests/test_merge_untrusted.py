@@ -186,6 +186,7 @@ def test_merge_refuses_a_file_with_a_foreign_trigger_or_records_view(ours, their
     before = folder_state(theirs.parent)
     with pytest.raises(StanceError, match="trigger t on records"):
         plan_merge(ours, theirs)
+    assert folder_state(theirs.parent) == before  # refused without a byte or a side file written
     raw(theirs, "DROP TRIGGER t", "ALTER TABLE records RENAME TO r2",
         "CREATE VIEW records AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT * FROM r2, n")
     with pytest.raises(StanceError, match="view records"):

@@ -565,6 +565,10 @@ def test_unwritable_folder_and_read_only_file_are_one_line():
 
 # ------------------------------------------------------------ interruption and .partial files
 
+def _ctrl_c(done: int, total: int) -> None:
+    raise KeyboardInterrupt  # as a Ctrl-C would, while the export writes
+
+
 def test_interrupted_export_keeps_the_old_file_and_leaves_no_partial(db, tmp_path):
     """Ctrl-C in the middle of an export: the old file keeps its bytes; no .partial file is left."""
     target = tmp_path / "o.csv"
@@ -572,7 +576,7 @@ def test_interrupted_export_keeps_the_old_file_and_leaves_no_partial(db, tmp_pat
     store = open_project(db, user="tester", backup=False)
     try:
         with pytest.raises(KeyboardInterrupt):
-            export_records(store, target, progress=lambda n: False)
+            export_records(store, target, progress=_ctrl_c)
     finally:
         store.close()
     assert target.read_bytes() == b"the old export\r\n"

@@ -6,12 +6,11 @@ read with; this module composes them, so neither imports the other.
 
 from __future__ import annotations
 
-import sqlite3
 import weakref
 from pathlib import Path
 
 from stancetracker.core.db import backups
-from stancetracker.core.db.connection import schema_state
+from stancetracker.core.db.connection import SqliteError, schema_state
 from stancetracker.core.db.foreign import open_foreign
 from stancetracker.core.db.schema import SCHEMA_VERSION
 from stancetracker.core.db.store import Store
@@ -46,7 +45,7 @@ def open_for_reading(path: Path | str, refused: DatabaseError, user: str | None 
     other = open_foreign(path)
     try:
         ours, version = schema_state(other.conn)
-    except sqlite3.Error:
+    except SqliteError:
         other.close()
         raise refused from None
     objects = getattr(refused, "objects", [])

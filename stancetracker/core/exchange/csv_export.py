@@ -5,7 +5,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Callable
 from decimal import Decimal
 from operator import itemgetter
 from pathlib import Path
@@ -15,13 +14,14 @@ from stancetracker.core.db.query import RecordFilter
 from stancetracker.core.db.connection import Connection
 from stancetracker.core.db.record_export import SCORE_MARK, export_sql
 from stancetracker.core.files import outputs
+from stancetracker.core.model.progress import Progress, tick
 from stancetracker.core.exchange.csv_reader import UNGUARDED_MARK
 from stancetracker.core.model.fields import CSV_COLUMNS as EXPORT_COLUMNS
 from stancetracker.core.db.store import Store
 
 def export_records(store: Store, path: Path | str, flt: RecordFilter | None = None, *,
                    excel: bool = False, guard_formulas: bool = True,
-                   progress: Callable[[int], bool | None] | None = None, option: str = "--output") -> int:
+                   progress: Progress | None = None, option: str = "--output") -> int:
     """Write the records matching ``flt`` to ``path``; returns how many were written.
 
     ``excel`` adds a UTF-8 byte-order mark so Excel reads the file as UTF-8.
@@ -49,8 +49,7 @@ def export_records(store: Store, path: Path | str, flt: RecordFilter | None = No
                     break
                 fh.write(_batch_bytes(store.conn, rows, guard_formulas))
                 n += len(rows)
-                if progress and progress(n) is False:
-                    raise KeyboardInterrupt
+                tick(progress, n, 0, f"{path}: export cancelled; nothing was written")
         finally:
             cur.close()
     return n

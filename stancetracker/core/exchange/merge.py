@@ -20,7 +20,7 @@ import dataclasses
 import json
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +38,7 @@ from stancetracker.core.db.connection import (
     schema_state,
 )
 from stancetracker.core.model.dates import utc_now
+from stancetracker.core.model.progress import Progress, tick
 from stancetracker.core.model.errors import ConflictError, DatabaseError, StanceError, ValidationError
 from stancetracker.core.db.foreign import ForeignFile, bounded, open_foreign
 from stancetracker.core.model.entities import MAX_EVIDENCE, MAX_LOCATOR, MAX_NAME, Actor, Dimension, Source
@@ -69,10 +70,6 @@ _REF_FIELDS = {"dimensions": ("label", "question", "neg_label", "pos_label", "ne
                "sources": ("title", "publisher", "author", "url", "published", "kind", "language")}
 CHUNK = 5000
 REFUSED_KEPT = 1000  # refused rows whose details a plan keeps; the rest are counted (a hostile file may hold millions)
-
-
-class MergeCancelled(StanceError):
-    """The user cancelled a merge; nothing was changed."""
 
 
 @dataclass
@@ -468,7 +465,7 @@ def _add_csv_dimensions(tmp: Store, path: Path, encoding: str | None = None) -> 
 
 # ------------------------------------------------------------------- apply
 def apply_merge(store: Store, plan: MergePlan, choices: dict[str, str] | None = None,
-                progress: Callable[[int, int], bool | None] | None = None, *,
+                progress: Progress | None = None, *,
                 skip_invalid: bool = False) -> MergeResult:
     """Carry out a plan as one undoable operation (kind ``merge``).
 
@@ -512,8 +509,7 @@ def apply_merge(store: Store, plan: MergePlan, choices: dict[str, str] | None = 
             if len(rows) >= CHUNK or n == len(plan.new):
                 merging.add_merged_records(store, rows)
                 rows = []
-                if progress and progress(n, total) is False:
-                    raise MergeCancelled(f"{plan.other}: merge cancelled; nothing was changed")
+                tick(progress, n, total, f"{plan.other}: merge cancelled; nothing was changed")
         result.added = len(plan.new)
         log_records_after(conn, op_id, "merge", max_before)
         now = utc_now()

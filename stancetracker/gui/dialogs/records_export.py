@@ -96,15 +96,8 @@ class QtRecordsExportDialog(QDialog):
         super().accept()
 
     def _export(self, path: Path) -> int:
-        try:
-            return export_records(self.hub.store, path, self.flt, excel=self.excel.isChecked(),
-                                  guard_formulas=self.guard.isChecked(), progress=self.progress, option="")
-        except KeyboardInterrupt:
-            # csv_export still stops by raising KeyboardInterrupt; once it raises progress.Cancelled
-            # like the import, this handler goes. Only a stop asked for here is taken as a cancel.
-            if not self._cancel_requested:
-                raise
-            raise Cancelled(f"{path}: export cancelled; nothing was written") from None
+        return export_records(self.hub.store, path, self.flt, excel=self.excel.isChecked(),
+                              guard_formulas=self.guard.isChecked(), progress=self.progress, option="")
 
     def progress(self, done: int, total: int = 0) -> bool:
         """The core's progress callback (core/model/progress.py): False once Cancel was pressed."""
