@@ -25,6 +25,7 @@ from stancetracker.core.db.foreign import QUERY_BYTES_PER_SECOND
 from stancetracker.core.db.schema_audit import audit, harmful
 from stancetracker.core.files import outputs
 from stancetracker.core.files.outputs import backup_dir
+from stancetracker.core.model.progress import Progress, tick
 from stancetracker.core.model.errors import DatabaseError
 
 # Seconds (plus the file's size at QUERY_BYTES_PER_SECOND) that reading a backup's history may take.
@@ -193,8 +194,17 @@ def clean_partials(db_path: Path | str, now: _dt.datetime | None = None) -> list
     return removed
 
 
-def copy_verified(conn: sqlite3.Connection, target: Path, source_name: Path | str | None = None) -> Path:
-    """Copy a database with the online backup API into ``target``; verify, then rename into place."""
+# Pages copied per step of a copy that reports progress (8 MB with our 8 KiB pages).
+COPY_STEP_PAGES = 1024
+
+
+def copy_verified(conn: sqlite3.Connection, target: Path, source_name: Path | str | None = None,
+                  progress: Progress | None = None) -> Path:
+    """Copy a database with the online backup API into ``target``; verify, then rename into place.
+
+    ``progress(pages copied, pages in all)`` (core/model/progress.py) is told as
+    the copy goes; ``False`` stops it, leaving nothing, with progress.Cancelled.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = temporary_path(target, "partial")
     tmp.unlink(missing_ok=True)
@@ -202,7 +212,11 @@ def copy_verified(conn: sqlite3.Connection, target: Path, source_name: Path | st
     try:
         dest = sqlite3.connect(str(tmp), isolation_level=None)
         try:
-            conn.backup(dest)
+            if progress is None:
+                conn.backup(dest)
+            else:  # in steps, so a big file tells how far it is and can be stopped
+                conn.backup(dest, pages=COPY_STEP_PAGES, progress=lambda _status, left, total: tick(
+                    progress, total - left, total, f"{name}: copy cancelled; nothing was written"))
             # A rollback-journal copy is one self-contained file, whatever the source's mode.
             dest.execute("PRAGMA journal_mode = DELETE")
             # A copy is faithful: values past a constraint are the file's, not damage (check lists them).
@@ -215,6 +229,9 @@ def copy_verified(conn: sqlite3.Connection, target: Path, source_name: Path | st
     except OSError as err:
         discard_copy(tmp)
         raise DatabaseError(f"{target}: cannot write the backup ({err.strerror})") from None
+    except BaseException:  # cancelled, or Ctrl-C: no half copy is left behind
+        discard_copy(tmp)
+        raise
     if result != ["ok"]:
         discard_copy(tmp)
         raise DatabaseError(f"{name}: the database is damaged (its backup copy failed the integrity check: "

@@ -65,6 +65,7 @@ from stancetracker.core.db.schema import SCHEMA_VERSION
 from stancetracker.core.db.schema_audit import audit, harmful, refusal
 from stancetracker.core.files import outputs
 from stancetracker.core.files.outputs import BACKUP_DIR, backup_dir
+from stancetracker.core.model.progress import Progress
 from stancetracker.core.model.errors import DatabaseError
 
 KEEP_LAST = 10
@@ -73,7 +74,8 @@ OPEN_INTERVAL = _dt.timedelta(minutes=10)
 REASONS = ("open", "migration", "import", "merge", "before-restore", "manual", "damaged")
 
 
-def copy_to(db_path: Path | str, target: Path | str, option: str = "") -> Path | str:
+def copy_to(db_path: Path | str, target: Path | str, option: str = "",
+            progress: Progress | None = None) -> Path | str:
     """A verified copy of the database file ``db_path`` at a place the user chose.
 
     ``target`` follows the rule of core/outputs.py: never the database, its
@@ -83,11 +85,12 @@ def copy_to(db_path: Path | str, target: Path | str, option: str = "") -> Path |
     with reading(db_path) as conn:
         protect = outputs.database_files(db_path)
         with outputs.output_path(target, protect=protect, option=option) as tmp:
-            copy_verified(conn, tmp, db_path)
+            copy_verified(conn, tmp, db_path, progress)
     return target
 
 
-def make_backup(db_path: Path | str | None, reason: str = "manual") -> BackupInfo:
+def make_backup(db_path: Path | str | None, reason: str = "manual",
+                progress: Progress | None = None) -> BackupInfo:
     """Make a verified backup of the database file ``db_path``, then rotate.
 
     Raises DatabaseError if the copy fails its check; ``None`` (an
@@ -97,7 +100,7 @@ def make_backup(db_path: Path | str | None, reason: str = "manual") -> BackupInf
         raise DatabaseError("an in-memory database has no backups")
     db_path = Path(db_path)
     with reading(db_path) as conn:
-        return _backup(conn, db_path, reason)
+        return _backup(conn, db_path, reason, progress)
 
 
 def migration_backup(db_path: Path) -> None:
@@ -105,7 +108,8 @@ def migration_backup(db_path: Path) -> None:
     make_backup(db_path, "migration")
 
 
-def _backup(conn: sqlite3.Connection, db_path: Path, reason: str) -> BackupInfo:
+def _backup(conn: sqlite3.Connection, db_path: Path, reason: str,
+            progress: Progress | None = None) -> BackupInfo:
     clean_partials(db_path)
     now = _dt.datetime.now(_dt.timezone.utc)
     folder = backup_dir(db_path)
@@ -113,7 +117,7 @@ def _backup(conn: sqlite3.Connection, db_path: Path, reason: str) -> BackupInfo:
     while target.exists():  # two backups in one microsecond
         now += _dt.timedelta(microseconds=1)
         target = folder / f"{backup_key(db_path)}.{now.strftime(STAMP)}.{reason}.db"
-    copy_verified(conn, target, db_path)
+    copy_verified(conn, target, db_path, progress)
     rotate(db_path)
     return BackupInfo(target, now, reason, target.stat().st_size)
 
@@ -295,12 +299,15 @@ def _claim(db_path: Path) -> bool:
         conn.close()
 
 
-def restore_backup(db_path: Path | str, backup_path: Path | str) -> RestoreResult:
+def restore_backup(db_path: Path | str, backup_path: Path | str,
+                   progress: Progress | None = None) -> RestoreResult:
     """Replace a database with one of its backups, atomically.
 
     The backup is verified first; the current file is backed up (or, if it
     is too damaged for that, copied byte for byte) before it is replaced.
     Close every Store on the file first: a file open elsewhere is refused.
+    ``progress`` is told of the copy of the backup into place (the one long
+    step); cancelled there, the database is as it was.
     """
     db_path, backup_path = Path(db_path), Path(backup_path)
     hit = outputs.guarded_by(backup_path, outputs.database_files(db_path, backups=False))
@@ -330,7 +337,7 @@ def restore_backup(db_path: Path | str, backup_path: Path | str) -> RestoreResul
     tmp = temporary_path(real.with_name(f".{real.name}"), "restoring")
     # The same reading as verify_backup: a -wal or hot -journal beside it counts, in a private copy.
     with open_foreign(backup_path) as src:
-        copy_verified(src.conn, tmp, backup_path)
+        copy_verified(src.conn, tmp, backup_path, progress)
     for suffix in ("-wal", "-shm", "-journal"):  # leftovers would be replayed into the restored file
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
         Path(f"{real}{suffix}").unlink(missing_ok=True)
