@@ -11,7 +11,9 @@ from collections.abc import Iterable, Iterator
 
 from stancetracker.core.db import audit
 from stancetracker.core.db.store import Store
-from stancetracker.core.model.entities import Actor, Dimension, Source
+from stancetracker.core.db.query import RECORD_FROM
+from stancetracker.core.model.entities import MAX_EVIDENCE, MAX_LOCATOR, MAX_NAME, Actor, Dimension, Source
+from stancetracker.core.model.fields import SHOWN_STATE
 from stancetracker.core.model.text import name_key
 
 # Their records that a join to actors and dimensions would leave out without a word.
@@ -20,8 +22,14 @@ _DANGLING = ("SELECT r.uuid, r.actor_id, a.id IS NULL, r.dimension_id, d.id IS N
              " WHERE a.id IS NULL OR d.id IS NULL")
 
 
+# A record's shown state (core/model/fields.SHOWN_STATE), in that order: what merge compares.
+RECORD_SELECT = f"SELECT {', '.join(sql for _, sql in SHOWN_STATE)} FROM {RECORD_FROM}"
+# Their records: a text past its limit is measured in SQLite and never loaded (issue 12).
+TEXT_LIMITS = {"locator": MAX_LOCATOR, "evidence": MAX_EVIDENCE, "coder": MAX_NAME}
+
+
 def record_rows(conn: sqlite3.Connection, select: str, where: str = "1", params: Iterable = ()) -> Iterator[tuple]:
-    """The rows of a record SELECT (over ``r``, see merge._SELECT), all or ``where`` selects."""
+    """The rows of a record SELECT (over ``r``, see RECORD_SELECT), all or ``where`` selects."""
     return conn.execute(f"{select} WHERE {where}", list(params))
 
 
@@ -112,3 +120,6 @@ def add_source(store: Store, src: Source, action: str = "merge") -> None:
 __all__ = ["add_actor", "add_dimension", "add_merged_records", "add_source", "copy_dimension",
            "dangling_records", "last_state", "limited_select", "max_record_id", "record_rows",
            "record_version", "rows_by_uuid"]
+
+
+THEIR_RECORD_SELECT = limited_select(RECORD_SELECT, TEXT_LIMITS)

@@ -41,8 +41,7 @@ from stancetracker.core.model.dates import utc_now
 from stancetracker.core.model.progress import Progress, tick
 from stancetracker.core.model.errors import ConflictError, DatabaseError, StanceError, ValidationError
 from stancetracker.core.db.foreign import ForeignFile, bounded, open_foreign
-from stancetracker.core.model.entities import MAX_EVIDENCE, MAX_LOCATOR, MAX_NAME, Actor, Dimension, Source
-from stancetracker.core.db.query import RECORD_FROM
+from stancetracker.core.model.entities import Actor, Dimension, Source
 from stancetracker.core.model.fields import CONTENT_FIELDS, SHOWN_STATE
 from stancetracker.core.db.schema import SCHEMA_VERSION
 from stancetracker.core.db.schema_audit import audit, harmful, refusal
@@ -60,10 +59,7 @@ from stancetracker.core.model.stored_values import (
     stored_date,
 )
 
-_SELECT = f"SELECT {', '.join(sql for _, sql in SHOWN_STATE)} FROM {RECORD_FROM}"
-# Their records: a text past its limit is measured in SQLite and never loaded (issue 12).
-_LIMITS = {"locator": MAX_LOCATOR, "evidence": MAX_EVIDENCE, "coder": MAX_NAME}
-_THEIR_SELECT = merging.limited_select(_SELECT, _LIMITS)
+_LIMITS = merging.TEXT_LIMITS
 _KEYS = tuple(key for key, _ in SHOWN_STATE)
 _REF_FIELDS = {"dimensions": ("label", "question", "neg_label", "pos_label", "neg_pole", "pos_pole", "codebook"),
                "actors": ("name", "kind", "aliases", "description"),
@@ -177,7 +173,7 @@ def _short(v) -> str:
 
 def _ours_by_uuid(conn: Connection, uuids: list[str]) -> dict[str, dict]:
     out = {}
-    for t in merging.rows_by_uuid(conn, _SELECT, uuids):
+    for t in merging.rows_by_uuid(conn, merging.RECORD_SELECT, uuids):
         d = dict(zip(_KEYS, t))
         d["deleted"] = bool(d["deleted"])
         out[d["uuid"]] = d
@@ -290,7 +286,7 @@ def _their_rows(conn, plan: MergePlan, refused_refs: dict[str, set], known: dict
             for column, ref, missing in (("actor", actor_id, no_actor), ("dimension", dimension_id, no_dimension))
             if missing]))
     seen: set[str] = set()
-    for t in merging.record_rows(conn, _THEIR_SELECT):
+    for t in merging.record_rows(conn, merging.THEIR_RECORD_SELECT):
         d = dict(zip(_KEYS, t))
         problems = record_problems(d)
         if t[-1]:
