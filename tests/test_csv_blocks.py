@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from stancetracker.core.exchange import csv_reader as csv_common
 from stancetracker.core.exchange.csv_reader import CsvReader
+from stancetracker.core.model.errors import ImportFailed
 
 cells = st.text(alphabet=st.sampled_from(list('ab ,"\n\r\u2028\x85é')), max_size=8)
 rows = st.lists(st.lists(cells, min_size=2, max_size=4), min_size=1, max_size=40)
@@ -63,3 +64,15 @@ def test_a_crlf_after_a_lone_cr_at_a_block_end_is_one_line_end(tmp_path, monkeyp
         monkeypatch.setattr(csv_common, "CHUNK_TEXT", block)
         got = [(line, row) for lines, part in CsvReader(path).chunks(7) for line, row in zip(lines, part)]
         assert got == _reference(text) == [(2, ["", "", "", "a"]), (4, ["", ""])], block
+
+
+def test_a_long_unfinished_line_after_an_other_line_break_is_read_in_linear_time(tmp_path):
+    """U+001E (or any break csv.reader does not know) then a 1M-character cell: refused for its size at once.
+
+    The block's lines were found by a pattern tried at every character of the
+    unfinished last line, each time to its end: a 2 MB file took over ten minutes.
+    """
+    path = tmp_path / "f.csv"
+    path.write_bytes(("actor,evidence\r\n\x1e,x\r\n" + 'sadr,"' + "y" * (1 << 20)).encode("utf-16"))
+    with pytest.raises(ImportFailed, match="longer than"):
+        list(CsvReader(path).chunks(7))

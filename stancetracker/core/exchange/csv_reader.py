@@ -366,7 +366,10 @@ class _Source:
         if not read:  # the end of the file: what is left is its last line, without a line end
             return [text] if text else []
         if any(ch in text for ch in _OTHER_BREAKS):
-            lines = _LINE.findall(text)
+            # Only up to the last line end: on an unfinished last line the pattern would be
+            # tried at each of its characters, each time to its end (quadratic in its length).
+            end = max(text.rfind("\n"), text.rfind("\r")) + 1
+            lines = _LINE.findall(text, 0, end)
         else:
             lines = text.splitlines(keepends=True)
             if lines and not lines[-1].endswith(("\n", "\r")):
