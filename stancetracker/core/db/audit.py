@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 from stancetracker.core.db.query import RECORD_FROM, RECORD_JSON
 from stancetracker.core.model.dates import PartialDate
+from stancetracker.core.model.fields import COLUMNS, CONTENT_FIELDS, FIELDS
 
 # What a state saved in the history may be: a dict, or JSON text already made by SQLite.
 State = dict | str | None
@@ -103,24 +104,24 @@ def fill_after_states(conn: sqlite3.Connection, op_id: int) -> None:
 
 # ---------------------------------------------------------------- records
 # The columns a record's content is written to, in the order write_record takes them.
-RECORD_COLUMNS = ("actor_id", "dimension_id", "date", "date_precision", "score", "confidence", "source_id",
-                  "locator", "evidence", "coder")
+# (core/model/fields.py: the coded content but the trash flag, which only delete and restore change.)
+RECORD_COLUMNS = tuple(FIELDS[name].column for name in CONTENT_FIELDS if name != "deleted")
+# Every column of a record, in the order of an insert's values: uuid, RECORD_COLUMNS, timestamps, version, trash.
+_INSERT_COLUMNS = ", ".join(COLUMNS)
+assert COLUMNS == ("uuid", *RECORD_COLUMNS, "created_at", "updated_at", "version", "deleted")
 
 
 def insert_record(conn: sqlite3.Connection, values: tuple | list) -> int:
     """Add a record at version 1, live; ``values`` are uuid, RECORD_COLUMNS, created_at, updated_at."""
     return conn.execute(
-        "INSERT INTO records (uuid, actor_id, dimension_id, date, date_precision, score, confidence,"
-        " source_id, locator, evidence, coder, created_at, updated_at, version, deleted)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 0)", list(values)).lastrowid
+        f"INSERT INTO records ({_INSERT_COLUMNS}) VALUES ({', '.join('?' * (len(COLUMNS) - 2))}, 1, 0)",
+        list(values)).lastrowid
 
 
 def insert_records(conn: sqlite3.Connection, rows: Iterable[tuple]) -> None:
     """Add records as they were elsewhere (a merge): uuid, RECORD_COLUMNS, created_at, updated_at, version, deleted."""
     conn.executemany(
-        "INSERT INTO records (uuid, actor_id, dimension_id, date, date_precision, score, confidence,"
-        " source_id, locator, evidence, coder, created_at, updated_at, version, deleted)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        f"INSERT INTO records ({_INSERT_COLUMNS}) VALUES ({', '.join('?' * len(COLUMNS))})", rows)
 
 
 def write_record(conn: sqlite3.Connection, record_id: int, values: tuple | list, now: str, *,
