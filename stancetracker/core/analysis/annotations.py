@@ -12,7 +12,7 @@ from stancetracker.core.analysis.series import skipped_note
 from stancetracker.core.analysis import wording
 from stancetracker.core.analysis.wording import SourceLine, fmt_score, value_text
 from stancetracker.core.db.chart_sources import drawn_sources
-from stancetracker.core.db.observations import coder_spans, stored_dates
+from stancetracker.core.db.observations import stored_dates
 from stancetracker.core.db.query import RecordFilter
 from stancetracker.core.db.store import Store
 from stancetracker.core.model.entities import Dimension
@@ -59,7 +59,8 @@ def source_line(store: Store, actors: list[str], dimensions: list[str], flt: Rec
     sub.actors, sub.dimensions = list(actors), list(dimensions)
     ids = store.slug_ids()
     last_day = str(until) if until is not None else None
-    per_coder = coder_spans(store, sub, last_day, ids)
+    cited = drawn_sources(store, sub, last_day, ids)
+    per_coder = cited.coders
     n = sum(c.count for c in per_coder)
     first = min((c.first for c in per_coder), default=None)
     last = max((c.last for c in per_coder), default=None)
@@ -68,7 +69,6 @@ def source_line(store: Store, actors: list[str], dimensions: list[str], flt: Rec
         # min/max met a stored date that is no date: take the extremes of the drawn records instead.
         drawn = [v for v in stored_dates(store, sub, last_day, ids) if not _bad_date(v)]
         first, last = (min(drawn), max(drawn)) if drawn else (None, None)
-    cited = drawn_sources(store, sub, last_day, ids)
     notes = []
     if horizon_months:
         notes.append(f"faded when evidence is over {horizon_months} months old")
