@@ -309,3 +309,19 @@ def test_comparison_hover_labels_averages_and_the_mean_distance(sourced):
                              "  Iran: Muqtada al-Sadr −1.5 (average of 2: −2 to −1), Nouri al-Maliki +1 pro-Iran → 2.5")
     j = [str(d) for d in c.dates].index("2021-01-01")
     assert c.describe(j) == "2021-01-01: no dimension with evidence for both"
+
+
+def test_drawn_sources_takes_mixed_stored_types_and_a_missing_source(sourced):
+    """A file made elsewhere: a coder stored as a blob beside text ones, a source id that points nowhere."""
+    conn = sqlite3.connect(sourced.path)
+    conn.execute("UPDATE records SET coder = x'7a7a' WHERE date = '2022-01-01'")
+    conn.execute("UPDATE records SET source_id = 999 WHERE date = '2022-06-01' AND actor_id = "
+                 "(SELECT id FROM actors WHERE slug = 'sadr')")
+    conn.commit()
+    conn.close()
+    got = drawn_sources(sourced, RecordFilter(actors=["sadr"], dimensions=["iran"]))
+    assert [c.coder for c in got.coders] == ["ana", "tester", b"zz"]  # SQLite's order: text before blobs
+    assert sum(c.count for c in got.coders) == 4
+    assert [s.slug for s in got.sources] == ["carnegie-23", "arab-22"] and got.unsourced == 1
+    line = cd.build(sourced, cd.ChartRequest("timeline", ["sadr"], "iran")).source
+    assert "coders: ana, tester, zz" in line and "(1 record cites none)" in line
