@@ -67,7 +67,7 @@ REQUESTS = {
 }
 AXIS_TITLES = {
     "timeline": ["Date", "Stance on Iran"],
-    "profile": ["Date", "Iran", "United States"],
+    "profile": ["Date", "Iran", "United States", "Roles"],
     "compare": ["Date", "Mean distance between them", "Dimensions"],
     "snapshot": ["Actor", "Dimension"],
 }
@@ -109,6 +109,9 @@ def test_each_chart_kind_draws_and_exports_its_sources_coders_and_axis_titles(qt
             assert title in [t.strip() for t in texts], (kind, title)
         assert "+0" not in joined and "−0 " not in joined, kind
     assert set(AXIS_TITLES[kind]) <= set(axis_labels(fig)), kind
+    if kind == "timeline":  # the level ticks are written by the same rule: a real minus, a bare zero
+        for tick in ("−2 strongly anti-Iran", "−1 anti-Iran", "0 neutral/mixed", "+1 pro-Iran"):
+            assert tick in svg, tick
     assert "stancetracker.db" not in " ".join(svg)
 
 

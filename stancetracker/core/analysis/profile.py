@@ -71,6 +71,7 @@ class Profile:
     source_line: SourceLine | None = None  # ``source`` in parts, to wrap at the chart's width
     x_title: str = X_TITLE
     y_titles: list[str] = field(default_factory=list)  # one per dimension plot
+    lane_title: str = "Roles"  # the y axis of the memberships lane
 
 
 def profile(store: Store, actor: str, flt: RecordFilter | None = None,

@@ -11,7 +11,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QGuiApplication, QPainter, QPen
 from PySide6.QtWidgets import QToolTip
 
-from stancetracker.core.analysis.wording import SourceLine
+from stancetracker.core.analysis.wording import SourceLine, fmt_score
 from stancetracker.core.model.entities import Dimension
 
 INK = "#222222"
@@ -57,6 +57,8 @@ def set_axis_title(plot: pg.PlotItem, side: str, text: str) -> None:
     if not text:
         axis.showLabel(False)
         return
+    # No SI prefix: pyqtgraph would title a lane spanning -0.6..0.6 "Roles (x0.001)".
+    axis.enableAutoSIPrefix(False)
     axis.setLabel(html.escape(text), color=INK, **{"font-size": "9pt"})
 
 
@@ -69,7 +71,7 @@ def date_axis() -> pg.DateAxisItem:
 
 def score_ticks(dim: Dimension) -> list[list[tuple[float, str]]]:
     """Y ticks -2..+2 labelled with the dimension's score labels (poles at the ends)."""
-    major = [(float(v), f"{v:+d}  {dim.score_label(v)}" if v else "0  neutral/mixed") for v in (-2, -1, 0, 1, 2)]
+    major = [(float(v), f"{fmt_score(v)}  {dim.score_label(v)}") for v in (-2, -1, 0, 1, 2)]
     return [major, []]
 
 

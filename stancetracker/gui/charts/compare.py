@@ -114,7 +114,7 @@ class CompareFigure(TimeWindow, ChartFigure):
         if known.size < 2:
             return ""
         i, j = known[0], known[-1]
-        return (f" (distance {fmt_score(c.distance[i], signed=False)} in {str(c.dates[i])[:4]} → "
+        return (f" (mean distance {fmt_score(c.distance[i], signed=False)} in {str(c.dates[i])[:4]} → "
                 f"{fmt_score(c.distance[j], signed=False)} in {str(c.dates[j])[:4]})")
 
     def _add(self, plot: pg.PlotItem, item: pg.GraphicsObject) -> None:

@@ -112,6 +112,7 @@ class ProfileFigure(ChartFigure):
             picker.set(*picker_arrays([tr]))
         self._draw_bands(data)
         set_axis_title(self.lane, "bottom", data.x_title)
+        set_axis_title(self.lane, "left", data.lane_title)
         self.events.set_events(data.events if self.show_events else [], data.start, data.end)
         self.strip.setFixedHeight(STRIP_HEIGHT if self.show_events and data.events else 0)
         entries = [legend_entry(data.colour, data.name),
