@@ -142,7 +142,8 @@ class SnapshotFigure(ChartFigure):
             return [], f"{self.data.names[i]} — {self.data.dimensions[j].label}: no evidence by this date"
         if self.store is not None:
             return uuids, describe(self.store, self.data.dimensions[j], uuids)
-        return uuids, f"{self.data.names[i]} — {self.data.dimensions[j].label}: {self.data.cells[i][j]}"
+        value = self.data.cells[i][j] if self.data.cells else fmt_score(self.data.score[i, j])
+        return uuids, f"{self.data.names[i]} — {self.data.dimensions[j].label}: {value}"
 
     def x_range(self) -> None:
         return None
