@@ -11,16 +11,14 @@ from PySide6.QtCore import QPointF
 from stancetracker.core.analysis.chartdata import Comparison
 from stancetracker.gui.charts.common import (
     TimeWindow,
-    STRIP_HEIGHT,
     GREY,
     INK,
     ChartFigure,
-    EventLayer,
     Picker,
-    event_strip,
     new_plot,
     ring_item,
 )
+from stancetracker.gui.charts.events import STRIP_HEIGHT, EventLayer, event_strip
 
 _DAY = 86400.0
 _LINE = "#333333"
@@ -55,6 +53,7 @@ class CompareFigure(TimeWindow, ChartFigure):
     """The comparison chart (see :class:`chartdata.Comparison`)."""
 
     kind = "compare"
+    plot_min_px = 220
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -70,7 +69,7 @@ class CompareFigure(TimeWindow, ChartFigure):
                                  size="10pt", color=INK, bold=True)
         self.strip = event_strip(self.ci, 2, self.plot, height=STRIP_HEIGHT)
         self.events = EventLayer(self.strip, [self.plot, self.count_plot])
-        self.frame(3)
+        self.frame(3, self.events.key)
         self.items: list[pg.GraphicsObject] = []
         self.picker = Picker()
         self.ring = ring_item()
@@ -101,6 +100,7 @@ class CompareFigure(TimeWindow, ChartFigure):
         self.picker.set(data.x, data.x, np.where(ok, data.distance, np.nan), list(range(data.x.size)))
         self.events.set_events(data.events if self.show_events else [], data.start, data.end)
         self.strip.setFixedHeight(STRIP_HEIGHT if self.show_events and data.events else 0)
+        self.fit_content()
         a_col, b_col = data.colours
         verdict = {"converging": "converging", "diverging": "diverging"}.get(data.trend, data.trend)
         legend = (f"<span style='color:{a_col}; font-weight:bold'>{html.escape(data.a_name)}</span> and "

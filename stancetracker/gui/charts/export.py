@@ -26,6 +26,7 @@ from stancetracker.gui.charts.timeline import TimelineFigure
 
 SCREEN_DPI = 96.0
 FORMATS = (".png", ".svg")
+EXPORT_PLOT_MIN_PX = 110  # each plot of an exported chart is at least this tall (logical pixels)
 
 
 class ExportError(StanceError):
@@ -60,6 +61,13 @@ def _layout(fig: ChartFigure, width: int, height: int, dpi: float,
     fig.ci.layout.activate()
     if x_range is not None:
         fig.set_window(*x_range)
+    # Too short for its plots, event key and texts (known once laid out at this width and range),
+    # a chart grows taller rather than squash its plots or cut its key.
+    need = fig.minimum_height(EXPORT_PLOT_MIN_PX)
+    if need > lh:
+        lh = need
+        fig.resize(lw, lh)
+        fig.ci.layout.activate()
     return lw, lh
 
 
@@ -78,9 +86,10 @@ def _paint(fig: ChartFigure, painter: QPainter, target: QRectF, source: QRectF, 
 
 def render_image(fig: ChartFigure, width: int, height: int, dpi: float = SCREEN_DPI,
                  x_range: tuple[float, float] | None = None) -> QImage:
-    """The figure as an image of exactly width×height pixels, tagged with the DPI."""
+    """The figure as an image width pixels wide and height tall (taller if its plots and key need it), tagged with the DPI."""
     _check_size(width, height, dpi)
     lw, lh = _layout(fig, width, height, dpi, x_range)
+    height = max(height, round(lh * dpi / SCREEN_DPI))
     # Premultiplied is the rasteriser's native format: several times faster to paint into.
     img = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
     img.fill(QColor("white"))

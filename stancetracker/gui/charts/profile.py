@@ -12,15 +12,12 @@ from PySide6.QtGui import QFont
 
 from stancetracker.core.analysis.chartdata import Band, Profile
 from stancetracker.gui.charts.common import (
-    STRIP_HEIGHT,
     GREY,
     INK,
     BandsItem,
     ChartFigure,
-    EventLayer,
     Picker,
     confidence_key,
-    event_strip,
     join_legend,
     legend_entry,
     new_plot,
@@ -35,6 +32,7 @@ from stancetracker.gui.charts.timeline import (
     marker_arrays,
     picker_arrays,
 )
+from stancetracker.gui.charts.events import STRIP_HEIGHT, EventLayer, event_strip
 
 _DAY = 86400.0
 _LANE_ROW_PX = 26
@@ -59,6 +57,7 @@ class ProfileFigure(ChartFigure):
     """The profile chart (see :class:`chartdata.Profile`)."""
 
     kind = "profile"
+    plot_min_px = 150
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -92,7 +91,7 @@ class ProfileFigure(ChartFigure):
             self.lane.setXLink(self.plots[0])
         self.strip = event_strip(self.ci, 2, self.lane, height=STRIP_HEIGHT)
         self.events = EventLayer(self.strip, self.plots + [self.lane])
-        self.frame(n + 2)
+        self.frame(n + 2, self.events.key)
 
     def set_data(self, data: Profile, keep_view: bool = False) -> None:
         """Draw a profile; ``keep_view`` keeps the user's zoom (live updates)."""
@@ -110,6 +109,7 @@ class ProfileFigure(ChartFigure):
         self._draw_bands(data)
         self.events.set_events(data.events if self.show_events else [], data.start, data.end)
         self.strip.setFixedHeight(STRIP_HEIGHT if self.show_events and data.events else 0)
+        self.fit_content()
         entries = [legend_entry(data.colour, data.name),
                    legend_entry(GREY, f"evidence over {data.horizon_months} months old", dashed=True),
                    "<span style='color:#888'>▬</span> memberships and roles"]
