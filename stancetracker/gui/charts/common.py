@@ -151,11 +151,23 @@ class Picker:
 
 
 class ShrinkLabel(pg.LabelItem):
-    """A LabelItem whose text width is not a minimum width.
+    """A LabelItem whose text width is not a minimum width: longer than its room, the text wraps.
 
     pyqtgraph makes a label's text width its minimum, which in a narrow window
-    pushes the plots past the widget's edge; here the text is clipped instead.
+    pushes the plots past the widget's edge; here the text wraps onto more lines
+    (its height grows) instead of being cut at both ends.
     """
+
+    def resizeEvent(self, ev) -> None:
+        width = self.size().width()
+        self.item.setTextWidth(-1)
+        if width > 1 and self.item.boundingRect().width() > width:
+            self.item.setTextWidth(width)
+            option = self.item.document().defaultTextOption()
+            option.setAlignment({"left": Qt.AlignmentFlag.AlignLeft, "right": Qt.AlignmentFlag.AlignRight}.get(
+                self.opts.get("justify"), Qt.AlignmentFlag.AlignHCenter))
+            self.item.document().setDefaultTextOption(option)
+        super().resizeEvent(ev)
 
     def updateMin(self) -> None:
         super().updateMin()

@@ -153,7 +153,7 @@ class TimelineFigure(TimeWindow, ChartFigure):
     """The timeline chart (see :class:`chartdata.Timeline`)."""
 
     kind = "timeline"
-    plot_min_px = 240
+    plot_min_px = 205
 
     def __init__(self, parent=None):
         super().__init__(parent)
