@@ -224,7 +224,7 @@ class ChartFigure(pg.GraphicsLayoutWidget):
         self.ci.addItem(self.legend_item, row=1, col=0)
         if key is not None:
             self.ci.addItem(key, row=2 + body_rows, col=0)
-            key.heightChanged.connect(self.fit_content)
+            key.roomChanged.connect(self.fit_content)
         self.ci.addItem(self.source_item, row=3 + body_rows, col=0)
         self.fit_content()
 

@@ -99,10 +99,10 @@ class EventMarkersItem(pg.GraphicsObject):
 class EventKeyItem(pg.GraphicsWidget):
     """The key: number, date and full label of every event in range, in as many columns as fit.
 
-    Its height follows its width and its entries (``heightChanged`` tells the figure).
+    Its height follows its width and its entries (``roomChanged`` tells the figure).
     """
 
-    heightChanged = Signal()
+    roomChanged = Signal()  # not QGraphicsWidget.heightChanged: that one also fires while the scene is torn down
 
     def __init__(self) -> None:
         super().__init__()
@@ -158,7 +158,7 @@ class EventKeyItem(pg.GraphicsWidget):
             self._height = height
             self.setFixedHeight(height)
             self.setVisible(height > 0)
-            self.heightChanged.emit()
+            self.roomChanged.emit()
         self.update()
 
     def paint(self, p: QPainter, *args) -> None:

@@ -82,8 +82,9 @@ class SnapshotFigure(ChartFigure):
         self.plot.addItem(self.image)
         self.texts: list[pg.TextItem] = []
         self._rules: pg.PlotCurveItem | None = None
-        self._header_font = QFont()
-        self._header_font.setPointSizeF(9.5)
+        self.headers: list[str] = []  # the column headers as drawn, wrapped lines joined by newlines
+        self.header_font = QFont()
+        self.header_font.setPointSizeF(9.5)
         # Cell texts and headers wrap to the cells' width on screen, so neighbours never overlap.
         self.plot.getViewBox().sigResized.connect(self._fit_texts)
 
@@ -97,7 +98,7 @@ class SnapshotFigure(ChartFigure):
         self.image.setImage(img.astype(np.uint8), levels=(0, 255), autoLevels=False)
         self.image.setRect(QRectF(0, 0, max(nd, 1), max(na, 1)))
         self.plot.getAxis("left").setTicks([[(i + 0.5, n) for i, n in enumerate(data.names)], []])
-        names = QFontMetricsF(self._header_font)
+        names = QFontMetricsF(self.header_font)
         self.plot.getAxis("left").setWidth(min(NAME_AXIS_MAX_PX, max((names.horizontalAdvance(n) for n in
                                                                       data.names), default=60) + 24))
         self.plot.setXRange(0, max(nd, 1), padding=0)
@@ -166,9 +167,10 @@ class SnapshotFigure(ChartFigure):
         if want != self.plot_min_px:
             self.plot_min_px = want
             self.fit_content()
-        fm = QFontMetricsF(self._header_font)
+        fm = QFontMetricsF(self.header_font)
         char = fm.averageCharWidth() * 1.1
         heads = [wrap_header(d.label, cell - 10, char) for d in self.data.dimensions]
+        self.headers = heads
         top = self.plot.getAxis("top")
         top.setTicks([[(j + 0.5, h) for j, h in enumerate(heads)], []])
         lines = max((h.count("\n") + 1 for h in heads), default=1)
