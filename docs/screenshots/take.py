@@ -7,8 +7,11 @@ window is given the screen's whole geometry instead of being maximised):
     DISPLAY=:51 QT_QPA_PLATFORM=xcb python docs/screenshots/take.py docs/screenshots
 
 It writes chart-<kind>-<W>x<H>.png for the timeline (Sadr and Maliki on Iran),
-Sadr's profile, Sadr compared with Maliki and the snapshot, over a fresh copy
-of the seeded dataset, grabbing the whole screen as ``import -window root`` does.
+Sadr's profile, Sadr compared with Maliki and the snapshot, and Sadr's profile in
+a full-screen window of its own, over a fresh copy of the seeded dataset,
+grabbing the whole screen as ``import -window root`` does. Then, to keep them small:
+
+    for f in docs/screenshots/*.png; do convert "$f" -strip PNG8:"$f"; done
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ def main(out: Path) -> int:
     settle(app)
     win.setGeometry(screen)  # no window manager: the window is placed on the whole screen by hand
     settle(app)
+    win.path_label.setText(store.path.name)  # the temporary folder's name is of no interest in a picture
     size = f"{screen.width()}x{screen.height()}"
     panel = win.charts
     shots = {"timeline": ["sadr", "maliki"], "profile": ["sadr"], "compare": ["sadr", "maliki"],
@@ -61,6 +65,17 @@ def main(out: Path) -> int:
         path = out / f"chart-{kind}-{size}.png"
         app.primaryScreen().grabWindow(0).save(str(path))
         print(path)
+    # The profile again, in a window of its own and full screen (F11): all four plots at once.
+    panel.tabs.setCurrentIndex(chartdata.KINDS.index("profile"))
+    win.actor_list.set_checked(["sadr"])
+    panel.redraw_now()
+    own = panel.detach_current(full_screen=True)
+    own.setGeometry(screen)
+    settle(app)
+    path = out / f"chart-profile-own-window-{size}.png"
+    app.primaryScreen().grabWindow(0).save(str(path))
+    print(path)
+    own.close()
     win.close()
     store.close()
     return 0

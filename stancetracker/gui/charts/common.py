@@ -176,6 +176,20 @@ class ShrinkLabel(pg.LabelItem):
         self.setMinimumWidth(0)
 
 
+def set_plot_title(plot: pg.PlotItem, title: str, **style) -> None:
+    """A plot's title that never widens the figure: pyqtgraph's title label has its text width as
+    minimum width, which pushed a narrow comparison past its panel's edge."""
+    if not isinstance(plot.titleLabel, ShrinkLabel):
+        old = plot.titleLabel
+        plot.layout.removeItem(old)
+        old.setParentItem(None)
+        if old.scene() is not None:
+            old.scene().removeItem(old)
+        plot.titleLabel = ShrinkLabel("", size="11pt", parent=plot)
+        plot.layout.addItem(plot.titleLabel, 0, 1)
+    plot.setTitle(title, **style)
+
+
 class TimeWindow:
     """Zoom helpers for figures with one time axis (``self.plot``) over ``self.data.start``…``end``."""
 

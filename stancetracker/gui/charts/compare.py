@@ -10,6 +10,7 @@ from PySide6.QtCore import QPointF
 
 from stancetracker.core.analysis.chartdata import Comparison
 from stancetracker.gui.charts.common import (
+    set_plot_title,
     TimeWindow,
     GREY,
     INK,
@@ -61,11 +62,11 @@ class CompareFigure(TimeWindow, ChartFigure):
         self.plot.getAxis("left").setTicks([[(0.0, "0  same position"), (1.0, "1"), (2.0, "2"),
                                              (3.0, "3"), (4.0, "4  opposite poles")], []])
         self.plot.setYRange(-0.15, 4.15, padding=0)
-        self.plot.setTitle("Mean absolute difference of their stances", size="10pt", color=INK, bold=True)
+        set_plot_title(self.plot, "Mean absolute difference of their stances", size="10pt", color=INK, bold=True)
         self.count_plot = new_plot(self.ci, row=4)
         self.count_plot.setXLink(self.plot)
         self.count_plot.setFixedHeight(130)
-        self.count_plot.setTitle("Dimensions the distance rests on (both actors have evidence)",
+        set_plot_title(self.count_plot, "Dimensions the distance rests on (both actors have evidence)",
                                  size="10pt", color=INK, bold=True)
         self.strip = event_strip(self.ci, 2, self.plot, height=STRIP_HEIGHT)
         self.events = EventLayer(self.strip, [self.plot, self.count_plot])

@@ -12,6 +12,7 @@ from PySide6.QtGui import QFont
 
 from stancetracker.core.analysis.chartdata import Band, Profile
 from stancetracker.gui.charts.common import (
+    set_plot_title,
     GREY,
     INK,
     BandsItem,
@@ -100,7 +101,7 @@ class ProfileFigure(ChartFigure):
         self._build(len(data.dimensions))
         for plot, picker, dim, tr in zip(self.plots, self.pickers, data.dimensions, data.traces):
             set_dimension(plot, dim)
-            plot.setTitle(dim.label, size="10pt", color=INK, bold=True)
+            set_plot_title(plot, dim.label, size="10pt", color=INK, bold=True)
             TraceItems(plot).set_trace(tr)
             add_markers(plot).set_markers(*marker_arrays([tr]))
             plot.enableAutoRange(y=False)
@@ -126,7 +127,7 @@ class ProfileFigure(ChartFigure):
         n = max(1, len(bands))
         lane.setFixedHeight(_LANE_ROW_PX * n + 34)
         lane.setYRange(-0.6, n - 0.4, padding=0)
-        lane.setTitle("Memberships and roles", size="10pt", color=INK, bold=True)
+        set_plot_title(lane, "Memberships and roles", size="10pt", color=INK, bold=True)
         # Hovering a bar names its group, role and dates, found as markers are.
         self.band_picker.set(np.array([b.start for b in bands]), np.array([b.end for b in bands]),
                              np.arange(len(bands), dtype=float), list(range(len(bands))))
