@@ -297,6 +297,15 @@ class ChartFigure(pg.GraphicsLayoutWidget):
             self.data.title = title
         self.title_item.setText(html.escape(title))
 
+    def wheelEvent(self, ev) -> None:
+        """The wheel zooms a plot under the mouse; elsewhere (titles, strip, key) it scrolls the panel."""
+        pos = self.mapToScene(ev.position().toPoint())
+        zooms = any(isinstance(it, pg.ViewBox) and any(it.state["mouseEnabled"]) for it in self.scene().items(pos))
+        if zooms or not self.scrolls:
+            super().wheelEvent(ev)
+        else:
+            ev.ignore()  # the scroll area holding the figure takes it
+
     # ---- interaction, implemented by subclasses through pick()
     def pick(self, scene_pos: QPointF) -> tuple[list[str], str] | None:
         """(record uuids, hover text) of what lies under a scene position, or None."""
