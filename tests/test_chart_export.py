@@ -109,7 +109,8 @@ def test_cli_chart_png_and_svg(qtbot, seeded_path, tmp_path, kind):
     png, svg = tmp_path / f"{kind}.png", tmp_path / f"{kind}.svg"
     res = CliRunner().invoke(cli, args + ["-o", str(png), "--width", "900", "--height", "600"])
     assert res.exit_code == 0, res.output
-    check_png(png, 900, 600)
+    img = check_png(png, 900, 600)
+    assert f"({img.width()}×{img.height()} px)" in res.output  # the size written, not the size asked
     res = CliRunner().invoke(cli, args + ["-o", str(svg), "--title", "My report chart"])
     assert res.exit_code == 0, res.output
     check_svg(svg, "My report chart", series_names(kind))

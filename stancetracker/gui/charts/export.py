@@ -194,10 +194,11 @@ def copy_to_clipboard(fig: ChartFigure, width: int = 1600, height: int = 900, dp
 
 def export_chart(store: Store, req: chartdata.ChartRequest, path: Path | str, width: int = 1600,
                  height: int = 900, dpi: float = SCREEN_DPI, fmt: str | None = None,
-                 notes: list[str] | None = None) -> Path | str:
+                 notes: list[str] | None = None, size: list[int] | None = None) -> Path | str:
     """Build a chart from the database and write it (the command line's one call).
 
-    ``notes``, if given, receives what the chart left out (records with invalid values).
+    ``notes``, if given, receives what the chart left out (records with invalid values);
+    ``size`` the width and height written (taller than asked when the plots and event key need it).
     """
     fmt = image_format(path, fmt)
     outputs.check_output(path, protect=outputs.database_files(store.path), option="--output")
@@ -206,7 +207,11 @@ def export_chart(store: Store, req: chartdata.ChartRequest, path: Path | str, wi
         notes.append(data.note)
     fig = figure_for(data, store)
     try:
-        return save(fig, path, width, height, dpi, fmt=fmt, option="--output")
+        written = save(fig, path, width, height, dpi, fmt=fmt, option="--output")
+        if size is not None:
+            scale = dpi / SCREEN_DPI if fmt == "png" else 1.0
+            size[:] = [width, max(height, round(fig.height() * scale))]
+        return written
     finally:
         fig.close()
         fig.deleteLater()
