@@ -3,11 +3,12 @@ follows zoom and goes into exports, plots that keep their height and scroll, a c
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 
+import pyqtgraph as pg
 import pytest
-from PySide6.QtGui import QFontMetricsF, QKeySequence
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtGui import QFontMetricsF, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import QApplication
 
 from stancetracker.core.analysis import chartdata as cd
@@ -16,6 +17,7 @@ from stancetracker.core.model.dates import parse_date
 from stancetracker.core.model.entities import Record
 from stancetracker.core.project import open_project
 from stancetracker.gui.charts import export
+from stancetracker.gui.charts.events import LANE_PX
 from stancetracker.gui.charts.panel import QtChartPanel
 from stancetracker.gui.charts.snapshot import SnapshotFigure
 from stancetracker.gui.charts.timeline import TimelineFigure
@@ -81,6 +83,28 @@ def test_timeline_key_lists_every_event_in_range_and_follows_zoom(qtbot, seeded)
     assert len(key.entries) == 11 and [e.number for e in key.entries] == list(range(1, 12))
     fig.set_events_visible(False)
     assert key.entries == [] and not key.isVisible()
+
+
+@pytest.mark.slow
+def test_hovering_a_marker_names_its_events(qtbot, seeded, monkeypatch):
+    """A marker on the strip, hovered, names number, date and full label of each event it stands for."""
+    monkeypatch.setitem(pg.CONFIG_OPTIONS, "mouseRateLimit", 0)
+    fig = shown(qtbot, TimelineFigure())
+    fig.set_data(cd.timeline(seeded, "iran", ["sadr", "maliki"]))
+    fig.set_window(*ALL_OF_IT)
+    QApplication.processEvents()
+    markers, _, h = fig.events.markers.layout()
+    joined = next(m for m in markers if m.last > m.first)  # the crowded 2019–2022 stretch shares markers
+    origin = fig.events.strip.getViewBox().sceneBoundingRect().topLeft()
+    at = origin + QPointF((joined.left + joined.right) / 2, h - (joined.lane + 0.5) * LANE_PX)
+    vp = fig.mapFromScene(at)
+    with qtbot.waitSignal(fig.hoverChanged) as sig:
+        QApplication.sendEvent(fig.viewport(), QMouseEvent(
+            QEvent.Type.MouseMove, QPointF(vp), QPointF(fig.viewport().mapToGlobal(vp)), Qt.MouseButton.NoButton,
+            Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier))
+    lines = sig.args[0].split("\n")
+    entries = fig.events.key.entries[joined.first:joined.last + 1]
+    assert lines == [f"{e.number}  {e.when}  {e.label}" for e in entries] and len(lines) >= 2
 
 
 @pytest.mark.slow

@@ -314,6 +314,9 @@ class ChartFigure(pg.GraphicsLayoutWidget):
     def _on_move(self, pos: QPointF) -> None:
         hit = self.pick(pos)
         text = hit[1] if hit else ""
+        events = getattr(self, "events", None)  # the figures with an event strip
+        if not text and events is not None:
+            text = events.describe_at(pos)
         if text != self.last_hover:
             self.last_hover = text
             self.hoverChanged.emit(text)

@@ -223,6 +223,20 @@ class EventLayer:
         """The key's entries for the range shown."""
         return key_entries(self.events, *self.x_range())
 
+    def describe_at(self, scene_pos) -> str:
+        """The key lines of the marker under a scene position (hovering a marker names its events)."""
+        vb = self.strip.getViewBox()
+        if not self.strip.isVisible() or not vb.sceneBoundingRect().contains(scene_pos):
+            return ""
+        p = scene_pos - vb.sceneBoundingRect().topLeft()
+        markers, _, h = self.markers.layout()
+        entries = self.markers.entries
+        for m in markers:
+            top = h - (m.lane + 1) * LANE_PX
+            if m.left <= p.x() <= m.right and top <= p.y() <= top + LANE_PX:
+                return "\n".join(f"{e.number}  {e.when}  {e.label}" for e in entries[m.first:m.last + 1])
+        return ""
+
     def update_range(self, *args) -> None:
         entries = self.entries()
         self.markers.set_entries(entries)
