@@ -54,10 +54,15 @@ def series_names(kind: str) -> list[str]:
 
 
 def check_png(path, width: int, height: int) -> QImage:
-    """The PNG loads, has the size asked for and is a real drawing, not a blank page."""
+    """The PNG loads, has the width asked for, at least the height, and is a real drawing, not a blank page.
+
+    A chart whose plots and event key need more room than the height asked for
+    is drawn taller rather than squashed or cut (``export.EXPORT_PLOT_MIN_PX``).
+    """
     img = QImage(str(path))
     assert not img.isNull(), path
-    assert (img.width(), img.height()) == (width, height)
+    assert img.width() == width and img.height() >= height, (img.width(), img.height())
+    height = img.height()
     rgb = img.convertToFormat(QImage.Format.Format_RGB32)  # keep a reference: the array views its memory
     arr = np.frombuffer(rgb.constBits(), np.uint8).reshape(height, rgb.bytesPerLine() // 4, 4)
     arr = arr[:, :width, :3].copy()
@@ -104,7 +109,8 @@ def test_cli_chart_png_and_svg(qtbot, seeded_path, tmp_path, kind):
     png, svg = tmp_path / f"{kind}.png", tmp_path / f"{kind}.svg"
     res = CliRunner().invoke(cli, args + ["-o", str(png), "--width", "900", "--height", "600"])
     assert res.exit_code == 0, res.output
-    check_png(png, 900, 600)
+    img = check_png(png, 900, 600)
+    assert f"({img.width()}×{img.height()} px)" in res.output  # the size written, not the size asked
     res = CliRunner().invoke(cli, args + ["-o", str(svg), "--title", "My report chart"])
     assert res.exit_code == 0, res.output
     check_svg(svg, "My report chart", series_names(kind))
@@ -120,12 +126,15 @@ def test_png_dpi_keeps_pixel_size_and_tags_resolution(qtbot, seeded, tmp_path):
 
 
 def test_copy_to_clipboard(qtbot, seeded):
-    """Copy puts an image of the requested size on the clipboard."""
+    """Copy puts an image of the requested size on the clipboard (taller only if its key needs it)."""
     fig = figure_for(cd.build(seeded, request("compare")), seeded)
     qtbot.addWidget(fig)
-    export.copy_to_clipboard(fig, 800, 500)
+    export.copy_to_clipboard(fig, 1600, 900)
     img = QGuiApplication.clipboard().image()
-    assert (img.width(), img.height()) == (800, 500)
+    assert (img.width(), img.height()) == (1600, 900)
+    export.copy_to_clipboard(fig, 800, 500)  # 37 events in two columns and a readable plot need more
+    img = QGuiApplication.clipboard().image()
+    assert img.width() == 800 and img.height() > 500
 
 
 def test_export_refuses_bad_names_and_sizes(qtbot, seeded, tmp_path):

@@ -71,9 +71,11 @@ def chart(obj: CliState, kind, actor, dimension, since, until, at, horizon, code
     _qt_app()
     from stancetracker.gui.charts.export import export_chart  # Qt and pyqtgraph only once a chart is really drawn
     notes: list[str] = []
-    path = export_chart(store, req, output, width, height, dpi, fmt=fmt, notes=notes)
+    size = [width, height]
+    path = export_chart(store, req, output, width, height, dpi, fmt=fmt, notes=notes, size=size)
     # With the image on standard output, the summary goes to standard error.
-    click.echo(f"Wrote {path} ({width}×{height} px)", err=to_stdout(output))
+    taller = " (taller than asked: its plots and event key need the room)" if size[1] > height else ""
+    click.echo(f"Wrote {path} ({size[0]}×{size[1]} px){taller}", err=to_stdout(output))
     for note in notes:
         click.echo(f"note: {note}", err=True)
 

@@ -105,4 +105,6 @@ class QtActorList(QWidget):
             it = self.model.item(i)
             it.setCheckState(Qt.CheckState.Checked if it.data(SLUG_ROLE) in want else Qt.CheckState.Unchecked)
         self.model.blockSignals(False)
+        if self.model.rowCount():  # the blocked signals left the view showing the old ticks
+            self.model.dataChanged.emit(self.model.index(0, 0), self.model.index(self.model.rowCount() - 1, 0))
         self.checkedChanged.emit(self.checked())

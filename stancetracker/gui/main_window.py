@@ -105,7 +105,7 @@ class QtMainWindow(QMainWindow):
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(records)
         self.splitter.addWidget(self.charts)
-        self.splitter.setSizes([330, 470])
+        self.splitter.setSizes([270, 530])  # charts keep room for a plot under their title and event strip
         self.setCentralWidget(self.splitter)
 
         self.actor_dock = self._dock("Actors", "actors", self.actor_list, Qt.DockWidgetArea.LeftDockWidgetArea)

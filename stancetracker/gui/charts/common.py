@@ -4,6 +4,7 @@ axes, event lines, disagreement bands and the hit test behind hover and click.""
 from __future__ import annotations
 
 import html
+import math
 
 import numpy as np
 import pyqtgraph as pg
@@ -19,7 +20,6 @@ GREY = "#666666"
 EVENT = "#8a8a8a"
 PICK_RADIUS_PX = 8.0
 LEFT_AXIS_WIDTH = 196  # fits "+2  strongly pro-consensus" at 9 pt and the axis title beside it
-STRIP_HEIGHT = 132
 _DAY = 86400.0
 
 
@@ -136,93 +136,6 @@ class BandsItem(pg.GraphicsObject):
             p.drawRect(QRectF(QPointF(x0 - grow, y0), QPointF(x1 + grow, y1)))
 
 
-class EventLayer:
-    """Event lines across plots, with short rotated labels in a strip of their own.
-
-    Labels live in a strip above the plots so they never cover the data; a
-    label that would overlap the previous one is hidden until the user zooms in.
-    """
-
-    MAX_LABEL = 26
-
-    def __init__(self, strip: pg.PlotItem | None, plots: list[pg.PlotItem]):
-        self.strip = strip
-        self.plots = plots
-        self.lines: list[tuple[pg.PlotItem, pg.InfiniteLine]] = []
-        self.texts: list[pg.TextItem] = []
-        self.xs = np.array([])
-        if strip is not None:
-            strip.getViewBox().sigRangeChanged.connect(self._place)
-
-    def set_events(self, events, lo: float, hi: float) -> None:
-        """Draw the events (lo..hi is the data's span; events outside it are hidden, not dropped).
-
-        Items are built for every event and kept while the events stay the same,
-        so switching dimension or filter does not rebuild them; ``_place`` shows
-        only the labels inside the visible range.
-        """
-        shown = list(events)
-        key = [(e.x, e.label) for e in shown]
-        if key == getattr(self, "_key", None):
-            self._place()  # same events: keep the items (a redraw of 20 actors need not rebuild 80)
-            return
-        self._key = key
-        for plot, item in self.lines:
-            plot.removeItem(item)
-        for t in self.texts:
-            self.strip.removeItem(t)
-        self.lines, self.texts = [], []
-        self.xs = np.array([e.x for e in shown])
-        pen = pg.mkPen(EVENT, width=1, style=Qt.PenStyle.DashLine)
-        for e in shown:
-            for plot in self.plots:
-                line = pg.InfiniteLine(pos=e.x, angle=90, pen=pen, movable=False)
-                line.setZValue(-5)
-                plot.addItem(line, ignoreBounds=True)
-                self.lines.append((plot, line))
-            if self.strip is not None:
-                text = e.label if len(e.label) <= self.MAX_LABEL else e.label[: self.MAX_LABEL - 1] + "…"
-                t = pg.TextItem(text, color=GREY, anchor=(0, 0.5), angle=90)
-                f = QFont()
-                f.setPointSizeF(7)
-                t.setFont(f)
-                self.strip.addItem(t, ignoreBounds=True)
-                self.texts.append(t)
-        self._place()
-
-    def _place(self, *args) -> None:
-        if not self.texts:
-            return
-        vb = self.strip.getViewBox()
-        x0, x1 = vb.viewRange()[0]
-        px = vb.viewPixelSize()[0] or 1.0
-        # A label needs about one line height of room; later ones yield to earlier ones.
-        last = -np.inf
-        for x, t in zip(self.xs, self.texts):
-            ok = x0 <= x <= x1 and (x - last) / px >= 12
-            t.setVisible(bool(ok))
-            if ok:
-                t.setPos(x, 0.02)
-                last = x
-
-
-def event_strip(layout: pg.GraphicsLayout, row: int, link: pg.PlotItem, height: float = STRIP_HEIGHT) -> pg.PlotItem:
-    """An axis-less strip above a plot, sharing its x range, that holds event labels."""
-    strip = layout.addPlot(row=row, col=0)
-    strip.setMenuEnabled(False)
-    strip.hideButtons()
-    strip.hideAxis("bottom")
-    left = strip.getAxis("left")
-    left.setWidth(LEFT_AXIS_WIDTH)
-    left.setStyle(showValues=False)
-    left.setPen(pg.mkPen(None))
-    strip.setYRange(0, 1, padding=0)
-    strip.setXLink(link)
-    strip.getViewBox().setMouseEnabled(x=False, y=False)
-    strip.setFixedHeight(height)
-    return strip
-
-
 class Picker:
     """Finds the observation under the mouse: points for day precision, spans otherwise."""
 
@@ -250,11 +163,23 @@ class Picker:
 
 
 class ShrinkLabel(pg.LabelItem):
-    """A LabelItem whose text width is not a minimum width.
+    """A LabelItem whose text width is not a minimum width: longer than its room, the text wraps.
 
     pyqtgraph makes a label's text width its minimum, which in a narrow window
-    pushes the plots past the widget's edge; here the text is clipped instead.
+    pushes the plots past the widget's edge; here the text wraps onto more lines
+    (its height grows) instead of being cut at both ends.
     """
+
+    def resizeEvent(self, ev) -> None:
+        width = self.size().width()
+        self.item.setTextWidth(-1)
+        if width > 1 and self.item.boundingRect().width() > width:
+            self.item.setTextWidth(width)
+            option = self.item.document().defaultTextOption()
+            option.setAlignment({"left": Qt.AlignmentFlag.AlignLeft, "right": Qt.AlignmentFlag.AlignRight}.get(
+                self.opts.get("justify"), Qt.AlignmentFlag.AlignHCenter))
+            self.item.document().setDefaultTextOption(option)
+        super().resizeEvent(ev)
 
     def updateMin(self) -> None:
         super().updateMin()
@@ -302,6 +227,20 @@ class SourceLabel(ShrinkLabel):
         self.setText("<br>".join(html.escape(t) for t in self.lines))
 
 
+def set_plot_title(plot: pg.PlotItem, title: str, **style) -> None:
+    """A plot's title that never widens the figure: pyqtgraph's title label has its text width as
+    minimum width, which pushed a narrow comparison past its panel's edge."""
+    if not isinstance(plot.titleLabel, ShrinkLabel):
+        old = plot.titleLabel
+        plot.layout.removeItem(old)
+        old.setParentItem(None)
+        if old.scene() is not None:
+            old.scene().removeItem(old)
+        plot.titleLabel = ShrinkLabel("", size="11pt", parent=plot)
+        plot.layout.addItem(plot.titleLabel, 0, 1)
+    plot.setTitle(title, **style)
+
+
 class TimeWindow:
     """Zoom helpers for figures with one time axis (``self.plot``) over ``self.data.start``…``end``."""
 
@@ -324,6 +263,7 @@ class ChartFigure(pg.GraphicsLayoutWidget):
     """A chart as it goes into a report: title, legend, the plots, a source line."""
 
     kind = ""
+    plot_min_px = 200  # a stretching plot never gets less than this in a scrolling view
     recordActivated = Signal(str)
     hoverChanged = Signal(str)
 
@@ -336,17 +276,47 @@ class ChartFigure(pg.GraphicsLayoutWidget):
         self.legend_item = ShrinkLabel("", size="9pt", color=INK)
         self.source_item = SourceLabel()
         self.data = None
+        self.scrolls = False  # set by a scrolling container; exports lay out at the size asked for
         self.store = None  # for hover descriptions; charts never write
         self.last_hover = ""
         self.scene().sigMouseMoved.connect(self._on_move)
         self.scene().sigMouseClicked.connect(self._on_click)
 
     # ---- frame
-    def frame(self, body_rows: int) -> None:
-        """Put title and legend above ``body_rows`` rows of plots, the source line below."""
+    def frame(self, body_rows: int, key: pg.GraphicsWidget | None = None) -> None:
+        """Put title and legend above ``body_rows`` rows of plots, the event key and source line below."""
         self.ci.addItem(self.title_item, row=0, col=0)
         self.ci.addItem(self.legend_item, row=1, col=0)
-        self.ci.addItem(self.source_item, row=2 + body_rows, col=0)
+        if key is not None:
+            self.ci.addItem(key, row=2 + body_rows, col=0)
+            key.roomChanged.connect(self.fit_content)
+        self.ci.addItem(self.source_item, row=3 + body_rows, col=0)
+        self.fit_content()
+
+    # ---- size
+    def minimum_height(self, plot_min_px: int | None = None) -> int:
+        """The height at which every plot keeps at least ``plot_min_px`` (the figure's own by default)."""
+        plot_min_px = self.plot_min_px if plot_min_px is None else plot_min_px
+        lay = self.ci.layout
+        total = 0.0
+        rows = 0
+        for item in self.ci.items:
+            if not item.isVisible():
+                continue
+            rows += 1
+            lo, hi = item.minimumHeight(), item.maximumHeight()
+            if isinstance(item, pg.PlotItem) and hi - lo > 1:  # a plot that stretches
+                lo = max(lo, plot_min_px)
+            else:
+                lo = max(lo, item.preferredHeight() if hi - lo > 1 else lo)
+            total += lo
+        _, top, _, bottom = lay.getContentsMargins()
+        return int(math.ceil(total + lay.verticalSpacing() * max(0, rows - 1) + top + bottom) + 4)
+
+    def fit_content(self) -> None:
+        """In a scrolling panel or window (``scrolls``), keep the minimum height that plots need."""
+        if self.scrolls:
+            self.setMinimumHeight(self.minimum_height())
 
     def set_texts(self, title: str, legend_html: str, source: str, line: SourceLine | None = None) -> None:
         """Title, legend and source line; ``line`` (the source in parts) wraps at the chart's width."""
@@ -368,6 +338,7 @@ class ChartFigure(pg.GraphicsLayoutWidget):
         for item in list(self.ci.items):
             if item is not self.title_item:
                 item.setVisible(on)
+        self.fit_content()
 
     def title(self) -> str:
         return getattr(self.data, "title", "")
@@ -378,6 +349,15 @@ class ChartFigure(pg.GraphicsLayoutWidget):
             self.data.title = title
         self.title_item.setText(html.escape(title))
 
+    def wheelEvent(self, ev) -> None:
+        """The wheel zooms a plot under the mouse; elsewhere (titles, strip, key) it scrolls the panel."""
+        pos = self.mapToScene(ev.position().toPoint())
+        zooms = any(isinstance(it, pg.ViewBox) and any(it.state["mouseEnabled"]) for it in self.scene().items(pos))
+        if zooms or not self.scrolls:
+            super().wheelEvent(ev)
+        else:
+            ev.ignore()  # the scroll area holding the figure takes it
+
     # ---- interaction, implemented by subclasses through pick()
     def pick(self, scene_pos: QPointF) -> tuple[list[str], str] | None:
         """(record uuids, hover text) of what lies under a scene position, or None."""
@@ -386,6 +366,9 @@ class ChartFigure(pg.GraphicsLayoutWidget):
     def _on_move(self, pos: QPointF) -> None:
         hit = self.pick(pos)
         text = hit[1] if hit else ""
+        events = getattr(self, "events", None)  # the figures with an event strip
+        if not text and events is not None:
+            text = events.describe_at(pos)
         if text != self.last_hover:
             self.last_hover = text
             self.hoverChanged.emit(text)

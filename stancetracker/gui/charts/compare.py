@@ -11,18 +11,17 @@ from PySide6.QtCore import QPointF
 from stancetracker.core.analysis.chartdata import Comparison
 from stancetracker.core.analysis.wording import fmt_score
 from stancetracker.gui.charts.common import (
+    set_plot_title,
     TimeWindow,
-    STRIP_HEIGHT,
     GREY,
     INK,
     ChartFigure,
-    EventLayer,
     Picker,
-    event_strip,
     new_plot,
     ring_item,
     set_axis_title,
 )
+from stancetracker.gui.charts.events import STRIP_HEIGHT, EventLayer, event_strip
 
 _DAY = 86400.0
 _LINE = "#333333"
@@ -46,6 +45,7 @@ class CompareFigure(TimeWindow, ChartFigure):
     """The comparison chart (see :class:`chartdata.Comparison`)."""
 
     kind = "compare"
+    plot_min_px = 220
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -53,15 +53,15 @@ class CompareFigure(TimeWindow, ChartFigure):
         self.plot.getAxis("left").setTicks([[(0.0, "0  same position"), (1.0, "1"), (2.0, "2"),
                                              (3.0, "3"), (4.0, "4  opposite poles")], []])
         self.plot.setYRange(-0.15, 4.15, padding=0)
-        self.plot.setTitle("Mean absolute difference of their stances", size="10pt", color=INK, bold=True)
+        set_plot_title(self.plot, "Mean absolute difference of their stances", size="10pt", color=INK, bold=True)
         self.count_plot = new_plot(self.ci, row=4)
         self.count_plot.setXLink(self.plot)
         self.count_plot.setFixedHeight(152)  # 130 for the plot and its dates, 22 for the "Date" title
-        self.count_plot.setTitle("Dimensions the distance rests on (both actors have evidence)",
+        set_plot_title(self.count_plot, "Dimensions the distance rests on (both actors have evidence)",
                                  size="10pt", color=INK, bold=True)
         self.strip = event_strip(self.ci, 2, self.plot, height=STRIP_HEIGHT)
         self.events = EventLayer(self.strip, [self.plot, self.count_plot])
-        self.frame(3)
+        self.frame(3, self.events.key)
         self.items: list[pg.GraphicsObject] = []
         self.picker = Picker()
         self.ring = ring_item()
@@ -92,6 +92,7 @@ class CompareFigure(TimeWindow, ChartFigure):
         self.picker.set(data.x, data.x, np.where(ok, data.distance, np.nan), list(range(data.x.size)))
         self.events.set_events(data.events if self.show_events else [], data.start, data.end)
         self.strip.setFixedHeight(STRIP_HEIGHT if self.show_events and data.events else 0)
+        self.fit_content()
         a_col, b_col = data.colours
         verdict = {"converging": "converging", "diverging": "diverging"}.get(data.trend, data.trend)
         legend = (f"<span style='color:{a_col}; font-weight:bold'>{html.escape(data.a_name)}</span> and "

@@ -26,6 +26,7 @@ from stancetracker.gui.charts.timeline import TimelineFigure
 
 SCREEN_DPI = 96.0
 FORMATS = (".png", ".svg")
+EXPORT_PLOT_MIN_PX = 110  # each plot of an exported chart is at least this tall (logical pixels)
 
 
 class ExportError(StanceError):
@@ -60,6 +61,13 @@ def _layout(fig: ChartFigure, width: int, height: int, dpi: float,
     fig.ci.layout.activate()
     if x_range is not None:
         fig.set_window(*x_range)
+    # Too short for its plots, event key and texts (known once laid out at this width and range),
+    # a chart grows taller rather than squash its plots or cut its key.
+    need = fig.minimum_height(EXPORT_PLOT_MIN_PX)
+    if need > lh:
+        lh = need
+        fig.resize(lw, lh)
+        fig.ci.layout.activate()
     return lw, lh
 
 
@@ -78,9 +86,10 @@ def _paint(fig: ChartFigure, painter: QPainter, target: QRectF, source: QRectF, 
 
 def render_image(fig: ChartFigure, width: int, height: int, dpi: float = SCREEN_DPI,
                  x_range: tuple[float, float] | None = None) -> QImage:
-    """The figure as an image of exactly width×height pixels, tagged with the DPI."""
+    """The figure as an image width pixels wide and height tall (taller if its plots and key need it), tagged with the DPI."""
     _check_size(width, height, dpi)
     lw, lh = _layout(fig, width, height, dpi, x_range)
+    height = max(height, round(lh * dpi / SCREEN_DPI))
     # Premultiplied is the rasteriser's native format: several times faster to paint into.
     img = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
     img.fill(QColor("white"))
@@ -185,10 +194,11 @@ def copy_to_clipboard(fig: ChartFigure, width: int = 1600, height: int = 900, dp
 
 def export_chart(store: Store, req: chartdata.ChartRequest, path: Path | str, width: int = 1600,
                  height: int = 900, dpi: float = SCREEN_DPI, fmt: str | None = None,
-                 notes: list[str] | None = None) -> Path | str:
+                 notes: list[str] | None = None, size: list[int] | None = None) -> Path | str:
     """Build a chart from the database and write it (the command line's one call).
 
-    ``notes``, if given, receives what the chart left out (records with invalid values).
+    ``notes``, if given, receives what the chart left out (records with invalid values);
+    ``size`` the width and height written (taller than asked when the plots and event key need it).
     """
     fmt = image_format(path, fmt)
     outputs.check_output(path, protect=outputs.database_files(store.path), option="--output")
@@ -197,7 +207,11 @@ def export_chart(store: Store, req: chartdata.ChartRequest, path: Path | str, wi
         notes.append(data.note)
     fig = figure_for(data, store)
     try:
-        return save(fig, path, width, height, dpi, fmt=fmt, option="--output")
+        written = save(fig, path, width, height, dpi, fmt=fmt, option="--output")
+        if size is not None:
+            scale = dpi / SCREEN_DPI if fmt == "png" else 1.0
+            size[:] = [width, max(height, round(fig.height() * scale))]
+        return written
     finally:
         fig.close()
         fig.deleteLater()

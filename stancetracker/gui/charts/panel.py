@@ -21,6 +21,7 @@ from stancetracker.core.model.errors import StanceError
 from stancetracker.core.db.query import RecordFilter
 from stancetracker.gui.hub import QtStoreHub
 from stancetracker.gui.charts import export
+from stancetracker.gui.charts.chart_window import FULL_SCREEN_KEY, OWN_WINDOW_KEY, ChartScroll, QtChartWindow
 from stancetracker.gui.charts.common import ChartFigure
 from stancetracker.gui.charts.compare import CompareFigure
 from stancetracker.gui.charts.profile import ProfileFigure
@@ -87,10 +88,14 @@ class QtChartPanel(QWidget):
         menu.addAction("Save as PNG or SVG…", self.export_dialog)
         menu.addAction("Copy to clipboard", self.copy_to_clipboard)
         self.export_button.setMenu(menu)
+        self.window_button = QToolButton(text="Own window")
+        self.window_button.setToolTip(f"Open this chart in a window of its own ({OWN_WINDOW_KEY}; "
+                                      f"{FULL_SCREEN_KEY} for full screen)")
+        self.window_button.clicked.connect(lambda: self.detach_current())
         # Two short rows rather than one long one, so the panel fits beside the docks.
         bar = QVBoxLayout()
         for row in ((QLabel("Dimension"), self.dimension_box, QLabel("Stale after"), self.horizon_spin,
-                     self.events_check, self.export_button),
+                     self.events_check, self.export_button, self.window_button),
                     (QLabel("From"), self.from_edit, QLabel("to"), self.to_edit, self.fit_button)):
             line = QHBoxLayout()
             for w in row:
@@ -105,12 +110,17 @@ class QtChartPanel(QWidget):
         self.profile_box, self.a_box, self.b_box = QComboBox(), QComboBox(), QComboBox()
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider_label = QLabel()
+        # Each chart scrolls in its tab rather than squash its plots, and can go to a window of its own.
+        self.holders = {kind: ChartScroll(fig) for kind, fig in self.figures().items()}
+        self.slots: dict[str, QVBoxLayout] = {}
+        self.placeholders: dict[str, QWidget] = {}
+        self.windows: dict[str, QtChartWindow] = {}
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.timeline, "Timeline")
-        self.tabs.addTab(self._with_bar(self.profile, QLabel("Actor"), self.profile_box), "Profile")
-        self.tabs.addTab(self._with_bar(self.compare, QLabel("Compare"), self.a_box, QLabel("with"), self.b_box),
+        self.tabs.addTab(self._with_bar("timeline"), "Timeline")
+        self.tabs.addTab(self._with_bar("profile", QLabel("Actor"), self.profile_box), "Profile")
+        self.tabs.addTab(self._with_bar("compare", QLabel("Compare"), self.a_box, QLabel("with"), self.b_box),
                          "Comparison")
-        self.tabs.addTab(self._with_bar(self.snapshot, QLabel("Date"), self.slider, self.slider_label,
+        self.tabs.addTab(self._with_bar("snapshot", QLabel("Date"), self.slider, self.slider_label,
                                         below=True), "Snapshot")
         self.shifts = QtShiftsPanel()
         self.shifts.setMinimumWidth(160)  # narrow beside the reader; a shift's full line is in its tooltip
@@ -151,8 +161,8 @@ class QtChartPanel(QWidget):
             if plot is not None:
                 plot.getViewBox().sigXRangeChanged.connect(self._sync_dates)
 
-    @staticmethod
-    def _with_bar(fig: QWidget, *widgets: QWidget, below: bool = False) -> QWidget:
+    def _with_bar(self, kind: str, *widgets: QWidget, below: bool = False) -> QWidget:
+        """A tab's page: its own controls (if any) and a slot holding the chart, or a note that it is away."""
         w = QWidget()
         v = QVBoxLayout(w)
         v.setContentsMargins(0, 0, 0, 0)
@@ -161,12 +171,62 @@ class QtChartPanel(QWidget):
             h.addWidget(x, 1 if isinstance(x, QSlider) else 0)
         if not any(isinstance(x, QSlider) for x in widgets):
             h.addStretch(1)
-        if not below:
+        if widgets and not below:
             v.addLayout(h)
-        v.addWidget(fig, 1)
-        if below:
+        slot = QVBoxLayout()
+        slot.setContentsMargins(0, 0, 0, 0)
+        slot.addWidget(self.holders[kind])
+        away = QWidget()
+        a = QVBoxLayout(away)
+        note = QLabel("This chart is open in a window of its own.")
+        back = QPushButton("Put it back here")
+        back.clicked.connect(lambda: self.attach(kind))
+        a.addStretch(1)
+        for x in (note, back):
+            a.addWidget(x, 0, Qt.AlignmentFlag.AlignHCenter)
+        a.addStretch(1)
+        away.hide()
+        slot.addWidget(away)
+        self.slots[kind], self.placeholders[kind] = slot, away
+        v.addLayout(slot, 1)
+        if widgets and below:
             v.addLayout(h)
         return w
+
+    # ------------------------------------------------------------- own windows
+    def detach_current(self, full_screen: bool = False) -> QtChartWindow:
+        """Show the current chart in a window of its own (the live chart, not a copy); returns the window."""
+        kind = self.current_kind()
+        win = self.windows.get(kind)
+        if win is None:
+            holder = self.holders[kind]
+            self.slots[kind].removeWidget(holder)
+            self.placeholders[kind].show()
+            title = f"{self.tabs.tabText(self.tabs.currentIndex())} — stancetracker"
+            win = QtChartWindow(kind, holder, title, self.window())
+            win.closed.connect(self.attach)
+            self.windows[kind] = win
+        if full_screen:
+            win.set_full_screen(True)
+        else:
+            win.show()
+        win.raise_()
+        win.activateWindow()
+        return win
+
+    def attach(self, kind: str) -> None:
+        """Put a chart back in its tab (its window, if still open, closes)."""
+        win = self.windows.pop(kind, None)
+        if win is None:
+            return
+        holder = win.take_holder()
+        if win.isVisible():
+            win.close()
+        win.deleteLater()
+        if holder is not None:
+            self.slots[kind].insertWidget(0, holder)
+            holder.show()
+        self.placeholders[kind].hide()
 
     def figures(self) -> dict[str, ChartFigure]:
         return {"timeline": self.timeline, "profile": self.profile, "compare": self.compare,
@@ -274,12 +334,17 @@ class QtChartPanel(QWidget):
 
     def _redraw(self, shifts: bool = True) -> None:
         self._pending = False
-        kind = self.current_kind()
-        if kind not in self._dirty:
-            return
-        self._dirty.discard(kind)
-        store = self.hub.store
+        current = self.current_kind()
         self.slider_label.setText(self.snapshot_date().isoformat())
+        # The tab shown, and every chart in a window of its own: those are on screen.
+        for kind in [k for k in self.windows if k != current] + [current]:
+            if kind not in self._dirty:
+                continue
+            self._dirty.discard(kind)
+            self._draw(kind, shifts and kind == current)
+            self.redrawn.emit(kind)
+
+    def _draw(self, kind: str, shifts: bool) -> None:
         try:
             req = self._request(kind)
             fig = self.figures()[kind]
@@ -288,7 +353,7 @@ class QtChartPanel(QWidget):
                 fig.show_empty(_NOTHING_CHOSEN[kind])
             else:
                 fig.show_body(True)
-                data = chartdata.build(store, req)
+                data = chartdata.build(self.hub.store, req)
                 note = data.note
                 fig.set_data(data, keep_view=True)
                 self._sync_dates()
@@ -297,7 +362,6 @@ class QtChartPanel(QWidget):
             self.status.setText(note)
         except StanceError as err:
             self.status.setText(str(err))
-        self.redrawn.emit(kind)
 
     def _request(self, kind: str) -> chartdata.ChartRequest | None:
         common = dict(horizon_months=self.horizon_spin.value(), flt=self.flt,

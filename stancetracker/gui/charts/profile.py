@@ -12,15 +12,13 @@ from PySide6.QtGui import QFont
 
 from stancetracker.core.analysis.chartdata import Band, Profile
 from stancetracker.gui.charts.common import (
-    STRIP_HEIGHT,
+    set_plot_title,
     GREY,
     INK,
     BandsItem,
     ChartFigure,
-    EventLayer,
     Picker,
     confidence_key,
-    event_strip,
     join_legend,
     legend_entry,
     new_plot,
@@ -36,6 +34,7 @@ from stancetracker.gui.charts.timeline import (
     marker_arrays,
     picker_arrays,
 )
+from stancetracker.gui.charts.events import STRIP_HEIGHT, EventLayer, event_strip
 
 _DAY = 86400.0
 _LANE_ROW_PX = 26
@@ -60,6 +59,7 @@ class ProfileFigure(ChartFigure):
     """The profile chart (see :class:`chartdata.Profile`)."""
 
     kind = "profile"
+    plot_min_px = 150
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -93,7 +93,7 @@ class ProfileFigure(ChartFigure):
             self.lane.setXLink(self.plots[0])
         self.strip = event_strip(self.ci, 2, self.lane, height=STRIP_HEIGHT)
         self.events = EventLayer(self.strip, self.plots + [self.lane])
-        self.frame(n + 2)
+        self.frame(n + 2, self.events.key)
 
     def set_data(self, data: Profile, keep_view: bool = False) -> None:
         """Draw a profile; ``keep_view`` keeps the user's zoom (live updates)."""
@@ -104,7 +104,7 @@ class ProfileFigure(ChartFigure):
         for plot, picker, dim, tr, y_title in zip(self.plots, self.pickers, data.dimensions, data.traces, titles):
             set_dimension(plot, dim)
             set_axis_title(plot, "left", y_title)
-            plot.setTitle(dim.label, size="10pt", color=INK, bold=True)
+            set_plot_title(plot, dim.label, size="10pt", color=INK, bold=True)
             TraceItems(plot).set_trace(tr)
             add_markers(plot).set_markers(*marker_arrays([tr]))
             plot.enableAutoRange(y=False)
@@ -115,6 +115,7 @@ class ProfileFigure(ChartFigure):
         set_axis_title(self.lane, "left", data.lane_title)
         self.events.set_events(data.events if self.show_events else [], data.start, data.end)
         self.strip.setFixedHeight(STRIP_HEIGHT if self.show_events and data.events else 0)
+        self.fit_content()
         entries = [legend_entry(data.colour, data.name),
                    legend_entry(GREY, f"evidence over {data.horizon_months} months old", dashed=True),
                    "<span style='color:#888'>▬</span> memberships and roles"]
@@ -131,7 +132,7 @@ class ProfileFigure(ChartFigure):
         n = max(1, len(bands))
         lane.setFixedHeight(_LANE_ROW_PX * n + 34)
         lane.setYRange(-0.6, n - 0.4, padding=0)
-        lane.setTitle("Memberships and roles", size="10pt", color=INK, bold=True)
+        set_plot_title(lane, "Memberships and roles", size="10pt", color=INK, bold=True)
         # Hovering a bar names its group, role and dates, found as markers are.
         self.band_picker.set(np.array([b.start for b in bands]), np.array([b.end for b in bands]),
                              np.arange(len(bands), dtype=float), list(range(len(bands))))

@@ -4,11 +4,12 @@ paler the older its evidence, empty where there is none."""
 from __future__ import annotations
 
 import html
+import textwrap
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QFontMetricsF
 
 from stancetracker.core.analysis.chartdata import Snapshot, describe
 from stancetracker.core.analysis.wording import fmt_score
@@ -38,10 +39,27 @@ def age_text(days: float) -> str:
     return f"{days / 365.25:.1f} years old"
 
 
+HEADER_LINES = 3  # a column header wraps onto at most this many lines, then ends in "…"
+ROW_MIN_PX = 48  # a row keeps at least room for a score label and the evidence line
+CELL_MIN_PX = 112  # narrower than this, the panel scrolls sideways instead
+NAME_AXIS_MAX_PX = 250
+
+
+def wrap_header(label: str, width_px: float, char_px: float) -> str:
+    """A column header wrapped to a column's width (lines by newline), abbreviated only past HEADER_LINES."""
+    chars = max(4, int(width_px / max(char_px, 1.0)))
+    lines = textwrap.wrap(label, chars) or [""]
+    if len(lines) > HEADER_LINES:
+        lines = lines[:HEADER_LINES]
+        lines[-1] = lines[-1][: max(1, chars - 1)].rstrip() + "…"
+    return "\n".join(lines)
+
+
 class SnapshotFigure(ChartFigure):
     """The snapshot heatmap (see :class:`chartdata.Snapshot`)."""
 
     kind = "snapshot"
+    plot_min_px = 150
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -53,13 +71,18 @@ class SnapshotFigure(ChartFigure):
         self.plot.showAxis("top")
         for side in ("left", "top"):
             style_axis(self.plot.getAxis(side), 9.5)
-        self.plot.getAxis("left").setWidth(250)
+        self.plot.getAxis("left").setWidth(NAME_AXIS_MAX_PX)
         self.plot.getViewBox().invertY(True)
         self.plot.getViewBox().setMouseEnabled(x=False, y=False)
         self.image = pg.ImageItem()
         self.plot.addItem(self.image)
         self.texts: list[pg.TextItem] = []
         self._rules: pg.PlotCurveItem | None = None
+        self.headers: list[str] = []  # the column headers as drawn, wrapped lines joined by newlines
+        self.header_font = QFont()
+        self.header_font.setPointSizeF(9.5)
+        # Cell texts and headers wrap to the cells' width on screen, so neighbours never overlap.
+        self.plot.getViewBox().sigResized.connect(self._fit_texts)
 
     def set_data(self, data: Snapshot, keep_view: bool = False) -> None:
         """Draw the heatmap for a snapshot."""
@@ -71,8 +94,9 @@ class SnapshotFigure(ChartFigure):
         self.image.setImage(img.astype(np.uint8), levels=(0, 255), autoLevels=False)
         self.image.setRect(QRectF(0, 0, max(nd, 1), max(na, 1)))
         self.plot.getAxis("left").setTicks([[(i + 0.5, n) for i, n in enumerate(data.names)], []])
-        self.plot.getAxis("top").setTicks([[(j + 0.5, d.label if len(d.label) <= 32 else d.label[:31] + "…")
-                                            for j, d in enumerate(data.dimensions)], []])
+        names = QFontMetricsF(self.header_font)
+        self.plot.getAxis("left").setWidth(min(NAME_AXIS_MAX_PX, max((names.horizontalAdvance(n) for n in
+                                                                      data.names), default=60) + 24))
         self.plot.setXRange(0, max(nd, 1), padding=0)
         self.plot.setYRange(0, max(na, 1), padding=0)
         # Thin white rules between cells keep neighbouring cells of one colour apart.
@@ -90,22 +114,18 @@ class SnapshotFigure(ChartFigure):
         for t in self.texts:
             self.plot.removeItem(t)
         self.texts = []
-        big, small = QFont(), QFont()
-        big.setPointSizeF(9.5)
-        big.setBold(True)
-        small.setPointSizeF(8)
         for i in range(na):
             for j, d in enumerate(data.dimensions):
                 s = data.score[i, j]
                 if np.isnan(s):
-                    self._text("no evidence", j + 0.5, i + 0.5, GREY, small)
+                    self._text(GREY, j + 0.5, i + 0.5, ("no evidence", 8.0, False))
                     continue
                 r, g, b = rgb[i, j]
                 dark = (0.299 * r + 0.587 * g + 0.114 * b) < 140
                 colour = "#ffffff" if dark else INK
-                self._text(data.cells[i][j] if data.cells else fmt_score(s), j + 0.5, i + 0.36, colour, big)
                 when = np.datetime_as_string(data.evidence_date[i, j])
-                self._text(f"evidence {when} · {age_text(data.age_days[i, j])}", j + 0.5, i + 0.7, colour, small)
+                self._text(colour, j + 0.5, i + 0.5, (data.cells[i][j] if data.cells else fmt_score(s), 9.5, True),
+                           (f"evidence {when} · {age_text(data.age_days[i, j])}", 8.0, False))
         swatches = " ".join(f"<span style='color:rgb({int(c[0])},{int(c[1])},{int(c[2])})'>■</span>&nbsp;{v}"
                             for v, c in zip(('−2', '−1', '0', '+1', '+2'), _COLOURS))
         legend = (f"score: {swatches}&nbsp;&nbsp;(−2 and +2 are each dimension's poles)"
@@ -114,13 +134,45 @@ class SnapshotFigure(ChartFigure):
         set_axis_title(self.plot, "left", data.row_title)
         set_axis_title(self.plot, "top", data.column_title)
         self.set_texts(data.title, legend, data.source, data.source_line)
+        self._fit_texts()
+        if self.scrolls:
+            self.setMinimumWidth(int(self.plot.getAxis("left").width() + max(nd, 1) * CELL_MIN_PX + 40))
+        self.fit_content()
 
-    def _text(self, text: str, x: float, y: float, colour: str, font: QFont) -> None:
-        t = pg.TextItem(html.unescape(text), color=colour, anchor=(0.5, 0.5))
-        t.setFont(font)
+    def _text(self, colour: str, x: float, y: float, *lines: tuple[str, float, bool]) -> None:
+        """One cell's text: lines of (text, point size, bold), centred and wrapped to the cell."""
+        body = "<br>".join(f"<span style='font-size:{pt}pt;{' font-weight:bold;' if bold else ''}'>"
+                           f"{html.escape(html.unescape(text))}</span>" for text, pt, bold in lines)
+        t = pg.TextItem(color=colour, anchor=(0.5, 0.5))
+        t.setHtml(f"<div style='color:{colour}; text-align:center'>{body}</div>")
         t.setPos(x, y)
         self.plot.addItem(t)
         self.texts.append(t)
+
+    def _fit_texts(self, *args) -> None:
+        """Wrap cell texts and column headers to the cells' width as drawn now."""
+        if self.data is None:
+            return
+        nd = max(1, len(self.data.dimensions))
+        cell = self.plot.getViewBox().width() / nd
+        if cell <= 0:
+            return
+        for t in self.texts:
+            t.setTextWidth(max(40.0, cell - 8))
+        # Rows as tall as their most wrapped cell, so a cell's text never runs into the next row.
+        tallest = max((t.textItem.boundingRect().height() for t in self.texts), default=0.0)
+        want = max(150, int(len(self.data.names) * max(ROW_MIN_PX, tallest + 6)))
+        if want != self.plot_min_px:
+            self.plot_min_px = want
+            self.fit_content()
+        fm = QFontMetricsF(self.header_font)
+        char = fm.averageCharWidth() * 1.1
+        heads = [wrap_header(d.label, cell - 10, char) for d in self.data.dimensions]
+        self.headers = heads
+        top = self.plot.getAxis("top")
+        top.setTicks([[(j + 0.5, h) for j, h in enumerate(heads)], []])
+        lines = max((h.count("\n") + 1 for h in heads), default=1)
+        top.setHeight(int(fm.lineSpacing() * lines + 12))
 
     def cell_at(self, scene_pos: QPointF) -> tuple[int, int] | None:
         """(actor row, dimension column) under a scene position, or None."""

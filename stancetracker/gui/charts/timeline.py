@@ -13,11 +13,9 @@ from stancetracker.gui.charts.common import (
     GREY,
     BandsItem,
     ChartFigure,
-    EventLayer,
     Picker,
     confidence_key,
     fresh_pen,
-    event_strip,
     join_legend,
     legend_entry,
     marker_brush,
@@ -25,10 +23,10 @@ from stancetracker.gui.charts.common import (
     qcolor,
     ring_item,
     set_axis_title,
-    STRIP_HEIGHT,
     set_dimension,
     stale_pen,
 )
+from stancetracker.gui.charts.events import STRIP_HEIGHT, EventLayer, event_strip
 from stancetracker.gui.charts.markers import MarkersItem
 
 _DAY = 86400.0
@@ -157,13 +155,14 @@ class TimelineFigure(TimeWindow, ChartFigure):
     """The timeline chart (see :class:`chartdata.Timeline`)."""
 
     kind = "timeline"
+    plot_min_px = 205
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.plot = new_plot(self.ci, row=3)
         self.strip = event_strip(self.ci, 2, self.plot)
-        self.frame(2)
         self.events = EventLayer(self.strip, [self.plot])
+        self.frame(2, self.events.key)
         self.ring = ring_item()
         self.plot.addItem(self.ring, ignoreBounds=True)
         self.layers: list[TraceItems] = []
@@ -205,6 +204,7 @@ class TimelineFigure(TimeWindow, ChartFigure):
         # A hidden layout item keeps its room; a zero height gives it back to the plot.
         self.strip.setFixedHeight(STRIP_HEIGHT if on else 0)
         self.strip.setVisible(on)
+        self.fit_content()
 
     def pick(self, scene_pos: QPointF):
         if self.data is None:
