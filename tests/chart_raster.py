@@ -17,7 +17,7 @@ from PySide6.QtGui import QImage, QPainter
 
 SMOOTH = 4           # pixels averaged per side before comparing
 BLOCK = 16           # pixels per side of a compared block
-BLOCK_LIMIT = 24.0   # a block differs when its mean absolute difference (0–255) is above this
+BLOCK_LIMIT = 16.0   # a block differs when its mean absolute difference (0–255) is above this
 CHROMIUM = Path("/usr/bin/chromium")
 
 

@@ -43,8 +43,8 @@ def _qt_app():
 @click.option("--title", default="", help="Title printed on the chart (default: made from the request).")
 @click.option("--no-events", is_flag=True, help="Leave out the event lines.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
-              help="FILE.png or FILE.svg; - writes a PNG to standard output.")
-@click.option("--format", "fmt", type=click.Choice(["png", "svg"]),
+              help="FILE.png, FILE.svg or FILE.pdf; - writes a PNG to standard output.")
+@click.option("--format", "fmt", type=click.Choice(["png", "svg", "pdf"]),
               help="Image format (default: from the file name; PNG for standard output, a pipe or a device).")
 @click.option("--width", type=click.IntRange(100, 20000), default=1600, show_default=True, help="Pixels.")
 @click.option("--height", type=click.IntRange(100, 20000), default=900, show_default=True, help="Pixels.")
@@ -53,12 +53,12 @@ def _qt_app():
 @click.pass_obj
 def chart(obj: CliState, kind, actor, dimension, since, until, at, horizon, coder, query, min_confidence, title,
           no_events, output, fmt, width, height, dpi):
-    """Draw a chart to PNG or SVG, e.g. chart --kind timeline -a Sadr -a Maliki -d iran -o sadr.png."""
+    """Draw a chart to PNG, SVG or PDF, e.g. chart --kind timeline -a Sadr -a Maliki -d iran -o sadr.png."""
     target = plan_output(output, protect=database_files(obj.db_path))  # before the database is opened
     suffix = Path(output).suffix.lower()
-    if fmt is None and target.kind == "file" and suffix not in (".png", ".svg"):
-        raise click.BadParameter("must end in .png or .svg (or give --format)", param_hint="--output")
-    fmt = fmt or (suffix[1:] if suffix in (".png", ".svg") else "png")
+    if fmt is None and target.kind == "file" and suffix not in (".png", ".svg", ".pdf"):
+        raise click.BadParameter("must end in .png, .svg or .pdf (or give --format)", param_hint="--output")
+    fmt = fmt or (suffix[1:] if suffix in (".png", ".svg", ".pdf") else "png")
     store = obj.store(readonly=True)
     flt = None
     if coder or min_confidence or query:

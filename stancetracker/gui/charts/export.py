@@ -12,6 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
+from PySide6.QtSvg import QSvgRenderer
 
 from stancetracker.core.analysis import chartdata
 from stancetracker.core.files import outputs
@@ -112,13 +113,20 @@ def paint_figure(fig: ChartFigure, painter: QPainter, target: QRectF) -> None:
     """Lay the figure out at ``target``'s size and paint it there as vectors, into any painter.
 
     The layout size is ``target`` in 96-dpi pixels of the painter's device, so on a
-    300-dpi PDF page a 9 pt label still prints at 9 pt.
+    300-dpi PDF page a 9 pt label still prints at 9 pt. The figure goes through its
+    SVG (page pixels, absolute pen widths), so lines and symbols keep their
+    proportions on any device, as they do in the SVG and PNG files.
     """
     lw, lh = scene_paint.logical_size(painter, target)
-    if not (lw >= 1 and lh >= 1):
-        raise ExportError("the chart's target rectangle is empty")
+    _check_size(max(lw, 100), max(lh, 100), SCREEN_DPI)
     _resize(fig, lw, lh)  # the date range stays as set
-    scene_paint.play(scene_paint.picture_of(fig.scene(), (lw, lh)), painter, target, (lw, lh))
+    renderer = QSvgRenderer(svg_export.svg_document(fig.scene(), lw, lh))
+    painter.save()
+    try:
+        painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        renderer.render(painter, target)
+    finally:
+        painter.restore()
 
 
 def pdf_bytes(fig: ChartFigure, width: int, height: int, x_range: tuple[float, float] | None = None) -> bytes:

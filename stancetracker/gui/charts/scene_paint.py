@@ -72,6 +72,8 @@ def _clip_on_page(item: QGraphicsItem, page: QTransform, cache: dict) -> QPainte
 
 def pieces(scene, page: QTransform) -> Iterator[Piece]:
     """The scene's visible items, bottom first, each with its transform and clip on the page."""
+    if hasattr(scene, "prepareForPaint"):
+        scene.prepareForPaint()  # pyqtgraph's views settle their ranges and transforms only now
     cache: dict = {}
     for item in scene.items(Qt.SortOrder.AscendingOrder):
         if not item.isVisible() or item.flags() & QGraphicsItem.GraphicsItemFlag.ItemHasNoContents:
