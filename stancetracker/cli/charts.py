@@ -6,6 +6,8 @@ that loads Qt; the root group imports this module only when one of them runs.
 
 from __future__ import annotations
 
+import atexit
+import gc
 import os
 import sys
 import textwrap
@@ -27,7 +29,25 @@ def _qt_app():
     if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication  # Qt only once a chart is really drawn
-    return QApplication.instance() or QApplication(["stancetracker-chart"])
+    app = QApplication.instance() or QApplication(["stancetracker-chart"])
+    _skip_collection_at_exit()
+    return app
+
+
+def _freeze() -> None:
+    gc.freeze()
+
+
+def _skip_collection_at_exit() -> None:
+    """Spare the process the garbage collector's last passes over Qt's and pyqtgraph's objects.
+
+    They took 0.2-0.3 s of a 1.2 s chart command here, after the image was written.
+    Frozen at exit, objects held only in reference cycles are left to the operating
+    system; the image file (a ``with`` block) and the database (the command's
+    ``call_on_close``) are closed before, and standard output is flushed as usual.
+    """
+    atexit.unregister(_freeze)  # once, however many charts an in-process caller (a test) draws
+    atexit.register(_freeze)
 
 
 @click.command("chart")
