@@ -111,3 +111,32 @@ def test_panel_export_menu_offers_every_format(qtbot, seeded_path):
     finally:
         store.close()
     assert texts == ["Save as PNG…", "Save as SVG…", "Save as PDF…", "Copy to clipboard"]
+
+
+def test_export_dialog_saves_the_chosen_format(qtbot, seeded_path, tmp_path, monkeypatch):
+    """The window's dialog: a name typed without a suffix gets the chosen filter's; over the database it refuses."""
+    from PySide6.QtWidgets import QDialog, QFileDialog
+
+    from stancetracker.core.model.errors import StanceError
+    from stancetracker.gui.dialogs import chart_export
+    store = open_project(seeded_path, readonly=True, user="tester")
+    try:
+        fig = export.figure_for(cd.build(store, cd.ChartRequest("timeline", ["sadr"], "iran")), store)
+        qtbot.addWidget(fig)
+        monkeypatch.setattr(chart_export.QtChartExportDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
+        offered = []
+
+        def save_as(parent, caption, name, filters):
+            offered.append((name, filters))
+            return str(tmp_path / "brief"), chart_export.FILTERS["pdf"]
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
+        path = chart_export.export_with_dialog(fig, None, "pdf")
+        assert offered[0][0].endswith(".pdf") and offered[0][1].startswith("PDF document")
+        assert path == str(tmp_path / "brief.pdf") and (tmp_path / "brief.pdf").read_bytes().startswith(b"%PDF")
+        before = seeded_path.read_bytes()
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a: (str(seeded_path), chart_export.FILTERS["pdf"]))
+        with pytest.raises(StanceError, match="database"):
+            chart_export.export_with_dialog(fig, None, "pdf")
+        assert seeded_path.read_bytes() == before
+    finally:
+        store.close()

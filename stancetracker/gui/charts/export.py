@@ -90,15 +90,17 @@ def render_image(fig: ChartFigure, width: int, height: int, dpi: float = SCREEN_
     # Premultiplied is the rasteriser's native format: several times faster to paint into.
     img = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
     img.fill(QColor("white"))
-    dpm = round(dpi / 0.0254)
-    img.setDotsPerMeterX(dpm)
-    img.setDotsPerMeterY(dpm)
     p = QPainter(img)
     p.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
     try:
         _paint(fig, p, QRectF(0, 0, width, height), QRectF(0, 0, lw, lh), dpi / SCREEN_DPI)
     finally:
         p.end()
+    # Tagged only now: painted on an image of another DPI, the axes' cached QPictures
+    # scale once more by it (their text came out at four times the size at 192 dpi).
+    dpm = round(dpi / 0.0254)
+    img.setDotsPerMeterX(dpm)
+    img.setDotsPerMeterY(dpm)
     return img
 
 
