@@ -134,6 +134,7 @@ def old_svg(fig, path) -> None:
     p.end()
 
 
+@pytest.mark.slow
 @needs_rsvg
 @pytest.mark.parametrize("kind", ["timeline", "compare"])
 def test_the_old_svg_fails_the_same_measure(seeded, exported, tmp_path, kind):
