@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPicture, QTransform
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
 SCREEN_DPI = 96.0
@@ -101,50 +101,6 @@ def paint_piece(painter: QPainter, piece: Piece) -> None:
         option.exposedRect = piece.item.boundingRect()
         option.rect = option.exposedRect.toRect()
         piece.item.paint(painter, option, None)
-    finally:
-        painter.restore()
-
-
-def paint_scene(scene, painter: QPainter) -> None:
-    """Paint the scene (logical pixels from its origin) at the painter's current transform."""
-    for piece in pieces(scene, painter.transform()):
-        paint_piece(painter, piece)
-
-
-def picture_of(scene, size: tuple[int, int]) -> QPicture:
-    """The scene recorded as a device-independent picture (96-dpi logical pixels)."""
-    pic = QPicture()
-    p = QPainter(pic)
-    try:
-        p.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
-        p.setClipRect(QRectF(0, 0, *size))
-        export_mode(scene, p, True)
-        try:
-            paint_scene(scene, p)
-        finally:
-            export_mode(scene, p, False)
-    finally:
-        p.end()
-    return pic
-
-
-def play(picture: QPicture, painter: QPainter, target: QRectF, size: tuple[int, int]) -> None:
-    """Draw a picture recorded at ``size`` logical pixels into ``target`` of any painter.
-
-    QPicture scales its playback by the device's DPI over the recording DPI (that is
-    what put ``matrix(0.75…)`` on the old SVG's axes); the scale here undoes it, so the
-    picture fills ``target`` exactly whatever the device.
-    """
-    dev = painter.device()
-    dpi_ratio_x = dev.logicalDpiX() / picture.logicalDpiX()
-    dpi_ratio_y = dev.logicalDpiY() / picture.logicalDpiY()
-    painter.save()
-    try:
-        painter.translate(target.topLeft())
-        painter.scale(target.width() / size[0] / dpi_ratio_x, target.height() / size[1] / dpi_ratio_y)
-        painter.setClipRect(QRectF(0, 0, size[0] * dpi_ratio_x, size[1] * dpi_ratio_y),
-                            Qt.ClipOperation.IntersectClip)
-        painter.drawPicture(0, 0, picture)
     finally:
         painter.restore()
 
