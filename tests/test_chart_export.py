@@ -141,8 +141,8 @@ def test_export_refuses_bad_names_and_sizes(qtbot, seeded, tmp_path):
     """A wrong suffix or an absurd size is a clear error, not a file."""
     fig = figure_for(cd.build(seeded, request("timeline")), seeded)
     qtbot.addWidget(fig)
-    with pytest.raises(ExportError, match=r"\.png or \.svg"):
-        export.save(fig, tmp_path / "chart.pdf")
+    with pytest.raises(ExportError, match=r"\.png, \.svg or \.pdf"):
+        export.save(fig, tmp_path / "chart.gif")
     with pytest.raises(ExportError, match="outside"):
         export.save(fig, tmp_path / "chart.png", 10, 10)
     assert not (tmp_path / "chart.png").exists()
@@ -155,6 +155,6 @@ def test_cli_chart_errors_are_one_line(seeded_path, tmp_path):
     assert res.exit_code != 0 and "exactly two actors" in res.output
     res = run("-a", "Nobody", "-o", str(tmp_path / "x.png"))
     assert res.exit_code != 0 and "no actor 'Nobody'" in res.output
-    res = run("-a", "sadr", "-o", str(tmp_path / "x.pdf"))
-    assert res.exit_code != 0 and ".png or .svg" in res.output
+    res = run("-a", "sadr", "-o", str(tmp_path / "x.gif"))
+    assert res.exit_code != 0 and ".png, .svg or .pdf" in res.output
     assert "Traceback" not in res.output

@@ -6,6 +6,8 @@ that loads Qt; the root group imports this module only when one of them runs.
 
 from __future__ import annotations
 
+import atexit
+import gc
 import os
 import sys
 import textwrap
@@ -28,7 +30,25 @@ def _qt_app():
     if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication  # Qt only once a chart is really drawn
-    return QApplication.instance() or QApplication(["stancetracker-chart"])
+    app = QApplication.instance() or QApplication(["stancetracker-chart"])
+    _skip_collection_at_exit()
+    return app
+
+
+def _freeze() -> None:
+    gc.freeze()
+
+
+def _skip_collection_at_exit() -> None:
+    """Spare the process the garbage collector's last passes over Qt's and pyqtgraph's objects.
+
+    They took 0.2-0.3 s of a 1.2 s chart command here, after the image was written.
+    Frozen at exit, objects held only in reference cycles are left to the operating
+    system; the image file (a ``with`` block) and the database (the command's
+    ``call_on_close``) are closed before, and standard output is flushed as usual.
+    """
+    atexit.unregister(_freeze)  # once, however many charts an in-process caller (a test) draws
+    atexit.register(_freeze)
 
 
 @click.command("chart")
@@ -44,8 +64,8 @@ def _qt_app():
 @click.option("--title", default="", help="Title printed on the chart (default: made from the request).")
 @click.option("--no-events", is_flag=True, help="Leave out the event lines.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
-              help="FILE.png or FILE.svg; - writes a PNG to standard output.")
-@click.option("--format", "fmt", type=click.Choice(["png", "svg"]),
+              help="FILE.png, FILE.svg or FILE.pdf; - writes a PNG to standard output.")
+@click.option("--format", "fmt", type=click.Choice(["png", "svg", "pdf"]),
               help="Image format (default: from the file name; PNG for standard output, a pipe or a device).")
 @click.option("--width", type=click.IntRange(100, 20000), default=1600, show_default=True, help="Pixels.")
 @click.option("--height", type=click.IntRange(100, 20000), default=900, show_default=True, help="Pixels.")
@@ -54,12 +74,12 @@ def _qt_app():
 @click.pass_obj
 def chart(obj: CliState, kind, actor, dimension, since, until, at, horizon, coder, query, min_confidence, title,
           no_events, output, fmt, width, height, dpi):
-    """Draw a chart to PNG or SVG, e.g. chart --kind timeline -a Sadr -a Maliki -d iran -o sadr.png."""
+    """Draw a chart to PNG, SVG or PDF, e.g. chart --kind timeline -a Sadr -a Maliki -d iran -o sadr.png."""
     target = plan_output(output, protect=database_files(obj.db_path))  # before the database is opened
     suffix = Path(output).suffix.lower()
-    if fmt is None and target.kind == "file" and suffix not in (".png", ".svg"):
-        raise click.BadParameter("must end in .png or .svg (or give --format)", param_hint="--output")
-    fmt = fmt or (suffix[1:] if suffix in (".png", ".svg") else "png")
+    if fmt is None and target.kind == "file" and suffix not in (".png", ".svg", ".pdf"):
+        raise click.BadParameter("must end in .png, .svg or .pdf (or give --format)", param_hint="--output")
+    fmt = fmt or (suffix[1:] if suffix in (".png", ".svg", ".pdf") else "png")
     store = obj.store(readonly=True)
     flt = None
     if coder or min_confidence or query:

@@ -39,7 +39,7 @@ _MODULES: dict[str, dict[str, str]] = {
         "export": "Export records matching the filter to CSV (columns: see README).",
     },
     "charts": {
-        "chart": "Draw a chart to PNG or SVG, e.g. chart --kind timeline -a Sadr -a Maliki -d iran -o sadr.png.",
+        "chart": "Draw a chart to PNG, SVG or PDF, e.g. chart --kind timeline -a Sadr -a Maliki -d iran -o sadr.png.",
         "shifts": "List shifts (a change of >= 2 points or of sign) with the evidence on each side.",
     },
     "documents": {

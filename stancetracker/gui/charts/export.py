@@ -1,4 +1,4 @@
-"""Chart images for reports: PNG at a chosen size and DPI, SVG, and the clipboard.
+"""Chart images for reports: PNG at a chosen size and DPI, SVG, vector PDF, and the clipboard.
 
 A chart is exported from a fresh offscreen copy laid out at the requested
 size, so the window on screen is not resized and the image does not depend
@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter
-from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSizeF, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
+from PySide6.QtSvg import QSvgRenderer
 
 from stancetracker.core.analysis import chartdata
 from stancetracker.core.files import outputs
 from stancetracker.core.model.errors import StanceError
 from stancetracker.core.db.store import Store
+from stancetracker.gui.charts import scene_paint, svg_export
 from stancetracker.gui.charts.common import ChartFigure
 from stancetracker.gui.charts.compare import CompareFigure
 from stancetracker.gui.charts.profile import ProfileFigure
@@ -25,7 +26,8 @@ from stancetracker.gui.charts.snapshot import SnapshotFigure
 from stancetracker.gui.charts.timeline import TimelineFigure
 
 SCREEN_DPI = 96.0
-FORMATS = (".png", ".svg")
+FORMATS = (".png", ".svg", ".pdf")
+NAMES = tuple(f[1:] for f in FORMATS)
 EXPORT_PLOT_MIN_PX = 110  # each plot of an exported chart is at least this tall (logical pixels)
 
 
@@ -50,15 +52,19 @@ def _check_size(width: int, height: int, dpi: float) -> None:
         raise ExportError(f"{dpi:g} dpi is outside 24–1200")
 
 
-def _layout(fig: ChartFigure, width: int, height: int, dpi: float,
-            x_range: tuple[float, float] | None) -> tuple[int, int]:
-    """Lay an offscreen figure out at the logical size for this DPI; returns that size."""
-    lw, lh = max(1, round(width * SCREEN_DPI / dpi)), max(1, round(height * SCREEN_DPI / dpi))
+def _resize(fig: ChartFigure, lw: int, lh: int) -> None:
     # Shown but never on screen: Qt then delivers resize events and lays out synchronously.
     fig.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
     fig.show()
     fig.resize(lw, lh)
     fig.ci.layout.activate()
+
+
+def _layout(fig: ChartFigure, width: int, height: int, dpi: float,
+            x_range: tuple[float, float] | None) -> tuple[int, int]:
+    """Lay an offscreen figure out at the logical size for this DPI; returns that size."""
+    lw, lh = max(1, round(width * SCREEN_DPI / dpi)), max(1, round(height * SCREEN_DPI / dpi))
+    _resize(fig, lw, lh)
     if x_range is not None:
         fig.set_window(*x_range)
     # Too short for its plots, event key and texts (known once laid out at this width and range),
@@ -93,62 +99,99 @@ def render_image(fig: ChartFigure, width: int, height: int, dpi: float = SCREEN_
     # Premultiplied is the rasteriser's native format: several times faster to paint into.
     img = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
     img.fill(QColor("white"))
-    dpm = round(dpi / 0.0254)
-    img.setDotsPerMeterX(dpm)
-    img.setDotsPerMeterY(dpm)
     p = QPainter(img)
     p.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
     try:
         _paint(fig, p, QRectF(0, 0, width, height), QRectF(0, 0, lw, lh), dpi / SCREEN_DPI)
     finally:
         p.end()
+    # Tagged only now: painted on an image of another DPI, the axes' cached QPictures
+    # scale once more by it (their text came out at four times the size at 192 dpi).
+    dpm = round(dpi / 0.0254)
+    img.setDotsPerMeterX(dpm)
+    img.setDotsPerMeterY(dpm)
     return img
 
 
 def svg_bytes(fig: ChartFigure, width: int, height: int, x_range: tuple[float, float] | None = None) -> bytes:
-    """The figure as an SVG document (text stays text, lines stay paths)."""
+    """The figure as an SVG document in page pixels (text stays text, lines stay paths)."""
     _check_size(width, height, SCREEN_DPI)
     lw, lh = _layout(fig, width, height, SCREEN_DPI, x_range)
-    buf = QBuffer()
-    buf.open(QIODevice.OpenModeFlag.WriteOnly)
-    gen = QSvgGenerator()
-    gen.setOutputDevice(buf)
-    gen.setSize(QSize(lw, lh))
-    gen.setViewBox(QRect(0, 0, lw, lh))
-    gen.setTitle(fig.title())
-    gen.setDescription(getattr(fig.data, "source", ""))
-    p = QPainter(gen)
+    return svg_export.svg_document(fig.scene(), lw, lh, fig.title(), getattr(fig.data, "source", ""))
+
+
+def paint_figure(fig: ChartFigure, painter: QPainter, target: QRectF) -> None:
+    """Lay the figure out at ``target``'s size and paint it there as vectors, into any painter.
+
+    The layout size is ``target`` in 96-dpi pixels of the painter's device, so on a
+    300-dpi PDF page a 9 pt label still prints at 9 pt. The figure goes through its
+    SVG (page pixels, absolute pen widths), so lines and symbols keep their
+    proportions on any device, as they do in the SVG and PNG files.
+    """
+    lw, lh = scene_paint.logical_size(painter, target)
+    _check_size(max(lw, 100), max(lh, 100), SCREEN_DPI)
+    _resize(fig, lw, lh)  # the date range stays as set
+    renderer = QSvgRenderer(svg_export.svg_document(fig.scene(), lw, lh))
+    painter.save()
     try:
-        p.fillRect(QRectF(0, 0, lw, lh), QColor("white"))
-        _paint(fig, p, QRectF(0, 0, lw, lh), QRectF(0, 0, lw, lh), 1.0)
+        painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        renderer.render(painter, target)
+    finally:
+        painter.restore()
+
+
+def pdf_bytes(fig: ChartFigure, width: int, height: int, x_range: tuple[float, float] | None = None) -> bytes:
+    """The figure as a one-page vector PDF of width×height pixels (at 96 per inch; text stays text)."""
+    _check_size(width, height, SCREEN_DPI)
+    # Laid out first: a chart whose plots and event key need more room gets a taller page.
+    _, lh = _layout(fig, width, height, SCREEN_DPI, x_range)
+    height = max(height, lh)
+    arr = QByteArray()
+    buf = QBuffer(arr)
+    buf.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buf)
+    writer.setResolution(round(SCREEN_DPI))
+    writer.setTitle(fig.title())
+    writer.setCreator("stancetracker")
+    size = QPageSize(QSizeF(width * 72 / SCREEN_DPI, height * 72 / SCREEN_DPI), QPageSize.Unit.Point,
+                     "chart", QPageSize.SizeMatchPolicy.ExactMatch)
+    writer.setPageLayout(QPageLayout(size, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0)))
+    p = QPainter(writer)
+    try:
+        target = QRectF(0, 0, writer.width(), writer.height())
+        p.fillRect(target, QColor("white"))
+        paint_figure(fig, p, target)
     finally:
         p.end()
-    return bytes(buf.data())
+    buf.close()
+    return bytes(arr)
 
 
 def image_format(path: Path | str, fmt: str | None = None) -> str:
-    """The format to write, png or svg: ``fmt``, else the file name's; PNG for standard output, a pipe or a device."""
+    """The format to write, png, svg or pdf: ``fmt``, else the file name's; PNG for standard output, a pipe or a device."""
     if fmt is not None:
-        if fmt not in ("png", "svg"):
-            raise ExportError(f"{fmt}: choose png or svg")
+        if fmt not in NAMES:
+            raise ExportError(f"{fmt}: choose png, svg or pdf")
         return fmt
     suffix = Path(path).suffix.lower()
     if suffix in FORMATS:
         return suffix[1:]
     if outputs.plan_output(path).kind != "file":
         return "png"
-    raise ExportError(f"{path}: choose a .png or .svg file name")
+    raise ExportError(f"{path}: choose a .png, .svg or .pdf file name")
 
 
 def save(fig: ChartFigure, path: Path | str, width: int = 1600, height: int = 900,
          dpi: float = SCREEN_DPI, x_range: tuple[float, float] | None = None, fmt: str | None = None,
          option: str = "") -> Path | str:
-    """Write the figure as PNG or SVG to ``path`` (by the rule of core/outputs.py)."""
+    """Write the figure as PNG, SVG or PDF to ``path`` (by the rule of core/outputs.py)."""
     protect = outputs.database_files(getattr(fig.store, "path", None))
     outputs.check_output(path, protect=protect, option=option)  # before the work of drawing
     fmt = image_format(path, fmt)
     if fmt == "svg":
         data = svg_bytes(fig, width, height, x_range)
+    elif fmt == "pdf":
+        data = pdf_bytes(fig, width, height, x_range)
     else:
         img = render_image(fig, width, height, dpi, x_range)
         arr = QByteArray()

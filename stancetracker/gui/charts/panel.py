@@ -85,7 +85,9 @@ class QtChartPanel(QWidget):
         self.to_edit = QDateEdit(calendarPopup=True, displayFormat="yyyy-MM-dd")
         self.export_button = QToolButton(text="Export", popupMode=QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.export_button)
-        menu.addAction("Save as PNG or SVG…", self.export_dialog)
+        menu.addAction("Save as PNG…", lambda: self.export_dialog("png"))
+        menu.addAction("Save as SVG…", lambda: self.export_dialog("svg"))
+        menu.addAction("Save as PDF…", lambda: self.export_dialog("pdf"))
         menu.addAction("Copy to clipboard", self.copy_to_clipboard)
         self.export_button.setMenu(menu)
         self.window_button = QToolButton(text="Own window")
@@ -299,9 +301,9 @@ class QtChartPanel(QWidget):
     def fit_all(self) -> None:
         self.current_figure().fit_all()
 
-    def export_dialog(self) -> None:
+    def export_dialog(self, fmt: str = "png") -> None:
         try:
-            export_with_dialog(self.current_figure(), self)
+            export_with_dialog(self.current_figure(), self, fmt)
         except StanceError as err:
             self.status.setText(str(err))
 

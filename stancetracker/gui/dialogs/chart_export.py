@@ -35,16 +35,22 @@ class QtChartExportDialog(QDialog):
                 self.dpi_spin.value())
 
 
-def export_with_dialog(fig: ChartFigure, parent: QWidget | None = None) -> Path | None:
-    """Ask for title, size and file, then save; returns the path or None if cancelled."""
+FILTERS = {"png": "PNG image (*.png)", "svg": "SVG drawing (*.svg)", "pdf": "PDF document (*.pdf)"}
+
+
+def export_with_dialog(fig: ChartFigure, parent: QWidget | None = None, fmt: str = "png") -> Path | None:
+    """Ask for title, size and file (``fmt`` offered first), then save; returns the path or None if cancelled."""
     dlg = QtChartExportDialog(fig.title(), parent)
     if dlg.exec() != QDialog.DialogCode.Accepted:
         return None
     title, w, h, dpi = dlg.values()
-    path, _ = QFileDialog.getSaveFileName(parent, "Export chart", f"{fig.kind or 'chart'}.png",
-                                          "PNG image (*.png);;SVG drawing (*.svg)")
+    filters = [FILTERS[fmt]] + [f for k, f in FILTERS.items() if k != fmt]
+    path, chosen = QFileDialog.getSaveFileName(parent, "Export chart", f"{fig.kind or 'chart'}.{fmt}",
+                                               ";;".join(filters))
     if not path:
         return None
+    if not Path(path).suffix:
+        path += "." + next((k for k, f in FILTERS.items() if f == chosen), fmt)
     old = fig.title()
     if title and title != old:
         fig.set_title(title)
