@@ -41,7 +41,7 @@ MAX_TIMELINE_ACTORS = 6
 # Profiles are drawn for the chosen actors, or for all of them when there are this few.
 MAX_PROFILES = 3
 RECORD_COLUMNS = ("Date", "Actor", "Dimension", "Score", "Confidence", "Evidence", "Source")
-RECORD_WIDTHS = (0.1, 0.12, 0.1, 0.13, 0.08, 0.33, 0.14)
+RECORD_WIDTHS = (0.1, 0.11, 0.11, 0.12, 0.1, 0.32, 0.14)
 
 
 class _Citer:
@@ -74,8 +74,11 @@ def locator_text(locator: str, title: str) -> str:
 
 
 def build_report(store: Store, scope: ReportScope, command_line: str = "",
-                 now: _dt.datetime | None = None) -> Report:
-    """The report on the records in ``scope`` (NotFound / EmptyScope in one line when it cannot be built)."""
+                 now: _dt.datetime | None = None, charts: bool = True) -> Report:
+    """The report on the records in ``scope`` (NotFound / EmptyScope in one line when it cannot be built).
+
+    ``charts=False`` leaves the figures out.
+    """
     rs = resolve(store, scope)
     now = now or _dt.datetime.now(_dt.timezone.utc)
     dims = {d.slug: d for d in store.dimensions()}
@@ -90,7 +93,8 @@ def build_report(store: Store, scope: ReportScope, command_line: str = "",
     title = plain(rs.title) or default_title(rs, rows)
     coders = sorted({plain(r.coder) for r in rows if r.coder}, key=str.casefold)
     blocks: list[Block] = [Heading(1, title, "top"), *_title_block(rs, rows, coders, now)]
-    blocks += _figures(rs, rows)
+    if charts:
+        blocks += _figures(rs, rows)
     blocks += _what_changed(store, rs, dims, citer)
     blocks += [Heading(2, "Records", "records"),
                Paragraph(f"Every record in the scope of this report, by date ({len(rows):,}). Each cites its "

@@ -73,7 +73,7 @@ def levels(d: Dimension) -> list[tuple[int, str]]:
 
 
 def command_for(store: Store, scope: ReportScope, rs: ResolvedScope | None = None,
-                output: str = "report.html", formats: tuple[str, ...] = ("html",)) -> str:
+                output: str = "report.html", formats: tuple[str, ...] = ("html",), charts: bool = True) -> str:
     """The command line that writes this report again (names by slug; the database by its file name)."""
     args = ["stancetracker"]
     if store.path is not None:
@@ -102,6 +102,8 @@ def command_for(store: Store, scope: ReportScope, rs: ResolvedScope | None = Non
         args += ["--title", plain(scope.title)]
     if tuple(formats) != ("html",):
         args += ["--format", ",".join(formats)]
+    if not charts:
+        args.append("--no-charts")
     args += ["-o", output]
     return " ".join(shlex.quote(a) for a in args)
 
