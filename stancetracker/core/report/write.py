@@ -78,6 +78,7 @@ def check_paths(store: Store, path: Path | str, formats: tuple[str, ...], option
                                   "report.html — nothing was written")
     paths = output_paths(path, formats)
     protect = outputs.database_files(store.path)
+    outputs.plan_output(path, protect=protect, option=option)  # "-o the.db" is refused as it is, not renamed
     for p in paths.values():
         target = outputs.plan_output(p, protect=protect, option=option)
         if target.kind != "file":
