@@ -8,6 +8,7 @@ nothing else.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from pathlib import Path
@@ -88,16 +89,23 @@ class QtChartRenderer:
                                                     max(100, round(rect.height())))))
         renderer.render(painter, rect)
 
-    def write_pdf(self, report, path: Path) -> None:
-        """The report as a PDF (drawn by Qt: gui/report_pdf.py)."""
+    @staticmethod
+    def pdf_writer():
+        """``write_pdf(report, path, charts)`` of gui/report_pdf.py; StanceError if this build has none."""
         try:
-            from stancetracker.gui import report_pdf
+            # import_module, not "from gui import report_pdf": a missing module is then always
+            # ModuleNotFoundError naming it, not an ImportError about the package.
+            report_pdf = importlib.import_module("stancetracker.gui.report_pdf")
         except ModuleNotFoundError as err:
             if err.name != "stancetracker.gui.report_pdf":
                 raise
             raise StanceError("PDF output is not yet available in this version of stancetracker; "
                               "use --format html or docx") from None
-        report_pdf.write_pdf(report, path, self)
+        return report_pdf.write_pdf
+
+    def write_pdf(self, report, path: Path) -> None:
+        """The report as a PDF (drawn by Qt: gui/report_pdf.py)."""
+        self.pdf_writer()(report, path, self)
 
 
 __all__ = ["QtChartRenderer", "offscreen_app"]

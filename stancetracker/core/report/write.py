@@ -21,6 +21,7 @@ renderer (Qt draws it: ``gui/report_charts.QtChartRenderer.write_pdf``).
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -100,6 +101,7 @@ def write_report(store: Store, report: Report, path: Path | str, formats=("html"
     """
     formats = parse_formats(formats)
     paths = check_paths(store, path, formats, option)
+    _check_writers(formats, charts)  # a format this build cannot write is told before any work
     _check_unchanged(store, report)
     figures = [b for b in report.blocks if isinstance(b, Figure)]
     drawn = sum(len(figures) for f in formats if f in ("html", "docx") and charts is not None)
@@ -126,8 +128,6 @@ def write_report(store: Store, report: Report, path: Path | str, formats=("html"
                 fh = stack.enter_context(outputs.open_output(target, mode="wb", protect=protect, option=option))
                 write_docx(report, fh, _images(charts, step))
             else:
-                if charts is None or not hasattr(charts, "write_pdf"):
-                    raise StanceError("PDF output needs the chart renderer, which draws it; use --format html or docx")
                 tmp = stack.enter_context(outputs.output_path(target, protect=protect, option=option))
                 charts.write_pdf(report, tmp)
             step()
@@ -141,6 +141,16 @@ def write_report(store: Store, report: Report, path: Path | str, formats=("html"
             step()
     written = [paths[f] for f in formats] + ([paths["csv"]] if report.flt is not None else [])
     return written + [paths["csl"], paths["bib"]]
+
+
+def _check_writers(formats: tuple[str, ...], charts) -> None:
+    if "docx" in formats:
+        _docx_writer()
+    if "pdf" in formats:
+        if charts is None or not hasattr(charts, "write_pdf"):
+            raise StanceError("PDF output needs the chart renderer, which draws it; use --format html or docx")
+        if hasattr(charts, "pdf_writer"):
+            charts.pdf_writer()
 
 
 def _check_unchanged(store: Store, report: Report) -> None:
@@ -169,7 +179,7 @@ def _images(charts, step: Callable[[], None]) -> Callable[[Figure], bytes | None
 
 def _docx_writer():
     try:
-        from stancetracker.core.report.docx import write_docx
+        write_docx = importlib.import_module("stancetracker.core.report.docx").write_docx
     except ModuleNotFoundError as err:
         if err.name == "stancetracker.core.report.docx":
             raise StanceError("DOCX output is not yet available in this version of stancetracker; "
