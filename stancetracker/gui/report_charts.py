@@ -8,6 +8,7 @@ nothing else.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import sys
@@ -81,10 +82,13 @@ class QtChartRenderer:
     def paint(self, request: ChartRequest, painter: QPainter, rect: QRectF) -> None:
         """Draw the chart into ``rect`` of a painter (a PDF page, say) as vectors."""
         paint_figure = getattr(export, "paint_figure", None)  # the export module's own, where it has one
+        if paint_figure is None:
+            with contextlib.suppress(ModuleNotFoundError):  # else the PDF writer's interim one
+                paint_figure = getattr(importlib.import_module("stancetracker.gui.report_pdf"), "paint_figure", None)
         if paint_figure is not None:
             paint_figure(self._figure(request), painter, rect)
             return
-        from PySide6.QtSvg import QSvgRenderer  # until then: the SVG, which Qt draws as vectors
+        from PySide6.QtSvg import QSvgRenderer  # else the SVG, which Qt also draws as vectors
         renderer = QSvgRenderer(QByteArray(self.svg(request, max(100, round(rect.width())),
                                                     max(100, round(rect.height())))))
         renderer.render(painter, rect)

@@ -162,16 +162,15 @@ def _check_unchanged(store: Store, report: Report) -> None:
                           "— nothing was written")
 
 
-def _images(charts, step: Callable[[], None]) -> Callable[[Figure], bytes | None]:
-    """``images(figure) -> PNG bytes`` for the DOCX writer (None when there is no renderer)."""
-    def images(fig: Figure) -> bytes | None:
+def _images(charts, step: Callable[[], None]) -> Callable[[Figure], bytes]:
+    """``images(figure) -> PNG bytes`` for the DOCX writer; it always gives an image or raises."""
+    def images(fig: Figure) -> bytes:
         if charts is None:
-            return None
+            raise StanceError("a DOCX report with charts needs the chart renderer; leave the charts out "
+                              "(--no-charts) or give one")
         try:
             return charts.png(fig.request, round(fig.width * DOCX_DPI / 96), round(fig.height * DOCX_DPI / 96),
                               DOCX_DPI)
-        except StanceError:
-            return None
         finally:
             step()
     return images
