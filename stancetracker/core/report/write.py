@@ -149,8 +149,9 @@ def _check_writers(formats: tuple[str, ...], charts) -> None:
     if "pdf" in formats:
         if charts is None or not hasattr(charts, "write_pdf"):
             raise StanceError("PDF output needs the chart renderer, which draws it; use --format html or docx")
-        if hasattr(charts, "pdf_writer"):
-            charts.pdf_writer()
+        if hasattr(charts, "can_write_pdf") and not charts.can_write_pdf():
+            raise StanceError("PDF output is not yet available in this version of stancetracker; "
+                              "use --format html or docx")
 
 
 def _check_unchanged(store: Store, report: Report) -> None:
