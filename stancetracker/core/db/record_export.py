@@ -13,6 +13,7 @@ from contextlib import contextmanager
 
 from stancetracker.core.db.query import RECORD_FROM, RecordFilter, order_clause
 from stancetracker.core.db.store import Store
+from stancetracker.core.model.dates import TIMESTAMP_FORMAT
 from stancetracker.core.model.fields import CSV_COLUMNS as EXPORT_COLUMNS
 
 def _guard(expr: str) -> str:
@@ -32,6 +33,14 @@ def _guard(expr: str) -> str:
     )
 
 
+def _stamp(expr: str) -> str:
+    """SQL writing a stored timestamp in the one shape programs read (dates.timestamp_out): UTC, to the second.
+
+    Text SQLite reads as no time (edited elsewhere) is written as it is.
+    """
+    return f"coalesce(strftime('{TIMESTAMP_FORMAT}', {expr}), {expr})"
+
+
 # Score labels by rounded score; any other rounded score (2, or one out of range) gets _LABEL_ELSE.
 _LABELS = {-2: "'strongly ' || d.neg_label", -1: "d.neg_label", 0: "'neutral/mixed'", 1: "d.pos_label"}
 _LABEL_ELSE = "'strongly ' || d.pos_label"
@@ -46,7 +55,7 @@ _PLAIN = {"uuid": "r.uuid", "actor_slug": "a.slug", "dimension_slug": "d.slug", 
           "date_precision": "r.date_precision", "score": _SCORE, "confidence": "r.confidence",
           "source_published": ("coalesce(CASE s.published_precision WHEN 'year' THEN substr(s.published, 1, 4)"
                                " WHEN 'month' THEN substr(s.published, 1, 7) ELSE s.published END, '')"),
-          "created_at": "r.created_at", "updated_at": "r.updated_at", "version": "r.version"}
+          "created_at": _stamp("r.created_at"), "updated_at": _stamp("r.updated_at"), "version": "r.version"}
 
 
 def export_sql(guard: bool = True) -> str:
