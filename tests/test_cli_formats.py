@@ -17,7 +17,7 @@ from stancetracker.core.project import open_project
 
 from conftest import REPO
 
-STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")
 TEXT = ("The council met in the spring. Its spokesman said the group would keep its arms "
         "until the state could protect the shrines.\n\nA second paragraph says nothing of note.")
 
@@ -121,7 +121,7 @@ def test_timestamps_have_one_shape_in_the_export_too(seeded, tmp_path):
     out = tmp_path / "all.csv"
     run(db, "export", "-o", str(out))
     rows = list(csv.DictReader(out.open(encoding="utf-8", newline="")))
-    assert {len(r["created_at"]) for r in rows} == {20} and all(STAMP.match(r["updated_at"]) for r in rows)
+    assert {len(r["created_at"]) for r in rows} == {27} and all(STAMP.match(r["updated_at"]) for r in rows)
     fresh = tmp_path / "fresh.db"
     run(fresh, "init")  # the seeded dataset: the coded record is the one new to it
     run(fresh, "import", str(out), "--create-actors")

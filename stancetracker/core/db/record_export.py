@@ -13,7 +13,6 @@ from contextlib import contextmanager
 
 from stancetracker.core.db.query import RECORD_FROM, RecordFilter, order_clause
 from stancetracker.core.db.store import Store
-from stancetracker.core.model.dates import TIMESTAMP_FORMAT
 from stancetracker.core.model.fields import CSV_COLUMNS as EXPORT_COLUMNS
 
 def _guard(expr: str) -> str:
@@ -33,12 +32,23 @@ def _guard(expr: str) -> str:
     )
 
 
-def _stamp(expr: str) -> str:
-    """SQL writing a stored timestamp in the one shape programs read (dates.timestamp_out): UTC, to the second.
+_D = "[0-9]"
+# The shape utc_now() stores, already the one written: most timestamps take this branch.
+_STAMP_SHAPE = f"{_D * 4}-{_D * 2}-{_D * 2}T{_D * 2}:{_D * 2}:{_D * 2}.{_D * 6}Z"
 
-    Text SQLite reads as no time (edited elsewhere) is written as it is.
+
+def _stamp(expr: str) -> str:
+    """SQL writing a stored timestamp in the one shape programs read (dates.timestamp_out): UTC, six decimals.
+
+    SQLite's strftime converts an offset to UTC but keeps three decimals, so the
+    fraction is taken from the text itself (the digits after the point, cut or
+    padded to six). Text SQLite reads as no time (edited elsewhere) is written as it is.
     """
-    return f"coalesce(strftime('{TIMESTAMP_FORMAT}', {expr}), {expr})"
+    rest = f"substr({expr}, instr({expr}, '.') + 1)"
+    digits = (f"CASE WHEN instr({expr}, '.') THEN substr({rest}, 1, length({rest}) - length(ltrim({rest}, "
+              f"'0123456789'))) ELSE '' END")
+    return (f"CASE WHEN {expr} GLOB '{_STAMP_SHAPE}' THEN {expr} ELSE coalesce(strftime('%Y-%m-%dT%H:%M:%S', {expr})"
+            f" || '.' || substr({digits} || '000000', 1, 6) || 'Z', {expr}) END")
 
 
 # Score labels by rounded score; any other rounded score (2, or one out of range) gets _LABEL_ELSE.

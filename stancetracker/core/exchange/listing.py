@@ -2,7 +2,7 @@
 
 The fields of each command are listed once, here (``FIELDS``), and described
 in docs/formats.md ("Listings for programs"); a test holds the two equal.
-Every timestamp is written by ``dates.timestamp_out`` (UTC, to the second),
+Every timestamp is written by ``dates.timestamp_out`` (UTC, six decimals),
 as the export writes them.
 """
 

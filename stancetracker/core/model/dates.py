@@ -151,13 +151,14 @@ def check_timestamp(text: str) -> str:
 
 
 # Every timestamp a program reads from us (export CSV, --format csv/json/jsonl) has this one shape:
-# UTC, to the second. Mixed shapes (some with fractions, some without) break pandas' default parsing.
-TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+# UTC, to the microsecond, as utc_now() stores them, so our own timestamps go through a CSV round
+# trip unchanged. Mixed shapes (some with fractions, some without) break pandas' default parsing.
+TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 _OFFSET_NO_COLON = re.compile(r"[+-]\d{4}$")
 
 
 def timestamp_out(text: str | None) -> str | None:
-    """A stored timestamp as written for programs: ISO 8601 UTC to the second (2026-12-02T14:50:00Z).
+    """A stored timestamp as written for programs: ISO 8601 UTC, six decimals (2026-12-02T14:50:00.000000Z).
 
     A stored value with no offset is taken as UTC (we store UTC); text that is no
     timestamp (a file edited elsewhere) is returned as it is, never invented.
