@@ -55,6 +55,8 @@ def import_(obj: CliState, file: Path, mapping, dimension, scale, create_actors,
             return
     result = import_records(store, file, opts)
     click.echo(f"{file}: {result.summary()}", err=skip_invalid and rejects is not None and to_stdout(rejects))
+    for note in result.near_duplicate_notes():
+        click.echo(f"note: {note}", err=True)
 
 
 def _sniff_table(file: Path, encoding) -> str | None:

@@ -38,8 +38,11 @@ from stancetracker.core.files import outputs
 from stancetracker.core.model.dates import utc_now
 from stancetracker.core.model.errors import ImportFailed, RowProblem
 from stancetracker.core.model.progress import Progress, tick
+from stancetracker.core.model.suggest import did_you_mean
 
 CHUNK = 5000
+# Unknown actor names offered suggestions in the failure message (a file may name thousands).
+MAX_SUGGESTED = 50
 
 
 class RecordImport:
@@ -120,9 +123,11 @@ class RecordImport:
         found = sorted(self.problems.found, key=attrgetter("line"))
         unknown = self.rows.unknown_actors
         if unknown:
-            names = ", ".join(sorted(unknown))
+            names = sorted(unknown)
+            hints = {n: did_you_mean(self.rows.matcher.closest(n)) for n in names[:MAX_SUGGESTED]}
+            shown = ", ".join(f"{n} ({hints[n]})" if hints.get(n) else n for n in names)
             found = [RowProblem(*min(unknown.values()),
-                                f"unknown actors: {names} (use --create-actors to add them)")] + found
+                                f"unknown actors: {shown} (use --create-actors to add them)")] + found
         raise ImportFailed(str(self.path), found, self.problems.bad_rows + bool(unknown))
 
 

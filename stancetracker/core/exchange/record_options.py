@@ -39,6 +39,8 @@ class ImportResult:
     rejected: int = 0
     created_actors: list[str] = field(default_factory=list)
     created_sources: list[str] = field(default_factory=list)
+    # (new actor's name, the existing spelling it is close to, that actor's slug)
+    near_duplicates: list[tuple[str, str, str]] = field(default_factory=list)
     rejects_path: str | None = None
     op_id: int | None = None
 
@@ -51,6 +53,12 @@ class ImportResult:
         if self.created_actors:
             parts.append(f"new actors: {', '.join(self.created_actors)}")
         return "; ".join(parts)
+
+    def near_duplicate_notes(self) -> list[str]:
+        """One line per new actor close to an existing one: created 'X' — close to existing 'Y' (slug)."""
+        return [f"created {new!r} — close to existing {old!r} ({slug}); if they are one actor, add "
+                f"{new!r} as an alias of {slug} ('stancetracker actors edit {slug} --add-alias')"
+                for new, old, slug in self.near_duplicates]
 
 
 def parse_mapping(text: str) -> dict[str, str]:

@@ -44,6 +44,7 @@ from stancetracker.core.model.dates import DateError, parse_date
 from stancetracker.core.model.errors import ImportFailed, RowProblem, ValidationError
 from stancetracker.core.model.fields import IMPORT_CELLS
 from stancetracker.core.model.text import name_key
+from stancetracker.core.model.suggest import NEAR_DUPLICATE_SCORE, did_you_mean
 
 NAMESPACE = _uuid.UUID("6f1c2a52-8f0e-4d4e-9a55-3b1d7c0e5a11")
 MAX_PROBLEMS = 10_000
@@ -205,12 +206,17 @@ class RowBuilder:
                     raise ValidationError("actor_slug" if slug and err.field == "slug" else "actor" if name else col,
                                           err.reason) from None
                 self.store.insert_actor(actor)
+            near = self.matcher.closest(actor.name, cutoff=NEAR_DUPLICATE_SCORE)
+            if near:  # made as asked, but said: a misspelling makes a second actor silently
+                self.result.near_duplicates.append((actor.name, *near[0]))
             self.ids["actors"][actor.slug] = actor.id
             self.matcher.add(actor)
             self.result.created_actors.append(actor.slug)
             return actor.id
         self.unknown_actors.setdefault(label, (line, col))
-        raise ValidationError(col, f"unknown actor {label!r} (use --create-actors to add it)")
+        hint = did_you_mean(self.matcher.closest(label))
+        raise ValidationError(col, f"unknown actor {label!r} ({hint + ' or ' if hint else ''}"
+                                   "use --create-actors to add it)")
 
     def dimension(self, slug: str, label: str) -> str:
         if self.opts.dimension:
