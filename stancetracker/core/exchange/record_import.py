@@ -64,7 +64,7 @@ class RecordImport:
             return self._run(progress, rejects_file)
 
     def _run(self, progress: Progress | None, rejects_file) -> ImportResult:
-        reader = CsvReader(self.path, self.opts.encoding)
+        reader = CsvReader(self.path, self.opts.encoding, delimiter=self.opts.delimiter)
         chunks = reader.chunks(CHUNK)
         store, rows, problems = self.store, self.rows, self.problems
         conn = store.conn
@@ -84,7 +84,7 @@ class RecordImport:
                 header = reader.header
                 guard = self.opts.formula_guard
                 rows.read_header(header, self.opts.mapping is None and (not reader.unguarded if guard is None
-                                                                         else guard))
+                                                                         else guard), reader.delimiter or ",")
                 if rejects_file is not None:
                     problems.rejects_writer = csv.writer(rejects_file)
                     problems.rejects_writer.writerow(["line", *header, "reason"])

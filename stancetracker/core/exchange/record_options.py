@@ -29,6 +29,8 @@ class ImportOptions:
     # (an export without the guard quotes its first header cell); False reads
     # every cell exactly as it is.
     formula_guard: bool | None = None
+    # The cell separator (, ; or a tab); None sniffs it from the header line.
+    delimiter: str | None = None
 
 
 @dataclass

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from stancetracker.core.db.bulk_load import BulkLoad
 from stancetracker.core.db.store import Store
-from stancetracker.core.exchange.csv_reader import EXPORT_COLUMNS, column_key, unneutralise
+from stancetracker.core.exchange.csv_reader import EXPORT_COLUMNS, column_key, other_delimiter_hint, unneutralise
 from stancetracker.core.exchange.record_options import ImportOptions, ImportResult
 from stancetracker.core.model.entities import (
     MAX_TITLE,
@@ -101,6 +101,7 @@ class RowBuilder:
         self.clean: Callable[[str], str] = str.strip
         self._file_source: int | None = None
         self.labels: dict[str, str] = {}
+        self.delimiter = ","
 
     def load_lookups(self) -> None:
         """Read the actors, dimensions and sources rows are matched against (inside the transaction).
@@ -125,9 +126,10 @@ class RowBuilder:
             self.sources.setdefault(("slug", s.slug), s.id)
 
     # -- the header ------------------------------------------------------------
-    def read_header(self, header: list[str], guarded: bool) -> None:
+    def read_header(self, header: list[str], guarded: bool, delimiter: str = ",") -> None:
         """Check the header against the layout (or the mapping) and find each field's cell."""
         self.guarded = guarded
+        self.delimiter = delimiter
         self.clean = _unguard if guarded else str.strip
         columns = self.columns(header)
         self.width = width = len(header)
@@ -144,8 +146,10 @@ class RowBuilder:
                 if col not in seen and column_key(col) in keyed:  # --map score=score for a column "Score"
                     col = header[keyed[column_key(col)]]
                 if col not in seen:
+                    hint = other_delimiter_hint(header, self.delimiter)
                     raise ImportFailed(str(self.path), [RowProblem(
-                        1, col, f"no such column (mapped to {fld}); the columns are: {', '.join(header[:30])}")])
+                        1, col, f"no such column (mapped to {fld}); " + (hint or
+                                f"the columns are: {', '.join(header[:30])}"))])
                 cols[fld] = seen[col]
             need = ["actor", "date", "score"] + ([] if self.opts.dimension else ["dimension"])
             missing = [f for f in need if f not in cols]
@@ -157,6 +161,9 @@ class RowBuilder:
             return cols
         lower = {h.lower(): i for h, i in seen.items()}
         unknown = [h for h in header if h.lower() not in EXPORT_COLUMNS]
+        hint = other_delimiter_hint(header, self.delimiter) if unknown else ""
+        if hint:
+            raise ImportFailed(str(self.path), [RowProblem(1, unknown[0][:40], f"unknown column {unknown[0][:40]!r}; {hint}")])
         if unknown:
             shown = ", ".join(repr(u[:40]) for u in unknown[:5]) + (f" and {len(unknown) - 5:,} more" if len(unknown) > 5 else "")
             raise ImportFailed(str(self.path), [RowProblem(
