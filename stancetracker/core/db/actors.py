@@ -41,8 +41,9 @@ class ActorMatcher:
         self._index(actor)
 
     def closest(self, text: str, cutoff: float = suggest.SUGGEST_SCORE) -> list[tuple[str, str]]:
-        """(spelling, slug) of the actors whose names or aliases are closest to ``text``: suggestions only."""
-        return suggest.closest(name_key(text), self._spellings, cutoff=cutoff)
+        """(name, slug) of the actors whose names, aliases or slugs are closest to ``text``: suggestions only."""
+        return [(self.by_slug[slug].name, slug)
+                for _, slug in suggest.closest(name_key(text), self._spellings, cutoff=cutoff)]
 
     def unknown(self, text: str) -> str:
         """The message for a name no actor has, with the closest names if any."""
