@@ -128,3 +128,37 @@ def test_timestamps_have_one_shape_in_the_export_too(seeded, tmp_path):
     again = tmp_path / "again.csv"
     run(fresh, "export", "-o", str(again))
     assert sorted(again.read_bytes().splitlines()) == sorted(out.read_bytes().splitlines())
+
+
+STORED_FORMS = ["2026-11-21T00:00:00Z", "2026-12-02T14:50:00.123456Z", "2026-12-02T14:50:00.1234567Z",
+                "2026-12-02 14:50:00.12Z", "2024-01-31 12:00", "2024-01-31T12:00:00.5+03:00",
+                "2024-01-31T12:00:00+0300", "not a time"]
+
+
+def test_the_export_and_the_listings_write_every_stored_form_alike(tmp_path):
+    """However a timestamp was stored (by us, by the seeds, by another program), export and JSON agree."""
+    import sqlite3
+
+    from stancetracker.core.exchange.csv_export import export_records
+    from stancetracker.core.model.dates import timestamp_out
+    from conftest import make_store
+
+    db = tmp_path / "forms.db"
+    store = make_store(db)
+    for i, _ in enumerate(STORED_FORMS):
+        store.add_record(Record(actor="sadr", dimension="iran", date=parse_date(f"{2000 + i}"), score=1))
+    store.close()
+    conn = sqlite3.connect(db)
+    for i, form in enumerate(STORED_FORMS):  # as another program might have left them
+        conn.execute("UPDATE records SET created_at = ?, updated_at = ? WHERE date LIKE ?", [form, form, f"{2000 + i}%"])
+    conn.commit()
+    conn.close()
+    store = open_project(db, user="tester")
+    out = tmp_path / "forms.csv"
+    export_records(store, out)
+    store.close()
+    exported = {r["date"][:4]: r["created_at"] for r in csv.DictReader(out.open(encoding="utf-8", newline=""))}
+    listed = {r["date"][:4]: r["created_at"] for r in json.loads(run(db, "records", "--limit", "0", "--format", "json"))}
+    expected = {f"{2000 + i}": timestamp_out(form) for i, form in enumerate(STORED_FORMS)}
+    assert exported == listed == expected
+    assert expected["2005"] == "2024-01-31T09:00:00.500000Z" and expected["2007"] == "not a time"
