@@ -56,10 +56,14 @@ class ImportResult:
             parts.append(f"new actors: {', '.join(self.created_actors)}")
         return "; ".join(parts)
 
-    def near_duplicate_notes(self) -> list[str]:
-        """One line per new actor close to an existing one: created 'X' — close to existing 'Y' (slug)."""
-        return [f"created {new!r} — close to existing {old!r} ({slug}); if they are one actor, add "
-                f"{new!r} as an alias of {slug} ('stancetracker actors edit {slug} --add-alias')"
+    def near_duplicate_notes(self, *, advice: bool = True) -> list[str]:
+        """One line per new actor close to an existing one: created 'X' — close to existing 'Y' (slug).
+
+        ``advice`` adds the command that makes the new spelling an alias instead.
+        """
+        return [f"created {new!r} — close to existing {old!r} ({slug})"
+                + (f"; if they are one actor, add {new!r} as an alias of {slug} "
+                   f"('stancetracker actors edit {slug} --add-alias')" if advice else "")
                 for new, old, slug in self.near_duplicates]
 
 
