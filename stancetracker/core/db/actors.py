@@ -20,6 +20,7 @@ class ActorMatcher:
         self.by_slug = {a.slug: a for a in actors}
         self._keys: dict[str, set[str]] = {}
         self._spellings: dict[str, tuple[str, str]] = {}  # name key -> (a spelling of it, the slug), for suggestions
+        self._choices: list[str] | None = None  # the keys of _spellings as a list, kept between look-ups
         for a in actors:
             self._index(a)
 
@@ -42,8 +43,10 @@ class ActorMatcher:
 
     def closest(self, text: str, cutoff: float = suggest.SUGGEST_SCORE) -> list[tuple[str, str]]:
         """(name, slug) of the actors whose names, aliases or slugs are closest to ``text``: suggestions only."""
+        if self._choices is None or len(self._choices) != len(self._spellings):
+            self._choices = list(self._spellings)
         return [(self.by_slug[slug].name, slug)
-                for _, slug in suggest.closest(name_key(text), self._spellings, cutoff=cutoff)]
+                for _, slug in suggest.closest(name_key(text), self._spellings, cutoff=cutoff, keys=self._choices)]
 
     def unknown(self, text: str) -> str:
         """The message for a name no actor has, with the closest names if any."""

@@ -38,7 +38,6 @@ from stancetracker.core.files import outputs
 from stancetracker.core.model.dates import utc_now
 from stancetracker.core.model.errors import ImportFailed, RowProblem
 from stancetracker.core.model.progress import Progress, tick
-from stancetracker.core.model.suggest import did_you_mean
 
 CHUNK = 5000
 # Unknown actor names offered suggestions in the failure message (a file may name thousands).
@@ -124,7 +123,7 @@ class RecordImport:
         unknown = self.rows.unknown_actors
         if unknown:
             names = sorted(unknown)
-            hints = {n: did_you_mean(self.rows.matcher.closest(n)) for n in names[:MAX_SUGGESTED]}
+            hints = {n: self.rows.hint(n) for n in names[:MAX_SUGGESTED]}
             shown = ", ".join(f"{n} ({hints[n]})" if hints.get(n) else n for n in names)
             found = [RowProblem(*min(unknown.values()),
                                 f"unknown actors: {shown} (use --create-actors to add them)")] + found

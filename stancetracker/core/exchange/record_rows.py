@@ -114,6 +114,10 @@ class RowBuilder:
         store = self.store
         self.ids = store.slug_ids()
         self.matcher = store.actor_matcher()
+        # The actors before the import, which suggestions and near-duplicate notes are drawn from:
+        # a fixed list, so each look-up is one RapidFuzz call, however many actors the file creates.
+        self.existing = store.actor_matcher()
+        self._hints: dict[str, str] = {}
         self.dims = {d.slug: d for d in store.dimensions()}
         self.dim_keys = {name_key(d.label): d.slug for d in self.dims.values()}
         self.sources: dict[tuple, int] = {}
@@ -213,7 +217,7 @@ class RowBuilder:
                     raise ValidationError("actor_slug" if slug and err.field == "slug" else "actor" if name else col,
                                           err.reason) from None
                 self.store.insert_actor(actor)
-            near = self.matcher.closest(actor.name, cutoff=NEAR_DUPLICATE_SCORE)
+            near = self.existing.closest(actor.name, cutoff=NEAR_DUPLICATE_SCORE)
             if near:  # made as asked, but said: a misspelling makes a second actor silently
                 self.result.near_duplicates.append((actor.name, *near[0]))
             self.ids["actors"][actor.slug] = actor.id
@@ -221,9 +225,15 @@ class RowBuilder:
             self.result.created_actors.append(actor.slug)
             return actor.id
         self.unknown_actors.setdefault(label, (line, col))
-        hint = did_you_mean(self.matcher.closest(label))
+        hint = self.hint(label)
         raise ValidationError(col, f"unknown actor {label!r} ({hint + ' or ' if hint else ''}"
                                    "use --create-actors to add it)")
+
+    def hint(self, label: str) -> str:
+        """'did you mean …?' for an unknown actor name, worked out once per name."""
+        if label not in self._hints:
+            self._hints[label] = did_you_mean(self.existing.closest(label))
+        return self._hints[label]
 
     def dimension(self, slug: str, label: str) -> str:
         if self.opts.dimension:

@@ -6,7 +6,7 @@ so case, diacritics, hyphens and the al- article do not count as differences.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from rapidfuzz import fuzz, process
 
@@ -19,14 +19,16 @@ _BAND = 15
 
 
 def closest(key: str, known: Mapping[str, tuple[str, str]], *, limit: int = 3,
-            cutoff: float = SUGGEST_SCORE) -> list[tuple[str, str]]:
+            cutoff: float = SUGGEST_SCORE, keys: Sequence[str] | None = None) -> list[tuple[str, str]]:
     """The (spelling, id) of up to ``limit`` different ids whose key is closest to ``key``, best first.
 
-    ``known`` maps each name key to the spelling shown and the id it names (an actor's slug).
+    ``known`` maps each name key to the spelling shown and the id it names (an actor's slug);
+    ``keys`` is ``list(known)`` if the caller keeps one.
     """
     if not key:
         return []
-    found = process.extract(key, list(known), scorer=fuzz.ratio, limit=limit * 4, score_cutoff=cutoff)
+    found = process.extract(key, keys if keys is not None else list(known), scorer=fuzz.ratio, limit=limit * 4,
+                            score_cutoff=cutoff)
     out: list[tuple[str, str]] = []
     best = found[0][1] if found else 0
     for k, score, _ in found:
