@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from rapidfuzz import fuzz, process
-
 # Below this a name is not offered (0-100, RapidFuzz's normalised Indel similarity of the keys).
 SUGGEST_SCORE = 70
 # A new actor this close to an existing one is reported when it is created.
@@ -27,6 +25,9 @@ def closest(key: str, known: Mapping[str, tuple[str, str]], *, limit: int = 3,
     """
     if not key:
         return []
+    # Loaded when a name is unknown, not by every command that opens a database (~30 ms).
+    from rapidfuzz import fuzz, process
+
     found = process.extract(key, keys if keys is not None else list(known), scorer=fuzz.ratio, limit=limit * 4,
                             score_cutoff=cutoff)
     out: list[tuple[str, str]] = []
