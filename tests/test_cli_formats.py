@@ -162,3 +162,12 @@ def test_the_export_and_the_listings_write_every_stored_form_alike(tmp_path):
     expected = {f"{2000 + i}": timestamp_out(form) for i, form in enumerate(STORED_FORMS)}
     assert exported == listed == expected
     assert expected["2005"] == "2024-01-31T09:00:00.500000Z" and expected["2007"] == "not a time"
+
+
+def test_json_never_holds_nan_even_from_a_stored_state():
+    """NaN is no JSON: a non-finite number (in history edited by another program) is written as null."""
+    out = io.StringIO()
+    listing.write("jsonl", "operations", [{"id": 1, "at": "x", "user": "u", "kind": "k", "summary": "s",
+                                           "changes": float("nan"), "reverts": [float("inf"), 1.5]}], out)
+    assert json.loads(out.getvalue(), parse_constant=lambda c: pytest.fail(c)) == {
+        "id": 1, "at": "x", "user": "u", "kind": "k", "summary": "s", "changes": None, "reverts": [None, 1.5]}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 from collections.abc import Iterable, Mapping
 from typing import TextIO
 
@@ -70,7 +71,21 @@ def write(fmt: str, command: str, items: Iterable[Mapping], out: TextIO) -> int:
 
 
 def _json(value, indent: int | None = None) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=indent, allow_nan=False)
+    try:
+        return json.dumps(value, ensure_ascii=False, indent=indent, allow_nan=False)
+    except ValueError:  # NaN or infinity in a stored history state (a file edited elsewhere): JSON has none
+        return json.dumps(_finite(value), ensure_ascii=False, indent=indent, allow_nan=False)
+
+
+def _finite(value):
+    """``value`` with every NaN and infinity as None (null)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
 
 
 def _cell(value) -> object:
