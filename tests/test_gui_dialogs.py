@@ -160,3 +160,14 @@ def test_export_writes_the_filtered_view_with_bom(qtbot, hub, tmp_path):
     assert dlg.written == 1
     raw = (tmp_path / "out.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and b"maliki" in raw and b",sadr," not in raw
+
+
+def test_import_with_create_actors_says_which_new_actor_is_close_to_an_existing_one(qtbot, hub, tmp_path):
+    f = write(tmp_path / "near.csv", "actor,dimension_slug,date,score\nMuqtada al Sadrr,iran,2020,1\n")
+    dlg = QtImportDialog(hub, f, settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(dlg)
+    dlg.create_actors.setChecked(True)
+    dlg.start()
+    qtbot.waitUntil(lambda: dlg.job is None, timeout=20000)
+    assert "1 record added" in dlg.summary.text()
+    assert "created 'Muqtada al Sadrr' — close to existing 'Muqtada al-Sadr' (sadr)" in dlg.summary.text()

@@ -16,7 +16,8 @@ from pathlib import Path
 import click
 
 from stancetracker.cli.base import CliState
-from stancetracker.cli.options import date_option, narrowing_options
+from stancetracker.cli.options import FORMAT, date_option, emit, narrowing_options
+from stancetracker.core.exchange import listing
 from stancetracker.core.analysis import series
 from stancetracker.core.analysis.request import DEFAULT_HORIZON_MONTHS, KINDS, ChartRequest
 from stancetracker.core.analysis.wording import fmt_score, shift_text
@@ -103,8 +104,9 @@ def chart(obj: CliState, kind, actor, dimension, since, until, at, horizon, code
 @click.command()
 @click.option("--actor", "-a", multiple=True, help="Actor slug, name or alias (repeatable; default all).")
 @click.option("--dimension", "-d", multiple=True, help="Dimension (repeatable; default all).")
+@FORMAT
 @click.pass_obj
-def shifts(obj: CliState, actor, dimension):
+def shifts(obj: CliState, actor, dimension, fmt):
     """List shifts (a change of >= 2 points or of sign) with the evidence on each side."""
     store = obj.store(readonly=True)
     actors = [store.actor(a).slug for a in actor] or None
@@ -113,6 +115,11 @@ def shifts(obj: CliState, actor, dimension):
     found = series.shifts(store, actors, dims, skipped=skipped)
     names = {a.slug: a.name for a in store.actors()}
     labels = {d.slug: d for d in store.dimensions()}
+    if fmt != "table":
+        emit(fmt, "shifts", (listing.shift_item(sh, names[sh.actor], labels[sh.dimension]) for sh in found))
+        if skipped:
+            click.echo(f"note: {series.skipped_note(skipped)}", err=True)
+        return
     wrap = lambda t: textwrap.fill(" ".join(t.split()), width=100, initial_indent="      ", subsequent_indent="      ")
     for sh in found:
         click.echo(shift_text(sh, names[sh.actor], labels[sh.dimension]))

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from stancetracker.cli.base import CliState, one_line
-from stancetracker.cli.options import date_option
+from stancetracker.cli.options import FORMAT, date_option, emit
 from stancetracker.core.exchange.documents.reading import read_document
 from stancetracker.core.exchange.documents.base import shown
 from stancetracker.core.model.errors import StanceError, ValidationError
@@ -66,34 +66,52 @@ def add_source(obj: CliState, file: Path, title, publisher, author, url, publish
 
 @click.command("documents")
 @click.option("--search", "-s", metavar="TEXT", help="Only documents holding every word (full-text search).")
+@FORMAT
 @click.pass_obj
-def documents_(obj: CliState, search):
+def documents_(obj: CliState, search, fmt):
     """List the sources that have text, with how much of each is coded; --search finds words in them."""
     store = obj.store(readonly=True)
     if search:
         hits = search_documents(store, search)
+        if fmt != "table":  # no hit is an empty list for a program, not an error
+            emit(fmt, "documents --search", ({"source": h.source, "title": h.title,
+                                              "snippet": " ".join(h.snippet.split())} for h in hits))
+            return
         for h in hits:
             click.echo(f"{h.source:<28} {one_line(h.title, 50):<50}  {' '.join(h.snippet.split())}")
         if not hits:
             raise click.ClickException(f"no document holds every word of {search!r}")
         return
+    listed = []
     for slug, title, n in documents(store):
         items = passages(store, slug, lost=None)
         cov = coverage(document(store, slug).text, coded_spans([p for p in items if not p.lost]))
         lost = sum(1 for p in items if p.lost)
+        coded = sum(1 for p in items if p.records)
+        if fmt != "table":
+            listed.append({"source": slug, "title": title, "characters": n, "coded_share": round(cov.share, 4),
+                           "paragraphs": len(cov.paragraphs), "passages": coded, "lost": lost})
+            continue
         click.echo(f"{slug:<28} {one_line(title, 44):<44} {n:>9,} chars  {cov.share:>4.0%} of "
-                   f"{len(cov.paragraphs)} ¶ coded  {sum(1 for p in items if p.records)} passages"
-                   f"{f'  {lost} LOST' if lost else ''}")
+                   f"{len(cov.paragraphs)} ¶ coded  {coded} passages{f'  {lost} LOST' if lost else ''}")
+    if fmt != "table":
+        emit(fmt, "documents", listed)
 
 
 @click.command("passages")
 @click.argument("source")
 @click.option("--lost", is_flag=True, help="Only the passages that could not be found after the text changed.")
+@FORMAT
 @click.pass_obj
-def passages_(obj: CliState, source, lost):
+def passages_(obj: CliState, source, lost, fmt):
     """The coded passages of a source: offsets, page, quote and their records."""
     store = obj.store(readonly=True)
     items = passages(store, source, lost=True if lost else None)
+    if fmt != "table":
+        emit(fmt, "passages", ({"id": p.id, "source": p.source, "start": p.start, "end": p.end, "page": p.page,
+                                "quote": p.quote, "lost": p.lost or None,
+                                "records": list(passage_records(store, p.id))} for p in items))
+        return
     for p in items:
         page = f"p.{p.page} " if p.page else ""
         state = f"  LOST: {p.lost}" if p.lost else ""

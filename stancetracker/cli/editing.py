@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from stancetracker.cli.base import CliState, CommandGroup
-from stancetracker.cli.options import date_option
+from stancetracker.cli.options import FORMAT, date_option, emit
+from stancetracker.core.exchange import listing
 from stancetracker.core.model.entities import ACTOR_KINDS, SOURCE_KINDS, Actor, Dimension, Event, Source
 from stancetracker.core.model.stored_values import visible
 
@@ -13,10 +14,13 @@ from stancetracker.core.model.stored_values import visible
 # ---------------------------------------------------------------- actors
 @click.group(cls=CommandGroup, invoke_without_command=True)
 @click.option("--kind", type=click.Choice(ACTOR_KINDS), help="Only actors of this kind.")
+@FORMAT
 @click.pass_context
-def actors(ctx: click.Context, kind):
+def actors(ctx: click.Context, kind, fmt):
     """List actors; 'add' and 'edit' create and change them."""
-    if ctx.invoked_subcommand is None:
+    if ctx.invoked_subcommand is None and fmt != "table":
+        emit(fmt, "actors", map(listing.actor_item, ctx.obj.store(readonly=True).actors(kind)))
+    elif ctx.invoked_subcommand is None:
         for a in ctx.obj.store(readonly=True).actors(kind):
             aliases = f"  ({'; '.join(a.aliases)})" if a.aliases else ""
             click.echo(f"{a.slug:<26} {a.name:<32} {a.kind:<12}{aliases}")
@@ -59,10 +63,13 @@ def actors_edit(obj: CliState, actor, name, kind, alias, add_alias, colour, desc
 
 # ------------------------------------------------------------ dimensions
 @click.group(cls=CommandGroup, invoke_without_command=True)
+@FORMAT
 @click.pass_context
-def dimensions(ctx: click.Context):
+def dimensions(ctx: click.Context, fmt):
     """List dimensions; 'add' and 'edit' create and change them."""
-    if ctx.invoked_subcommand is None:
+    if ctx.invoked_subcommand is None and fmt != "table":
+        emit(fmt, "dimensions", map(listing.dimension_item, ctx.obj.store(readonly=True).dimensions()))
+    elif ctx.invoked_subcommand is None:
         for d in ctx.obj.store(readonly=True).dimensions():
             click.echo(f"{d.slug:<12} {d.label:<40} -2: {d.neg_label} … +2: {d.pos_label}")
 
@@ -109,10 +116,13 @@ def dimensions_edit(obj: CliState, slug, label, question, neg_pole, pos_pole, ne
 
 # ---------------------------------------------------------------- events
 @click.group(cls=CommandGroup, invoke_without_command=True)
+@FORMAT
 @click.pass_context
-def events(ctx: click.Context):
+def events(ctx: click.Context, fmt):
     """List events (dated landmarks drawn on charts); 'add' creates one."""
-    if ctx.invoked_subcommand is None:
+    if ctx.invoked_subcommand is None and fmt != "table":
+        emit(fmt, "events", map(listing.event_item, ctx.obj.store(readonly=True).events()))
+    elif ctx.invoked_subcommand is None:
         for e in ctx.obj.store(readonly=True).events():
             when = e.date.short() if e.date else "(no date)"  # its stored date is none: check lists it
             click.echo(f"{when:<10}  {visible(e.slug, 30):<30} {visible(e.label, 80)}")
@@ -134,10 +144,13 @@ def events_add(obj: CliState, slug, when, label, description, source):
 
 # --------------------------------------------------------------- sources
 @click.group(cls=CommandGroup, invoke_without_command=True)
+@FORMAT
 @click.pass_context
-def sources(ctx: click.Context):
+def sources(ctx: click.Context, fmt):
     """List sources (documents records are coded from); 'add' creates one."""
-    if ctx.invoked_subcommand is None:
+    if ctx.invoked_subcommand is None and fmt != "table":
+        emit(fmt, "sources", map(listing.source_item, ctx.obj.store(readonly=True).sources()))
+    elif ctx.invoked_subcommand is None:
         for s in ctx.obj.store(readonly=True).sources():
             click.echo(f"{s.slug:<28} {str(s.published or ''):<10}  {s.title[:70]}")
 

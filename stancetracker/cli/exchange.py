@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -9,7 +10,7 @@ import click
 from stancetracker.cli.base import CliState
 from stancetracker.cli.options import filter_options, record_filter
 from stancetracker.core.exchange.csv_export import export_records
-from stancetracker.core.exchange.csv_reader import CsvReader
+from stancetracker.core.exchange.csv_reader import CsvReader, parse_delimiter
 from stancetracker.core.exchange.record_import import (
     ImportOptions,
     check_rejects,
@@ -18,12 +19,13 @@ from stancetracker.core.exchange.record_import import (
     parse_scale,
 )
 from stancetracker.core.exchange.table_import import detect_table, import_table
+from stancetracker.core.files.inputs import STDIN_NAME, is_stdin, spooled
 from stancetracker.core.files.outputs import check_output, database_files, to_stdout
 from stancetracker.core.model.errors import ImportFailed
 
 
 @click.command("import")
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path, allow_dash=True))
 @click.option("--map", "mapping", help="Foreign CSV: actor=COL,date=COL,score=COL,dimension=COL[,confidence=COL,…].")
 @click.option("--dimension", help="One dimension (slug) for every row of the file.")
 @click.option("--scale", help="Rescale the file's scores from LO:HI onto -2..2 (e.g. 0:10).")
@@ -34,31 +36,53 @@ from stancetracker.core.model.errors import ImportFailed
 @click.option("--encoding", help="The file's encoding if not UTF-8 (e.g. cp1256 for Windows Arabic, cp1252).")
 @click.option("--no-formula-guard", is_flag=True,
               help="Read every cell exactly: the file has no export formula guard to undo.")
+@click.option("--delimiter", metavar="D", help="The cell separator: , ; or tab (default: read from the header line).")
 @click.pass_obj
 def import_(obj: CliState, file: Path, mapping, dimension, scale, create_actors, skip_invalid, rejects, encoding,
-            no_formula_guard):
+            no_formula_guard, delimiter):
     """Import records (or actors, sources, events, dimensions) from a CSV file.
 
-    All rows go in, or none do and every bad row is listed.
+    All rows go in, or none do and every bad row is listed. FILE - reads standard input.
     """
+    try:
+        sep = parse_delimiter(delimiter) if delimiter is not None else None
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="--delimiter") from None
     opts = ImportOptions(mapping=parse_mapping(mapping) if mapping else None, dimension=dimension,
                          scale=parse_scale(scale) if scale else None, create_actors=create_actors,
                          skip_invalid=skip_invalid, rejects=rejects, encoding=encoding,
-                         formula_guard=False if no_formula_guard else None)
+                         formula_guard=False if no_formula_guard else None, delimiter=sep)
+    if not is_stdin(file):
+        return _import(obj, file, str(file), opts)
+    if skip_invalid and rejects is None:  # the default rejects file would sit beside a temporary copy
+        raise click.UsageError("with standard input, --skip-invalid needs --rejects FILE (or - for standard output)")
+    with spooled(getattr(sys.stdin, "buffer", None)) as copy:
+        try:
+            _import(obj, copy, STDIN_NAME, opts)
+        except ImportFailed as err:  # told as the user named it, not by the temporary copy's path
+            if err.path != str(copy):
+                raise
+            raise ImportFailed(STDIN_NAME, err.problems, err.total_bad) from None
+
+
+def _import(obj: CliState, file: Path, shown: str, opts: ImportOptions) -> None:
     check_rejects(obj.db_path, file, opts)  # before the database is opened (and backed up)
     store = obj.store()
-    if not mapping:
-        table = _sniff_table(file, encoding)
+    if not opts.mapping:
+        table = _sniff_table(file, opts.encoding, opts.delimiter)
         if table:
-            table, added, same = import_table(store, file, table)
-            click.echo(f"{file}: {added} {table} added, {same} already present")
+            table, added, same = import_table(store, file, table, delimiter=opts.delimiter, encoding=opts.encoding)
+            click.echo(f"{shown}: {added} {table} added, {same} already present")
             return
     result = import_records(store, file, opts)
-    click.echo(f"{file}: {result.summary()}", err=skip_invalid and rejects is not None and to_stdout(rejects))
+    click.echo(f"{shown}: {result.summary()}",
+               err=opts.skip_invalid and opts.rejects is not None and to_stdout(opts.rejects))
+    for note in result.near_duplicate_notes():
+        click.echo(f"note: {note}", err=True)
 
 
-def _sniff_table(file: Path, encoding) -> str | None:
-    reader = CsvReader(file, encoding)
+def _sniff_table(file: Path, encoding, delimiter) -> str | None:
+    reader = CsvReader(file, encoding, delimiter=delimiter)
     try:
         next(reader.rows(), None)
     except ImportFailed:

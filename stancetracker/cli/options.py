@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import io
+import sys
+from collections.abc import Callable, Iterable, Mapping
 
 import click
 
 from stancetracker.core.db.query import RecordFilter
 from stancetracker.core.db.store import Store
+from stancetracker.core.exchange import listing
 from stancetracker.core.model.dates import DateError, PartialDate, parse_date
 from stancetracker.core.model.entities import CONFIDENCES
 
@@ -32,6 +35,22 @@ ACTOR = click.option("--actor", "-a", multiple=True, help="Actor slug, name or a
 DIMENSION = click.option("--dimension", "-d", multiple=True, help="Dimension slug or label (repeatable).")
 SINCE = click.option("--since", help="From this date (YYYY, YYYY-MM or YYYY-MM-DD).")
 UNTIL = click.option("--until", help="Up to this date, inclusive.")
+# What a listing command prints: the table for people, or a format for programs (docs/formats.md).
+FORMAT = click.option("--format", "fmt", type=click.Choice(listing.FORMATS), default="table", show_default=True,
+                      help="table for people; csv, json or jsonl for programs (fields: docs/formats.md).")
+
+
+def emit(fmt: str, command: str, items: Iterable[Mapping]) -> None:
+    """Write a listing for programs to standard output, in UTF-8 whatever the locale."""
+    sys.stdout.flush()
+    out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=True) \
+        if hasattr(sys.stdout, "buffer") else sys.stdout
+    try:
+        listing.write(fmt, command, items, out)
+        out.flush()
+    finally:
+        if out is not sys.stdout:
+            out.detach()  # standard output stays open for whatever the command says after
 
 
 def _apply(f: Callable, options: tuple) -> Callable:
@@ -59,4 +78,4 @@ def record_filter(store: Store, actor=(), dimension=(), since=None, until=None, 
         min_confidence=min_confidence, query=query or "", deleted=trash)
 
 
-__all__ = ["date_option", "filter_options", "narrowing_options", "record_filter"]
+__all__ = ["FORMAT", "date_option", "emit", "filter_options", "narrowing_options", "record_filter"]

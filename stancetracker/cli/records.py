@@ -7,7 +7,8 @@ import shutil
 import click
 
 from stancetracker.cli.base import CliState, one_line
-from stancetracker.cli.options import filter_options, record_filter
+from stancetracker.cli.options import FORMAT, emit, filter_options, record_filter
+from stancetracker.core.exchange import listing
 from stancetracker.core.exchange.seeds import load_seeds
 from stancetracker.core.model.stored_values import visible
 
@@ -37,23 +38,32 @@ def seed(obj: CliState):
 @filter_options
 @click.option("--trash", is_flag=True, help="Show the records in the trash instead.")
 @click.option("--limit", default=50, show_default=True, help="At most this many rows (0: all).")
+@click.option("--uuid", "show_uuid", is_flag=True, help="Start each row of the table with the record's UUID.")
+@FORMAT
 @click.pass_obj
-def records(obj: CliState, actor, dimension, since, until, coder, query, min_confidence, trash, limit):
+def records(obj: CliState, actor, dimension, since, until, coder, query, min_confidence, trash, limit, show_uuid,
+            fmt):
     """List records as a readable table."""
     store = obj.store(readonly=True)
     flt = record_filter(store, actor, dimension, since, until, coder, query, min_confidence, trash)
     rows = store.records(flt, limit=limit or None)
+    if fmt != "table":
+        emit(fmt, "records", map(listing.record_item, rows))
+        return
     total = store.count(flt)
     width = shutil.get_terminal_size((120, 20)).columns
-    ev_width = max(20, width - 82)
-    click.echo(f"{'date':<10}  {'actor':<20}  {'dimension':<10}  {'score':>5}  {'label':<22}  {'conf':<6}  evidence")
+    ev_width = max(20, width - 82 - (38 if show_uuid else 0))
+    lead = f"{'uuid':<36}  " if show_uuid else ""
+    click.echo(f"{lead}{'date':<10}  {'actor':<20}  {'dimension':<10}  {'score':>5}  {'label':<22}  {'conf':<6}  "
+               "evidence")
     marked = 0
     for r in rows:
         score = f"{r.shown('score')[:5]:>5}"
         mark = "!" if r.problems else " "
         marked += bool(r.problems)
-        click.echo(f"{r.shown('date')[:10]:<10}{mark} {visible(r.actor_name, 20):<20}  {visible(r.dimension, 10):<10}  "
-                   f"{score}  {r.score_label[:22]:<22}  {visible(r.confidence, 6):<6}  "
+        lead = f"{visible(r.uuid, 36):<36}  " if show_uuid else ""
+        click.echo(f"{lead}{r.shown('date')[:10]:<10}{mark} {visible(r.actor_name, 20):<20}  "
+                   f"{visible(r.dimension, 10):<10}  {score}  {r.score_label[:22]:<22}  {visible(r.confidence, 6):<6}  "
                    f"{visible(one_line(r.evidence, ev_width), ev_width)}")
     click.echo(f"({len(rows)} of {total:,} records)")
     if marked:
@@ -62,13 +72,18 @@ def records(obj: CliState, actor, dimension, since, until, coder, query, min_con
 
 
 @click.command()
+@FORMAT
 @click.pass_obj
-def stats(obj: CliState):
+def stats(obj: CliState, fmt):
     """Counts of what the database holds."""
     store = obj.store(readonly=True)
-    click.echo(f"database: {store.path}")
-    for k, v in store.stats().items():
-        click.echo(f"{k.replace('_', ' ')}: {v if v is not None else '-'}")
+    counts = store.stats()
+    if fmt != "table":
+        emit(fmt, "stats", [{"database": str(store.path), **counts}])
+    else:
+        click.echo(f"database: {store.path}")
+        for k, v in counts.items():
+            click.echo(f"{k.replace('_', ' ')}: {v if v is not None else '-'}")
     bad = store.invalid_date_count()
     if bad:
         click.echo(f"note: {bad:,} record{'s' if bad != 1 else ''} with a date that is not a real date "

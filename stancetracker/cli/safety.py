@@ -12,6 +12,8 @@ from pathlib import Path
 import click
 
 from stancetracker.cli.base import CliState, one_line
+from stancetracker.cli.options import FORMAT, emit
+from stancetracker.core.exchange import listing
 from stancetracker.core.db import backups as _backups
 from stancetracker.core.db.integrity import check as _check
 from stancetracker.core.db.integrity import remove_foreign as _remove_foreign
@@ -81,10 +83,14 @@ def restore(obj: CliState, backup: Path | None, latest: bool, yes: bool):
 
 @click.command()
 @click.option("--limit", default=30, show_default=True, help="How many to show.")
+@FORMAT
 @click.pass_obj
-def operations(obj: CliState, limit: int):
+def operations(obj: CliState, limit: int, fmt):
     """List recent operations (every change is one): id, when, who, kind, summary."""
     store = obj.store(readonly=True)
+    if fmt != "table":
+        emit(fmt, "operations", map(listing.operation_item, list_operations(store, limit)))
+        return
     for op in list_operations(store, limit):
         click.echo(op.describe())
 
@@ -117,10 +123,14 @@ def restore_version_(obj: CliState, uuid: str, history_id: int | None):
 
 @click.command()
 @click.argument("uuid")
+@FORMAT
 @click.pass_obj
-def history(obj: CliState, uuid):
+def history(obj: CliState, uuid, fmt):
     """Every recorded change of one record: who, when, before and after."""
     store = obj.store(readonly=True)
+    if fmt != "table":
+        emit(fmt, "history", map(listing.history_item, store.history(uuid)))
+        return
     for h in store.history(uuid):
         click.echo(f"{h.at}  {h.user}  {h.action}")
         if h.before and h.after:

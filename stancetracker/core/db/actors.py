@@ -7,6 +7,7 @@ import sqlite3
 from stancetracker.core.db.audit import public_state
 from stancetracker.core.db.stored_rows import optional_date
 from stancetracker.core.model.entities import Actor, Membership
+from stancetracker.core.model import suggest
 from stancetracker.core.model.errors import NotFound, ValidationError
 from stancetracker.core.model.stored_values import stored_text
 from stancetracker.core.model.text import name_key, unique_slug
@@ -18,11 +19,17 @@ class ActorMatcher:
     def __init__(self, actors: list[Actor]):
         self.by_slug = {a.slug: a for a in actors}
         self._keys: dict[str, set[str]] = {}
+        self._spellings: dict[str, tuple[str, str]] = {}  # name key -> (a spelling of it, the slug), for suggestions
+        self._choices: list[str] | None = None  # the keys of _spellings as a list, kept between look-ups
         for a in actors:
-            for n in [a.slug, a.name, *a.aliases]:
-                k = name_key(n)
-                if k:
-                    self._keys.setdefault(k, set()).add(a.slug)
+            self._index(a)
+
+    def _index(self, a: Actor) -> None:
+        for n in [a.name, *a.aliases, a.slug]:  # the name first: the spelling a suggestion shows
+            k = name_key(n)
+            if k:
+                self._keys.setdefault(k, set()).add(a.slug)
+                self._spellings.setdefault(k, (n, a.slug))
 
     def find(self, text: str) -> list[str]:
         """Slugs of every actor the text may name (more than one means ambiguous)."""
@@ -32,8 +39,19 @@ class ActorMatcher:
 
     def add(self, actor: Actor) -> None:
         self.by_slug[actor.slug] = actor
-        for n in [actor.slug, actor.name, *actor.aliases]:
-            self._keys.setdefault(name_key(n), set()).add(actor.slug)
+        self._index(actor)
+
+    def closest(self, text: str, cutoff: float = suggest.SUGGEST_SCORE) -> list[tuple[str, str]]:
+        """(name, slug) of the actors whose names, aliases or slugs are closest to ``text``: suggestions only."""
+        if self._choices is None or len(self._choices) != len(self._spellings):
+            self._choices = list(self._spellings)
+        return [(self.by_slug[slug].name, slug)
+                for _, slug in suggest.closest(name_key(text), self._spellings, cutoff=cutoff, keys=self._choices)]
+
+    def unknown(self, text: str) -> str:
+        """The message for a name no actor has, with the closest names if any."""
+        hint = suggest.did_you_mean(self.closest(text))
+        return f"no actor {text!r} (by slug, name or alias)" + (f"; {hint}" if hint else "")
 
 
 class ActorTable:
@@ -67,7 +85,7 @@ class ActorTable:
         matcher = self.actor_matcher()
         found = matcher.find(text)
         if not found:
-            raise NotFound(f"no actor {text!r} (by slug, name or alias)")
+            raise NotFound(matcher.unknown(text))
         if len(found) > 1:
             raise NotFound(f"{text!r} could name several actors: {', '.join(found)}; use the slug")
         return matcher.by_slug[found[0]]

@@ -32,6 +32,30 @@ def _guard(expr: str) -> str:
     )
 
 
+def _stamp(expr: str) -> str:
+    """SQL writing a stored timestamp in the one shape programs read (dates.timestamp_out): UTC, six decimals.
+
+    SQLite's strftime converts an offset to UTC but keeps three decimals, so the
+    fraction is taken from the text itself (the digits after the point, cut or
+    padded to six). Text SQLite reads as no time (edited elsewhere) is written as it is.
+    """
+    # The shape utc_now() stores is already the one written (most timestamps): a few cheap tests find it.
+    # Text of that shape holding other characters than digits is written as it is, as it would be anyway.
+    stored_shape = (f"length({expr}) = 27 AND substr({expr}, 11, 1) = 'T' AND substr({expr}, 20, 1) = '.' "
+                    f"AND substr({expr}, 27) = 'Z'")
+    rest = f"substr({expr}, instr({expr}, '.') + 1)"
+    digits = (f"CASE WHEN instr({expr}, '.') THEN substr({rest}, 1, length({rest}) - length(ltrim({rest}, "
+              f"'0123456789'))) ELSE '' END")
+    return (f"CASE WHEN {stored_shape} THEN {expr} ELSE coalesce(strftime('%Y-%m-%dT%H:%M:%S', {expr})"
+            f" || '.' || substr({digits} || '000000', 1, 6) || 'Z', {expr}) END")
+
+
+# The stored columns behind the timestamp cells: whether a line needs quoting, or is one SQLite
+# can write, is read from them (rewritten, they hold no more quotes, commas or NULs than stored),
+# so the rewriting runs once per cell.
+_STORED = {"created_at": "r.created_at", "updated_at": "r.updated_at"}
+
+
 # Score labels by rounded score; any other rounded score (2, or one out of range) gets _LABEL_ELSE.
 _LABELS = {-2: "'strongly ' || d.neg_label", -1: "d.neg_label", 0: "'neutral/mixed'", 1: "d.pos_label"}
 _LABEL_ELSE = "'strongly ' || d.pos_label"
@@ -46,7 +70,7 @@ _PLAIN = {"uuid": "r.uuid", "actor_slug": "a.slug", "dimension_slug": "d.slug", 
           "date_precision": "r.date_precision", "score": _SCORE, "confidence": "r.confidence",
           "source_published": ("coalesce(CASE s.published_precision WHEN 'year' THEN substr(s.published, 1, 4)"
                                " WHEN 'month' THEN substr(s.published, 1, 7) ELSE s.published END, '')"),
-          "created_at": "r.created_at", "updated_at": "r.updated_at", "version": "r.version"}
+          "created_at": _stamp("r.created_at"), "updated_at": _stamp("r.updated_at"), "version": "r.version"}
 
 
 def export_sql(guard: bool = True) -> str:
@@ -130,7 +154,7 @@ def lines_sql(guard: bool, where: str, sqlite_writes: bool = True) -> str:
     here to their WITH tables; ``where`` (from Store.filter_sql) uses only ``r``.
     Without ``sqlite_writes`` every record comes back as its id.
     """
-    record_text = [_PLAIN.get(c) or _TEXT[c] for c in _RECORD_TEXT]
+    record_text = [_STORED.get(c) or _PLAIN.get(c) or _TEXT[c] for c in _RECORD_TEXT]
     ordinary = " AND ".join([
         f"max({', '.join(record_text)}) < X''",  # no blob (blobs sort after all text) and no NULL
         "ac.ok", "dc.ok", "sc.ok IS NOT 0",  # (a record without a source has empty source cells)
@@ -150,7 +174,7 @@ def _line(guard: bool, quote: Callable[[str, str], str]) -> str:
     cells = []
     for name in EXPORT_COLUMNS:
         if name in _RECORD_TEXT:
-            cells.append(quote(_PLAIN.get(name) or _TEXT[name], _cell_value(name, guard)))
+            cells.append(quote(_STORED.get(name) or _PLAIN.get(name) or _TEXT[name], _cell_value(name, guard)))
         elif name == "score":
             cells.append(SCORE_TEXT)
         elif name == "score_label":  # the dimension's label cell for the rounded score

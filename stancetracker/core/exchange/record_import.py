@@ -40,6 +40,8 @@ from stancetracker.core.model.errors import ImportFailed, RowProblem
 from stancetracker.core.model.progress import Progress, tick
 
 CHUNK = 5000
+# Unknown actor names offered suggestions in the failure message (a file may name thousands).
+MAX_SUGGESTED = 50
 
 
 class RecordImport:
@@ -61,7 +63,7 @@ class RecordImport:
             return self._run(progress, rejects_file)
 
     def _run(self, progress: Progress | None, rejects_file) -> ImportResult:
-        reader = CsvReader(self.path, self.opts.encoding)
+        reader = CsvReader(self.path, self.opts.encoding, delimiter=self.opts.delimiter)
         chunks = reader.chunks(CHUNK)
         store, rows, problems = self.store, self.rows, self.problems
         conn = store.conn
@@ -81,7 +83,7 @@ class RecordImport:
                 header = reader.header
                 guard = self.opts.formula_guard
                 rows.read_header(header, self.opts.mapping is None and (not reader.unguarded if guard is None
-                                                                         else guard))
+                                                                         else guard), reader.delimiter or ",")
                 if rejects_file is not None:
                     problems.rejects_writer = csv.writer(rejects_file)
                     problems.rejects_writer.writerow(["line", *header, "reason"])
@@ -120,9 +122,11 @@ class RecordImport:
         found = sorted(self.problems.found, key=attrgetter("line"))
         unknown = self.rows.unknown_actors
         if unknown:
-            names = ", ".join(sorted(unknown))
+            names = sorted(unknown)
+            hints = {n: self.rows.hint(n) for n in names[:MAX_SUGGESTED]}
+            shown = ", ".join(f"{n} ({hints[n]})" if hints.get(n) else n for n in names)
             found = [RowProblem(*min(unknown.values()),
-                                f"unknown actors: {names} (use --create-actors to add them)")] + found
+                                f"unknown actors: {shown} (use --create-actors to add them)")] + found
         raise ImportFailed(str(self.path), found, self.problems.bad_rows + bool(unknown))
 
 

@@ -29,6 +29,8 @@ class ImportOptions:
     # (an export without the guard quotes its first header cell); False reads
     # every cell exactly as it is.
     formula_guard: bool | None = None
+    # The cell separator (, ; or a tab); None sniffs it from the header line.
+    delimiter: str | None = None
 
 
 @dataclass
@@ -39,6 +41,8 @@ class ImportResult:
     rejected: int = 0
     created_actors: list[str] = field(default_factory=list)
     created_sources: list[str] = field(default_factory=list)
+    # (new actor's name, the existing spelling it is close to, that actor's slug)
+    near_duplicates: list[tuple[str, str, str]] = field(default_factory=list)
     rejects_path: str | None = None
     op_id: int | None = None
 
@@ -51,6 +55,16 @@ class ImportResult:
         if self.created_actors:
             parts.append(f"new actors: {', '.join(self.created_actors)}")
         return "; ".join(parts)
+
+    def near_duplicate_notes(self, *, advice: bool = True) -> list[str]:
+        """One line per new actor close to an existing one: created 'X' — close to existing 'Y' (slug).
+
+        ``advice`` adds the command that makes the new spelling an alias instead.
+        """
+        return [f"created {new!r} — close to existing {old!r} ({slug})"
+                + (f"; if they are one actor, add {new!r} as an alias of {slug} "
+                   f"('stancetracker actors edit {slug} --add-alias')" if advice else "")
+                for new, old, slug in self.near_duplicates]
 
 
 def parse_mapping(text: str) -> dict[str, str]:

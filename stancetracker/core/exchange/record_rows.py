@@ -17,7 +17,7 @@ from pathlib import Path
 
 from stancetracker.core.db.bulk_load import BulkLoad
 from stancetracker.core.db.store import Store
-from stancetracker.core.exchange.csv_reader import EXPORT_COLUMNS, column_key, unneutralise
+from stancetracker.core.exchange.csv_reader import EXPORT_COLUMNS, column_key, other_delimiter_hint, unneutralise
 from stancetracker.core.exchange.record_options import ImportOptions, ImportResult
 from stancetracker.core.model.entities import (
     MAX_TITLE,
@@ -44,6 +44,7 @@ from stancetracker.core.model.dates import DateError, parse_date
 from stancetracker.core.model.errors import ImportFailed, RowProblem, ValidationError
 from stancetracker.core.model.fields import IMPORT_CELLS
 from stancetracker.core.model.text import name_key
+from stancetracker.core.model.suggest import NEAR_DUPLICATE_SCORE, did_you_mean
 
 NAMESPACE = _uuid.UUID("6f1c2a52-8f0e-4d4e-9a55-3b1d7c0e5a11")
 MAX_PROBLEMS = 10_000
@@ -100,6 +101,7 @@ class RowBuilder:
         self.clean: Callable[[str], str] = str.strip
         self._file_source: int | None = None
         self.labels: dict[str, str] = {}
+        self.delimiter = ","
 
     def load_lookups(self) -> None:
         """Read the actors, dimensions and sources rows are matched against (inside the transaction).
@@ -112,6 +114,10 @@ class RowBuilder:
         store = self.store
         self.ids = store.slug_ids()
         self.matcher = store.actor_matcher()
+        # The actors before the import, which suggestions and near-duplicate notes are drawn from:
+        # a fixed list, so each look-up is one RapidFuzz call, however many actors the file creates.
+        self.existing = store.actor_matcher()
+        self._hints: dict[str, str] = {}
         self.dims = {d.slug: d for d in store.dimensions()}
         self.dim_keys = {name_key(d.label): d.slug for d in self.dims.values()}
         self.sources: dict[tuple, int] = {}
@@ -124,9 +130,10 @@ class RowBuilder:
             self.sources.setdefault(("slug", s.slug), s.id)
 
     # -- the header ------------------------------------------------------------
-    def read_header(self, header: list[str], guarded: bool) -> None:
+    def read_header(self, header: list[str], guarded: bool, delimiter: str = ",") -> None:
         """Check the header against the layout (or the mapping) and find each field's cell."""
         self.guarded = guarded
+        self.delimiter = delimiter
         self.clean = _unguard if guarded else str.strip
         columns = self.columns(header)
         self.width = width = len(header)
@@ -143,8 +150,10 @@ class RowBuilder:
                 if col not in seen and column_key(col) in keyed:  # --map score=score for a column "Score"
                     col = header[keyed[column_key(col)]]
                 if col not in seen:
+                    hint = other_delimiter_hint(header, self.delimiter)
                     raise ImportFailed(str(self.path), [RowProblem(
-                        1, col, f"no such column (mapped to {fld}); the columns are: {', '.join(header[:30])}")])
+                        1, col, f"no such column (mapped to {fld}); " + (hint or
+                                f"the columns are: {', '.join(header[:30])}"))])
                 cols[fld] = seen[col]
             need = ["actor", "date", "score"] + ([] if self.opts.dimension else ["dimension"])
             missing = [f for f in need if f not in cols]
@@ -156,6 +165,9 @@ class RowBuilder:
             return cols
         lower = {h.lower(): i for h, i in seen.items()}
         unknown = [h for h in header if h.lower() not in EXPORT_COLUMNS]
+        hint = other_delimiter_hint(header, self.delimiter) if unknown else ""
+        if hint:
+            raise ImportFailed(str(self.path), [RowProblem(1, unknown[0][:40], f"unknown column {unknown[0][:40]!r}; {hint}")])
         if unknown:
             shown = ", ".join(repr(u[:40]) for u in unknown[:5]) + (f" and {len(unknown) - 5:,} more" if len(unknown) > 5 else "")
             raise ImportFailed(str(self.path), [RowProblem(
@@ -205,12 +217,23 @@ class RowBuilder:
                     raise ValidationError("actor_slug" if slug and err.field == "slug" else "actor" if name else col,
                                           err.reason) from None
                 self.store.insert_actor(actor)
+            near = self.existing.closest(actor.name, cutoff=NEAR_DUPLICATE_SCORE)
+            if near:  # made as asked, but said: a misspelling makes a second actor silently
+                self.result.near_duplicates.append((actor.name, *near[0]))
             self.ids["actors"][actor.slug] = actor.id
             self.matcher.add(actor)
             self.result.created_actors.append(actor.slug)
             return actor.id
         self.unknown_actors.setdefault(label, (line, col))
-        raise ValidationError(col, f"unknown actor {label!r} (use --create-actors to add it)")
+        hint = self.hint(label)
+        raise ValidationError(col, f"unknown actor {label!r} ({hint + ' or ' if hint else ''}"
+                                   "use --create-actors to add it)")
+
+    def hint(self, label: str) -> str:
+        """'did you mean …?' for an unknown actor name, worked out once per name."""
+        if label not in self._hints:
+            self._hints[label] = did_you_mean(self.existing.closest(label))
+        return self._hints[label]
 
     def dimension(self, slug: str, label: str) -> str:
         if self.opts.dimension:

@@ -70,10 +70,11 @@ def _build(table: str, v: dict) -> object:
 
 
 def import_table(store: Store, path: Path | str, table: str | None = None,
-                 progress: Callable[[int, int], bool | None] | None = None) -> tuple[str, int, int]:
-    """Import one table file; returns (table, added, unchanged)."""
+                 progress: Callable[[int, int], bool | None] | None = None, *,
+                 delimiter: str | None = None, encoding: str | None = None) -> tuple[str, int, int]:
+    """Import one table file; returns (table, added, unchanged). ``delimiter`` None sniffs it."""
     path = Path(path)
-    reader = CsvReader(path)
+    reader = CsvReader(path, encoding, delimiter=delimiter)
     rows = []
     for line, row in reader.rows():  # every row is held (the file goes in whole): a bounded number of them
         if len(rows) == MAX_TABLE_ROWS:

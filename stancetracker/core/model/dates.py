@@ -150,6 +150,31 @@ def check_timestamp(text: str) -> str:
     return text
 
 
+# Every timestamp a program reads from us (export CSV, --format csv/json/jsonl) has this one shape:
+# UTC, to the microsecond, as utc_now() stores them, so our own timestamps go through a CSV round
+# trip unchanged. Mixed shapes (some with fractions, some without) break pandas' default parsing.
+TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+_OFFSET_NO_COLON = re.compile(r"[+-]\d{4}$")
+
+
+def timestamp_out(text: str | None) -> str | None:
+    """A stored timestamp as written for programs: ISO 8601 UTC, six decimals (2026-12-02T14:50:00.000000Z).
+
+    A stored value with no offset is taken as UTC (we store UTC); text that is no
+    timestamp (a file edited elsewhere) is returned as it is, never invented.
+    The export's SQL does the same (core/db/record_export.py).
+    """
+    if not isinstance(text, str) or not ISO_TIMESTAMP.match(text) or _OFFSET_NO_COLON.search(text):
+        return text  # (SQLite reads no +HHMM offset either: the export keeps such text as it is too)
+    try:
+        when = _dt.datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
+    except ValueError:
+        return text
+    if when.tzinfo is not None:
+        when = when.astimezone(_dt.timezone.utc)
+    return when.strftime(TIMESTAMP_FORMAT)
+
+
 def utc_now() -> str:
     """The current UTC time as an ISO 8601 string with a Z suffix."""
     return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -239,7 +239,8 @@ class QtImportDialog(QDialog):
     def _done(self, result) -> None:
         self.result = result
         if hasattr(result, "summary"):
-            self.summary.setText(f"{self.path.name}: {result.summary()}")
+            # A new actor close to an existing one is said, as the command line says it (issue 17).
+            self.summary.setText("\n".join([f"{self.path.name}: {result.summary()}", *result.near_duplicate_notes(advice=False)]))
         else:
             table, added, same = result
             self.summary.setText(f"{self.path.name}: {added} {table} added, {same} already present")
