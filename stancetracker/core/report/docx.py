@@ -115,7 +115,7 @@ def _page_number_footer(section) -> None:
         t.text = "1"
         r.append(t)
         fld.append(r)
-        p._p.append(fld)
+        p.paragraph_format.element.append(fld)
 
 
 # What follows w:bidi in a w:pPr: Word rejects children out of the schema's order.
@@ -157,16 +157,16 @@ class _DocxWriter:
         p = self.doc.add_paragraph(style=style)
         run = p.add_run(text)
         if rtl if rtl is not None else is_rtl(text):
-            _mark_rtl(p._p, [run._r])
+            _mark_rtl(p.paragraph_format.element, [run.element])
         return p, run
 
     def heading(self, h: Heading) -> None:
         level = min(max(h.level, 1), 3)
         p = self.doc.add_heading(h.text, level=level)
         if is_rtl(h.text):
-            _mark_rtl(p._p, [r._r for r in p.runs])
+            _mark_rtl(p.paragraph_format.element, [r.element for r in p.runs])
         if h.anchor:
-            _bookmark(p._p, h.anchor)
+            _bookmark(p.paragraph_format.element, h.anchor)
 
     def paragraph(self, para: Paragraph) -> None:
         p, run = self._para(with_cites(para.text, para.cites), _PARAGRAPH_STYLES.get(para.style, "Normal"),
@@ -188,7 +188,7 @@ class _DocxWriter:
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         p.paragraph_format.keep_with_next = True
         p.add_run().add_picture(io.BytesIO(png), width=width, height=height)
-        doc_pr = p._p.find(".//" + qn("wp:docPr"))
+        doc_pr = p.paragraph_format.element.find(".//" + qn("wp:docPr"))
         if doc_pr is not None:
             doc_pr.set("descr", fig.alt or fig.caption)
             doc_pr.set("title", fig.caption)
@@ -220,7 +220,7 @@ class _DocxWriter:
         widths = self._widths(tb, ncols)
         for col, w in zip(table.columns, widths):
             col.width = w
-        tbl = table._tbl
+        tbl = self.doc.element.body.xpath("./w:tbl")[-1]  # the table just added
         tbl.append(_row(tb.columns, widths, header=True))
         for i, row in enumerate(tb.rows):
             cells = list(row)
