@@ -60,6 +60,10 @@ _MODULES: dict[str, dict[str, str]] = {
     "merge": {
         "merge": "Merge another stancetracker database or export CSV into this one.",
     },
+    "report": {
+        "report": "Write a report (charts, what changed, the sourced table, sources, method) of the records in "
+                  "scope.",
+    },
 }
 
 COMMANDS: dict[str, tuple[str, str]] = {

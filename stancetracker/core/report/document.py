@@ -14,6 +14,7 @@ import datetime as _dt
 from dataclasses import dataclass, field
 
 from stancetracker.core.analysis.request import ChartRequest
+from stancetracker.core.db.query import RecordFilter
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Paragraph:
     text: str
     cites: tuple[int, ...] = ()
     style: str = ""  # "" body, "meta" (small title-block lines), "note" (small print), "quote"
+    anchor: str = ""  # an id links inside the report point at (a bibliography entry: "src-<key>")
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,7 @@ class Table:
 class BulletList:
     items: tuple[str, ...]
     numbered: bool = False
+    anchors: tuple[str, ...] = ()  # an id per item ("" for none): the notes list gives "cite-<n>"
 
 
 @dataclass(frozen=True)
@@ -123,3 +126,4 @@ class Report:
     data_version: str = ""  # a hash of the records in scope
     command_line: str = ""  # the command that reproduces the report
     language: str = "en"
+    flt: RecordFilter | None = None  # the filter selecting the records in scope (the replication CSV is its export)
