@@ -75,27 +75,41 @@ def paint_figure(fig: ChartFigure, painter: QPainter, target: QRectF) -> None:
 
 
 class QtChartPainter:
-    """Draws a report's charts from the database (``paint(request, painter, rect)``)."""
+    """Draws a report's charts from the database (``paint(request, painter, rect)``).
+
+    Each request's figure is built once (building is most of a chart's cost) and let go by :meth:`close`.
+    """
 
     def __init__(self, store: Store):
         self.store = store
+        self._figures: dict[str, ChartFigure] = {}
 
     def paint(self, request: ChartRequest, painter: QPainter, rect: QRectF) -> None:
-        fig = export.figure_for(chartdata.build(self.store, request), self.store)
-        try:
-            paint_figure(fig, painter, rect)
-        finally:
+        key = repr(request)
+        fig = self._figures.get(key)
+        if fig is None:
+            fig = self._figures[key] = export.figure_for(chartdata.build(self.store, request), self.store)
+        getattr(export, "paint_figure", paint_figure)(fig, painter, rect)
+
+    def close(self) -> None:
+        for fig in self._figures.values():
             fig.close()
             fig.deleteLater()
+        self._figures.clear()
 
 
 def chart_painter(charts) -> ChartPainter:
-    """The object that paints charts: ``charts`` itself if it can, else one over its ``store``."""
+    """The object that paints charts: ``charts`` itself if it can, else one over its ``store``.
+
+    Until ``export.paint_figure`` exists a renderer's own ``paint`` may go
+    through its SVG, which is not yet right in every renderer; the scene is
+    then painted directly, as the window draws it.
+    """
+    store = getattr(charts, "store", None)
+    if isinstance(store, Store) and (not hasattr(export, "paint_figure") or not hasattr(charts, "paint")):
+        return QtChartPainter(store)
     if hasattr(charts, "paint"):
         return charts
-    store = getattr(charts, "store", None)
-    if isinstance(store, Store):
-        return QtChartPainter(store)
     raise TypeError("the PDF writer needs a chart renderer with paint(request, painter, rect)")
 
 
@@ -117,6 +131,8 @@ class _ChartObject(QPyTextObject):
         return QSizeF(width, height)
 
     def drawObject(self, painter: QPainter, rect: QRectF, doc, pos, fmt) -> None:
+        if painter.hasClipping() and painter.clipBoundingRect().intersected(rect).height() < rect.height() / 2:
+            return  # the page before or after the chart's own: drawing it there would be clipped away
         fig = self.figures[int(fmt.property(_FIGURE_PROPERTY))]
         scale = self.dpi / _SCREEN_DPI  # charts lay out in 96-dpi pixels, so their text keeps its point size
         painter.save()
@@ -291,6 +307,14 @@ def _writer(device: QIODevice, report: Report) -> QPdfWriter:
 def render_pdf(report: Report, device: QIODevice, charts, progress: Progress | None = None) -> int:
     """Paint ``report`` as PDF into ``device``; returns the number of pages."""
     painter_of_charts = chart_painter(charts)
+    try:
+        return _render(report, device, painter_of_charts, progress)
+    finally:
+        if painter_of_charts is not charts and hasattr(painter_of_charts, "close"):
+            painter_of_charts.close()
+
+
+def _render(report: Report, device: QIODevice, painter_of_charts: ChartPainter, progress: Progress | None) -> int:
     writer = _writer(device, report)
     dpi = writer.resolution()
     page = QRectF(0, 0, writer.width(), writer.height())

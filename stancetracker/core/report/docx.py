@@ -27,7 +27,7 @@ from stancetracker.core.files import outputs
 from stancetracker.core.report.bidi import is_rtl
 from stancetracker.core.report.document import (BulletList, Figure, Heading, Paragraph, Report, Shift, Table)
 
-Images = Callable[[Figure], bytes]
+Images = Callable[[Figure], "bytes | None"]  # None: the chart could not be drawn (its caption stays)
 
 PAGE_WIDTH, PAGE_HEIGHT = Cm(21.0), Cm(29.7)  # A4
 MARGIN = Cm(2.0)
@@ -178,6 +178,10 @@ class _DocxWriter:
 
     def figure(self, fig: Figure) -> None:
         png = self.images(fig)
+        if png is None:
+            if fig.caption:
+                self._para(fig.caption, "Caption")
+            return
         width = min(self.text_width, Emu(fig.width * _EMU_PER_PX))
         # A chart taller than two thirds of the page is shrunk so its caption stays beside it.
         height = Emu(int(width * fig.height / max(1, fig.width)))
