@@ -135,3 +135,23 @@ def test_the_qt_renderer_draws_each_kind_as_svg_and_png(db, qapp):
                 # Not blank: the chart draws something other than its white background.
                 colours = {img.pixel(x, y) for x in range(0, 600, 7) for y in range(0, 400, 7)}
                 assert len(colours) > 3, f.request.kind
+
+
+@pytest.mark.slow
+def test_all_three_formats_are_written_or_a_missing_writer_is_named_before_any_work(db, tmp_path, qapp):
+    """HTML, DOCX and PDF together: the files of each writer this build has, or one line naming the missing one."""
+    import importlib.util
+
+    missing = [name for fmt, name in (("DOCX", "stancetracker.core.report.docx"),
+                                      ("PDF", "stancetracker.gui.report_pdf"))
+               if importlib.util.find_spec(name) is None]
+    res = run(db, "--actor", "sadr", "--format", "html,pdf,docx", "-o", str(tmp_path / "sadr.html"))
+    made = sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("s.db") and p.name != "backups")
+    if missing:
+        assert res.exit_code == 1 and "output is not yet available in this version" in res.output, res.output
+        assert len(res.output.strip().splitlines()) == 1 and made == []
+    else:
+        assert res.exit_code == 0, res.output
+        assert made == sorted(["sadr.html", "sadr.pdf", "sadr.docx", "sadr-records.csv", "sadr-sources.json",
+                               "sadr-sources.bib"])
+        assert all((tmp_path / n).stat().st_size > 0 for n in made)

@@ -8,6 +8,8 @@ nothing else.
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import os
 import sys
 from pathlib import Path
@@ -80,24 +82,34 @@ class QtChartRenderer:
     def paint(self, request: ChartRequest, painter: QPainter, rect: QRectF) -> None:
         """Draw the chart into ``rect`` of a painter (a PDF page, say) as vectors."""
         paint_figure = getattr(export, "paint_figure", None)  # the export module's own, where it has one
+        if paint_figure is None:
+            with contextlib.suppress(ModuleNotFoundError):  # else the PDF writer's interim one
+                paint_figure = getattr(importlib.import_module("stancetracker.gui.report_pdf"), "paint_figure", None)
         if paint_figure is not None:
             paint_figure(self._figure(request), painter, rect)
             return
-        from PySide6.QtSvg import QSvgRenderer  # until then: the SVG, which Qt draws as vectors
+        from PySide6.QtSvg import QSvgRenderer  # else the SVG, which Qt also draws as vectors
         renderer = QSvgRenderer(QByteArray(self.svg(request, max(100, round(rect.width())),
                                                     max(100, round(rect.height())))))
         renderer.render(painter, rect)
 
-    def write_pdf(self, report, path: Path) -> None:
-        """The report as a PDF (drawn by Qt: gui/report_pdf.py)."""
+    @staticmethod
+    def pdf_writer():
+        """``write_pdf(report, path, charts)`` of gui/report_pdf.py; StanceError if this build has none."""
         try:
-            from stancetracker.gui import report_pdf
+            # import_module, not "from gui import report_pdf": a missing module is then always
+            # ModuleNotFoundError naming it, not an ImportError about the package.
+            report_pdf = importlib.import_module("stancetracker.gui.report_pdf")
         except ModuleNotFoundError as err:
             if err.name != "stancetracker.gui.report_pdf":
                 raise
             raise StanceError("PDF output is not yet available in this version of stancetracker; "
                               "use --format html or docx") from None
-        report_pdf.write_pdf(report, path, self)
+        return report_pdf.write_pdf
+
+    def write_pdf(self, report, path: Path) -> None:
+        """The report as a PDF (drawn by Qt: gui/report_pdf.py)."""
+        self.pdf_writer()(report, path, self)
 
 
 __all__ = ["QtChartRenderer", "offscreen_app"]

@@ -40,6 +40,10 @@ from stancetracker.core.report.text import date_text, plain, score_text, text_bl
 MAX_TIMELINE_ACTORS = 6
 # Profiles are drawn for the chosen actors, or for all of them when there are this few.
 MAX_PROFILES = 3
+# Chart sizes in 96-dpi pixels: about a printed page's width (17 cm is 640 px), so that a PDF, which lays
+# the chart out at its printed size, and a screen, which scales the image, show the same proportions.
+TIMELINE_SIZE = {"width": 960, "height": 680}
+PROFILE_SIZE = {"width": 960, "height": 1100}
 RECORD_COLUMNS = ("Date", "Actor", "Dimension", "Score", "Confidence", "Evidence", "Source")
 RECORD_WIDTHS = (0.1, 0.11, 0.11, 0.12, 0.1, 0.32, 0.14)
 
@@ -172,20 +176,20 @@ def _figures(rs: ResolvedScope, rows: list[RecordRow]) -> list[Block]:
             ChartRequest("timeline", drawn, d.slug, rs.since, rs.until, title=f"{who} on {plain(d.label)}", flt=flt),
             f"{plain(d.label)}: {who}{more}, {period}. Each step is a coded stance, held until the next "
             f"({n:,} records); −2 {d.score_label(-2)} to +2 {d.score_label(2)}.",
-            alt=f"Timeline of {who} on {plain(d.label)} from {n:,} records.", height=650))
+            alt=f"Timeline of {who} on {plain(d.label)} from {n:,} records.", **TIMELINE_SIZE))
     if len(rs.actors) == 2:
         a, b = rs.actor_slugs
         figures.append(Figure(
             ChartRequest("compare", [a, b], since=rs.since, until=rs.until, flt=flt,
                          title=f"{names[a]} and {names[b]}"),
             f"How far apart {names[a]} and {names[b]} stand, over the dimensions both have records on.",
-            alt=f"Comparison of {names[a]} and {names[b]}.", height=650))
+            alt=f"Comparison of {names[a]} and {names[b]}.", **TIMELINE_SIZE))
     if rs.chosen_actors or len(rs.actors) <= MAX_PROFILES:
         for a in rs.actor_slugs:
             figures.append(Figure(
                 ChartRequest("profile", [a], since=rs.since, until=rs.until, flt=flt, title=names[a]),
                 f"Profile of {names[a]}: every dimension with records, and the groups the actor belongs to.",
-                alt=f"Profile of {names[a]} on every dimension.", height=1000))
+                alt=f"Profile of {names[a]} on every dimension.", **PROFILE_SIZE))
     if not figures:
         return []
     numbered = [Figure(f.request, f"Figure {i}. {f.caption}", f.width, f.height, f.alt)

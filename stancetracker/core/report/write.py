@@ -21,6 +21,7 @@ renderer (Qt draws it: ``gui/report_charts.QtChartRenderer.write_pdf``).
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -100,6 +101,7 @@ def write_report(store: Store, report: Report, path: Path | str, formats=("html"
     """
     formats = parse_formats(formats)
     paths = check_paths(store, path, formats, option)
+    _check_writers(formats, charts)  # a format this build cannot write is told before any work
     _check_unchanged(store, report)
     figures = [b for b in report.blocks if isinstance(b, Figure)]
     drawn = sum(len(figures) for f in formats if f in ("html", "docx") and charts is not None)
@@ -126,8 +128,6 @@ def write_report(store: Store, report: Report, path: Path | str, formats=("html"
                 fh = stack.enter_context(outputs.open_output(target, mode="wb", protect=protect, option=option))
                 write_docx(report, fh, _images(charts, step))
             else:
-                if charts is None or not hasattr(charts, "write_pdf"):
-                    raise StanceError("PDF output needs the chart renderer, which draws it; use --format html or docx")
                 tmp = stack.enter_context(outputs.output_path(target, protect=protect, option=option))
                 charts.write_pdf(report, tmp)
             step()
@@ -143,6 +143,16 @@ def write_report(store: Store, report: Report, path: Path | str, formats=("html"
     return written + [paths["csl"], paths["bib"]]
 
 
+def _check_writers(formats: tuple[str, ...], charts) -> None:
+    if "docx" in formats:
+        _docx_writer()
+    if "pdf" in formats:
+        if charts is None or not hasattr(charts, "write_pdf"):
+            raise StanceError("PDF output needs the chart renderer, which draws it; use --format html or docx")
+        if hasattr(charts, "pdf_writer"):
+            charts.pdf_writer()
+
+
 def _check_unchanged(store: Store, report: Report) -> None:
     """Refuse to write a report whose records changed since it was built (the table and CSV would differ)."""
     if report.flt is None or not report.data_version:
@@ -152,16 +162,15 @@ def _check_unchanged(store: Store, report: Report) -> None:
                           "— nothing was written")
 
 
-def _images(charts, step: Callable[[], None]) -> Callable[[Figure], bytes | None]:
-    """``images(figure) -> PNG bytes`` for the DOCX writer (None when there is no renderer)."""
-    def images(fig: Figure) -> bytes | None:
+def _images(charts, step: Callable[[], None]) -> Callable[[Figure], bytes]:
+    """``images(figure) -> PNG bytes`` for the DOCX writer; it always gives an image or raises."""
+    def images(fig: Figure) -> bytes:
         if charts is None:
-            return None
+            raise StanceError("a DOCX report with charts needs the chart renderer; leave the charts out "
+                              "(--no-charts) or give one")
         try:
             return charts.png(fig.request, round(fig.width * DOCX_DPI / 96), round(fig.height * DOCX_DPI / 96),
                               DOCX_DPI)
-        except StanceError:
-            return None
         finally:
             step()
     return images
@@ -169,7 +178,7 @@ def _images(charts, step: Callable[[], None]) -> Callable[[Figure], bytes | None
 
 def _docx_writer():
     try:
-        from stancetracker.core.report.docx import write_docx
+        write_docx = importlib.import_module("stancetracker.core.report.docx").write_docx
     except ModuleNotFoundError as err:
         if err.name == "stancetracker.core.report.docx":
             raise StanceError("DOCX output is not yet available in this version of stancetracker; "
