@@ -99,17 +99,12 @@ class QtChartPainter:
 
 
 def chart_painter(charts) -> ChartPainter:
-    """The object that paints charts: ``charts`` itself if it can, else one over its ``store``.
-
-    Until ``export.paint_figure`` exists a renderer's own ``paint`` may go
-    through its SVG, which is not yet right in every renderer; the scene is
-    then painted directly, as the window draws it.
-    """
-    store = getattr(charts, "store", None)
-    if isinstance(store, Store) and (not hasattr(export, "paint_figure") or not hasattr(charts, "paint")):
-        return QtChartPainter(store)
+    """The object that paints charts: ``charts`` itself if it can, else one over its ``store``."""
     if hasattr(charts, "paint"):
         return charts
+    store = getattr(charts, "store", None)
+    if isinstance(store, Store):
+        return QtChartPainter(store)
     raise TypeError("the PDF writer needs a chart renderer with paint(request, painter, rect)")
 
 

@@ -200,9 +200,17 @@ class _DocxWriter:
             self._para(fig.caption, "Caption")
 
     def bullets(self, lst: BulletList) -> None:
-        style = "List Number" if lst.numbered else "List Bullet"
-        for item in lst.items:
-            self._para(item, style)
+        if not lst.numbered:
+            for item in lst.items:
+                self._para(item, "List Bullet")
+            return
+        # Numbers written out, not Word's list numbering, which runs on from one numbered list to the
+        # next: the notes must read 1, 2, 3 … so that each "[n]" finds its note.
+        for n, item in enumerate(lst.items, 1):
+            p, _ = self._para(f"{n}. {item}", "Normal", is_rtl(item))
+            p.paragraph_format.left_indent = Cm(0.9)
+            p.paragraph_format.first_line_indent = Cm(-0.9)
+            p.paragraph_format.space_after = Pt(1)
 
     def shift(self, sh: Shift) -> None:
         p, run = self._para(sh.summary)
