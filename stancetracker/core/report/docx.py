@@ -144,6 +144,7 @@ class _DocxWriter:
         section = doc.sections[0]
         self.text_width = section.page_width - section.left_margin - section.right_margin
         self.text_height = section.page_height - section.top_margin - section.bottom_margin
+        self._style_ids: dict[str, str] = {}
 
     def blocks(self, blocks: Iterable) -> None:
         for block in blocks:
@@ -153,8 +154,16 @@ class _DocxWriter:
                 raise TypeError(f"the DOCX writer cannot render a {type(block).__name__}")
             handler(block)
 
+    def _style_id(self, name: str) -> str:
+        # python-docx finds a style by name with a scan of every style, per paragraph: once per name here.
+        if name not in self._style_ids:
+            self._style_ids[name] = self.doc.styles[name].style_id
+        return self._style_ids[name]
+
     def _para(self, text: str, style: str = "Normal", rtl: bool | None = None):
-        p = self.doc.add_paragraph(style=style)
+        p = self.doc.add_paragraph()
+        if style != "Normal":
+            p.paragraph_format.element.style = self._style_id(style)
         run = p.add_run(text)
         if rtl if rtl is not None else is_rtl(text):
             _mark_rtl(p.paragraph_format.element, [run.element])
@@ -162,9 +171,7 @@ class _DocxWriter:
 
     def heading(self, h: Heading) -> None:
         level = min(max(h.level, 1), 3)
-        p = self.doc.add_heading(h.text, level=level)
-        if is_rtl(h.text):
-            _mark_rtl(p.paragraph_format.element, [r.element for r in p.runs])
+        p, _ = self._para(h.text, f"Heading {level}")
         if h.anchor:
             _bookmark(p.paragraph_format.element, h.anchor)
 
