@@ -236,6 +236,7 @@ class _DocxWriter:
         ncols = len(tb.columns)
         table = self.doc.add_table(rows=0, cols=ncols)
         table.style = self.doc.styles["Table Grid"]
+        table.autofit = False  # a fixed layout: Word keeps the report's column widths
         widths = self._widths(tb, ncols)
         for col, w in zip(table.columns, widths):
             col.width = w
