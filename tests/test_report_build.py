@@ -202,3 +202,14 @@ def test_levels_fall_back_to_the_poles_when_the_codebook_is_empty(seeded):
     dim.codebook = ""
     assert [lvl for lvl, _ in method.levels(dim)] == [-2, 0, 2]
     assert method.levels(dim)[0][1] == dim.neg_pole
+
+
+def test_the_window_s_record_filter_can_be_passed_as_the_scope(seeded):
+    """Actors, dimensions and dates left empty in the scope are taken from its filter."""
+    named = build_report(seeded, ReportScope(actors=("sadr",), dimensions=("iran",), since=parse_date("2019")),
+                         now=NOW)
+    flt = RecordFilter(actors=["sadr"], dimensions=["iran"], since=parse_date("2019"), coders=["seed"])
+    given = build_report(seeded, ReportScope(flt=flt), now=NOW)
+    assert given.record_uuids == named.record_uuids and given.data_version == named.data_version
+    assert given.command_line == ("stancetracker --db s.db report --actor sadr --dimension iran --since 2019 "
+                                  "--coder seed -o report.html")

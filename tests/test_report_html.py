@@ -120,7 +120,8 @@ def test_it_prints_on_a4_with_each_section_on_a_new_page_and_table_headers_repea
     doc = parse_html(text)
     css = doc.xpath("//style")[0].text
     assert "@page { size: A4;" in css
-    assert re.search(r"@media print \{.*section \{ break-before: page;", css, re.S)
+    assert re.search(r"@media print \{.*section \{ break-before: page;.*header \+ section \{ break-before: auto;",
+                     css, re.S)
     assert "thead { display: table-header-group; }" in css
     assert [s.get("id") for s in doc.xpath("//section")] == ["charts", "changes", "records", "sources", "method"]
     assert all(t.xpath("thead/tr/th") for t in doc.iter("table"))

@@ -8,14 +8,14 @@ nothing else.
 
 from __future__ import annotations
 
-import contextlib
-import importlib
 import os
 import sys
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF
 from PySide6.QtGui import QPainter
+from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtWidgets import QApplication
 
 from stancetracker.core.analysis import chartdata
 from stancetracker.core.analysis.request import ChartRequest
@@ -23,12 +23,18 @@ from stancetracker.core.db.store import Store
 from stancetracker.core.model.errors import StanceError
 from stancetracker.gui.charts import export
 
+try:  # the PDF writer, where this build has it (it came after this module)
+    import stancetracker.gui.report_pdf as report_pdf
+except ModuleNotFoundError as err:
+    if err.name != "stancetracker.gui.report_pdf":
+        raise
+    report_pdf = None
+
 
 def offscreen_app():
     """The running QApplication, or a new one (offscreen when there is no display)."""
     if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QApplication
     return QApplication.instance() or QApplication(["stancetracker-report"])
 
 
@@ -81,35 +87,25 @@ class QtChartRenderer:
 
     def paint(self, request: ChartRequest, painter: QPainter, rect: QRectF) -> None:
         """Draw the chart into ``rect`` of a painter (a PDF page, say) as vectors."""
-        paint_figure = getattr(export, "paint_figure", None)  # the export module's own, where it has one
-        if paint_figure is None:
-            with contextlib.suppress(ModuleNotFoundError):  # else the PDF writer's interim one
-                paint_figure = getattr(importlib.import_module("stancetracker.gui.report_pdf"), "paint_figure", None)
+        # The export module's painter where it has one, else the PDF writer's interim one.
+        paint_figure = getattr(export, "paint_figure", None) or getattr(report_pdf, "paint_figure", None)
         if paint_figure is not None:
             paint_figure(self._figure(request), painter, rect)
             return
-        from PySide6.QtSvg import QSvgRenderer  # else the SVG, which Qt also draws as vectors
-        renderer = QSvgRenderer(QByteArray(self.svg(request, max(100, round(rect.width())),
-                                                    max(100, round(rect.height())))))
-        renderer.render(painter, rect)
-
-    @staticmethod
-    def pdf_writer():
-        """``write_pdf(report, path, charts)`` of gui/report_pdf.py; StanceError if this build has none."""
-        try:
-            # import_module, not "from gui import report_pdf": a missing module is then always
-            # ModuleNotFoundError naming it, not an ImportError about the package.
-            report_pdf = importlib.import_module("stancetracker.gui.report_pdf")
-        except ModuleNotFoundError as err:
-            if err.name != "stancetracker.gui.report_pdf":
-                raise
-            raise StanceError("PDF output is not yet available in this version of stancetracker; "
-                              "use --format html or docx") from None
-        return report_pdf.write_pdf
+        # Else the SVG, which Qt also draws as vectors.
+        svg = self.svg(request, max(100, round(rect.width())), max(100, round(rect.height())))
+        QSvgRenderer(QByteArray(svg)).render(painter, rect)
 
     def write_pdf(self, report, path: Path) -> None:
-        """The report as a PDF (drawn by Qt: gui/report_pdf.py)."""
-        self.pdf_writer()(report, path, self)
+        """The report as a PDF (drawn by Qt: gui/report_pdf.py); StanceError if this build has no PDF writer."""
+        if report_pdf is None:
+            raise StanceError("PDF output is not yet available in this version of stancetracker; "
+                              "use --format html or docx")
+        report_pdf.write_pdf(report, path, self)
+
+    @staticmethod
+    def can_write_pdf() -> bool:
+        return report_pdf is not None
 
 
 __all__ = ["QtChartRenderer", "offscreen_app"]

@@ -45,7 +45,7 @@ MAX_PROFILES = 3
 TIMELINE_SIZE = {"width": 960, "height": 680}
 PROFILE_SIZE = {"width": 960, "height": 1100}
 RECORD_COLUMNS = ("Date", "Actor", "Dimension", "Score", "Confidence", "Evidence", "Source")
-RECORD_WIDTHS = (0.1, 0.11, 0.11, 0.12, 0.1, 0.32, 0.14)
+RECORD_WIDTHS = (0.09, 0.1, 0.12, 0.11, 0.11, 0.33, 0.14)
 
 
 class _Citer:

@@ -79,6 +79,9 @@ p.bib { padding-inline-start: 1.5rem; text-indent: -1.5rem; }
   body { font-size: 10pt; }
   main { max-width: none; padding: 0; }
   section { break-before: page; page-break-before: always; }
+  header + section { break-before: auto; page-break-before: auto; }  /* the charts follow the title */
+  table { font-size: 7.5pt; }
+  th, td { padding: .15rem .25rem; }
   h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
   a { color: inherit; text-decoration: none; }
   figure img { border: none; }

@@ -20,7 +20,7 @@ from stancetracker.core.db.query import RecordRow
 from stancetracker.core.db.store import Store
 from stancetracker.core.model.entities import Dimension
 from stancetracker.core.report.document import Block, Heading, Paragraph, Table
-from stancetracker.core.report.scope import ReportScope, ResolvedScope
+from stancetracker.core.report.scope import ReportScope, ResolvedScope, resolve
 from stancetracker.core.report.text import plain, score_text, text_block
 
 _LEVEL_LINE = re.compile(r"^\s*([+\-\u2212]?[0-2])\s*[:.)=]\s*(.*)$")
@@ -79,17 +79,16 @@ def command_for(store: Store, scope: ReportScope, rs: ResolvedScope | None = Non
     if store.path is not None:
         args += ["--db", store.path.name]
     args.append("report")
-    actors = rs.actor_slugs if rs is not None and rs.chosen_actors else [store.actor(a).slug for a in scope.actors]
-    dims = rs.dimension_slugs if rs is not None and rs.chosen_dimensions else [
-        store.dimension(d).slug for d in scope.dimensions]
-    for a in actors:
+    if rs is None:
+        rs = resolve(store, scope)
+    for a in rs.actor_slugs if rs.chosen_actors else ():
         args += ["--actor", a]
-    for d in dims:
+    for d in rs.dimension_slugs if rs.chosen_dimensions else ():
         args += ["--dimension", d]
-    if scope.since:
-        args += ["--since", scope.since.short()]
-    if scope.until:
-        args += ["--until", scope.until.short()]
+    if rs.since:
+        args += ["--since", rs.since.short()]
+    if rs.until:
+        args += ["--until", rs.until.short()]
     flt = scope.flt
     if flt is not None:
         for c in flt.coders:

@@ -25,7 +25,11 @@ class EmptyScope(StanceError):
 
 @dataclass(frozen=True)
 class ReportScope:
-    """What to report on, as the user named it; ``flt`` adds coders, lowest confidence and a text search."""
+    """What to report on, as the user named it; ``flt`` adds coders, lowest confidence and a text search.
+
+    What the scope's own fields leave empty (actors, dimensions, dates) is taken from ``flt``,
+    so the window's record filter can be passed as it is.
+    """
 
     actors: tuple[str, ...] = ()
     dimensions: tuple[str, ...] = ()
@@ -60,13 +64,14 @@ class ResolvedScope:
 
 def resolve(store: Store, scope: ReportScope) -> ResolvedScope:
     """Resolve a scope's names; NotFound for an unknown actor or dimension, EmptyScope if no record is in it."""
-    actors = _unique([store.actor(a) for a in scope.actors])
-    dims = _unique([store.dimension(d) for d in scope.dimensions])
-    if scope.since and scope.until and scope.until.end() < scope.since.value:
-        raise EmptyScope(f"the period ends ({scope.until}) before it starts ({scope.since})")
     base = scope.flt or RecordFilter()
+    actors = _unique([store.actor(a) for a in (scope.actors or base.actors)])
+    dims = _unique([store.dimension(d) for d in (scope.dimensions or base.dimensions)])
+    since, until = scope.since or base.since, scope.until or base.until
+    if since and until and until.end() < since.value:
+        raise EmptyScope(f"the period ends ({until}) before it starts ({since})")
     flt = RecordFilter(actors=[a.slug for a in actors], dimensions=[d.slug for d in dims],
-                       since=scope.since, until=scope.until, coders=list(base.coders),
+                       since=since, until=until, coders=list(base.coders),
                        min_confidence=base.min_confidence, query=base.query or "")
     counts = _counts(store, flt)
     if not counts:
@@ -79,8 +84,8 @@ def resolve(store: Store, scope: ReportScope) -> ResolvedScope:
         present = {d for _, d in counts}
         dims = [d for d in store.dimensions() if d.slug in present]
     flt.actors, flt.dimensions = [a.slug for a in actors], [d.slug for d in dims]
-    return ResolvedScope(actors, dims, flt, bool(scope.actors), bool(scope.dimensions), scope.since, scope.until,
-                         scope.title, counts)
+    return ResolvedScope(actors, dims, flt, bool(scope.actors or base.actors),
+                         bool(scope.dimensions or base.dimensions), since, until, scope.title, counts)
 
 
 def _unique(items: list) -> list:
