@@ -120,7 +120,7 @@ class _ChartObject(QPyTextObject):
         fig = self.figures[int(fmt.property(_FIGURE_PROPERTY))]
         width = min(doc.pageSize().width() - 2, fig.width * self.dpi / _SCREEN_DPI)
         height = width * fig.height / max(1, fig.width)
-        limit = doc.pageSize().height() * 0.6  # leaves room for the caption on the same page
+        limit = doc.pageSize().height() * 0.85  # leaves room for the caption on the same page
         if height > limit:
             width, height = width * limit / height, limit
         return QSizeF(width, height)
@@ -171,6 +171,7 @@ class _Flow:
         self.first = True
         self.pt = dpi / 72.0  # device pixels per point
         self.figures: list[Figure] = []
+        self.sections = 0
 
     def _block(self, text: str, fmt: QTextBlockFormat, cf: QTextCharFormat) -> None:
         _direction(fmt, text)
@@ -202,6 +203,12 @@ class _Flow:
         level = min(max(h.level, 1), 3)
         fmt = self._spaced(before=(4 if level == 1 else 12), after=4)
         fmt.setHeadingLevel(level)
+        if level == 2:
+            # Each section after the first starts a page, as the HTML prints: no heading or caption
+            # is left alone at the foot of a page.
+            if self.sections:
+                fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+            self.sections += 1
         self._block(h.text, fmt, _char(HEADING_PT[level], bold=True))
 
     def paragraph(self, p: Paragraph) -> None:
