@@ -58,7 +58,7 @@ def test_the_pdf_pages_show_the_report_with_vector_charts(written, tmp_path):
     report, folder = written
     path = folder / "sadr.pdf"
     inks = page_ink(path, tmp_path)
-    assert len(inks) > 2 and all(ink > 0.01 for ink in inks), inks
+    assert len(inks) > 2 and all(ink > 0.001 for ink in inks), inks
     text = " ".join(pdf_text(path).split())
     assert " ".join(report.title.split()) in text
     assert "strongly pro-Iran" in text  # a chart's axis, as text
