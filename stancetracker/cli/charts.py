@@ -17,6 +17,7 @@ from stancetracker.cli.base import CliState
 from stancetracker.cli.options import date_option, narrowing_options
 from stancetracker.core.analysis import series
 from stancetracker.core.analysis.request import DEFAULT_HORIZON_MONTHS, KINDS, ChartRequest
+from stancetracker.core.analysis.wording import fmt_score, shift_text
 from stancetracker.core.db.query import RecordFilter
 from stancetracker.core.files.outputs import database_files, plan_output, to_stdout
 from stancetracker.core.model.stored_values import visible
@@ -92,14 +93,11 @@ def shifts(obj: CliState, actor, dimension):
     labels = {d.slug: d for d in store.dimensions()}
     wrap = lambda t: textwrap.fill(" ".join(t.split()), width=100, initial_indent="      ", subsequent_indent="      ")
     for sh in found:
-        dim = labels[sh.dimension]
-        click.echo(f"{names[sh.actor]} on {dim.label}: {sh.before:+.2g} ({dim.score_label(sh.before)}) on "
-                   f"{sh.before_date} -> {sh.after:+.2g} ({dim.score_label(sh.after)}) on {sh.after_date}"
-                   f"{'  [sign change]' if sh.sign_change else ''}")
+        click.echo(shift_text(sh, names[sh.actor], labels[sh.dimension]))
         for side, recs in (("before", sh.before_records), ("after", sh.after_records)):
             for r in recs:
                 where = visible(f"{r.source_title or 'no source'}{', ' + r.locator if r.locator else ''}", 300)
-                click.echo(f"   {side}: {r.score:+g} [{r.confidence}] {where}")
+                click.echo(f"   {side}: {fmt_score(r.score)} [{r.confidence}] {where}")
                 if r.evidence:
                     click.echo(wrap(visible(r.evidence, 5000)))
         click.echo("")

@@ -49,7 +49,7 @@ def records(obj: CliState, actor, dimension, since, until, coder, query, min_con
     click.echo(f"{'date':<10}  {'actor':<20}  {'dimension':<10}  {'score':>5}  {'label':<22}  {'conf':<6}  evidence")
     marked = 0
     for r in rows:
-        score = f"{r.score:>+5.2g}" if r.score is not None else f"{r.shown('score')[:5]:>5}"
+        score = f"{r.shown('score')[:5]:>5}"
         mark = "!" if r.problems else " "
         marked += bool(r.problems)
         click.echo(f"{r.shown('date')[:10]:<10}{mark} {visible(r.actor_name, 20):<20}  {visible(r.dimension, 10):<10}  "

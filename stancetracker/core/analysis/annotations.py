@@ -9,7 +9,10 @@ from typing import TYPE_CHECKING
 from stancetracker.core.analysis.chartdates import seconds
 from stancetracker.core.analysis.request import chart_filter
 from stancetracker.core.analysis.series import skipped_note
-from stancetracker.core.db.observations import coder_spans, stored_dates
+from stancetracker.core.analysis import wording
+from stancetracker.core.analysis.wording import SourceLine, fmt_score, value_text
+from stancetracker.core.db.chart_sources import drawn_sources
+from stancetracker.core.db.observations import stored_dates
 from stancetracker.core.db.query import RecordFilter
 from stancetracker.core.db.store import Store
 from stancetracker.core.model.entities import Dimension
@@ -47,8 +50,8 @@ def join_names(items: list[str]) -> str:
 
 def source_line(store: Store, actors: list[str], dimensions: list[str], flt: RecordFilter | None,
                 horizon_months: int | None, until: np.datetime64 | None = None,
-                skipped: dict[str, int] | None = None) -> str:
-    """Provenance printed under a chart: database, records drawn, coders, their dates.
+                skipped: dict[str, int] | None = None) -> SourceLine:
+    """Provenance printed under a chart: the sources the drawn records cite, coders, data date, counts.
 
     ``skipped``: records the chart's series left out for invalid values, not counted as drawn.
     """
@@ -56,8 +59,8 @@ def source_line(store: Store, actors: list[str], dimensions: list[str], flt: Rec
     sub.actors, sub.dimensions = list(actors), list(dimensions)
     ids = store.slug_ids()
     last_day = str(until) if until is not None else None
-    per_coder = coder_spans(store, sub, last_day, ids)
-    coders = [c.coder for c in per_coder]
+    cited = drawn_sources(store, sub, last_day, ids)
+    per_coder = cited.coders
     n = sum(c.count for c in per_coder)
     first = min((c.first for c in per_coder), default=None)
     last = max((c.last for c in per_coder), default=None)
@@ -66,20 +69,15 @@ def source_line(store: Store, actors: list[str], dimensions: list[str], flt: Rec
         # min/max met a stored date that is no date: take the extremes of the drawn records instead.
         drawn = [v for v in stored_dates(store, sub, last_day, ids) if not _bad_date(v)]
         first, last = (min(drawn), max(drawn)) if drawn else (None, None)
-    total = store.record_counts()[0]
-    name = store.path.name if store.path else "in-memory database"
-    parts = [f"Source: {name}", f"{max(0, n - left_out):,} of {total:,} records"]
-    if coders:
-        shown = ", ".join(visible(c, 40) or "(no coder)" for c in coders[:4]) + (
-            f" +{len(coders) - 4}" if len(coders) > 4 else "")
-        parts.append(f"coder{'s' if len(coders) > 1 else ''}: {shown}")
-    if first:
-        parts.append(f"records dated {first} to {last}")
+    notes = []
     if horizon_months:
-        parts.append(f"faded when evidence is over {horizon_months} months old")
+        notes.append(f"faded when evidence is over {horizon_months} months old")
     if left_out:
-        parts.append(skipped_note(skipped).replace(" (stancetracker check lists them)", ""))
-    return " · ".join(parts)
+        notes.append(skipped_note(skipped).replace(" (stancetracker check lists them)", ""))
+    return wording.source_line(
+        cited.sources, cited.unsourced, [c.coder for c in per_coder], cited.latest_change,
+        max(0, n - left_out), store.record_counts()[0], first, last, notes,
+        store.path.name if store.path else "in-memory database")
 
 
 def _bad_date(value: object) -> bool:
@@ -88,10 +86,19 @@ def _bad_date(value: object) -> bool:
 
 def describe(store: Store, dimension: Dimension, uuids: list[str], width: int = 72,
              max_evidence: int = 300) -> str:
-    """Hover text for one observation: actor, date, score label, confidence, source, evidence."""
+    """Hover text for one observation: actor, date, score label, confidence, source, evidence.
+
+    Several records on one date are headed by their average and spread, so the
+    line a chart draws there is never read as one record's level.
+    """
     blocks = []
-    for u in uuids:
-        r = store.record(u)
+    rows = [store.record(u) for u in uuids]
+    scores = [r.score for r in rows if r.score is not None and r.date is not None]
+    if len(scores) > 1:
+        r = rows[0]
+        when = f" — {r.date.short()}" if r.date is not None else ""
+        blocks.append(f"{r.actor_name}{when}: {value_text(scores, dimension)}")
+    for r in rows:
         where = r.source_title or "no source"
         if r.locator:
             where += f", {r.locator}"
@@ -103,7 +110,7 @@ def describe(store: Store, dimension: Dimension, uuids: list[str], width: int = 
             continue
         lines = [
             f"{r.actor_name} — {r.date.short()} ({r.date.precision})",
-            f"{r.score:+g} {dimension.score_label(r.score)} · {r.confidence} confidence",
+            f"{fmt_score(r.score)} {dimension.score_label(r.score)} · {r.confidence} confidence",
             textwrap.fill(f"Source: {where}", width),
         ]
         if evidence:

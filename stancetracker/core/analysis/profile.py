@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from stancetracker.core.analysis.annotations import EventMark, event_marks, join_names, source_line
 from stancetracker.core.analysis.chartdates import chart_bounds, chart_window, day, seconds
@@ -10,6 +10,7 @@ from stancetracker.core.analysis.colours import chart_actors
 from stancetracker.core.analysis.request import DEFAULT_HORIZON_MONTHS, chart_filter
 from stancetracker.core.analysis.series import merge_skipped, series, skipped_note
 from stancetracker.core.analysis.traces import Trace, make_trace
+from stancetracker.core.analysis.wording import X_TITLE, SourceLine, short_label
 from stancetracker.core.db.query import RecordFilter
 from stancetracker.core.db.store import Store
 from stancetracker.core.model.entities import Dimension
@@ -67,6 +68,10 @@ class Profile:
     source: str
     window: tuple[float | None, float | None] = (None, None)
     note: str = ""  # e.g. "1 record with an invalid date not drawn"
+    source_line: SourceLine | None = None  # ``source`` in parts, to wrap at the chart's width
+    x_title: str = X_TITLE
+    y_titles: list[str] = field(default_factory=list)  # one per dimension plot
+    lane_title: str = "Roles"  # the y axis of the memberships lane
 
 
 def profile(store: Store, actor: str, flt: RecordFilter | None = None,
@@ -90,12 +95,13 @@ def profile(store: Store, actor: str, flt: RecordFilter | None = None,
         bands.append(Band(m.group, names.get(m.group, m.group), m.role, b0, max(b1, b0),
                           m.start is None, m.end is None, m.start.short() if m.start else "",
                           m.end.short() if m.end else ""))
+    line = source_line(store, [slug], [d.slug for d in dims], flt, horizon_months,
+                       skipped=merge_skipped(series_list))
     return Profile(
         actor=slug, name=name, colour=colour, dimensions=dims, traces=traces, bands=bands,
         events=event_marks(store) if events else [], start=start, end=end,
         horizon_months=horizon_months,
         title=title or f"{name} on {join_names([d.label for d in dims])}",
-        source=source_line(store, [slug], [d.slug for d in dims], flt, horizon_months,
-                           skipped=merge_skipped(series_list)),
+        source=str(line), source_line=line, y_titles=[short_label(d) for d in dims],
         window=chart_window(since, until), note=skipped_note(merge_skipped(series_list)),
     )

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from stancetracker.core.analysis.wording import Averaged
 from stancetracker.core.db.observations import ObservationRow, observation_rows
 from stancetracker.core.db.query import RecordFilter, RecordRow
 from stancetracker.core.db.store import Store
@@ -176,6 +177,9 @@ class Shift:
     after: float
     before_records: list[RecordRow] = field(default_factory=list)
     after_records: list[RecordRow] = field(default_factory=list)
+    # What each side rests on (several records on a date are an average with a spread); None: one record.
+    before_value: Averaged | None = None
+    after_value: Averaged | None = None
 
     @property
     def change(self) -> float:
@@ -184,6 +188,10 @@ class Shift:
     @property
     def sign_change(self) -> bool:
         return self.before * self.after < 0
+
+
+def _value(s: Series, i: int) -> Averaged:
+    return Averaged(float(s.score[i]), int(s.n[i]), float(s.low[i]), float(s.high[i]))
 
 
 def shift_indices(s: Series, min_change: float = SHIFT_MIN_CHANGE) -> np.ndarray:
@@ -213,7 +221,8 @@ def shifts(store: Store, actors: list[str] | None = None, dimensions: list[str] 
                 for column, n in s.skipped.items():
                     skipped[column] = skipped.get(column, 0) + n
             for i in shift_indices(s):
-                sh = Shift(a, d, s.dates[i - 1], s.dates[i], float(s.score[i - 1]), float(s.score[i]))
+                sh = Shift(a, d, s.dates[i - 1], s.dates[i], float(s.score[i - 1]), float(s.score[i]),
+                           before_value=_value(s, i - 1), after_value=_value(s, i))
                 if with_records:
                     sh.before_records = [store.record(u) for u in s.uuids[i - 1]]
                     sh.after_records = [store.record(u) for u in s.uuids[i]]

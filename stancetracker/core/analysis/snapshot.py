@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -12,6 +12,7 @@ from stancetracker.core.analysis.chartdates import day
 from stancetracker.core.analysis.colours import chart_actors
 from stancetracker.core.analysis.request import DEFAULT_HORIZON_MONTHS, chart_filter
 from stancetracker.core.analysis.series import merge_skipped, series, skipped_note
+from stancetracker.core.analysis.wording import Averaged, SourceLine, value_text
 from stancetracker.core.db.query import RecordFilter
 from stancetracker.core.db.store import Store
 from stancetracker.core.model.dates import PartialDate
@@ -35,6 +36,11 @@ class Snapshot:
     title: str
     source: str
     note: str = ""
+    source_line: SourceLine | None = None  # ``source`` in parts, to wrap at the chart's width
+    # Each cell's value in words: one record keeps its level label, several are an average with their spread.
+    cells: list[list[str]] = field(default_factory=list)
+    row_title: str = "Actor"
+    column_title: str = "Dimension"
 
 
 def fade(age_days: np.ndarray, horizon_months: int) -> np.ndarray:
@@ -62,6 +68,7 @@ def snapshot(store: Store, actors: list[str], at, flt: RecordFilter | None = Non
     age = np.full(shape, np.nan)
     evidence = np.full(shape, np.datetime64("NaT"), dtype="datetime64[D]")
     uuids: list[list[list[str]]] = [[[] for _ in dims] for _ in info]
+    cells = [["" for _ in dims] for _ in info]
     for i, (slug, _, _) in enumerate(info):
         for j, d in enumerate(dims):
             s = series(store, slug, d.slug, sf, ids=ids)
@@ -73,14 +80,16 @@ def snapshot(store: Store, actors: list[str], at, flt: RecordFilter | None = Non
             evidence[i, j] = s.dates[k]
             age[i, j] = float((when - s.dates[k]).astype(np.int64))
             uuids[i][j] = list(s.uuids[k])
+            cells[i][j] = value_text(Averaged(float(s.score[k]), int(s.n[k]), float(s.low[k]), float(s.high[k])), d)
     label = _dt.date.fromisoformat(str(when)).strftime("%-d %B %Y")
+    line = source_line(store, [s for s, _, _ in info], [d.slug for d in dims], flt, horizon_months,
+                       until=when, skipped=merge_skipped(built))
     return Snapshot(
         at=when, actors=[s for s, _, _ in info], names=[n for _, n, _ in info], dimensions=dims,
         score=score, age_days=age, alpha=np.where(np.isnan(age), 0.0, fade(age, horizon_months)),
         evidence_date=evidence, uuids=uuids, horizon_months=horizon_months,
         title=title or f"Stances on {label}",
-        source=source_line(store, [s for s, _, _ in info], [d.slug for d in dims], flt, horizon_months,
-                           until=when, skipped=merge_skipped(built)),
+        source=str(line), source_line=line, cells=cells,
         note=skipped_note(merge_skipped(built)),
     )
 

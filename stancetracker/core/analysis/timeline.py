@@ -10,6 +10,7 @@ from stancetracker.core.analysis.colours import chart_actors
 from stancetracker.core.analysis.request import DEFAULT_HORIZON_MONTHS, chart_filter
 from stancetracker.core.analysis.series import merge_skipped, series, skipped_note
 from stancetracker.core.analysis.traces import Trace, make_trace
+from stancetracker.core.analysis.wording import X_TITLE, SourceLine, stance_title
 from stancetracker.core.db.query import RecordFilter
 from stancetracker.core.db.store import Store
 from stancetracker.core.model.entities import Dimension
@@ -29,6 +30,9 @@ class Timeline:
     source: str
     window: tuple[float | None, float | None] = (None, None)
     note: str = ""  # e.g. "1 record with an invalid date not drawn"
+    source_line: SourceLine | None = None  # ``source`` in parts, to wrap at the chart's width
+    x_title: str = X_TITLE
+    y_title: str = ""
 
 
 def timeline(store: Store, dimension: str, actors: list[str], flt: RecordFilter | None = None,
@@ -45,10 +49,11 @@ def timeline(store: Store, dimension: str, actors: list[str], flt: RecordFilter 
               for s, (_, name, colour) in zip(series_list, info)]
     names = [name for _, name, _ in info]
     skipped = merge_skipped(series_list)
+    line = source_line(store, [s for s, _, _ in info], [dim.slug], flt, horizon_months, skipped=skipped)
     return Timeline(
         dimension=dim, traces=traces, events=event_marks(store) if events else [],
         start=start, end=end, horizon_months=horizon_months,
         title=title or (f"{dim.label}: {join_names(names)}" if names else dim.label),
-        source=source_line(store, [s for s, _, _ in info], [dim.slug], flt, horizon_months, skipped=skipped),
+        source=str(line), source_line=line, y_title=stance_title(dim),
         window=chart_window(since, until), note=skipped_note(skipped),
     )

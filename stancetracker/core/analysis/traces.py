@@ -8,6 +8,7 @@ import numpy as np
 
 from stancetracker.core.analysis.chartdates import DAY_SECONDS, add_months, to_seconds
 from stancetracker.core.analysis.series import Series
+from stancetracker.core.analysis.wording import Averaged
 
 
 @dataclass
@@ -58,6 +59,10 @@ class Trace:
     def bands(self) -> np.ndarray:
         """Indices of dates where several records disagree (drawn as a band)."""
         return np.flatnonzero((self.n > 1) & (self.high > self.low))
+
+    def value(self, i: int) -> Averaged:
+        """What observation i rests on: its mean score, how many records and their range."""
+        return Averaged(float(self.y[i]), int(self.n[i]), float(self.low[i]), float(self.high[i]))
 
     def index_of(self, uuid: str) -> int | None:
         """The observation holding a record, or None."""

@@ -49,8 +49,9 @@ class CoderSpan:
     last: object
 
 
-def _matching(store: Store, flt: RecordFilter, until: str | None,
-              ids: dict[str, dict[str, int]] | None) -> tuple[str, list]:
+def matching_clause(store: Store, flt: RecordFilter, until: str | None,
+                    ids: dict[str, dict[str, int]] | None) -> tuple[str, list]:
+    """The WHERE clause (over ``records r``) and parameters of a filter's records dated up to ``until``."""
     where, params = where_clause(flt, ids or store.slug_ids())
     if until is not None:
         where += " AND r.date <= ?"
@@ -61,7 +62,7 @@ def _matching(store: Store, flt: RecordFilter, until: str | None,
 def coder_spans(store: Store, flt: RecordFilter, until: str | None = None,
                 ids: dict[str, dict[str, int]] | None = None) -> list[CoderSpan]:
     """Per coder (in coder order), the records matching a filter and dated up to ``until`` (ISO day)."""
-    where, params = _matching(store, flt, until, ids)
+    where, params = matching_clause(store, flt, until, ids)
     # One aggregate query: the records are read once for counts, dates and coders
     # (separate queries read them twice, a tenth of a large timeline's redraw).
     return [CoderSpan(*row) for row in store.conn.execute(
@@ -72,5 +73,5 @@ def coder_spans(store: Store, flt: RecordFilter, until: str | None = None,
 def stored_dates(store: Store, flt: RecordFilter, until: str | None = None,
                  ids: dict[str, dict[str, int]] | None = None) -> list[object]:
     """Every distinct stored date of the records matching a filter, up to ``until`` (ISO day)."""
-    where, params = _matching(store, flt, until, ids)
+    where, params = matching_clause(store, flt, until, ids)
     return [v for (v,) in store.conn.execute(f"SELECT DISTINCT r.date FROM records r WHERE {where}", params)]

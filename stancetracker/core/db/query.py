@@ -5,7 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from stancetracker.core.model.dates import PRECISIONS, PartialDate
-from stancetracker.core.model.entities import CONFIDENCES, MAX_EVIDENCE, MAX_LOCATOR, MAX_NAME, Record, score_label
+from stancetracker.core.model.entities import (
+    CONFIDENCES,
+    MAX_EVIDENCE,
+    MAX_LOCATOR,
+    MAX_NAME,
+    Record,
+    fmt_score,
+    score_label,
+)
 from stancetracker.core.model.fields import STATE
 from stancetracker.core.model.stored_values import Problem, record_problems, stored_date, stored_text, visible
 
@@ -93,7 +101,7 @@ class RecordRow(Record):
         if column == "date":
             return self.date.short()
         if column == "score":
-            return f"{self.score:+g}"
+            return fmt_score(self.score)
         return visible(getattr(self, column), 500)
 
 

@@ -334,6 +334,25 @@ def score_label(score: float, neg_label: str, pos_label: str) -> str:
             1: pos_label, 2: f"strongly {pos_label}"}[level]
 
 
+MINUS = "\u2212"  # the typographic minus: "−1" reads as a number where "-1" may read as a dash
+
+
+def fmt_score(value: float, signed: bool = True) -> str:
+    """A score (or, unsigned, a distance) as every listing and chart writes it: "+1.5", "−0.33", "0".
+
+    At most two decimals, no trailing zeros; zero (or what rounds to it) is "0", never "+0" or "−0".
+    """
+    if value is None or math.isnan(value):
+        return "no value"
+    v = round(float(value), 2)
+    if v == 0:
+        return "0"
+    digits = f"{abs(v):.2f}".rstrip("0").rstrip(".")
+    if not signed:
+        return digits if v > 0 else MINUS + digits
+    return ("+" if v > 0 else MINUS) + digits
+
+
 @dataclass
 class Actor:
     """A person, party, coalition, militia, state or institution."""

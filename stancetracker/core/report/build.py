@@ -15,6 +15,7 @@ import datetime as _dt
 
 from stancetracker.core.analysis import series as _series
 from stancetracker.core.analysis.annotations import join_names
+from stancetracker.core.analysis.wording import value_text
 from stancetracker.core.analysis.request import ChartRequest
 from stancetracker.core.db.query import RecordFilter, RecordRow
 from stancetracker.core.db.store import Store
@@ -220,13 +221,9 @@ def _what_changed(store: Store, rs: ResolvedScope, dims: dict[str, Dimension], c
 
 
 def _position(score: float, recs: list[RecordRow], d: Dimension) -> str:
-    label = d.score_label(score)
+    """'+1 pro-Iran'; several records: '−0.5 (average of 2: −1 to 0)', as every chart and listing says it."""
     scores = [r.score for r in recs if r.score is not None]
-    if len(recs) > 1 and scores and min(scores) == max(scores):
-        label += f"; {len(recs)} records, each {score_text(scores[0])}"
-    elif len(recs) > 1 and scores:
-        label += f"; the average of {len(recs)} records, {score_text(min(scores))} to {score_text(max(scores))}"
-    return f"{score_text(score)} ({label})"
+    return value_text(scores or [score], d)
 
 
 def _when(recs: list[RecordRow]) -> str:

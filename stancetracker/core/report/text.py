@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from stancetracker.core.model.dates import PartialDate
+from stancetracker.core.model.entities import fmt_score
 from stancetracker.core.model.stored_values import stored_text, visible
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -49,14 +50,8 @@ def date_text(date: PartialDate) -> str:
 
 
 def score_text(score: float | None) -> str:
-    """'+1', '0', '−2' (a true minus sign), '+1.5'; fractions kept to two decimals."""
-    if score is None:
-        return "?"
-    value = round(float(score), 2) + 0.0
-    if value == 0:
-        return "0"
-    text = f"{abs(value):.2f}".rstrip("0").rstrip(".")
-    return ("+" if value > 0 else "\u2212") + text
+    """'+1', '0', '−2', '+1.5': a score as every listing and chart writes it (entities.fmt_score)."""
+    return "?" if score is None else fmt_score(score)
 
 
 __all__ = ["date_text", "plain", "score_text", "text_block"]

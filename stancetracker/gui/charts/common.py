@@ -8,16 +8,17 @@ import html
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QGuiApplication, QPainter, QPen
 from PySide6.QtWidgets import QToolTip
 
+from stancetracker.core.analysis.wording import SourceLine, fmt_score
 from stancetracker.core.model.entities import Dimension
 
 INK = "#222222"
 GREY = "#666666"
 EVENT = "#8a8a8a"
 PICK_RADIUS_PX = 8.0
-LEFT_AXIS_WIDTH = 178  # fits "+2  strongly pro-consensus" at 9 pt
+LEFT_AXIS_WIDTH = 196  # fits "+2  strongly pro-consensus" at 9 pt and the axis title beside it
 STRIP_HEIGHT = 132
 _DAY = 86400.0
 
@@ -50,6 +51,17 @@ def style_axis(axis: pg.AxisItem, font_pt: float = 9.0) -> None:
     axis.setStyle(tickFont=f, tickTextOffset=4)
 
 
+def set_axis_title(plot: pg.PlotItem, side: str, text: str) -> None:
+    """Title an axis (the words come from the chart data; '' hides the title)."""
+    axis = plot.getAxis(side)
+    if not text:
+        axis.showLabel(False)
+        return
+    # No SI prefix: pyqtgraph would title a lane spanning -0.6..0.6 "Roles (x0.001)".
+    axis.enableAutoSIPrefix(False)
+    axis.setLabel(html.escape(text), color=INK, **{"font-size": "9pt"})
+
+
 def date_axis() -> pg.DateAxisItem:
     """A bottom date axis in UTC."""
     ax = pg.DateAxisItem(orientation="bottom", utcOffset=0)
@@ -59,7 +71,7 @@ def date_axis() -> pg.DateAxisItem:
 
 def score_ticks(dim: Dimension) -> list[list[tuple[float, str]]]:
     """Y ticks -2..+2 labelled with the dimension's score labels (poles at the ends)."""
-    major = [(float(v), f"{v:+d}  {dim.score_label(v)}" if v else "0  neutral/mixed") for v in (-2, -1, 0, 1, 2)]
+    major = [(float(v), f"{fmt_score(v)}  {dim.score_label(v)}") for v in (-2, -1, 0, 1, 2)]
     return [major, []]
 
 
@@ -251,6 +263,45 @@ class ShrinkLabel(pg.LabelItem):
         self.setMinimumWidth(0)
 
 
+class SourceLabel(ShrinkLabel):
+    """The source line under a chart, wrapped to the width it is given: between its parts where it
+    can, between words otherwise, never inside a word (see ``wording.SourceLine.lines``)."""
+
+    FONT_PT = 8.0
+
+    def __init__(self) -> None:
+        super().__init__("", size=f"{self.FONT_PT:g}pt", color=GREY, justify="left")
+        self.line: SourceLine | None = None
+        self.plain = ""
+        self.lines: list[str] = []
+        self._width = -1.0
+
+    def set_source(self, line: SourceLine | None, text: str = "") -> None:
+        """Show a source line (or, without its parts, plain text on one line)."""
+        self.line, self.plain = line, text
+        self._wrap(self.rect().width())
+
+    def resizeEvent(self, ev) -> None:
+        # LabelItem's constructor resizes before this object has its attributes.
+        if getattr(self, "line", None) is not None and abs(self.rect().width() - self._width) > 0.5:
+            self._wrap(self.rect().width())
+        super().resizeEvent(ev)
+
+    def _wrap(self, width: float) -> None:
+        self._width = width  # first: setText below comes back through resizeEvent
+        if self.line is None:
+            self.lines = [self.plain] if self.plain else []
+        else:
+            font = QFont(self.item.font())
+            font.setPointSizeF(self.FONT_PT)
+            fm = QFontMetricsF(font)
+            room = width - 2 * self.item.document().documentMargin() - 2
+            # Before the first layout there is no width: one line until the real width is known.
+            self.lines = (self.line.lines(fits=lambda s: fm.horizontalAdvance(s) <= room) if room > 40
+                          else [self.line.text()])
+        self.setText("<br>".join(html.escape(t) for t in self.lines))
+
+
 class TimeWindow:
     """Zoom helpers for figures with one time axis (``self.plot``) over ``self.data.start``…``end``."""
 
@@ -283,7 +334,7 @@ class ChartFigure(pg.GraphicsLayoutWidget):
         self.ci.setSpacing(4)
         self.title_item = ShrinkLabel("", size="13pt", bold=True, color=INK)
         self.legend_item = ShrinkLabel("", size="9pt", color=INK)
-        self.source_item = ShrinkLabel("", size="8pt", color=GREY, justify="left")
+        self.source_item = SourceLabel()
         self.data = None
         self.store = None  # for hover descriptions; charts never write
         self.last_hover = ""
@@ -297,10 +348,11 @@ class ChartFigure(pg.GraphicsLayoutWidget):
         self.ci.addItem(self.legend_item, row=1, col=0)
         self.ci.addItem(self.source_item, row=2 + body_rows, col=0)
 
-    def set_texts(self, title: str, legend_html: str, source: str) -> None:
+    def set_texts(self, title: str, legend_html: str, source: str, line: SourceLine | None = None) -> None:
+        """Title, legend and source line; ``line`` (the source in parts) wraps at the chart's width."""
         self.title_item.setText(html.escape(title))
         self.legend_item.setText(legend_html)
-        self.source_item.setText(html.escape(source))
+        self.source_item.set_source(line, source)
 
     def show_empty(self, message: str) -> None:
         """Nothing chosen to chart: the message where the title goes, the plots and texts hidden.

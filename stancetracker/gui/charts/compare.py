@@ -9,6 +9,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF
 
 from stancetracker.core.analysis.chartdata import Comparison
+from stancetracker.core.analysis.wording import fmt_score
 from stancetracker.gui.charts.common import (
     TimeWindow,
     STRIP_HEIGHT,
@@ -20,6 +21,7 @@ from stancetracker.gui.charts.common import (
     event_strip,
     new_plot,
     ring_item,
+    set_axis_title,
 )
 
 _DAY = 86400.0
@@ -36,19 +38,8 @@ def step_arrays(x: np.ndarray, y: np.ndarray, end: float) -> tuple[np.ndarray, n
 
 
 def compare_hover(c: Comparison, i: int) -> str:
-    """Hover text for a grid date: the distance and the dimensions it rests on."""
-    when = np.datetime_as_string(c.dates[i])
-    if c.n_dims[i] == 0:
-        return f"{when}: no dimension with evidence for both"
-    lines = [f"{when}: mean distance {c.distance[i]:.2f} over {c.n_dims[i]} dimension"
-             f"{'s' if c.n_dims[i] != 1 else ''}"]
-    for k, d in enumerate(c.dimensions):
-        a, b = c.a_values[k, i], c.b_values[k, i]
-        if np.isnan(a) or np.isnan(b):
-            continue
-        lines.append(f"  {d.label}: {c.a_name} {a:+.2g} ({d.score_label(a)}), "
-                     f"{c.b_name} {b:+.2g} ({d.score_label(b)}) → {abs(a - b):.2g}")
-    return "\n".join(lines)
+    """Hover text for a grid date: the distance and the dimensions it rests on (worded by the core)."""
+    return c.describe(i)
 
 
 class CompareFigure(TimeWindow, ChartFigure):
@@ -65,7 +56,7 @@ class CompareFigure(TimeWindow, ChartFigure):
         self.plot.setTitle("Mean absolute difference of their stances", size="10pt", color=INK, bold=True)
         self.count_plot = new_plot(self.ci, row=4)
         self.count_plot.setXLink(self.plot)
-        self.count_plot.setFixedHeight(130)
+        self.count_plot.setFixedHeight(152)  # 130 for the plot and its dates, 22 for the "Date" title
         self.count_plot.setTitle("Dimensions the distance rests on (both actors have evidence)",
                                  size="10pt", color=INK, bold=True)
         self.strip = event_strip(self.ci, 2, self.plot, height=STRIP_HEIGHT)
@@ -108,7 +99,10 @@ class CompareFigure(TimeWindow, ChartFigure):
                   f"<b>{html.escape(verdict)}</b>{self._span_text(data)}"
                   f"<br><span style='color:{GREY}'>━ distance (0 = same position, 4 = opposite poles) · "
                   f"○ larger circle = more dimensions · grey area = number of dimensions</span>")
-        self.set_texts(data.title, legend, data.source)
+        set_axis_title(self.plot, "left", data.y_title)
+        set_axis_title(self.count_plot, "left", data.count_title)
+        set_axis_title(self.count_plot, "bottom", data.x_title)
+        self.set_texts(data.title, legend, data.source, data.source_line)
         if view is not None:
             self.plot.setXRange(*view, padding=0)
         else:
@@ -120,8 +114,8 @@ class CompareFigure(TimeWindow, ChartFigure):
         if known.size < 2:
             return ""
         i, j = known[0], known[-1]
-        return (f" (distance {c.distance[i]:.2g} in {str(c.dates[i])[:4]} → {c.distance[j]:.2g} "
-                f"in {str(c.dates[j])[:4]})")
+        return (f" (mean distance {fmt_score(c.distance[i], signed=False)} in {str(c.dates[i])[:4]} → "
+                f"{fmt_score(c.distance[j], signed=False)} in {str(c.dates[j])[:4]})")
 
     def _add(self, plot: pg.PlotItem, item: pg.GraphicsObject) -> None:
         plot.addItem(item)

@@ -25,6 +25,7 @@ from stancetracker.gui.charts.common import (
     legend_entry,
     new_plot,
     ring_item,
+    set_axis_title,
     set_dimension,
     tint,
 )
@@ -99,8 +100,10 @@ class ProfileFigure(ChartFigure):
         view = self.x_range() if keep_view and self.data is not None else None
         self.data = data
         self._build(len(data.dimensions))
-        for plot, picker, dim, tr in zip(self.plots, self.pickers, data.dimensions, data.traces):
+        titles = data.y_titles or [""] * len(data.dimensions)
+        for plot, picker, dim, tr, y_title in zip(self.plots, self.pickers, data.dimensions, data.traces, titles):
             set_dimension(plot, dim)
+            set_axis_title(plot, "left", y_title)
             plot.setTitle(dim.label, size="10pt", color=INK, bold=True)
             TraceItems(plot).set_trace(tr)
             add_markers(plot).set_markers(*marker_arrays([tr]))
@@ -108,12 +111,14 @@ class ProfileFigure(ChartFigure):
             set_dimension(plot, dim)  # again: adding items must not re-fit the y axis
             picker.set(*picker_arrays([tr]))
         self._draw_bands(data)
+        set_axis_title(self.lane, "bottom", data.x_title)
+        set_axis_title(self.lane, "left", data.lane_title)
         self.events.set_events(data.events if self.show_events else [], data.start, data.end)
         self.strip.setFixedHeight(STRIP_HEIGHT if self.show_events and data.events else 0)
         entries = [legend_entry(data.colour, data.name),
                    legend_entry(GREY, f"evidence over {data.horizon_months} months old", dashed=True),
                    "<span style='color:#888'>▬</span> memberships and roles"]
-        self.set_texts(data.title, join_legend(entries, confidence_key()), data.source)
+        self.set_texts(data.title, join_legend(entries, confidence_key()), data.source, data.source_line)
         if view is not None:
             self.plots[0].setXRange(*view, padding=0)
         else:

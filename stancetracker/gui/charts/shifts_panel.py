@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from stancetracker.core.analysis.series import Shift
+from stancetracker.core.analysis.wording import fmt_score, shift_text
 from stancetracker.core.model.entities import Dimension
 from stancetracker.core.model.stored_values import visible
 
@@ -16,10 +17,8 @@ _UUID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 def shift_title(sh: Shift, name: str, dim: Dimension) -> str:
-    """One line naming a shift: when, who, on what, from what to what."""
-    sign = "  (sign change)" if sh.sign_change else ""
-    return (f"{sh.after_date} · {name} on {dim.label}: {sh.before:+.2g} → {sh.after:+.2g} "
-            f"({dim.score_label(sh.after)}){sign}")
+    """One line naming a shift: when, then the core's wording (who, on what, from what to what)."""
+    return f"{sh.after_date} · {shift_text(sh, name, dim)}"
 
 
 def record_line(side: str, r) -> str:
@@ -28,7 +27,7 @@ def record_line(side: str, r) -> str:
     if r.locator:
         where += f", {r.locator}"
     evidence = visible(" ".join(r.evidence[:5000].split()), 2000)  # stored text is spelled out, not obeyed
-    return f"{side} {r.date.short()}: {r.score:+g} [{r.confidence}] {where}" + (f" — {evidence}" if evidence else "")
+    return f"{side} {r.date.short()}: {fmt_score(r.score)} [{r.confidence}] {where}" + (f" — {evidence}" if evidence else "")
 
 
 class QtShiftsPanel(QWidget):

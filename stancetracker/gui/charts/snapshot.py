@@ -11,7 +11,8 @@ from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QFont
 
 from stancetracker.core.analysis.chartdata import Snapshot, describe
-from stancetracker.gui.charts.common import GREY, INK, ChartFigure, style_axis
+from stancetracker.core.analysis.wording import fmt_score
+from stancetracker.gui.charts.common import GREY, INK, ChartFigure, set_axis_title, style_axis
 
 # A colour-blind-safe diverging scale (ColorBrewer PuOr): purple = the −2 pole, orange = +2.
 _STOPS = np.array([-2.0, -1.0, 0.0, 1.0, 2.0])
@@ -26,11 +27,6 @@ def cell_rgb(score: np.ndarray, alpha: np.ndarray) -> np.ndarray:
     a = np.asarray(alpha, float)[..., None]
     out = 255.0 - (255.0 - rgb) * a
     return np.where(np.isnan(np.asarray(score, float))[..., None], _EMPTY, out)
-
-
-def fmt_score(s: float) -> str:
-    """A score with its sign (none for zero), two significant digits."""
-    return "0" if s == 0 else f"{s:+.2g}"
 
 
 def age_text(days: float) -> str:
@@ -107,7 +103,7 @@ class SnapshotFigure(ChartFigure):
                 r, g, b = rgb[i, j]
                 dark = (0.299 * r + 0.587 * g + 0.114 * b) < 140
                 colour = "#ffffff" if dark else INK
-                self._text(f"{fmt_score(s)}  {d.score_label(s)}", j + 0.5, i + 0.36, colour, big)
+                self._text(data.cells[i][j] if data.cells else fmt_score(s), j + 0.5, i + 0.36, colour, big)
                 when = np.datetime_as_string(data.evidence_date[i, j])
                 self._text(f"evidence {when} · {age_text(data.age_days[i, j])}", j + 0.5, i + 0.7, colour, small)
         swatches = " ".join(f"<span style='color:rgb({int(c[0])},{int(c[1])},{int(c[2])})'>■</span>&nbsp;{v}"
@@ -115,7 +111,9 @@ class SnapshotFigure(ChartFigure):
         legend = (f"score: {swatches}&nbsp;&nbsp;(−2 and +2 are each dimension's poles)"
                   f"<br><span style='color:{GREY}'>paler = older evidence (half strength at "
                   f"{data.horizon_months} months) · blank = no evidence up to this date</span>")
-        self.set_texts(data.title, legend, data.source)
+        set_axis_title(self.plot, "left", data.row_title)
+        set_axis_title(self.plot, "top", data.column_title)
+        self.set_texts(data.title, legend, data.source, data.source_line)
 
     def _text(self, text: str, x: float, y: float, colour: str, font: QFont) -> None:
         t = pg.TextItem(html.unescape(text), color=colour, anchor=(0.5, 0.5))
@@ -144,7 +142,8 @@ class SnapshotFigure(ChartFigure):
             return [], f"{self.data.names[i]} — {self.data.dimensions[j].label}: no evidence by this date"
         if self.store is not None:
             return uuids, describe(self.store, self.data.dimensions[j], uuids)
-        return uuids, f"{self.data.names[i]} — {self.data.dimensions[j].label}: {self.data.score[i, j]:+.2g}"
+        value = self.data.cells[i][j] if self.data.cells else fmt_score(self.data.score[i, j])
+        return uuids, f"{self.data.names[i]} — {self.data.dimensions[j].label}: {value}"
 
     def x_range(self) -> None:
         return None

@@ -7,6 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF
 
 from stancetracker.core.analysis.chartdata import Timeline, Trace, describe
+from stancetracker.core.analysis.wording import value_text
 from stancetracker.gui.charts.common import (
     TimeWindow,
     GREY,
@@ -23,6 +24,7 @@ from stancetracker.gui.charts.common import (
     new_plot,
     qcolor,
     ring_item,
+    set_axis_title,
     STRIP_HEIGHT,
     set_dimension,
     stale_pen,
@@ -148,7 +150,7 @@ def hover_text(store, dim, tr: Trace, i: int) -> str:
     if store is not None:
         return describe(store, dim, tr.uuids[i])
     when = np.datetime_as_string(tr.series.dates[i])
-    return f"{tr.name} — {when}\n{tr.y[i]:+.2g} {dim.score_label(float(tr.y[i]))}"
+    return f"{tr.name} — {when}\n{value_text(tr.value(i), dim)}"
 
 
 class TimelineFigure(TimeWindow, ChartFigure):
@@ -179,6 +181,8 @@ class TimelineFigure(TimeWindow, ChartFigure):
         while len(self.layers) < len(data.traces):
             self.layers.append(TraceItems(self.plot))
         set_dimension(self.plot, data.dimension)
+        set_axis_title(self.plot, "left", data.y_title)
+        set_axis_title(self.plot, "bottom", data.x_title)
         dense = sum(len(tr) for tr in data.traces) > DENSE_OBSERVATIONS
         for layer, tr in zip(self.layers, data.traces):
             layer.set_trace(tr, dense)
@@ -187,7 +191,7 @@ class TimelineFigure(TimeWindow, ChartFigure):
         self.events.set_events(data.events if self.show_events else [], data.start, data.end)
         entries = [legend_entry(tr.colour, tr.name) for tr in data.traces]
         entries.append(legend_entry(GREY, f"evidence over {data.horizon_months} months old", dashed=True))
-        self.set_texts(data.title, join_legend(entries, confidence_key()), data.source)
+        self.set_texts(data.title, join_legend(entries, confidence_key()), data.source, data.source_line)
         if view is not None:
             self.plot.setXRange(*view, padding=0)
         else:
