@@ -118,12 +118,13 @@ class _ChartObject(QPyTextObject):
 
     def intrinsicSize(self, doc, pos, fmt) -> QSizeF:
         fig = self.figures[int(fmt.property(_FIGURE_PROPERTY))]
+        full = fig.height * self.dpi / _SCREEN_DPI
         width = min(doc.pageSize().width() - 2, fig.width * self.dpi / _SCREEN_DPI)
-        height = width * fig.height / max(1, fig.width)
+        # A chart designed wider than the page keeps most of its height rather than its proportions:
+        # its text stays at its point size, so the plot needs the room more than the shape.
+        height = max(width * fig.height / max(1, fig.width), 0.8 * full)
         limit = doc.pageSize().height() * 0.85  # leaves room for the caption on the same page
-        if height > limit:
-            width, height = width * limit / height, limit
-        return QSizeF(width, height)
+        return QSizeF(width, min(height, limit))
 
     def drawObject(self, painter: QPainter, rect: QRectF, doc, pos, fmt) -> None:
         if painter.hasClipping() and painter.clipBoundingRect().intersected(rect).height() < rect.height() / 2:
