@@ -6,16 +6,18 @@ import shutil
 from pathlib import Path
 
 import lxml.html
+from click.testing import CliRunner
 
+from stancetracker.cli.main import cli
 from stancetracker.core.db.store import Store
-from stancetracker.core.project import open_project
 
 
 def seeded_copy(cache: Path, target: Path) -> Path:
-    """A copy of a database holding the seeded dataset (made once in ``cache``), at ``target``."""
+    """A copy of a database made by ``stancetracker --db … init`` (once, in ``cache``), at ``target``."""
     master = cache / "seeded.db"
     if not master.exists():
-        open_project(master, user="tester").close()
+        res = CliRunner().invoke(cli, ["--db", str(master), "init"])
+        assert res.exit_code == 0 and "160 records" in res.output, res.output
     shutil.copyfile(master, target)
     return target
 
