@@ -14,7 +14,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF
 from PySide6.QtGui import QPainter
-from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication
 
 from stancetracker.core.analysis import chartdata
@@ -36,6 +35,9 @@ def offscreen_app():
     if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     return QApplication.instance() or QApplication(["stancetracker-report"])
+
+
+PRINT_PLOT_MIN_PX = 190  # a plot on a printed page keeps at least this height (96-dpi pixels), pages allowing
 
 
 class QtChartRenderer:
@@ -73,6 +75,10 @@ class QtChartRenderer:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    def height_for(self, request: ChartRequest, width: int, height: int) -> int:
+        """The height the chart needs at ``width`` (96-dpi pixels) for plots of a printed page: at least ``height``."""
+        return export.laid_out_height(self._figure(request), width, height, plot_min_px=PRINT_PLOT_MIN_PX)
+
     def svg(self, request: ChartRequest, width: int, height: int) -> bytes:
         return export.svg_bytes(self._figure(request), width, height)
 
@@ -85,16 +91,11 @@ class QtChartRenderer:
             raise StanceError("a chart of the report could not be encoded as PNG")
         return bytes(arr)
 
-    def paint(self, request: ChartRequest, painter: QPainter, rect: QRectF) -> None:
-        """Draw the chart into ``rect`` of a painter (a PDF page, say) as vectors."""
-        # The export module's painter where it has one, else the PDF writer's interim one.
-        paint_figure = getattr(export, "paint_figure", None) or getattr(report_pdf, "paint_figure", None)
-        if paint_figure is not None:
-            paint_figure(self._figure(request), painter, rect)
-            return
-        # Else the SVG, which Qt also draws as vectors.
-        svg = self.svg(request, max(100, round(rect.width())), max(100, round(rect.height())))
-        QSvgRenderer(QByteArray(svg)).render(painter, rect)
+    def paint(self, request: ChartRequest, painter: QPainter, rect: QRectF,
+              layout_size: tuple[int, int] | None = None) -> None:
+        """Draw the chart into ``rect`` of a painter (a PDF page, say) as vectors, laid out at
+        ``layout_size`` (96-dpi pixels) if given, else at the size ``rect`` covers on the device."""
+        export.paint_figure(self._figure(request), painter, rect, layout_size)
 
     def write_pdf(self, report, path: Path) -> None:
         """The report as a PDF (drawn by Qt: gui/report_pdf.py); StanceError if this build has no PDF writer."""

@@ -1,4 +1,4 @@
-"""The File menu's import and export actions: CSV in, the current view out as CSV, a colleague's work merged."""
+"""The File menu's import and export actions: CSV in, the current view out as CSV or as a report, a colleague's work merged."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from stancetracker.gui.actions.menu import QtWindowActions
 from stancetracker.gui.dialogs.csv_import import QtImportDialog
 from stancetracker.gui.dialogs.merge import QtMergeDialog
 from stancetracker.gui.dialogs.records_export import QtRecordsExportDialog
+from stancetracker.gui.dialogs.report_dialog import QtReportDialog
 from stancetracker.gui.undo import OperationCommand
 
 
@@ -22,6 +23,9 @@ class QtExchangeActions(QtWindowActions):
         self.hub = window.hub
         self.a_import = self.add(menu, "&Import CSV…", lambda: self.import_csv(), "Ctrl+I", writes=True)
         self.add(menu, "&Export current view as CSV…", self.export_csv, "Ctrl+E")
+        self.a_report = self.add(menu, "&Report…", self.report, "Ctrl+R",
+                                 tip="A report (HTML, PDF, Word) of the ticked actors, the chart's dimension and "
+                                     "the filter's dates")
         self.a_merge = self.add(menu, "&Merge a colleague's database or CSV…", self.merge_file, "Ctrl+M",
                                 writes=True)
 
@@ -36,6 +40,18 @@ class QtExchangeActions(QtWindowActions):
     def export_csv(self) -> QtRecordsExportDialog:
         dlg = QtRecordsExportDialog(self.hub, self.window.model.filter, parent=self.window)
         dlg.exec()
+        return dlg
+
+    def report_dialog(self) -> QtReportDialog:
+        """The report dialog for the window's selection: ticked actors, the chart's dimension, the filter."""
+        w = self.window
+        return QtReportDialog(self.hub, w.actor_list.checked(), w.charts.dimension_box.currentData(),
+                              w.model.filter, parent=w)
+
+    def report(self) -> QtReportDialog:
+        dlg = self.report_dialog()
+        if dlg.exec() and dlg.written:
+            self.status(f"Wrote the report: {', '.join(p.name for p in dlg.written)}", 10000)
         return dlg
 
     def merge_file(self) -> None:

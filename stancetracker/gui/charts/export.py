@@ -77,6 +77,13 @@ def _layout(fig: ChartFigure, width: int, height: int, dpi: float,
     return lw, lh
 
 
+def laid_out_height(fig: ChartFigure, width: int, height: int, plot_min_px: int = EXPORT_PLOT_MIN_PX) -> int:
+    """The height (96-dpi pixels) the figure needs laid out ``width`` wide: ``height``, or more when its
+    plots (each at least ``plot_min_px`` tall), event key and texts need the room."""
+    lh = _layout(fig, width, height, SCREEN_DPI, None)[1]
+    return max(lh, fig.minimum_height(plot_min_px))
+
+
 def _paint(fig: ChartFigure, painter: QPainter, target: QRectF, source: QRectF, scale: float) -> None:
     """Render the figure's scene with every item in export mode (symbols drawn as vectors)."""
     items = [it for it in fig.scene().items() if hasattr(it, "setExportMode")]
@@ -120,15 +127,17 @@ def svg_bytes(fig: ChartFigure, width: int, height: int, x_range: tuple[float, f
     return svg_export.svg_document(fig.scene(), lw, lh, fig.title(), getattr(fig.data, "source", ""))
 
 
-def paint_figure(fig: ChartFigure, painter: QPainter, target: QRectF) -> None:
+def paint_figure(fig: ChartFigure, painter: QPainter, target: QRectF,
+                 layout_size: tuple[int, int] | None = None) -> None:
     """Lay the figure out at ``target``'s size and paint it there as vectors, into any painter.
 
     The layout size is ``target`` in 96-dpi pixels of the painter's device, so on a
     300-dpi PDF page a 9 pt label still prints at 9 pt. The figure goes through its
     SVG (page pixels, absolute pen widths), so lines and symbols keep their
-    proportions on any device, as they do in the SVG and PNG files.
+    proportions on any device, as they do in the SVG and PNG files. ``layout_size``, if
+    given, is the size to lay out at instead (the drawing is then scaled into ``target``).
     """
-    lw, lh = scene_paint.logical_size(painter, target)
+    lw, lh = layout_size or scene_paint.logical_size(painter, target)
     _check_size(max(lw, 100), max(lh, 100), SCREEN_DPI)
     _resize(fig, lw, lh)  # the date range stays as set
     renderer = QSvgRenderer(svg_export.svg_document(fig.scene(), lw, lh))
