@@ -155,3 +155,19 @@ def test_all_three_formats_are_written_or_a_missing_writer_is_named_before_any_w
         assert made == sorted(["sadr.html", "sadr.pdf", "sadr.docx", "sadr-records.csv", "sadr-sources.json",
                                "sadr-sources.bib"])
         assert all((tmp_path / n).stat().st_size > 0 for n in made)
+
+
+def test_report_to_standard_output_is_the_html_alone(db, tmp_path, monkeypatch, qapp):
+    """`report -o -` writes the HTML to standard output (the summary to standard error) and no file;
+    PDF or DOCX to standard output is refused before any work."""
+    here = tmp_path / "cwd"
+    here.mkdir()
+    res = subprocess.run([sys.executable, "-m", "stancetracker", "--db", str(db), "report", "-a", "sadr",
+                          "--no-charts", "-o", "-"], capture_output=True, cwd=here, env={**os.environ,
+                          "QT_QPA_PLATFORM": "offscreen"}, timeout=120)
+    assert res.returncode == 0, res.stderr
+    page = parse_html(res.stdout.decode("utf-8"))
+    assert page.xpath("//h1") and "Wrote the report of 45 records" in res.stderr.decode()
+    assert list(here.iterdir()) == []  # no file named "-", no companion files
+    res = run(db, "-a", "sadr", "--format", "html,pdf", "-o", "-")
+    assert res.exit_code == 2 and "takes the HTML alone" in res.output

@@ -26,8 +26,9 @@ from stancetracker.core.db.query import RecordFilter
 @click.option("--format", "formats", default="html", show_default=True,
               help="Formats, comma-separated: html, pdf, docx.")
 @click.option("--no-charts", is_flag=True, help="Leave the charts out (faster; HTML and DOCX are then written without Qt).")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
-              help="The report's file (e.g. sadr.html); the other formats and the companion files go beside it.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
+              help="The report's file (e.g. sadr.html); the other formats and the companion files go beside it. "
+                   "- writes the HTML alone to standard output.")
 @click.pass_obj
 def report(obj: CliState, actor, dimension, since, until, coder, query, min_confidence, title, formats, no_charts,
            output):
@@ -40,15 +41,21 @@ def report(obj: CliState, actor, dimension, since, until, coder, query, min_conf
     from stancetracker.core.report.build import build_report
     from stancetracker.core.report.method import command_for
     from stancetracker.core.report.scope import ReportScope
-    from stancetracker.core.report.write import check_paths, parse_formats, write_report
+    from stancetracker.core.report.write import check_paths, parse_formats, write_html_stream, write_report
 
     fmts = parse_formats(formats)
+    to_stdout = output == "-"
+    if to_stdout and fmts != ("html",):
+        raise click.BadParameter("- (standard output) takes the HTML alone; write PDF and DOCX to a file",
+                                 param_hint="--output")
     store = obj.store(readonly=True)
-    check_paths(store, output, fmts)  # before any work: a bad -o is told at once
+    if not to_stdout:
+        check_paths(store, output, fmts)  # before any work: a bad -o is told at once
     flt = RecordFilter(coders=list(coder), min_confidence=min_confidence, query=query or "")
     scope = ReportScope(actors=tuple(actor), dimensions=tuple(dimension), since=date_option(since, "--since"),
                         until=date_option(until, "--until"), title=title, flt=flt)
-    command = command_for(store, scope, output=Path(output).name, formats=fmts, charts=not no_charts)
+    command = command_for(store, scope, output=output if to_stdout else Path(output).name, formats=fmts,
+                          charts=not no_charts)
     built = build_report(store, scope, command_line=command, charts=not no_charts)
     charts = None
     if not no_charts or "pdf" in fmts:  # Qt draws the charts, and the PDF
@@ -56,15 +63,20 @@ def report(obj: CliState, actor, dimension, since, until, coder, query, min_conf
         offscreen_app()
         charts = QtChartRenderer(store)
     try:
-        written = write_report(store, built, output, fmts, charts=charts)
+        if to_stdout:
+            write_html_stream(store, built, click.get_binary_stream("stdout"), charts=charts)
+            written = ["standard output (HTML only; the companion files need a file name)"]
+        else:
+            written = write_report(store, built, output, fmts, charts=charts)
     finally:
         if charts is not None:
             charts.close()
     n = len(built.record_uuids)
+    # With the report on standard output, the summary goes to standard error.
     click.echo(f"Wrote the report of {n:,} record{'s' if n != 1 else ''} ({len(built.citations):,} citations, "
-               f"{len(built.sources):,} sources):")
+               f"{len(built.sources):,} sources):", err=to_stdout)
     for path in written:
-        click.echo(f"  {path}")
+        click.echo(f"  {path}", err=to_stdout)
     for note in getattr(charts, "notes", ()):
         click.echo(f"note: {note}", err=True)
 

@@ -92,6 +92,13 @@ def check_paths(store: Store, path: Path | str, formats: tuple[str, ...], option
     return paths
 
 
+def write_html_stream(store: Store, report: Report, stream, charts=None) -> None:
+    """The report's HTML alone to an open binary stream (standard output): no companion files."""
+    _check_unchanged(store, report)
+    stream.write(render_html(report, charts).encode("utf-8"))
+    stream.flush()
+
+
 def write_report(store: Store, report: Report, path: Path | str, formats=("html",), charts=None,
                  progress: Progress | None = None, option: str = "--output") -> list[Path]:
     """Write the report in ``formats`` and its companion files; returns the files written, in order.
