@@ -49,7 +49,7 @@ class ImportSummary:
         out = (f"{self.sources} sources{reused}, {self.passages} passages, {self.records} records added"
                f"{present}")
         if self.skipped:
-            out += "; skipped " + ", ".join(f"{n:,} {what}" for what, n in sorted(self.skipped.items()))
+            out += "; skipped " + ", ".join(f"{n:,} {what}" for what, n in sorted(self.skipped.items(), key=lambda kv: kv[0].casefold()))
         return out
 
 
