@@ -9,6 +9,7 @@ system or exhaust memory.
 from __future__ import annotations
 
 import posixpath
+import re
 import zipfile
 from pathlib import Path
 
@@ -124,6 +125,8 @@ class Archive:
 
 def parse_qde(path: Path | str, data: bytes) -> etree._Element:
     """Parse the project XML safely: no entity is expanded, no DTD or network is read, no huge tree."""
+    if _DOCTYPE.match(data.removeprefix(b"\xef\xbb\xbf")):
+        raise QdpxError(path, _DTD_REFUSED)
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False,
                              dtd_validation=False, remove_comments=True, remove_pis=True)
     try:
@@ -134,9 +137,14 @@ def parse_qde(path: Path | str, data: bytes) -> etree._Element:
     doctype = root.getroottree().docinfo
     if doctype.internalDTD is not None or doctype.doctype:
         # A project needs no DTD; one that declares entities is an expansion attack (billion laughs).
-        raise QdpxError(path, f"{QDE} declares a DTD (<!DOCTYPE …>), which a REFI-QDA project never needs; "
-                              "refused rather than expand its entities")
+        raise QdpxError(path, _DTD_REFUSED)
     return root
+
+
+# A DTD is refused before parsing (libxml2 would otherwise stop a billion laughs only at its own limit).
+_DOCTYPE = re.compile(rb"^\s*(<\?xml[^>]*\?>)?(\s|<!--.*?-->|<\?.*?\?>)*<!DOCTYPE", re.S)
+_DTD_REFUSED = (f"{QDE} declares a DTD (<!DOCTYPE …>), which a REFI-QDA project never needs; refused rather "
+                "than expand its entities")
 
 
 def _first_line(text: str) -> str:
