@@ -15,7 +15,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from stancetracker.core.exchange.qdpx.model import QDE
+from stancetracker.core.exchange.qdpx.model import Element, QDE
 from stancetracker.core.model.errors import StanceError
 
 MAX_MEMBERS = 20_000
@@ -115,7 +115,7 @@ class Archive:
             raise QdpxError(self.path, f"{info.filename} cannot be unpacked ({err})") from None
         return b"".join(chunks)
 
-    def project(self) -> etree._Element:
+    def project(self) -> Element:
         """The root element of ``project.qde``, parsed with entities, DTDs and the network all off."""
         data = self.read(QDE, MAX_QDE)
         if data is None:
@@ -123,7 +123,7 @@ class Archive:
         return parse_qde(self.path, data)
 
 
-def parse_qde(path: Path | str, data: bytes) -> etree._Element:
+def parse_qde(path: Path | str, data: bytes) -> Element:
     """Parse the project XML safely: no entity is expanded, no DTD or network is read, no huge tree."""
     if _DOCTYPE.match(data.removeprefix(b"\xef\xbb\xbf")):
         raise QdpxError(path, _DTD_REFUSED)

@@ -22,6 +22,7 @@ from stancetracker.core.db import passage_rows
 from stancetracker.core.db.query import RecordFilter, RecordRow
 from stancetracker.core.db.store import Store
 from stancetracker.core.exchange.qdpx.model import (
+    Element,
     LEVELS,
     NS,
     QDE,
@@ -69,7 +70,7 @@ def coding_guid(uuid: str) -> str:
     return uuid if _GUID.match(uuid) else guid("record", uuid)
 
 
-def _el(parent: etree._Element, name: str, attrs: dict | None = None, text: str | None = None) -> etree._Element:
+def _el(parent: Element, name: str, attrs: dict | None = None, text: str | None = None) -> Element:
     e = etree.SubElement(parent, f"{{{NS}}}{name}", {k: str(v) for k, v in (attrs or {}).items() if v is not None})
     if text is not None:
         e.text = text
@@ -101,7 +102,7 @@ def record_description(r: RecordRow) -> str:
     return "\n".join(lines)
 
 
-def _codebook(root: etree._Element, dims: list[Dimension]) -> dict[tuple[str, int], str]:
+def _codebook(root: Element, dims: list[Dimension]) -> dict[tuple[str, int], str]:
     """The Dimension › level codes; returns (dimension slug, level) -> code GUID."""
     codes = _el(_el(root, "CodeBook"), "Codes")
     found = {}
@@ -122,7 +123,7 @@ def _codebook(root: etree._Element, dims: list[Dimension]) -> dict[tuple[str, in
 
 
 def build_project(store: Store, flt: RecordFilter | None = None, *, name: str = "stancetracker project",
-                  progress: Progress | None = None) -> tuple[etree._Element, dict[str, str], ExportSummary]:
+                  progress: Progress | None = None) -> tuple[Element, dict[str, str], ExportSummary]:
     """The project.qde tree and the source texts to put beside it (archive name -> text)."""
     flt = flt or RecordFilter()
     summary = ExportSummary()
@@ -214,7 +215,7 @@ def build_project(store: Store, flt: RecordFilter | None = None, *, name: str = 
     return root, texts, summary
 
 
-def project_bytes(root: etree._Element) -> bytes:
+def project_bytes(root: Element) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 

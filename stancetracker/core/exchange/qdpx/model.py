@@ -5,10 +5,12 @@ from __future__ import annotations
 import math
 import re
 import uuid
+from typing import Any
 
 from stancetracker.core.model.entities import Dimension
 
 NS = "urn:QDA-XML:project:1.0"
+Element = Any  # an lxml element (lxml names its class privately)
 QDE = "project.qde"
 # Every GUID we write is uuid5 of this namespace and a key made of our own
 # UUIDs and slugs, so exporting the same data twice gives the same GUIDs.

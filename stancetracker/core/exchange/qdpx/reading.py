@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from stancetracker.core.exchange.qdpx.archive import MAX_SOURCE, Archive, QdpxError
-from stancetracker.core.exchange.qdpx.model import PATH_SEPARATOR
+from stancetracker.core.exchange.qdpx.model import Element, PATH_SEPARATOR
 
 # What the database refuses in a text (control characters, bidirectional overrides): dropped on the way
 # in, with the selections' offsets moved to match.
@@ -83,20 +83,20 @@ class Project:
             self.details.append(detail)
 
 
-def _local(el: etree._Element) -> str:
+def _local(el: Element) -> str:
     return etree.QName(el).localname if isinstance(el.tag, str) else ""
 
 
-def _children(el: etree._Element, name: str | None = None) -> list[etree._Element]:
+def _children(el: Element, name: str | None = None) -> list[Element]:
     return [c for c in el if isinstance(c.tag, str) and (name is None or _local(c) == name)]
 
 
-def _child_text(el: etree._Element, name: str) -> str:
+def _child_text(el: Element, name: str) -> str:
     found = _children(el, name)
     return (found[0].text or "") if found else ""
 
 
-def _guid(el: etree._Element, attr: str = "guid") -> str:
+def _guid(el: Element, attr: str = "guid") -> str:
     return (el.get(attr) or "").strip().strip("{}").lower()
 
 
@@ -133,7 +133,7 @@ def read_project(archive: Archive) -> Project:
     return p
 
 
-def _codes(parent: etree._Element, path: str, p: Project) -> None:
+def _codes(parent: Element, path: str, p: Project) -> None:
     for c in _children(parent, "Code"):
         name = (c.get("name") or "").strip()
         full = f"{path}{PATH_SEPARATOR}{name}" if path else name
@@ -141,7 +141,7 @@ def _codes(parent: etree._Element, path: str, p: Project) -> None:
         _codes(c, full, p)
 
 
-def _internal_text(archive: Archive, el: etree._Element, p: Project, what: str) -> str | None:
+def _internal_text(archive: Archive, el: Element, p: Project, what: str) -> str | None:
     """The text an element's plainTextPath names inside the archive, or None (skipped, with why)."""
     ref = (el.get("plainTextPath") or "").strip()
     name = el.get("name") or el.get("guid") or "?"
@@ -164,7 +164,7 @@ def _internal_text(archive: Archive, el: etree._Element, p: Project, what: str) 
         return None
 
 
-def _source(archive: Archive, el: etree._Element, p: Project) -> None:
+def _source(archive: Archive, el: Element, p: Project) -> None:
     kind = _local(el)
     if kind != "TextSource":
         p.skip(_MEDIA.get(kind, f"{kind} sources"))
@@ -190,7 +190,7 @@ def _source(archive: Archive, el: etree._Element, p: Project) -> None:
     p.sources.append(src)
 
 
-def _selection(s: etree._Element, src: TextSource, moved, raw: str, p: Project) -> Selection | None:
+def _selection(s: Element, src: TextSource, moved, raw: str, p: Project) -> Selection | None:
     label = f"TextSource {src.name!r}, PlainTextSelection {s.get('guid') or '?'}"
     try:
         start, end = int(s.get("startPosition", "")), int(s.get("endPosition", ""))
