@@ -40,6 +40,7 @@ class ImportSummary:
     passages: int = 0
     records: int = 0
     records_present: int = 0
+    op_id: int | None = None  # the operation that wrote it (one undo step, one revert)
     skipped: Counter = field(default_factory=Counter)
     details: list[str] = field(default_factory=list)
 
@@ -233,8 +234,10 @@ def import_qdpx(store: Store, path: Path | str, mapping: Mapping | None = None, 
     with Archive(path) as archive:
         project = read_project(archive)
     store.backup_before("import-qdpx")
-    with store.operation("import", f"REFI-QDA project {path.name}", {"file": path.name}):
-        return _Import(store, path, project, mapping).run(progress)
+    with store.operation("import", f"REFI-QDA project {path.name}", {"file": path.name}) as op_id:
+        summary = _Import(store, path, project, mapping).run(progress)
+        summary.op_id = op_id
+    return summary
 
 
 __all__ = ["ImportSummary", "import_qdpx"]
