@@ -44,7 +44,7 @@ def test_the_dialog_imports_with_a_mapping_and_exports(qtbot, store, tmp_path):
     with qtbot.waitSignal(hub.changed, timeout=10000):
         dlg.start()
     qtbot.waitUntil(lambda: dlg.job is None, timeout=10000)
-    assert "1 sources, 3 passages, 1 records added" in dlg.summary.text()
+    assert "1 source, 3 passages, 1 record added" in dlg.summary.text()
     assert dlg.result.op_id is not None
     slug = [s.slug for s in store.sources() if s.title == "Interview notes"][0]
     assert len(passages(store, slug, lost=None)) == 3 and len(store.records()) == 1

@@ -160,7 +160,7 @@ def test_the_commands_export_and_import(seeded, tmp_path):
     out = tmp_path / "cli.qdpx"
     res = CliRunner().invoke(cli, ["--db", str(tmp_path / "a.db"), "export-qdpx", "-o", str(out), "-a", "sadr"])
     assert res.exit_code == 0, res.output
-    assert "1 text sources, 2 selections, 3 codings" in res.output
+    assert "1 text source, 2 selections, 3 codings" in res.output
     mapping = tmp_path / "map.toml"
     mapping.write_text(MAPPING, encoding="utf-8")
     target = tmp_path / "b.db"
@@ -168,7 +168,7 @@ def test_the_commands_export_and_import(seeded, tmp_path):
     assert res.exit_code == 0, res.output
     res = CliRunner().invoke(cli, ["--db", str(target), "import-qdpx", str(out), "--mapping", str(mapping)])
     assert res.exit_code == 0, res.output
-    assert res.output.strip() == f"{out}: 1 sources, 2 passages, 3 records added"
+    assert res.output.strip() == f"{out}: 1 source, 2 passages, 3 records added"
     res = CliRunner().invoke(cli, ["--db", str(target), "export-qdpx", "-o", str(target)])
     assert res.exit_code != 0 and "is the database" in res.output
     before = fingerprint(target)

@@ -41,7 +41,9 @@ class QtQdpxDialog(QDialog):
         self.result = None
         importing = mode == "import"
         self.setWindowTitle("Import a REFI-QDA project" if importing else "Export as a REFI-QDA project")
+        self.setMinimumWidth(620)
         self.file = QLineEdit()
+        self.file.setMinimumWidth(360)
         self.mapping = QLineEdit()
         self.mapping.setPlaceholderText("optional: code names → dimension and score, cases → actors")
         form = QFormLayout()
@@ -52,6 +54,7 @@ class QtQdpxDialog(QDialog):
                               if importing else "Sources with text, coded passages of the records in view, "
                               "their codes, cases and notes.")
         self.summary.setWordWrap(True)
+        self.summary.setMinimumHeight(3 * self.summary.fontMetrics().lineSpacing())
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.progress.hide()

@@ -26,6 +26,7 @@ from stancetracker.core.exchange.qdpx.model import (
     LEVELS,
     NS,
     QDE,
+    count,
     guid,
     level_name,
     level_texts,
@@ -55,13 +56,14 @@ class ExportSummary:
     skipped: list[str] = field(default_factory=list)
 
     def text(self) -> str:
-        parts = [f"{self.sources} text sources", f"{self.selections} selections", f"{self.codings} codings",
-                 f"{self.cases} cases", f"{self.notes} notes", f"{self.users} users"]
+        parts = [count(self.sources, "text sources"), count(self.selections, "selections"),
+                 count(self.codings, "codings"), count(self.cases, "cases"), count(self.notes, "notes"),
+                 count(self.users, "users")]
         left = []
         if self.not_on_passage:
             left.append(f"{self.not_on_passage:,} records not coded from a passage")
         if self.lost_passages:
-            left.append(f"{self.lost_passages} lost passages")
+            left.append(count(self.lost_passages, "lost passages"))
         return ", ".join(parts) + (f" (left out: {', '.join(left)})" if left else "")
 
 

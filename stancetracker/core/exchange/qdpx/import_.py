@@ -19,7 +19,7 @@ from stancetracker.core.db.store import Store
 from stancetracker.core.exchange.qdpx.archive import Archive
 from stancetracker.core.exchange.qdpx.export import NOTE_HEADER
 from stancetracker.core.exchange.qdpx.mapping import Mapping, code_key
-from stancetracker.core.exchange.qdpx.model import guid, nearest_level
+from stancetracker.core.exchange.qdpx.model import count, guid, nearest_level
 from stancetracker.core.exchange.qdpx.reading import Coding, Project, Selection, TextSource, read_project
 from stancetracker.core.model.dates import DateError, PartialDate, parse_date, utc_now
 from stancetracker.core.model.entities import CONFIDENCES, Record, Source, check_date
@@ -47,8 +47,8 @@ class ImportSummary:
     def text(self) -> str:
         reused = f" ({self.sources_reused} already present)" if self.sources_reused else ""
         present = f" ({self.records_present} already present)" if self.records_present else ""
-        out = (f"{self.sources} sources{reused}, {self.passages} passages, {self.records} records added"
-               f"{present}")
+        out = (f"{count(self.sources, 'sources')}{reused}, {count(self.passages, 'passages')}, "
+               f"{count(self.records, 'records')} added{present}")
         if self.skipped:
             out += "; skipped " + ", ".join(f"{n:,} {what}" for what, n in sorted(self.skipped.items(), key=lambda kv: kv[0].casefold()))
         return out

@@ -56,3 +56,8 @@ def level_texts(dim: Dimension) -> dict[int, str]:
 def nearest_level(score: float) -> int:
     """The hand-coding level a score falls on (halves away from zero, as score_label rounds)."""
     return max(-2, min(2, int(math.copysign(math.floor(abs(score) + 0.5), score))))
+
+
+def count(n: int, things: str) -> str:
+    """ "1 source", "3 sources": ``things`` is the plural, its last word made singular for one."""
+    return f"{n:,} {things[:-1] if n == 1 and things.endswith('s') else things}"
