@@ -4,10 +4,13 @@ import zipfile
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QMenu
 
 from stancetracker.core.coding.passages import passages
+from stancetracker.core.exchange.qdpx.import_ import import_qdpx
 from stancetracker.gui.dialogs.qdpx_dialog import QtQdpxDialog
+from stancetracker.gui.reader import IMPORTED
 from stancetracker.gui.hub import QtStoreHub
 from stancetracker.gui.main_window import QtMainWindow
 
@@ -63,3 +66,23 @@ def test_the_dialog_imports_with_a_mapping_and_exports(qtbot, store, tmp_path):
     exp.start()
     qtbot.waitUntil(lambda: exp.job is None, timeout=10000)
     assert "is the database" in exp.summary.text()
+
+
+def test_imported_selections_are_shaded_in_the_reader_before_they_are_coded(qtbot, store, tmp_path):
+    import_qdpx(store, hand_qdpx(tmp_path / "hand.qdpx"))  # no mapping: passages, no records
+    slug = [s.slug for s in store.sources() if s.title == "Interview notes"][0]
+    w = QtMainWindow(store, QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(w, before_close_func=lambda w: (w._poll.stop(), w.editor.clear_for_new(keep_context=False)))
+    w.show()
+    qtbot.waitExposed(w)
+    w.documents.dock.show()
+    reader = w.documents.reader
+    reader.open_document(slug)
+    view = reader.view
+    shaded = []
+    for n in range(view.document().blockCount()):
+        block = view.document().findBlockByNumber(n)
+        shaded += [block.text()[f.start:f.start + f.length] for f in block.layout().formats()
+                   if f.format.background().color() == QColor(IMPORTED)]
+    # Every imported selection is shaded, ready to be coded as a stance (the last one had no code).
+    assert shaded == ["weather", "praised Tehran's help", "criticised it later"]

@@ -65,7 +65,7 @@ def add_passage(store: Store, source_id: int, source: str, start: int, end: int,
         "INSERT INTO passages (source_id, start, \"end\", quote, prefix, suffix, page, created_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [source_id, start, end, quote, prefix, suffix, page, now])
     state = {"source": source, "start": start, "end": end, "quote": quote}
-    if codes:
+    if codes is not None:
         state["codes"] = codes
     store.log("passage", cur.lastrowid, "create", None, state)
     return cur.lastrowid
@@ -87,6 +87,22 @@ def passage_codes(store: Store, passage_id: int) -> list[str]:
     except ValueError:
         return []
     return [str(c) for c in codes] if isinstance(codes, list) else []
+
+
+def imported_codes(store: Store, source: str) -> dict[int, list[str]]:
+    """Passage id -> the code names it was imported with (maybe none), for a source's imported passages."""
+    found: dict[int, list[str]] = {}
+    for pid, codes in store.conn.execute(
+            "SELECT p.id, json_extract(h.after, '$.codes') FROM passages p JOIN sources s ON s.id = p.source_id "
+            "JOIN history h ON h.entity = 'passage' AND h.entity_id = p.id AND h.action = 'create' "
+            "WHERE s.slug = ? AND json_extract(h.after, '$.codes') IS NOT NULL", [source]):
+        try:
+            names = json.loads(codes)
+        except ValueError:
+            continue
+        if isinstance(names, list):
+            found[pid] = [str(n) for n in names]
+    return found
 
 
 def move_passage(store: Store, passage_id: int, old: dict, start: int, end: int, prefix: str, suffix: str,
@@ -132,6 +148,6 @@ def text_of(store: Store, source_id: int) -> str:
     return store.conn.execute("SELECT text FROM sources WHERE id = ?", [source_id]).fetchone()[0]
 
 
-__all__ = ["add_passage", "anchored_passage_id", "document_info", "document_list", "link_record",
+__all__ = ["add_passage", "anchored_passage_id", "document_info", "document_list", "imported_codes", "link_record",
            "move_passage", "passage_codes", "passage_record_uuids", "passage_row", "passage_rows", "record_passage_id",
            "search_sources", "set_document_info", "source_text_row", "text_of"]
