@@ -141,6 +141,11 @@ def test_without_a_mapping_selections_come_in_as_passages_only(store, tmp_path):
     got = import_qdpx(store, hand_qdpx(tmp_path / "hand.qdpx"))
     assert (got.sources, got.passages, got.records) == (1, 3, 0)
     assert store.records() == []
+    # Imported again (now with a mapping), the same document and passages are reused, not duplicated.
+    mapping = _mapping(tmp_path, '[codes]\n"Pro" = { dimension = "iran", score = 1 }\n[cases]\n"The minister" = "sadr"\n')
+    again = import_qdpx(store, tmp_path / "hand.qdpx", read_mapping(mapping, store))
+    assert (again.sources, again.sources_reused, again.passages, again.records) == (0, 1, 0, 1)
+    assert [s.title for s in store.sources()].count("Interview notes") == 1
 
 
 def test_a_mapping_naming_an_unknown_actor_is_refused_naming_the_file_and_entry(store, tmp_path):
@@ -176,3 +181,26 @@ def test_the_commands_export_and_import(seeded, tmp_path):
     assert res.exit_code == 1 and len(res.output.strip().splitlines()) == 1
     assert "is not a .qdpx (zip) archive" in res.output and "Traceback" not in res.output
     assert fingerprint(target) == before
+    mapping.write_text('[cases]\n"Muqtada al-Sadr" = "nobody"\n', encoding="utf-8")
+    res = CliRunner().invoke(cli, ["--db", str(target), "import-qdpx", str(out), "--mapping", str(mapping)])
+    assert res.exit_code == 1 and len(res.output.strip().splitlines()) == 1, res.output
+    assert str(mapping) in res.output and "cases.'Muqtada al-Sadr'" in res.output
+    assert fingerprint(target) == before
+
+
+def test_details_name_each_skipped_element(db_path, tmp_path):
+    res = CliRunner().invoke(cli, ["--db", str(db_path), "import-qdpx", str(hand_qdpx(tmp_path / "h.qdpx")),
+                                   "--mapping", str(_mapping(tmp_path, '[cases]\n"The minister" = "sadr"\n')),
+                                   "--details"])
+    assert res.exit_code == 0, res.output
+    assert "skipped 2 codings whose code is not in the mapping" in res.output
+    res = CliRunner().invoke(cli, ["--db", str(db_path), "import-qdpx", str(tmp_path / "h.qdpx"), "--mapping",
+                                   str(_mapping(tmp_path, '[codes]\n"Pro" = { dimension = "iran", score = 1 }\n')),
+                                   "--details"])
+    assert "skipped: PlainTextSelection" in res.output and "in no mapped case" in res.output
+
+
+def _mapping(tmp_path, text):
+    path = tmp_path / "m.toml"
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -86,11 +86,12 @@ class _Import:
         meta = _lines(ts.description)
         title = ts.name or (ts.text.split("\n", 1)[0][:80].strip() or "Untitled source")
         wanted = meta.get("slug", "")
-        if wanted in self.slugs:
-            row = passage_rows.source_text_row(self.store, wanted)
+        # The same document imported again (its slug, or its title, with the same text) is reused.
+        for slug in [wanted] + [s.slug for s in self.slugs.values() if s.title == title and s.slug != wanted]:
+            row = passage_rows.source_text_row(self.store, slug) if slug in self.slugs else None
             if row and row[1] == ts.text:
                 self.summary.sources_reused += 1
-                return wanted
+                return slug
         try:
             published = check_date("published", meta.get("published") or None, required=False)
         except (DateError, ValidationError):
