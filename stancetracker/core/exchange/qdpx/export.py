@@ -162,7 +162,7 @@ def build_project(store: Store, flt: RecordFilter | None = None, *, name: str = 
         src = sources[slug]
         _id, text, _pages = passage_rows.source_text_row(store, slug)
         text_guid = guid("text", slug)
-        texts[f"Sources/{text_guid}.txt"] = _xml_text(text)
+        texts[f"Sources/{text_guid}.txt"] = text  # not XML: written as stored, so offsets stay exact
         el = _el(sources_el, "TextSource", {"guid": guid("source", slug), "name": _xml_text(src.title),
                                             "plainTextPath": f"internal://{text_guid}.txt"})
         if desc := source_description(src):
