@@ -63,7 +63,7 @@ def test_read_only_database_disables_every_writing_action(qtbot, store, tmp_path
     w = QtMainWindow(ro, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(w, before_close_func=lambda w: w._poll.stop())
     writes = [a for area in w.action_areas for a in area.writes]
-    assert len(writes) == 14 and not any(a.isEnabled() for a in writes)
+    assert len(writes) == 15 and not any(a.isEnabled() for a in writes)
     assert action(w, "&Export current view as CSV…").isEnabled() and action(w, "Record &history…").isEnabled()
 
 

@@ -60,6 +60,11 @@ _MODULES: dict[str, dict[str, str]] = {
     "merge": {
         "merge": "Merge another stancetracker database or export CSV into this one.",
     },
+    "qdpx": {
+        "export-qdpx": "Export sources, coded passages and their records as a REFI-QDA project (.qdpx).",
+        "import-qdpx": "Import a REFI-QDA project (.qdpx): text sources, selections as passages, and records "
+                       "through a mapping.",
+    },
     "report": {
         "report": "Write a report (charts, what changed, the sourced table, sources, method) of the records in "
                   "scope.",

@@ -8,7 +8,7 @@ long document opens as fast as its plain text.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
@@ -25,6 +25,7 @@ from stancetracker.core.coding.passages import (
     coded_spans,
     coverage,
     guess_actor,
+    imported_codes,
     passage_of_record,
     passage_records,
     passages,
@@ -42,6 +43,7 @@ from stancetracker.gui.hub import QtStoreHub
 
 CODED = QColor("#fff0a0")        # a passage with records
 CURRENT = QColor("#ffc864")      # the passage of the record in the editor
+IMPORTED = QColor("#d8ecff")     # a passage imported from a REFI-QDA project, not yet coded as a stance
 FOUND = QColor("#b8dcff")
 
 
@@ -68,6 +70,7 @@ class _Marks:
     finder: MentionFinder | None
     colours: dict[str, str]
     current: int | None = None  # passage id of the record in the editor
+    imported: dict[int, list[str]] = field(default_factory=dict)  # passage id -> its imported code names
 
 
 class QtDocumentView(QPlainTextEdit):
@@ -150,10 +153,10 @@ class QtDocumentView(QPlainTextEdit):
         start, line = self.line_text(n)
         ranges = []
         for p in self._by_line.get(n, ()):
-            if not p.records and p.id != self.marks.current:
+            if not p.records and p.id != self.marks.current and p.id not in self.marks.imported:
                 continue
             fmt = QTextCharFormat()
-            fmt.setBackground(CURRENT if p.id == self.marks.current else CODED)
+            fmt.setBackground(CURRENT if p.id == self.marks.current else CODED if p.records else IMPORTED)
             ranges.append(self._range(line, max(p.start, start) - start, min(p.end, start + len(line)) - start, fmt))
         if self.marks.finder is not None:
             for m in self.marks.finder.find(line):
@@ -355,7 +358,7 @@ class QtReader(QWidget):
         finder = MentionFinder(actors)
         colours = {a.slug: a.colour for a in actors}
         keep = current if current is not None else self.view.marks.current
-        self.view.set_marks(_Marks(items, finder, colours, keep))
+        self.view.set_marks(_Marks(items, finder, colours, keep, imported_codes(store, self.doc.source.slug)))
         self.cover = coverage(self.doc.text, coded_spans(items))
         n, coded = len(self.cover.coded), sum(self.cover.coded)
         self.coverage_label.setText(f"Coverage: {coded} of {n} paragraphs coded ({self.cover.share:.0%}) · "

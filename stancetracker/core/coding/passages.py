@@ -68,6 +68,11 @@ def passage_of_record(store: Store, uuid: str) -> Passage | None:
     return passage(store, row[0]) if row[0] is not None else None
 
 
+def imported_codes(store: Store, source: str) -> dict[int, list[str]]:
+    """Passage id -> code names (maybe none), for a source's passages imported from a REFI-QDA project."""
+    return passage_rows.imported_codes(store, source)
+
+
 def source_text(store: Store, source: str) -> tuple[int, str, list[int]]:
     """(row id, text, page start offsets) of a source."""
     row = passage_rows.source_text_row(store, source)

@@ -6,6 +6,8 @@ the store, so the audit rules hold (core/db/audit.py).
 
 from __future__ import annotations
 
+import json
+
 from stancetracker.core.db.store import Store
 
 # (id, source slug, start, end, quote, prefix, suffix, page, lost, live records) per passage.
@@ -53,19 +55,54 @@ def anchored_passage_id(store: Store, source_id: int, start: int, end: int) -> i
 
 
 def add_passage(store: Store, source_id: int, source: str, start: int, end: int, quote: str, prefix: str,
-                suffix: str, page: int | None, now: str) -> int:
-    """Add a passage inside the operation under way, with its history row; returns its id."""
+                suffix: str, page: int | None, now: str, codes: list[str] | None = None) -> int:
+    """Add a passage inside the operation under way, with its history row; returns its id.
+
+    ``codes`` (the code names a REFI-QDA project gave the selection) are kept in that history row,
+    since the passages table has no column for them.
+    """
     cur = store.conn.execute(
         "INSERT INTO passages (source_id, start, \"end\", quote, prefix, suffix, page, created_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [source_id, start, end, quote, prefix, suffix, page, now])
-    store.log("passage", cur.lastrowid, "create", None, {"source": source, "start": start, "end": end,
-                                                          "quote": quote})
+    state = {"source": source, "start": start, "end": end, "quote": quote}
+    if codes is not None:
+        state["codes"] = codes
+    store.log("passage", cur.lastrowid, "create", None, state)
     return cur.lastrowid
 
 
 def link_record(store: Store, record_id: int, passage_id: int) -> None:
     """Point a record (just added in the same operation, whose history holds it) at its passage."""
     store.conn.execute("UPDATE records SET passage_id = ? WHERE id = ?", [passage_id, record_id])
+
+
+def passage_codes(store: Store, passage_id: int) -> list[str]:
+    """The code names an imported passage came with (kept in its history row), oldest first."""
+    row = store.conn.execute("SELECT json_extract(after, '$.codes') FROM history WHERE entity = 'passage' "
+                             "AND entity_id = ? AND action = 'create' ORDER BY id LIMIT 1", [passage_id]).fetchone()
+    if not row or not row[0]:
+        return []
+    try:
+        codes = json.loads(row[0])
+    except ValueError:
+        return []
+    return [str(c) for c in codes] if isinstance(codes, list) else []
+
+
+def imported_codes(store: Store, source: str) -> dict[int, list[str]]:
+    """Passage id -> the code names it was imported with (maybe none), for a source's imported passages."""
+    found: dict[int, list[str]] = {}
+    for pid, codes in store.conn.execute(
+            "SELECT p.id, json_extract(h.after, '$.codes') FROM passages p JOIN sources s ON s.id = p.source_id "
+            "JOIN history h ON h.entity = 'passage' AND h.entity_id = p.id AND h.action = 'create' "
+            "WHERE s.slug = ? AND json_extract(h.after, '$.codes') IS NOT NULL", [source]):
+        try:
+            names = json.loads(codes)
+        except ValueError:
+            continue
+        if isinstance(names, list):
+            found[pid] = [str(n) for n in names]
+    return found
 
 
 def move_passage(store: Store, passage_id: int, old: dict, start: int, end: int, prefix: str, suffix: str,
@@ -111,6 +148,6 @@ def text_of(store: Store, source_id: int) -> str:
     return store.conn.execute("SELECT text FROM sources WHERE id = ?", [source_id]).fetchone()[0]
 
 
-__all__ = ["add_passage", "anchored_passage_id", "document_info", "document_list", "link_record",
-           "move_passage", "passage_record_uuids", "passage_row", "passage_rows", "record_passage_id",
+__all__ = ["add_passage", "anchored_passage_id", "document_info", "document_list", "imported_codes", "link_record",
+           "move_passage", "passage_codes", "passage_record_uuids", "passage_row", "passage_rows", "record_passage_id",
            "search_sources", "set_document_info", "source_text_row", "text_of"]

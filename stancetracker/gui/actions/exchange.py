@@ -10,6 +10,7 @@ from stancetracker.core.model.errors import StanceError
 from stancetracker.gui.actions.menu import QtWindowActions
 from stancetracker.gui.dialogs.csv_import import QtImportDialog
 from stancetracker.gui.dialogs.merge import QtMergeDialog
+from stancetracker.gui.dialogs.qdpx_dialog import QtQdpxDialog
 from stancetracker.gui.dialogs.records_export import QtRecordsExportDialog
 from stancetracker.gui.dialogs.report_dialog import QtReportDialog
 from stancetracker.gui.undo import OperationCommand
@@ -28,6 +29,12 @@ class QtExchangeActions(QtWindowActions):
                                      "the filter's dates")
         self.a_merge = self.add(menu, "&Merge a colleague's database or CSV…", self.merge_file, "Ctrl+M",
                                 writes=True)
+        # REFI-QDA, the exchange standard of MAXQDA, ATLAS.ti, NVivo and QualCoder (issue 17).
+        self.a_import_qdpx = self.add(menu.addMenu("I&mport"), "REFI-QDA &project…", lambda: self.import_qdpx(),
+                                      tip="A .qdpx project: text sources, selections as passages, records "
+                                          "through a mapping", writes=True)
+        self.a_export_qdpx = self.add(menu.addMenu("E&xport"), "REFI-QDA &project…", lambda: self.export_qdpx(),
+                                      tip="The records in view, their passages and sources as a .qdpx project")
 
     def import_csv(self, path: Path | None = None) -> QtImportDialog:
         dlg = QtImportDialog(self.hub, path, parent=self.window)
@@ -35,6 +42,19 @@ class QtExchangeActions(QtWindowActions):
         op_id = getattr(dlg.result, "op_id", None)
         if op_id is not None:  # one undo step takes the whole import back out
             self.window.undo_stack.push(OperationCommand(self.hub, op_id, f"import {dlg.path.name}"))
+        return dlg
+
+    def import_qdpx(self) -> QtQdpxDialog:
+        dlg = QtQdpxDialog(self.hub, "import", parent=self.window)
+        dlg.exec()
+        op_id = getattr(dlg.result, "op_id", None)
+        if op_id is not None:  # one undo step takes the whole import back out
+            self.window.undo_stack.push(OperationCommand(self.hub, op_id, f"import {Path(dlg.file.text()).name}"))
+        return dlg
+
+    def export_qdpx(self) -> QtQdpxDialog:
+        dlg = QtQdpxDialog(self.hub, "export", self.window.model.filter, parent=self.window)
+        dlg.exec()
         return dlg
 
     def export_csv(self) -> QtRecordsExportDialog:
