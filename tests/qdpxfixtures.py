@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+import os
 from pathlib import Path
 
 from lxml import etree
@@ -14,7 +15,11 @@ from stancetracker.core.exchange.documents.base import DocumentText
 from stancetracker.core.model.dates import parse_date
 from stancetracker.core.model.entities import Record
 
-XSD = Path(__file__).parent / "data" / "refi-qda" / "Project-mrt2019.xsd"
+# The REFI-QDA schema (MIT, qdasoftware.org) is reference material kept beside the repository, not in it:
+# $STANCETRACKER_REFI_QDA_XSD, or shared/refi-qda/ next to the checkout. Without it, exports are still
+# checked in every other way and only the schema validation is skipped.
+XSD = Path(os.environ.get("STANCETRACKER_REFI_QDA_XSD")
+           or Path(__file__).resolve().parents[2] / "shared" / "refi-qda" / "Project-mrt2019.xsd")
 NS = "urn:QDA-XML:project:1.0"
 
 # Invented wording (not from any article), with Arabic script and an emoji to hold offsets to code points.
@@ -24,8 +29,16 @@ TEXT = ("Statement of 4 March 2020\n\n"
         "A closing line with nothing coded.\n")
 
 
-def schema() -> etree.XMLSchema:
-    return etree.XMLSchema(etree.parse(str(XSD)))
+def schema() -> etree.XMLSchema | None:
+    """The REFI-QDA project schema, or None where it is not available."""
+    return etree.XMLSchema(etree.parse(str(XSD))) if XSD.is_file() else None
+
+
+def assert_valid(root) -> None:
+    """``root`` (a project.qde) validates against the REFI-QDA schema, where the schema is available."""
+    xsd = schema()
+    if xsd is not None:
+        assert xsd.validate(root), xsd.error_log
 
 
 def coded_document(store: Store) -> tuple[str, list[str]]:
