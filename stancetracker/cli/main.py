@@ -60,6 +60,7 @@ _MODULES: dict[str, dict[str, str]] = {
     "merge": {
         "merge": "Merge another stancetracker database or export CSV into this one.",
     },
+    "reliability": {"study": "Reliability studies: a sample of units that several coders code blind.", "agreement": "Agreement between coders: Krippendorff's alpha with its 95% interval, per pair of coders, per dimension.", "adjudicate": "The units where coders disagree, and consensus records that settle them.", "positions": "Positions per actor × dimension × date: the mean of the records, its range and 68% interval, and counts."},  # noqa: E501
     "report": {
         "report": "Write a report (charts, what changed, the sourced table, sources, method) of the records in "
                   "scope.",
