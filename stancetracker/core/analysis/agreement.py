@@ -138,9 +138,14 @@ def agreement(store: Store, flt: RecordFilter | None = None, level: str = "ordin
             matrix = A.confusion(data.scores[i][on], data.scores[j][on], cats)
             out.confusion.setdefault(dim, {})[f"{a} × {b}"] = {
                 "rows": a, "columns": b, "values": [float(c) for c in cats], "matrix": matrix.tolist()}
-    conf_alpha, conf_ci, conf_note = _alpha(data.confidence, "ordinal") if data.units else (None, None, "")
-    out.confidence = {"level": "ordinal", "alpha": conf_alpha, "ci95": list(conf_ci) if conf_ci else None,
-                      "note": conf_note}
+    # Confidence (low < medium < high) gets its alpha, without an interval: it is the lesser figure.
+    conf_alpha, conf_note = None, ""
+    if data.units:
+        try:
+            conf_alpha = A.alpha(data.confidence, "ordinal")
+        except A.AgreementError as err:
+            conf_note = str(err)
+    out.confidence = {"level": "ordinal", "alpha": conf_alpha, "note": conf_note}
     return out
 
 
