@@ -197,6 +197,7 @@ def test_agreement_equals_alpha_py_on_the_same_matrix(store):
     conf = reliability_data(store).confidence
     assert conf.tolist() == [[2, 1, 2, 1, 2], [2, 2, 2, 2, 2]]
     assert pair["confidence_exact"] == pytest.approx(3 / 5)
+    assert result.confidence["alpha"] == pytest.approx(A.alpha(conf, "ordinal"))
     for level in ("nominal", "interval"):
         assert agreement(store, level=level).alpha == pytest.approx(A.alpha(matrix, level))
 
