@@ -18,7 +18,7 @@ from stancetracker.core.analysis import alpha as A
 from stancetracker.core.db import consensus
 from stancetracker.core.db.query import RecordFilter
 from stancetracker.core.db.store import Store
-from stancetracker.core.db.studies import record_units, study, study_units
+from stancetracker.core.db.studies import record_units, study_units
 from stancetracker.core.model.entities import CONFIDENCES
 
 SCORE_LEVELS = (-2.0, -1.0, 0.0, 1.0, 2.0)
@@ -57,16 +57,14 @@ class Agreement:
 
 def reliability_data(store: Store, flt: RecordFilter | None = None, study_slug: str | None = None,
                      sources: list[str] | None = None) -> Reliability:
-    """The reliability matrices of the records the filter selects (and, with a study, of its units and coders;
-    with ``sources``, of those sources' units)."""
+    """The reliability matrices of the records the filter selects (with a study, on its units; with ``sources``,
+    on those sources' units). Every coder of those units counts, assigned to the study or not: the first
+    coder of a dataset is often not one of a later study's assigned coders."""
     flt = flt or RecordFilter()
     skip = consensus.consensus_ids(store)
     allowed_units: set[str] | None = None
-    allowed_coders: set[str] | None = None
     if study_slug:
-        st = study(store, study_slug)
         allowed_units = set(study_units(store, study_slug))
-        allowed_coders = set(st.coders) or None
     cells: dict[tuple[str, str], list[tuple[float, int]]] = {}
     dims: dict[str, str] = {}
     for key, rid, coder, score, conf, dim, _uuid in record_units(store, flt):
@@ -75,8 +73,6 @@ def reliability_data(store: Store, flt: RecordFilter | None = None, study_slug: 
         if sources and key.split("|", 1)[0] not in sources:
             continue
         if allowed_units is not None and key not in allowed_units:
-            continue
-        if allowed_coders is not None and coder not in allowed_coders:
             continue
         cells.setdefault((str(coder), key), []).append((float(score), CONFIDENCES.index(conf)))
         dims[key] = dim

@@ -35,9 +35,19 @@ class Disagreement:
         return describe(self.unit)
 
     @property
+    def coder_scores(self) -> dict[str, float]:
+        """Each coder's value on the unit: the mean of their scores, as agreement counts it."""
+        by: dict[str, list[float]] = {}
+        for r in self.records:
+            if r.score is not None:
+                by.setdefault(r.coder, []).append(r.score)
+        return {c: sum(v) / len(v) for c, v in sorted(by.items())}
+
+    @property
     def distance(self) -> float:
-        scores = [r.score for r in self.records if r.score is not None]
-        return max(scores) - min(scores) if scores else 0.0
+        """How far apart the coders are: the highest coder's value minus the lowest's."""
+        values = list(self.coder_scores.values())
+        return max(values) - min(values) if values else 0.0
 
     @property
     def coders(self) -> list[str]:
@@ -57,19 +67,18 @@ def _open_units(store: Store, flt: RecordFilter | None) -> dict[str, list[int]]:
 def queue(store: Store, flt: RecordFilter | None = None, min_distance: float = 1.0,
           sign: bool = False) -> list[Disagreement]:
     """The units where two or more coders differ by at least ``min_distance`` points (or, with ``sign``, also
-    where one coded a positive score and another a negative one), in unit order."""
+    where one coder's value is positive and another's negative), in unit order; a coder's value on a unit is
+    the mean of their scores on it, as in agreement."""
     out = []
     for key, ids in sorted(_open_units(store, flt).items()):
-        rows = store.rows_by_id(ids)
-        if len({r.coder for r in rows}) < 2:
+        unit = Disagreement(key, store.rows_by_id(ids))
+        values = list(unit.coder_scores.values())
+        if len(values) < 2:
             continue
-        scores = [r.score for r in rows if r.score is not None]
-        if not scores:
-            continue
-        apart = max(scores) - min(scores) >= min_distance
-        flipped = sign and max(scores) > 0 > min(scores)
+        apart = max(values) - min(values) >= min_distance - 1e-9
+        flipped = sign and max(values) > 0 > min(values)
         if apart or flipped:
-            out.append(Disagreement(key, rows))
+            out.append(unit)
     return out
 
 
