@@ -376,3 +376,59 @@ def test_a_seeded_database_of_the_last_schema_migrates_and_checks(tmp_path):
     store.close()
     res = run(path, "check")
     assert res.exit_code == 0
+
+
+def test_study_changes_are_reverted_like_any_other(store):
+    two_coders(store)
+    last_op = lambda: store.conn.execute("SELECT max(id) FROM operations").fetchone()[0]
+    S.create_study(store, "pilot", "", S.sample_units(store), {})
+    made = last_op()
+    S.assign(store, "pilot", ["alice"])
+    S.mark_done(store, "pilot", "alice")
+    assert S.study_record_ids(store, "pilot")
+    revert_operation(store, last_op())
+    st = S.study(store, "pilot")
+    assert st.coders == {"alice": None} and S.study_record_ids(store, "pilot") == set()
+    assert S.open_study_for(store, "alice") == "pilot"  # blind again
+    with pytest.raises(StanceError, match="changed after it"):
+        revert_operation(store, made)  # changed since: the later changes stand in the way
+    S.assign(store, "pilot", ["carol"])
+    revert_operation(store, last_op())
+    assert S.study(store, "pilot").coders == {"alice": None}
+    S.create_study(store, "second", "", S.sample_units(store)[:2], {})
+    revert_operation(store, last_op())
+    assert [s.slug for s in S.studies(store)] == ["pilot"]
+    assert store.conn.execute("SELECT count(*) FROM study_units").fetchone()[0] == 6
+
+
+def test_a_second_merge_brings_a_study_done_since(tmp_path):
+    base = make_store(tmp_path / "base.db")
+    base.add_record(rec("seed", 1, 0))
+    S.create_study(base, "pilot", "", S.sample_units(base), {})
+    S.assign(base, "pilot", ["bob"])
+    path = tmp_path / "bob.db"
+    copy = sqlite3.connect(path)
+    base.conn.backup(copy)
+    copy.close()
+    bob = open_project(path, user="bob", backup=False)
+    bob.add_record(rec("bob", 1, 1))
+    apply_merge(base, plan_merge(base, path))
+    assert S.study(base, "pilot").coders == {"bob": None}
+    S.mark_done(bob, "pilot", "bob")
+    bob.close()
+    result = apply_merge(base, plan_merge(base, path))  # no new record, but the study moved on
+    assert result.op_id is not None and S.study(base, "pilot").coders["bob"] is not None
+    assert len(S.study_record_ids(base, "pilot")) == 1
+    assert apply_merge(base, plan_merge(base, path)).op_id is None  # nothing new the third time
+    base.close()
+
+
+def test_the_queue_compares_coders_not_single_records(store):
+    """One coder's two records on a unit (two dates in one paragraph) count as their mean, as in agreement."""
+    store.add_record(rec("alice", 1, 1, date=parse_date("2019-09")))
+    store.add_record(rec("alice", 1, -1, date=parse_date("2021-11")))
+    store.add_record(rec("bob", 1, 0))
+    assert queue(store, min_distance=1) == []
+    store.add_record(rec("bob", 1, 2))
+    (d,) = queue(store, min_distance=1)
+    assert d.coder_scores == {"alice": 0.0, "bob": 1.0} and d.distance == 1.0

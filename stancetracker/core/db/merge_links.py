@@ -90,4 +90,25 @@ def add_links(store: Store, links: TheirLinks, uuids: list[str]) -> int:
     return added
 
 
-__all__ = ["TheirLinks", "add_links", "their_links"]
+def pending(store: Store, links: TheirLinks) -> bool:
+    """Whether adding ``links`` would change anything here (a merge of no new records may still bring study news)."""
+    conn = store.conn
+    for st in links.studies:
+        row = conn.execute("SELECT id FROM studies WHERE slug = ?", [st["slug"]]).fetchone()
+        if row is None:
+            return True
+        sid = row[0]
+        have = {u for (u,) in conn.execute("SELECT unit FROM study_units WHERE study_id = ?", [sid])}
+        if not set(st["units"]) <= have:
+            return True
+        coders = dict(conn.execute("SELECT coder, done_at FROM study_coders WHERE study_id = ?", [sid]).fetchall())
+        if any(c not in coders or (done is not None and coders[c] is None) for c, done in st["coders"]):
+            return True
+        for uuid in st["records"]:
+            if conn.execute("SELECT 1 FROM records r LEFT JOIN study_records l ON l.record_id = r.id "
+                            "WHERE r.uuid = ? AND l.record_id IS NULL", [uuid]).fetchone():
+                return True
+    return False
+
+
+__all__ = ["TheirLinks", "add_links", "pending", "their_links"]

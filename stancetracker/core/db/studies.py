@@ -180,5 +180,31 @@ def study_record_ids(store: Store, slug: str) -> set[int]:
     return {r for (r,) in store.conn.execute("SELECT record_id FROM study_records WHERE study_id = ?", [sid])}
 
 
+def revert_logged(store: Store, sid: int, before: dict | None, after: dict | None) -> bool:
+    """Undo one logged study change (called by core/db/revert.py inside its operation); True if one was undone.
+
+    Made (by ``create`` or a merge): the study goes, with its units, coders and record links; an assignment:
+    the coder leaves it; done: the coder codes it blind again and their records leave it.
+    """
+    conn = store.conn
+    if before is None and after is not None and "coder" not in after:
+        if not conn.execute("SELECT 1 FROM studies WHERE id = ?", [sid]).fetchone():
+            return False
+        for table in ("study_records", "study_coders", "study_units"):
+            conn.execute(f"DELETE FROM {table} WHERE study_id = ?", [sid])
+        conn.execute("DELETE FROM studies WHERE id = ?", [sid])
+    elif before is None and after is not None:
+        if not conn.execute("DELETE FROM study_coders WHERE study_id = ? AND coder = ?", [sid, after["coder"]]).rowcount:
+            return False
+    elif before is not None and after is not None and "done_at" in before:
+        conn.execute("UPDATE study_coders SET done_at = NULL WHERE study_id = ? AND coder = ?", [sid, after["coder"]])
+        conn.execute("DELETE FROM study_records WHERE study_id = ? AND record_id IN "
+                     "(SELECT id FROM records WHERE coder = ?)", [sid, after["coder"]])
+    else:
+        return False
+    store.log("study", sid, "revert", after, before)
+    return True
+
+
 __all__ = ["Study", "assign", "create_study", "mark_done", "open_study_for", "record_studies",
-           "record_units", "sample_units", "studies", "study", "study_record_ids", "study_units"]
+           "record_units", "revert_logged", "sample_units", "studies", "study", "study_record_ids", "study_units"]

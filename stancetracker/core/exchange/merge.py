@@ -26,7 +26,7 @@ from pathlib import Path
 
 from stancetracker.core.files import outputs
 from stancetracker.core.db import merging
-from stancetracker.core.db.merge_links import TheirLinks, add_links, their_links
+from stancetracker.core.db.merge_links import TheirLinks, add_links, pending, their_links
 from stancetracker.core.db.audit import log_records_after, public_state, set_summary, write_record
 from stancetracker.core.db.backups import copy_verified, migration_backup, state_key
 from stancetracker.core.exchange.csv_reader import CsvReader
@@ -490,7 +490,7 @@ def apply_merge(store: Store, plan: MergePlan, choices: dict[str, str] | None = 
             raise ValidationError("choices", f"{uuid}: choose 'ours' or 'theirs', not {side!r}")
     _check_unchanged(store, plan, None)
     theirs = [conflicts[u] for u, side in choices.items() if side == "theirs"]
-    if not (plan.new or theirs or plan._to_add):
+    if not (plan.new or theirs or plan._to_add or pending(store, plan.links)):
         return MergeResult(op_id=None, identical=plan.identical, kept_ours=len(conflicts))
     backup = store.backup_before("merge")
     result = MergeResult(op_id=0, identical=plan.identical, kept_ours=len(conflicts) - len(theirs),
