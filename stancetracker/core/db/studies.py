@@ -37,8 +37,13 @@ class Study:
         return coder in self.coders and self.coders[coder] is None
 
 
+def _has_studies(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'study_coders'").fetchone() \
+        is not None
+
+
 def _id(conn: sqlite3.Connection, slug: str) -> int:
-    row = conn.execute("SELECT id FROM studies WHERE slug = ?", [slug]).fetchone()
+    row = conn.execute("SELECT id FROM studies WHERE slug = ?", [slug]).fetchone() if _has_studies(conn) else None
     if row is None:
         raise NotFound(f"no study {slug!r} (see 'stancetracker study list')")
     return row[0]
@@ -91,6 +96,8 @@ def create_study(store: Store, slug: str, name: str, units: list[str], rule: dic
 
 def studies(store: Store) -> list[Study]:
     """Every study, oldest first."""
+    if not _has_studies(store.conn):
+        return []
     return [study(store, slug) for (slug,) in store.conn.execute("SELECT slug FROM studies ORDER BY id")]
 
 
@@ -157,7 +164,13 @@ def mark_done(store: Store, slug: str, coder: str) -> int:
 
 
 def open_study_for(store: Store, coder: str) -> str | None:
-    """The study (its slug) the coder is still coding blind, the oldest if several; None if none."""
+    """The study (its slug) the coder is still coding blind, the oldest if several; None if none.
+
+    A file read as it is (read-only, made by an older version or holding objects of another program's)
+    may have no studies table: then there is no study.
+    """
+    if not _has_studies(store.conn):
+        return None
     row = store.conn.execute("SELECT s.slug FROM studies s JOIN study_coders c ON c.study_id = s.id "
                              "WHERE c.coder = ? AND c.done_at IS NULL ORDER BY s.id LIMIT 1", [coder]).fetchone()
     return row[0] if row else None
