@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 import sqlite3
 
 import numpy as np
@@ -27,7 +26,7 @@ from stancetracker.core.db.units import unit_id, unit_key
 from stancetracker.core.exchange.csv_export import export_records
 from stancetracker.core.exchange.merge import apply_merge, plan_merge
 from stancetracker.core.model.dates import parse_date
-from stancetracker.core.model.entities import Record, Source
+from stancetracker.core.model.entities import Record
 from stancetracker.core.model.errors import StanceError
 from stancetracker.core.project import open_project
 
@@ -205,7 +204,8 @@ def test_agreement_equals_alpha_py_on_the_same_matrix(store):
 def test_agreement_json_from_the_command_line(db_path):
     store = open_project(db_path, user="tester")
     two_coders(store)
-    S.create_study(store, "pilot", "", S.sample_units(store)[:3], {})
+    units = S.sample_units(store)[:3]
+    S.create_study(store, "pilot", "", units, {})
     S.assign(store, "pilot", ["alice", "bob"])
     for c in ("alice", "bob"):
         S.mark_done(store, "pilot", c)
@@ -217,7 +217,6 @@ def test_agreement_json_from_the_command_line(db_path):
     assert len(data["ci95"]) == 2 and data["ci95"][0] <= data["alpha"] <= data["ci95"][1]
     assert (data["units"], data["values"]) == (5, 10)
     # A study narrows to its units.
-    units = sorted(S.sample_units(open_project(db_path, user="t")))[:3]
     keep = [i for i in range(5) if f"paper-a|at ¶{i + 1}|sadr|iran" in units]
     small = json.loads(run(db_path, "agreement", "--study", "pilot", "--json").stdout)
     assert small["units"] == len(keep)
