@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from stancetracker.cli.base import CliState
-from stancetracker.cli.options import FORMAT, date_option, emit, narrowing_options
+from stancetracker.cli.options import BLIND_STUDY, FORMAT, VIEW, date_option, emit, narrowing_options, who_sees
 from stancetracker.core.exchange import listing
 from stancetracker.core.analysis import series
 from stancetracker.core.analysis.request import DEFAULT_HORIZON_MONTHS, KINDS, ChartRequest
@@ -85,6 +85,7 @@ def chart(obj: CliState, kind, actor, dimension, since, until, at, horizon, code
     flt = None
     if coder or min_confidence or query:
         flt = RecordFilter(coders=list(coder), min_confidence=min_confidence, query=query or "")
+    flt = who_sees(store, flt)
     req = ChartRequest(kind=kind, actors=[store.actor(a).slug for a in actor], dimension=dimension,
                        since=date_option(since, "--since"), until=date_option(until, "--until"),
                        at=date_option(at, "--at"), horizon_months=horizon, title=title, flt=flt,
@@ -104,6 +105,8 @@ def chart(obj: CliState, kind, actor, dimension, since, until, at, horizon, code
 @click.command()
 @click.option("--actor", "-a", multiple=True, help="Actor slug, name or alias (repeatable; default all).")
 @click.option("--dimension", "-d", multiple=True, help="Dimension (repeatable; default all).")
+@VIEW
+@BLIND_STUDY
 @FORMAT
 @click.pass_obj
 def shifts(obj: CliState, actor, dimension, fmt):
@@ -112,7 +115,7 @@ def shifts(obj: CliState, actor, dimension, fmt):
     actors = [store.actor(a).slug for a in actor] or None
     dims = [store.dimension(d).slug for d in dimension] or None
     skipped: dict[str, int] = {}
-    found = series.shifts(store, actors, dims, skipped=skipped)
+    found = series.shifts(store, actors, dims, who_sees(store, None), skipped=skipped)
     names = {a.slug: a.name for a in store.actors()}
     labels = {d.slug: d for d in store.dimensions()}
     if fmt != "table":

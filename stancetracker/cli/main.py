@@ -65,6 +65,14 @@ _MODULES: dict[str, dict[str, str]] = {
         "import-qdpx": "Import a REFI-QDA project (.qdpx): text sources, selections as passages, and records "
                        "through a mapping.",
     },
+    "reliability": {
+        "study": "Reliability studies: a sample of units that several coders code blind.",
+        "agreement": "Agreement between coders: Krippendorff's alpha with its 95% interval, per pair of coders, "
+                     "per dimension.",
+        "adjudicate": "The units where coders disagree, and consensus records that settle them.",
+        "positions": "Positions per actor × dimension × date: the mean of the records, its range and 68% "
+                     "interval, and counts.",
+    },
     "report": {
         "report": "Write a report (charts, what changed, the sourced table, sources, method) of the records in "
                   "scope.",

@@ -8,7 +8,8 @@ from collections.abc import Callable, Iterable, Mapping
 
 import click
 
-from stancetracker.core.db.query import RecordFilter
+from stancetracker.core.db import studies
+from stancetracker.core.db.query import RecordFilter, check_view
 from stancetracker.core.db.store import Store
 from stancetracker.core.exchange import listing
 from stancetracker.core.model.dates import DateError, PartialDate, parse_date
@@ -40,6 +41,56 @@ FORMAT = click.option("--format", "fmt", type=click.Choice(listing.FORMATS), def
                       help="table for people; csv, json or jsonl for programs (fields: docs/formats.md).")
 
 
+
+
+def _remember(key: str) -> Callable:
+    def keep(ctx: click.Context, param: click.Parameter, value):
+        if value is not None:
+            if key == "view":
+                try:
+                    check_view(value)
+                except ValueError as err:
+                    raise click.BadParameter(str(err), ctx, param) from None
+            ctx.meta[f"stancetracker.{key}"] = value
+        return value
+    return keep
+
+
+# Whose records a command sees (docs/reliability.md); kept in the context, read by who_sees.
+VIEW = click.option("--view", expose_value=False, callback=_remember("view"), metavar="all|consensus|coder:NAME",
+                    help="all coders' records (default); consensus: records settled by adjudication give way to "
+                         "their consensus record; coder:NAME: one coder's.")
+BLIND_STUDY = click.option("--blind-study", expose_value=False, callback=_remember("blind_study"), metavar="STUDY",
+                           help="Code this study blind as --coder: other coders' records on its units are hidden "
+                                "(default: the study you are assigned to and have not marked done).")
+
+
+def who_sees(store: Store, flt: RecordFilter | None) -> RecordFilter | None:
+    """The filter with the command's --view and blindness: a coder in an open study never sees the others' records
+    on its units (until 'study done'). Returns ``flt`` itself when neither applies."""
+    ctx = click.get_current_context(silent=True)
+    meta = ctx.meta if ctx is not None else {}
+    view = meta.get("stancetracker.view", "all")
+    slug = meta.get("stancetracker.blind_study")
+    coder = store.user
+    if slug:
+        st = studies.study(store, slug)  # NotFound for an unknown one
+        if not st.open_for(coder):
+            slug = None
+    else:
+        slug = studies.open_study_for(store, coder)
+        if slug and not meta.get("stancetracker.blind_noted"):
+            meta["stancetracker.blind_noted"] = True
+            click.echo(f"note: {coder} codes study {slug} blind: the other coders' records on its units are hidden "
+                       f"(until 'stancetracker --coder {coder} study done {slug}')", err=True)
+    if view == "all" and not slug:
+        return flt
+    out = RecordFilter() if flt is None else RecordFilter(**vars(flt))
+    out.view = view
+    out.blind_for = (slug, coder) if slug else None
+    return out
+
+
 def emit(fmt: str, command: str, items: Iterable[Mapping]) -> None:
     """Write a listing for programs to standard output, in UTF-8 whatever the locale."""
     sys.stdout.flush()
@@ -61,21 +112,23 @@ def _apply(f: Callable, options: tuple) -> Callable:
 
 def filter_options(f: Callable) -> Callable:
     """The whole record filter: --actor, --dimension, --since, --until, --coder, --query, --min-confidence."""
-    return _apply(f, (ACTOR, DIMENSION, SINCE, UNTIL, CODER, QUERY, MIN_CONFIDENCE))
+    return _apply(f, (ACTOR, DIMENSION, SINCE, UNTIL, CODER, QUERY, MIN_CONFIDENCE, VIEW, BLIND_STUDY))
 
 
 def narrowing_options(f: Callable) -> Callable:
     """The filter's --coder, --query and --min-confidence, for commands that choose actors and dates their own way."""
-    return _apply(f, (CODER, QUERY, MIN_CONFIDENCE))
+    return _apply(f, (CODER, QUERY, MIN_CONFIDENCE, VIEW, BLIND_STUDY))
 
 
 def record_filter(store: Store, actor=(), dimension=(), since=None, until=None, coder=(), query=None,
                   min_confidence=None, trash: bool = False) -> RecordFilter:
-    """The RecordFilter the filter options ask for; names are resolved (NotFound for an unknown one)."""
-    return RecordFilter(
+    """The RecordFilter the filter options ask for, with whose records may be seen (who_sees); names are resolved
+    (NotFound for an unknown one)."""
+    return who_sees(store, RecordFilter(
         actors=[store.actor(a).slug for a in actor], dimensions=[store.dimension(d).slug for d in dimension],
         since=date_option(since, "--since"), until=date_option(until, "--until"), coders=list(coder),
-        min_confidence=min_confidence, query=query or "", deleted=trash)
+        min_confidence=min_confidence, query=query or "", deleted=trash))
 
 
-__all__ = ["FORMAT", "date_option", "emit", "filter_options", "narrowing_options", "record_filter"]
+__all__ = ["BLIND_STUDY", "FORMAT", "VIEW", "date_option", "emit", "filter_options", "narrowing_options",
+           "record_filter", "who_sees"]

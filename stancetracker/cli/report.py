@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from stancetracker.cli.base import CliState
-from stancetracker.cli.options import ACTOR, DIMENSION, SINCE, UNTIL, date_option, narrowing_options
+from stancetracker.cli.options import ACTOR, DIMENSION, SINCE, UNTIL, date_option, narrowing_options, who_sees
 from stancetracker.core.db.query import RecordFilter
 
 
@@ -51,7 +51,7 @@ def report(obj: CliState, actor, dimension, since, until, coder, query, min_conf
     store = obj.store(readonly=True)
     if not to_stdout:
         check_paths(store, output, fmts)  # before any work: a bad -o is told at once
-    flt = RecordFilter(coders=list(coder), min_confidence=min_confidence, query=query or "")
+    flt = who_sees(store, RecordFilter(coders=list(coder), min_confidence=min_confidence, query=query or ""))
     scope = ReportScope(actors=tuple(actor), dimensions=tuple(dimension), since=date_option(since, "--since"),
                         until=date_option(until, "--until"), title=title, flt=flt)
     command = command_for(store, scope, output=output if to_stdout else Path(output).name, formats=fmts,

@@ -42,7 +42,7 @@ def chart_filter(flt: RecordFilter | None) -> RecordFilter | None:
     if flt is None:
         return None
     return RecordFilter(since=flt.since, until=flt.until, coders=list(flt.coders),
-                        min_confidence=flt.min_confidence, query=flt.query)
+                        min_confidence=flt.min_confidence, query=flt.query, **flt.scoped())
 
 
 def resolve_dimension(store: Store, text: str | None) -> Dimension:

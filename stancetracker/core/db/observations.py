@@ -32,7 +32,7 @@ def observation_rows(store: Store, actor: str, dimension: str, flt: RecordFilter
     params: list = [ids["actors"][actor], ids["dimensions"][dimension]]
     if flt is not None:
         sub = RecordFilter(since=flt.since, until=flt.until, coders=flt.coders,
-                           min_confidence=flt.min_confidence, query=flt.query, deleted=None)
+                           min_confidence=flt.min_confidence, query=flt.query, deleted=None, **flt.scoped())
         where, extra = where_clause(sub, ids)
         sql += f" AND {where}"
         params += extra
@@ -75,3 +75,18 @@ def stored_dates(store: Store, flt: RecordFilter, until: str | None = None,
     """Every distinct stored date of the records matching a filter, up to ``until`` (ISO day)."""
     where, params = matching_clause(store, flt, until, ids)
     return [v for (v,) in store.conn.execute(f"SELECT DISTINCT r.date FROM records r WHERE {where}", params)]
+
+
+# What a position is built from, as stored: (actor slug, actor name, dimension slug, dimension label, date,
+# date_precision, score, source slug, coder).
+PositionRow = tuple[object, object, object, object, object, object, object, object, object]
+
+
+def position_rows(store: Store, flt: RecordFilter | None = None) -> list[PositionRow]:
+    """The records the filter selects, by actor, dimension and date (core/analysis/positions.py)."""
+    where, params = store.filter_sql(flt or RecordFilter())
+    return store.conn.execute(
+        "SELECT a.slug, a.name, d.slug, d.label, r.date, r.date_precision, r.score, s.slug, r.coder "
+        "FROM records r JOIN actors a ON a.id = r.actor_id JOIN dimensions d ON d.id = r.dimension_id "
+        f"LEFT JOIN sources s ON s.id = r.source_id WHERE {where} ORDER BY a.slug, d.position, d.slug, r.date, r.id",
+        params).fetchall()

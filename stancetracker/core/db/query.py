@@ -16,6 +16,7 @@ from stancetracker.core.model.entities import (
 )
 from stancetracker.core.model.fields import STATE
 from stancetracker.core.model.stored_values import Problem, record_problems, stored_date, stored_text, visible
+from stancetracker.core.db.units import UNIT_SQL
 
 # The joined record, as a JSON object: what history keeps before and after a change.
 # json_object() refuses a BLOB (one another program stored made every edit, revert
@@ -66,10 +67,35 @@ class RecordFilter:
     min_confidence: str | None = None
     query: str = ""
     deleted: bool | None = False  # False: live records, True: the trash, None: both
+    # (study slug, coder): while the coder codes that study blind, the other coders' records on its units are hidden.
+    blind_for: tuple[str, str] | None = None
+    view: str = "all"  # "all", "consensus" (settled records give way to their consensus) or "coder:NAME"
 
     def is_empty(self) -> bool:
         return not (self.actors or self.dimensions or self.since or self.until or self.coders
-                    or self.min_confidence or self.query.strip()) and self.deleted is False
+                    or self.min_confidence or self.query.strip() or self.blind_for
+                    or self.view != "all") and self.deleted is False
+
+    def scoped(self) -> dict:
+        """The parts of the filter that decide whose records may be seen, for filters derived from this one."""
+        return {"blind_for": self.blind_for, "view": self.view}
+
+
+VIEWS = ("all", "consensus", "coder:NAME")
+# A record settled by a live consensus record (core/coding/adjudication.py).
+SETTLED_SQL = ("r.id IN (SELECT l.record_id FROM consensus_links l JOIN records c ON c.id = l.consensus_id "
+               "WHERE c.deleted = 0)")
+# Another coder's record on a unit of a study the coder is still coding blind (core/db/studies.py).
+_BLIND_SQL = (f"NOT (r.coder IS NOT ? AND EXISTS (SELECT 1 FROM studies st JOIN study_coders sc "
+              f"ON sc.study_id = st.id AND sc.coder = ? AND sc.done_at IS NULL WHERE st.slug = ? "
+              f"AND {UNIT_SQL} IN (SELECT unit FROM study_units WHERE study_id = st.id)))")
+
+
+def check_view(view: str) -> str:
+    """A view's name as given, or ValueError saying which views there are."""
+    if view in ("all", "consensus") or (view.startswith("coder:") and view[6:].strip()):
+        return view
+    raise ValueError(f"view {view!r}: use all, consensus or coder:NAME")
 
 
 @dataclass
@@ -144,6 +170,15 @@ def where_clause(flt: RecordFilter, ids: dict[str, dict[str, int]]) -> tuple[str
         allowed = CONFIDENCES[CONFIDENCES.index(flt.min_confidence):]
         conds.append(f"r.confidence IN ({','.join('?' * len(allowed))})")
         params += list(allowed)
+    if flt.blind_for:
+        study, coder = flt.blind_for
+        conds.append(_BLIND_SQL)
+        params += [coder, coder, study]
+    if flt.view == "consensus":
+        conds.append(f"NOT {SETTLED_SQL}")
+    elif flt.view.startswith("coder:"):
+        conds.append("r.coder = ?")
+        params.append(flt.view[6:].strip())
     q = fts_query(flt.query or "")
     if q:
         conds.append("r.id IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ?)")

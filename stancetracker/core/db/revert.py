@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from stancetracker.core.model.dates import parse_date, utc_now
 from stancetracker.core.model.errors import ConflictError, NotFound, StanceError
 from stancetracker.core.model.entities import Actor, Dimension, Event, Membership, Source
-from stancetracker.core.db import audit
+from stancetracker.core.db import audit, studies
 from stancetracker.core.db.query import RecordRow
 from stancetracker.core.model.fields import CONTENT_FIELDS, STATE_KEYS
 from stancetracker.core.db.store import Store
@@ -208,6 +208,9 @@ _TABLE = {"actor": "actors", "dimension": "dimensions", "source": "sources", "ev
 def _revert_reference(store: Store, entity: str, eid: int, before: dict | None, after: dict | None,
                       result: RevertResult) -> None:
     conn = store.conn
+    if entity == "study":  # core/db/studies.py knows its own rows
+        result.references += studies.revert_logged(store, eid, before, after)
+        return
     if entity not in _TABLE:
         return
     name = f"{entity} {(after or before or {}).get('slug', eid)}"

@@ -169,6 +169,52 @@ def _bulk_import(db: sqlite_utils.Database) -> None:
     db.execute("INSERT INTO records_fts (records_fts, rank) VALUES ('hashsize', ?)", [64 << 20])
 
 
+@migrations(name="0005_studies")
+def _studies(db: sqlite_utils.Database) -> None:
+    # Issue 15: reliability studies (a sample of units, its coders, their records)
+    # and consensus records linked to the records they settle (docs/reliability.md).
+    for statement in _STUDIES_SQL.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
+_STUDIES_SQL = """
+CREATE TABLE studies (
+    id INTEGER PRIMARY KEY,
+    slug TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    rule TEXT NOT NULL DEFAULT '{}',
+    created_at TEXT NOT NULL
+);
+CREATE TABLE study_units (
+    study_id INTEGER NOT NULL REFERENCES studies(id),
+    unit TEXT NOT NULL,
+    PRIMARY KEY (study_id, unit)
+);
+CREATE TABLE study_coders (
+    study_id INTEGER NOT NULL REFERENCES studies(id),
+    coder TEXT NOT NULL,
+    done_at TEXT,
+    PRIMARY KEY (study_id, coder)
+);
+CREATE TABLE study_records (
+    record_id INTEGER PRIMARY KEY REFERENCES records(id),
+    study_id INTEGER NOT NULL REFERENCES studies(id)
+);
+CREATE INDEX study_records_study ON study_records(study_id);
+CREATE TABLE consensus_links (
+    consensus_id INTEGER NOT NULL REFERENCES records(id),
+    record_id INTEGER NOT NULL REFERENCES records(id),
+    PRIMARY KEY (consensus_id, record_id)
+);
+CREATE INDEX consensus_links_record ON consensus_links(record_id)
+"""
+"""``studies.rule`` is the sample rule as JSON (sources, actors, dimensions, seed, size);
+``study_units.unit`` a unit key (core/db/units.py); ``study_coders.done_at`` is NULL
+while the coder still codes blind; ``study_records`` gives a record its study;
+``consensus_links`` ties a consensus record to each record it settles."""
+
+
 _RECORD_COLUMNS = ("id, uuid, actor_id, dimension_id, date, date_precision, score, confidence, source_id, "
                    "locator, evidence, coder, created_at, updated_at, version, deleted, passage_id")
 # The table as 0001 + 0003 made it, without UNIQUE on uuid; spelled out rather than

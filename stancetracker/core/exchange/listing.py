@@ -37,6 +37,11 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "documents": ("source", "title", "characters", "coded_share", "paragraphs", "passages", "lost"),
     "documents --search": ("source", "title", "snippet"),
     "passages": ("id", "source", "start", "end", "page", "quote", "lost", "records"),
+    "study list": ("slug", "name", "units", "rule", "created_at", "coders"),
+    "adjudicate list": ("unit_id", "unit", "source_slug", "actor_slug", "dimension_slug", "distance", "coders",
+                        "records"),
+    "positions": ("actor_slug", "actor", "dimension_slug", "dimension", "period", "mean", "low", "high",
+                  "interval_low", "interval_high", "records", "sources", "coders"),
 }
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from stancetracker.core.files import outputs
 from stancetracker.core.db import merging
+from stancetracker.core.db.merge_links import TheirLinks, add_links, pending, their_links
 from stancetracker.core.db.audit import log_records_after, public_state, set_summary, write_record
 from stancetracker.core.db.backups import copy_verified, migration_backup, state_key
 from stancetracker.core.exchange.csv_reader import CsvReader
@@ -126,6 +127,7 @@ class MergePlan:
     refused_count: int = 0
     base: tuple = ()
     _to_add: dict = field(default_factory=dict, repr=False)
+    links: TheirLinks = field(default_factory=TheirLinks, repr=False)  # their studies and passages
 
     def refuse(self, row: RefusedRow) -> None:
         """Count a refused row; keep its details while there are fewer than REFUSED_KEPT."""
@@ -275,6 +277,8 @@ def _plan(store: Store, other: Store, other_path: Path, kind: str) -> MergePlan:
             _plan_records(store, batch, plan)
             batch = []
     _plan_records(store, batch, plan)
+    if kind == "db":
+        plan.links = their_links(other.conn)
     return plan
 
 
@@ -486,7 +490,7 @@ def apply_merge(store: Store, plan: MergePlan, choices: dict[str, str] | None = 
             raise ValidationError("choices", f"{uuid}: choose 'ours' or 'theirs', not {side!r}")
     _check_unchanged(store, plan, None)
     theirs = [conflicts[u] for u, side in choices.items() if side == "theirs"]
-    if not (plan.new or theirs or plan._to_add):
+    if not (plan.new or theirs or plan._to_add or pending(store, plan.links)):
         return MergeResult(op_id=None, identical=plan.identical, kept_ours=len(conflicts))
     backup = store.backup_before("merge")
     result = MergeResult(op_id=0, identical=plan.identical, kept_ours=len(conflicts) - len(theirs),
@@ -508,6 +512,7 @@ def apply_merge(store: Store, plan: MergePlan, choices: dict[str, str] | None = 
                 tick(progress, n, total, f"{plan.other}: merge cancelled; nothing was changed")
         result.added = len(plan.new)
         log_records_after(conn, op_id, "merge", max_before)
+        add_links(store, plan.links, [d["uuid"] for d in plan.new])
         now = utc_now()
         for c in theirs:
             row = merging.record_version(conn, c.uuid)

@@ -154,7 +154,7 @@ def _title_block(rs: ResolvedScope, rows: list[RecordRow], coders: list[str], no
 
 def _chart_filter(rs: ResolvedScope) -> RecordFilter:
     return RecordFilter(since=rs.since, until=rs.until, coders=list(rs.flt.coders),
-                        min_confidence=rs.flt.min_confidence, query=rs.flt.query)
+                        min_confidence=rs.flt.min_confidence, query=rs.flt.query, **rs.flt.scoped())
 
 
 def _figures(rs: ResolvedScope, rows: list[RecordRow]) -> list[Block]:

@@ -72,7 +72,7 @@ def resolve(store: Store, scope: ReportScope) -> ResolvedScope:
         raise EmptyScope(f"the period ends ({until}) before it starts ({since})")
     flt = RecordFilter(actors=[a.slug for a in actors], dimensions=[d.slug for d in dims],
                        since=since, until=until, coders=list(base.coders),
-                       min_confidence=base.min_confidence, query=base.query or "")
+                       min_confidence=base.min_confidence, query=base.query or "", **base.scoped())
     counts = _counts(store, flt)
     if not counts:
         raise EmptyScope(f"no records in the scope of the report ({describe_filter(store, flt)}); "
