@@ -431,3 +431,28 @@ def test_the_queue_compares_coders_not_single_records(store):
     store.add_record(rec("bob", 1, 2))
     (d,) = queue(store, min_distance=1)
     assert d.coder_scores == {"alice": 0.0, "bob": 1.0} and d.distance == 1.0
+
+
+def test_the_report_method_section_states_the_agreement_behind_it(store):
+    """A report whose scope two coders coded says alpha with its interval and each pair's figures;
+    one without says that no agreement figure stands behind it."""
+    from stancetracker.core.report.build import build_report
+    from stancetracker.core.report.document import Heading, Paragraph
+    from stancetracker.core.report.scope import ReportScope
+
+    def agreement_text(report) -> str:
+        blocks = list(report.blocks)
+        i = next(k for k, b in enumerate(blocks) if isinstance(b, Heading) and b.anchor == "agreement")
+        return blocks[i + 1].text if isinstance(blocks[i + 1], Paragraph) else ""
+
+    store.add_record(rec("alice", 9, 1))
+    alone = agreement_text(build_report(store, ReportScope(actors=("sadr",)), charts=False))
+    assert alone.startswith("No agreement figure stands behind these scores")
+    two_coders(store)
+    text = agreement_text(build_report(store, ReportScope(actors=("sadr",)), charts=False))
+    matrix = [[float(x) for x in ALICE[:5]], [float(x) for x in BOB[:5]]]
+    lo, hi = A.bootstrap_interval(matrix, "ordinal")
+    assert f"Krippendorff's alpha (ordinal) is {A.alpha(matrix, 'ordinal'):.3f}" in text
+    assert f"95% bootstrap interval {lo:.3f} to {hi:.3f}" in text
+    assert "5 units in scope were coded by two or more coders (alice, bob)" in text
+    assert "same score on 60% of the 5 units both coded, and scores within one point on 100%" in text

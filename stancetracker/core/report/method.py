@@ -16,6 +16,8 @@ import json
 import re
 import shlex
 
+from stancetracker.core.analysis import agreement
+from stancetracker.core.analysis import alpha as A
 from stancetracker.core.db.query import RecordRow
 from stancetracker.core.db.store import Store
 from stancetracker.core.model.entities import Dimension
@@ -128,6 +130,7 @@ def method_section(rs: ResolvedScope, rows: list[RecordRow], coders: list[str], 
     out.append(Paragraph(
         f"{n:,} record{'s' if n != 1 else ''} from {n_sources:,} source{'s' if n_sources != 1 else ''}, coded by "
         f"{len(coders):,} coder{'s' if len(coders) != 1 else ''}" + (f" ({', '.join(coders)})." if coders else ".")))
+    out += agreement_blocks(store, rs.flt)
     db = store.path.name if store.path is not None else "an in-memory database"
     stamp = now.astimezone(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
     out += [Heading(3, "Data version", "version"),
@@ -138,4 +141,28 @@ def method_section(rs: ResolvedScope, rows: list[RecordRow], coders: list[str], 
     return out
 
 
-__all__ = ["CONFIDENCE_TEXT", "DATES_TEXT", "command_for", "data_version", "levels", "method_section"]
+def agreement_blocks(store: Store, flt) -> list[Block]:
+    """How far coders agree on the units in scope (docs/reliability.md), or that no unit was coded twice."""
+    result = agreement.agreement(store, flt)
+    out: list[Block] = [Heading(3, "Agreement between coders", "agreement")]
+    if result.alpha is None or result.ci95 is None:
+        out.append(Paragraph(
+            f"No agreement figure stands behind these scores: {result.note or 'no unit was coded by two coders'} "
+            "in the scope of this report (a unit is a passage, or a source and locator, × actor × dimension)."))
+        return out
+    lo, hi = result.ci95
+    text = (f"{result.units:,} units in scope were coded by two or more coders ({', '.join(result.coders)}), "
+            f"{result.values:,} values in all. Krippendorff's alpha ({result.level}) is {result.alpha:.3f}, "
+            f"95% bootstrap interval {lo:.3f} to {hi:.3f} ({A.DEFAULT_BOOTSTRAP:,} draws of units, seed "
+            f"{A.DEFAULT_SEED}).")
+    for pair in result.pairs:
+        a, b = pair["coders"]
+        exact, within = pair.get("exact"), pair.get("within_one")
+        if exact is not None and within is not None:
+            text += (f" {a} and {b} gave the same score on {exact:.0%} of the {pair['units']:,} units both "
+                     f"coded, and scores within one point on {within:.0%}.")
+    out.append(Paragraph(text))
+    return out
+
+
+__all__ = ["CONFIDENCE_TEXT", "DATES_TEXT", "command_for", "data_version", "agreement_blocks", "levels", "method_section"]
