@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from stancetracker.cli.base import CliState
+from stancetracker.cli.progress import QUIET, progress
 from stancetracker.cli.options import ACTOR, DIMENSION, SINCE, UNTIL, date_option, narrowing_options
 from stancetracker.core.db.query import RecordFilter
 
@@ -28,6 +29,7 @@ from stancetracker.core.db.query import RecordFilter
 @click.option("--no-charts", is_flag=True, help="Leave the charts out (faster; HTML and DOCX are then written without Qt).")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="The report's file (e.g. sadr.html); the other formats and the companion files go beside it.")
+@QUIET
 @click.pass_obj
 def report(obj: CliState, actor, dimension, since, until, coder, query, min_confidence, title, formats, no_charts,
            output):
@@ -56,7 +58,8 @@ def report(obj: CliState, actor, dimension, since, until, coder, query, min_conf
         offscreen_app()
         charts = QtChartRenderer(store)
     try:
-        written = write_report(store, built, output, fmts, charts=charts)
+        with progress("Writing the report", "steps") as told:
+            written = write_report(store, built, output, fmts, charts=charts, progress=told)
     finally:
         if charts is not None:
             charts.close()
