@@ -114,4 +114,29 @@ def export(obj: CliState, output, actor, dimension, since, until, coder, query, 
     click.echo(f"Wrote {n:,} records to {output}", err=to_stdout(output))
 
 
-COMMANDS = (import_, export)
+@click.command("datasette-metadata")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
+              help="The JSON file to write, e.g. metadata.json (- for standard output).")
+@click.option("--license", "license_", metavar="NAME", default="",
+              help="The licence your data is published under (e.g. CC-BY-4.0); none is claimed without it.")
+@click.option("--license-url", default="", help="Where that licence's text is.")
+@click.option("--source", default="", help="Who or what the data comes from (default: the count of sources).")
+@click.option("--source-url", default="", help="Where the data comes from.")
+@click.pass_obj
+def datasette_metadata(obj: CliState, output, license_, license_url, source, source_url):
+    """Write Datasette metadata: every table and column described, licence, sources, an actor's positions query.
+
+    Then: datasette DB --metadata metadata.json (the query is 'actor_positions', with :actor a slug or name).
+    """
+    from stancetracker.core.exchange.datasette import write_metadata
+
+    check_output(output, protect=database_files(obj.db_path))  # before the database is opened
+    store = obj.store(readonly=True)
+    meta = write_metadata(store, output, obj.db_path.stem, license=license_, license_url=license_url,
+                          source=source, source_url=source_url)
+    tables = meta["databases"][obj.db_path.stem]["tables"]
+    click.echo(f"Wrote Datasette metadata for {len(tables)} tables and "
+               f"{sum(len(t['columns']) for t in tables.values())} columns to {output}", err=to_stdout(output))
+
+
+COMMANDS = (import_, export, datasette_metadata)

@@ -37,6 +37,8 @@ _MODULES: dict[str, dict[str, str]] = {
     "exchange": {
         "import": "Import records (or actors, sources, events, dimensions) from a CSV file.",
         "export": "Export records matching the filter to CSV (columns: see README).",
+        "datasette-metadata": "Write Datasette metadata: every table and column described, licence, sources, "
+                              "an actor's positions query.",
     },
     "charts": {
         "chart": "Draw a chart to PNG, SVG or PDF, e.g. chart --kind timeline -a Sadr -a Maliki -d iran -o sadr.png.",
