@@ -82,7 +82,8 @@ def test_export_says_only_its_summary_on_stdout_while_the_bar_goes_to_standard_e
     err = Terminal()
     said = invoke(monkeypatch, err, "--db", str(db), "export", "-o", str(out))
     assert said.strip() == f"Wrote 3,000 records to {out}"
-    assert "Exporting records" in err.getvalue() and "3,000 records" in err.getvalue()
+    assert "Exporting records" in err.getvalue() and "3,000 of 3,000 records" in err.getvalue()
+    assert "100%" in err.getvalue()
     assert len(list(csv.DictReader(open(out, encoding="utf-8")))) == 3000
 
 
@@ -150,3 +151,4 @@ def test_a_real_terminal_on_standard_error_gets_the_bar_and_a_pipe_on_stdout_get
     os.close(master)
     assert out.strip() == f"{f}: 3,000 records added"
     assert b"Importing records" in drawn and b"100%" in drawn
+

@@ -144,3 +144,15 @@ def test_command_names_always_win_over_files_and_nothing_else_is_taken_for_one(t
 def test_a_file_and_db_together_are_refused_in_one_line(tmp_path, opened):
     res = CliRunner().invoke(cli, ["--db", str(tmp_path / "a.db"), str(tmp_path / "b.db")])
     assert res.exit_code == 2 and "give the database once" in res.output and opened == []
+
+
+def test_shell_completion_completes_commands_and_options_through_clicks_own_protocol():
+    """What the README documents: eval "$(_STANCETRACKER_COMPLETE=bash_source stancetracker)"."""
+    res = CliRunner().invoke(cli, [], prog_name="stancetracker", env={"_STANCETRACKER_COMPLETE": "bash_source"})
+    assert res.exit_code == 0 and "complete -o nosort -F _stancetracker_completion stancetracker" in res.output
+    for words, cword, expected in (("stancetracker desk", "1", "plain,desktop-install"),
+                                   ("stancetracker records --act", "2", "plain,--actor"),
+                                   ("stancetracker datasette-m", "1", "plain,datasette-metadata")):
+        res = CliRunner().invoke(cli, [], prog_name="stancetracker", env={
+            "_STANCETRACKER_COMPLETE": "bash_complete", "COMP_WORDS": words, "COMP_CWORD": cword})
+        assert res.output.split() == [expected], words

@@ -109,6 +109,9 @@ def export(obj: CliState, output, actor, dimension, since, until, coder, query, 
     store = obj.store(readonly=True)
     flt = record_filter(store, actor, dimension, since, until, coder, query, min_confidence)
     with progress("Exporting records", "records") as told:
+        if told is not None:  # the export counts as it goes; the bar is told how many to expect
+            drawn, expected = told, store.count(flt)
+            told = lambda done, total: drawn(done, total or expected)  # noqa: E731
         n = export_records(store, output, flt, excel=excel, guard_formulas=not no_formula_guard, progress=told)
     # With the CSV on standard output, the summary goes to standard error.
     click.echo(f"Wrote {n:,} records to {output}", err=to_stdout(output))
