@@ -122,9 +122,12 @@ def test_a_database_file_as_the_only_word_opens_it_in_the_window(tmp_path, monke
     monkeypatch.chdir(tmp_path)
     res = CliRunner().invoke(cli, ["new.db"])  # not there yet: a name ending .db is a database to open
     assert res.exit_code == 0, res.output
-    Path("team-data").write_bytes(b"")  # any file that exists, whatever its name
+    make_store(tmp_path / "team-data").close()  # an SQLite file, whatever its name
     assert CliRunner().invoke(cli, ["team-data"]).exit_code == 0
     assert opened == [(Path("new.db"), True), (Path("team-data"), True)]
+    Path("survey.csv").write_text("actor,date,score\n")  # not a database: still an unknown command
+    res = CliRunner().invoke(cli, ["survey.csv"])
+    assert res.exit_code == 2 and "No such command 'survey.csv'" in res.output and len(opened) == 2
 
 
 @pytest.mark.slow

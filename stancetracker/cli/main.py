@@ -82,11 +82,20 @@ DATABASE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
 
 
 def names_database(arg: str) -> bool:
-    """Whether a word where a command goes is a database to open: a file that exists, or a name ending .db/.sqlite."""
+    """Whether a word where a command goes is a database to open: a name ending .db/.sqlite, or an SQLite file.
+
+    A file of another kind (a CSV given without 'import') stays an unknown command, told as one.
+    """
     if arg.startswith("-"):
         return False
     path = Path(arg)
-    return path.suffix.lower() in DATABASE_SUFFIXES or path.is_file()
+    if path.suffix.lower() in DATABASE_SUFFIXES:
+        return True
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(16) == b"SQLite format 3\x00"
+    except OSError:  # not there, a folder, unreadable
+        return False
 
 
 @click.command("open", hidden=True)
