@@ -117,6 +117,13 @@ def test_add_source_draws_the_pages_of_a_pdf(monkeypatch, db, tmp_path):
     assert "Reading brief.pdf" in err.getvalue() and "5 of 5 pages" in err.getvalue()
 
 
+def test_a_step_that_never_reports_leaves_no_empty_bar(monkeypatch, db, tmp_path):
+    note = write(tmp_path / "note.txt", "A short statement on the factions.\n")
+    err = Terminal()
+    said = invoke(monkeypatch, err, "--db", str(db), "add-source", str(note))
+    assert said.startswith("Added source") and err.getvalue() == ""
+
+
 def test_reading_a_pdf_reports_each_page_and_stops_when_told(tmp_path):
     pdf = tmp_path / "three.pdf"
     pdf.write_bytes(pdf_bytes([["one"], ["two"], ["three"]]))

@@ -44,12 +44,19 @@ def _size(n: int) -> str:
 
 
 class _Drawn:
-    """The Progress callback that moves a click progress bar; ``unit`` says how ``done`` is shown."""
+    """The Progress callback that moves a click progress bar, started at its first call (a step that never
+    reports leaves no empty bar behind); ``unit`` says how ``done`` is shown."""
 
-    def __init__(self, bar, unit: str):
-        self.bar, self.unit = bar, unit
+    def __init__(self, stream: TextIO, label: str, unit: str):
+        self.stream, self.label, self.unit = stream, label, unit
+        self.bar = None
 
     def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            # An empty iterator gives a bar of unknown length; a call with a total sets it.
+            self.bar = click.progressbar(iter(()), label=self.label, file=self.stream, show_eta=True,
+                                         show_pos=False, item_show_func=lambda item: item, width=24)
+            self.bar.__enter__()
         bar = self.bar
         if total > 0 and bar.length != total:  # the total becomes known (or changes) as the work goes
             bar.length = total
@@ -59,6 +66,10 @@ class _Drawn:
         else:
             bar.current_item = shown
             bar.render_progress()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)  # ends the bar's line before anything else is said
 
     def _shown(self, done: int, total: int) -> str:
         if self.unit == "bytes":
@@ -79,10 +90,11 @@ def progress(label: str, unit: str = "") -> Iterator[Progress | None]:
     if stream is None or (state is not None and state.quiet):
         yield None
         return
-    # An empty iterator gives a bar of unknown length; the first call with a total sets it.
-    with click.progressbar(iter(()), label=label, file=stream, show_eta=True, show_pos=False,
-                           item_show_func=lambda item: item, width=24) as bar:
-        yield _Drawn(bar, unit)
+    drawn = _Drawn(stream, label, unit)
+    try:
+        yield drawn
+    finally:
+        drawn.close()
 
 
 __all__ = ["QUIET", "progress", "terminal"]
