@@ -40,9 +40,10 @@ def _refresh_caches(base: Path) -> None:
 @click.command("desktop-install")
 @click.option("--uninstall", is_flag=True, help="Remove the entry and the icons that desktop-install put there.")
 def desktop_install(uninstall: bool):
-    """Add stancetracker to the desktop's applications, opening .db files (in $XDG_DATA_HOME or ~/.local/share).
+    """Add stancetracker to your desktop's applications, to open .db files from a file manager.
 
-    Writes applications/stancetracker.desktop and the icons under icons/hicolor; nothing outside that folder.
+    Writes applications/stancetracker.desktop and the icons under icons/hicolor in $XDG_DATA_HOME (or
+    ~/.local/share), and nothing outside that folder.
     """
     base = desktop.xdg_data_home()
     if uninstall:

@@ -127,7 +127,7 @@ def export(obj: CliState, output, actor, dimension, since, until, coder, query, 
 @click.option("--source-url", default="", help="Where the data comes from.")
 @click.pass_obj
 def datasette_metadata(obj: CliState, output, license_, license_url, source, source_url):
-    """Write Datasette metadata: every table and column described, licence, sources, an actor's positions query.
+    """Describe the database for Datasette: tables, columns, licence, sources, a positions query.
 
     Then: datasette DB --metadata metadata.json (the query is 'actor_positions', with :actor a slug or name).
     """

@@ -37,8 +37,8 @@ _MODULES: dict[str, dict[str, str]] = {
     "exchange": {
         "import": "Import records (or actors, sources, events, dimensions) from a CSV file.",
         "export": "Export records matching the filter to CSV (columns: see README).",
-        "datasette-metadata": "Write Datasette metadata: every table and column described, licence, sources, "
-                              "an actor's positions query.",
+        "datasette-metadata": "Describe the database for Datasette: tables, columns, licence, sources, a positions "
+                              "query.",
     },
     "charts": {
         "chart": "Draw a chart to PNG, SVG or PDF, e.g. chart --kind timeline -a Sadr -a Maliki -d iran -o sadr.png.",
@@ -64,8 +64,8 @@ _MODULES: dict[str, dict[str, str]] = {
         "merge": "Merge another stancetracker database or export CSV into this one.",
     },
     "desktop": {
-        "desktop-install": "Add stancetracker to the desktop's applications, opening .db files (in $XDG_DATA_HOME "
-                           "or ~/.local/share).",
+        "desktop-install": "Add stancetracker to your desktop's applications, to open .db files from a file "
+                           "manager.",
     },
     "report": {
         "report": "Write a report (charts, what changed, the sourced table, sources, method) of the records in "
