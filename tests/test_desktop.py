@@ -104,7 +104,7 @@ def test_uninstall_removes_exactly_what_install_wrote(home, tmp_path):
 
 
 def test_exec_line_quotes_what_the_specification_reserves():
-    assert desktop.exec_line(["/opt/st/bin/stancetracker"]) == "/opt/st/bin/stancetracker %f"
+    assert desktop.exec_line(["/home/ana/.local/bin/stancetracker"]) == "/home/ana/.local/bin/stancetracker %f"
     assert desktop.exec_line(["/home/a b/bin/stancetracker"]) == '"/home/a b/bin/stancetracker" %f'
     # A quote is escaped for the Exec rules, then its backslash again for the file's string rules; % doubled.
     assert desktop.exec_line(['/x/"q"/100%/st']) == '"/x/\\\\"q\\\\"/100%%/st" %f'
