@@ -8,6 +8,8 @@ import json
 import shutil
 import sqlite3
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -49,9 +51,11 @@ def test_every_table_and_column_of_a_real_database_is_described(seeded):
     assert set(described) == set(tables)
     for name, columns in tables.items():
         assert described[name]["title"] and len(described[name]["description"]) > 20, name
+        assert described[name]["description"] != datasette.UNDESCRIBED, name
         assert list(described[name]["columns"]) == columns, name
         for column in columns:
-            assert len(described[name]["columns"][column]) > 5, (name, column)
+            text = described[name]["columns"][column]
+            assert len(text) > 5 and text != datasette.UNDESCRIBED, (name, column)
     assert f"for {len(tables)} tables" in said
 
 
@@ -60,6 +64,17 @@ def test_every_record_field_has_a_description_by_the_field_list():
     records = datasette.column_descriptions("records")
     for f in RECORD_FIELDS:
         assert records[f.column] == datasette.FIELD_DESCRIPTIONS[f.name]
+
+
+def test_a_table_or_column_not_yet_described_is_marked_not_a_crash(seeded, monkeypatch):
+    monkeypatch.delitem(datasette.TABLES, "events")
+    monkeypatch.delitem(datasette.FIELD_DESCRIPTIONS, "locator")
+    with open_project(seeded, readonly=True, create=False, backup=False) as store:
+        tables = datasette.metadata(store, "iraq")["databases"]["iraq"]["tables"]
+    assert tables["events"]["description"] == datasette.UNDESCRIBED
+    assert set(tables["events"]["columns"].values()) == {datasette.UNDESCRIBED}
+    assert tables["records"]["columns"]["locator"] == datasette.UNDESCRIBED
+    assert tables["records"]["columns"]["score"].startswith("the stance from -2 to +2")
 
 
 def test_licence_and_sources_are_stated_and_no_licence_is_claimed_unasked(seeded):
@@ -107,7 +122,8 @@ def test_the_output_rule_holds_and_standard_output_carries_pure_json(seeded):
 
 @pytest.mark.slow
 def test_datasette_serves_the_descriptions_and_the_query_when_it_is_installed(seeded):
-    exe = shutil.which("datasette")
+    beside = Path(sys.executable).with_name("datasette")  # installed in this environment, if at all
+    exe = str(beside) if beside.is_file() else shutil.which("datasette")
     if exe is None:
         pytest.skip("datasette is not installed (it is not a dependency of stancetracker)")
     out = seeded.parent / "metadata.json"
