@@ -192,7 +192,7 @@ def test_a_cancelled_operation_is_one_line_and_status_1(seeded_path, tmp_path, m
     src = tmp_path / "in.csv"
     src.write_text("actor,dimension_slug,date,score\nsadr,iran,2020,1\n", encoding="utf-8")
 
-    def cancelled(store, path, opts):
+    def cancelled(store, path, opts, progress=None):
         raise Cancelled(f"{path}: import cancelled; nothing was imported")
 
     monkeypatch.setattr(exchange, "import_records", cancelled)

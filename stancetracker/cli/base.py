@@ -31,6 +31,8 @@ class CliState:
     def __init__(self, db: Path | None, coder: str | None):
         self.db_path = db or default_db_path()
         self.coder = coder
+        self.quiet = False  # --quiet: no progress bar (cli/progress.py)
+        self.db_given = db is not None
         self._store: Store | None = None
 
     def store(self, *, readonly: bool = False) -> Store:
@@ -62,6 +64,7 @@ class CliState:
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
+            self._store = None
 
 
 class CommandGroup(click.Group):

@@ -11,6 +11,7 @@ import click
 
 from stancetracker.cli.base import CliState, one_line
 from stancetracker.cli.options import FORMAT, date_option, emit
+from stancetracker.cli.progress import QUIET, progress
 from stancetracker.core.exchange.documents.reading import read_document
 from stancetracker.core.exchange.documents.base import shown
 from stancetracker.core.model.errors import StanceError, ValidationError
@@ -37,10 +38,12 @@ from stancetracker.core.coding.sourcetext import (
 @click.option("--replace", "replace", metavar="SLUG",
               help="Read the file again into this existing source: its text is replaced and coded passages "
                    "are re-anchored; any that cannot be found are listed.")
+@QUIET
 @click.pass_obj
 def add_source(obj: CliState, file: Path, title, publisher, author, url, published, slug, kind, replace):
     """Import a document (.txt, .md, .html, .pdf, .docx) as a source with its full text."""
-    doc = read_document(file)
+    with progress(f"Reading {file.name}", "pages") as told:
+        doc = read_document(file, told)
     for warning in doc.warnings:  # stated metadata that was cleaned or dropped, a link followed
         click.echo(f"warning: {warning}", err=True)
     store = obj.store()

@@ -9,6 +9,7 @@ import click
 
 from stancetracker.cli.base import CliState
 from stancetracker.cli.options import filter_options, record_filter
+from stancetracker.cli.progress import QUIET, progress
 from stancetracker.core.exchange.csv_export import export_records
 from stancetracker.core.exchange.csv_reader import CsvReader, parse_delimiter
 from stancetracker.core.exchange.record_import import (
@@ -37,6 +38,7 @@ from stancetracker.core.model.errors import ImportFailed
 @click.option("--no-formula-guard", is_flag=True,
               help="Read every cell exactly: the file has no export formula guard to undo.")
 @click.option("--delimiter", metavar="D", help="The cell separator: , ; or tab (default: read from the header line).")
+@QUIET
 @click.pass_obj
 def import_(obj: CliState, file: Path, mapping, dimension, scale, create_actors, skip_invalid, rejects, encoding,
             no_formula_guard, delimiter):
@@ -71,10 +73,12 @@ def _import(obj: CliState, file: Path, shown: str, opts: ImportOptions) -> None:
     if not opts.mapping:
         table = _sniff_table(file, opts.encoding, opts.delimiter)
         if table:
+            # A table file is small (table_import.MAX_TABLE_ROWS): read at once, no bar.
             table, added, same = import_table(store, file, table, delimiter=opts.delimiter, encoding=opts.encoding)
             click.echo(f"{shown}: {added} {table} added, {same} already present")
             return
-    result = import_records(store, file, opts)
+    with progress("Importing records", "bytes") as told:
+        result = import_records(store, file, opts, told)
     click.echo(f"{shown}: {result.summary()}",
                err=opts.skip_invalid and opts.rejects is not None and to_stdout(opts.rejects))
     for note in result.near_duplicate_notes():
@@ -96,6 +100,7 @@ def _sniff_table(file: Path, encoding, delimiter) -> str | None:
 @filter_options
 @click.option("--excel", is_flag=True, help="Add a UTF-8 byte-order mark so Excel reads Arabic script correctly.")
 @click.option("--no-formula-guard", is_flag=True, help="Write cells exactly (for programs, not spreadsheets).")
+@QUIET
 @click.pass_obj
 def export(obj: CliState, output, actor, dimension, since, until, coder, query, min_confidence, excel,
            no_formula_guard):
@@ -103,9 +108,38 @@ def export(obj: CliState, output, actor, dimension, since, until, coder, query, 
     check_output(output, protect=database_files(obj.db_path))  # before the database is opened
     store = obj.store(readonly=True)
     flt = record_filter(store, actor, dimension, since, until, coder, query, min_confidence)
-    n = export_records(store, output, flt, excel=excel, guard_formulas=not no_formula_guard)
+    with progress("Exporting records", "records") as told:
+        if told is not None:  # the export counts as it goes; the bar is told how many to expect
+            drawn, expected = told, store.count(flt)
+            told = lambda done, total: drawn(done, total or expected)  # noqa: E731
+        n = export_records(store, output, flt, excel=excel, guard_formulas=not no_formula_guard, progress=told)
     # With the CSV on standard output, the summary goes to standard error.
     click.echo(f"Wrote {n:,} records to {output}", err=to_stdout(output))
 
 
-COMMANDS = (import_, export)
+@click.command("datasette-metadata")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
+              help="The JSON file to write, e.g. metadata.json (- for standard output).")
+@click.option("--license", "license_", metavar="NAME", default="",
+              help="The licence your data is published under (e.g. CC-BY-4.0); none is claimed without it.")
+@click.option("--license-url", default="", help="Where that licence's text is.")
+@click.option("--source", default="", help="Who or what the data comes from (default: the count of sources).")
+@click.option("--source-url", default="", help="Where the data comes from.")
+@click.pass_obj
+def datasette_metadata(obj: CliState, output, license_, license_url, source, source_url):
+    """Describe the database for Datasette: tables, columns, licence, sources, a positions query.
+
+    Then: datasette DB --metadata metadata.json (the query is 'actor_positions', with :actor a slug or name).
+    """
+    from stancetracker.core.exchange.datasette import write_metadata
+
+    check_output(output, protect=database_files(obj.db_path))  # before the database is opened
+    store = obj.store(readonly=True)
+    meta = write_metadata(store, output, obj.db_path.stem, license=license_, license_url=license_url,
+                          source=source, source_url=source_url)
+    tables = meta["databases"][obj.db_path.stem]["tables"]
+    click.echo(f"Wrote Datasette metadata for {len(tables)} tables and "
+               f"{sum(len(t['columns']) for t in tables.values())} columns to {output}", err=to_stdout(output))
+
+
+COMMANDS = (import_, export, datasette_metadata)

@@ -37,6 +37,8 @@ _MODULES: dict[str, dict[str, str]] = {
     "exchange": {
         "import": "Import records (or actors, sources, events, dimensions) from a CSV file.",
         "export": "Export records matching the filter to CSV (columns: see README).",
+        "datasette-metadata": "Describe the database for Datasette: tables, columns, licence, sources, a positions "
+                              "query.",
     },
     "charts": {
         "chart": "Draw a chart to PNG, SVG or PDF, e.g. chart --kind timeline -a Sadr -a Maliki -d iran -o sadr.png.",
@@ -50,6 +52,7 @@ _MODULES: dict[str, dict[str, str]] = {
     "safety": {
         "check": "Check the database: integrity, schema, stored values, references, search index, location; "
                  "exit 1 on problems.",
+        "backup": "Back the database up now (a verified copy in backups/, or --to FILE).",
         "backups": "List the database's backups, newest first (they live in backups/ beside it).",
         "restore": "Replace the database with a backup (the current state is backed up first).",
         "operations": "List recent operations (every change is one): id, when, who, kind, summary.",
@@ -73,6 +76,10 @@ _MODULES: dict[str, dict[str, str]] = {
         "positions": "Positions per actor × dimension × date: the mean of the records, its range and 68% "
                      "interval, and counts.",
     },
+    "desktop": {
+        "desktop-install": "Add stancetracker to your desktop's applications, to open .db files from a file "
+                           "manager.",
+    },
     "report": {
         "report": "Write a report (charts, what changed, the sourced table, sources, method) of the records in "
                   "scope.",
@@ -84,8 +91,48 @@ COMMANDS: dict[str, tuple[str, str]] = {
     for module, commands in _MODULES.items() for name, help_text in commands.items()
 }
 
+DATABASE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
 
-@click.group(cls=LazyGroup, lazy=COMMANDS, invoke_without_command=True,
+
+def names_database(arg: str) -> bool:
+    """Whether a word where a command goes is a database to open: a name ending .db/.sqlite, or an SQLite file.
+
+    A file of another kind (a CSV given without 'import') stays an unknown command, told as one.
+    """
+    if arg.startswith("-"):
+        return False
+    path = Path(arg)
+    if path.suffix.lower() in DATABASE_SUFFIXES:
+        return True
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(16) == b"SQLite format 3\x00"
+    except OSError:  # not there, a folder, unreadable
+        return False
+
+
+@click.command("open", hidden=True)
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def open_file(ctx: click.Context, file: Path):
+    """Open FILE in the desktop application (what a file manager runs: stancetracker FILE.db)."""
+    state = ctx.find_object(CliState)
+    if state is not None and state.db_given:
+        raise click.UsageError(f"give the database once: --db {state.db_path} or {file}, not both", ctx=ctx.parent)
+    sys.exit(run_gui(file, explicit=True))
+
+
+class RootGroup(LazyGroup):
+    """The root: a command's name, or a database file to open in the window (``stancetracker FILE.db``)."""
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        # A command's name always wins; a file is what names no command and looks like a database.
+        if args and self.get_command(ctx, args[0]) is None and names_database(args[0]):
+            return open_file.name, open_file, args
+        return super().resolve_command(ctx, args)
+
+
+@click.group(cls=RootGroup, lazy=COMMANDS, invoke_without_command=True,
              context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path),
               help="Database file (default: stancetracker.db in your user data folder).")
@@ -95,7 +142,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
 def cli(ctx: click.Context, db: Path | None, coder: str | None):
     """stancetracker: code, keep and chart political actors' stances over time.
 
-    With no command, opens the desktop application.
+    With no command, opens the desktop application; 'stancetracker FILE.db' opens FILE.db in it.
     """
     state = CliState(db, coder)
     ctx.obj = state

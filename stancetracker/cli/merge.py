@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from stancetracker.cli.base import CliState, one_line
+from stancetracker.cli.progress import QUIET, progress
 from stancetracker.core.exchange.merge import apply_merge, conflict_table, plan_merge
 
 MAX_LISTED = 20  # refused rows printed one per line; the rest are counted
@@ -20,6 +21,7 @@ MAX_LISTED = 20  # refused rows printed one per line; the rest are counted
 @click.option("--dry-run", is_flag=True, help="Show the plan; change nothing.")
 @click.option("--skip-invalid", is_flag=True, help="Merge the valid rows when some of theirs break the rules.")
 @click.option("--encoding", help="An export CSV's encoding if not UTF-8 (e.g. cp1256 for Windows Arabic, cp1252).")
+@QUIET
 @click.pass_obj
 def merge(obj: CliState, other: Path, take_theirs, all_theirs: bool, dry_run: bool, skip_invalid: bool, encoding):
     """Merge another stancetracker database or export CSV into this one.
@@ -51,7 +53,8 @@ def merge(obj: CliState, other: Path, take_theirs, all_theirs: bool, dry_run: bo
         return
     choices = {c.uuid: "theirs" for c in plan.conflicts} if all_theirs else {}
     choices.update({u.strip().lower(): "theirs" for u in take_theirs})
-    result = apply_merge(store, plan, choices, skip_invalid=skip_invalid)
+    with progress("Merging records", "records") as told:
+        result = apply_merge(store, plan, choices, told, skip_invalid=skip_invalid)
     click.echo(f"\nMerged: {result.summary()}")
     if result.kept_ours:
         click.echo(f"{result.kept_ours} conflict(s) kept ours; take theirs with --take-theirs UUID or --all-theirs.")

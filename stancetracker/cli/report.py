@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from stancetracker.cli.base import CliState
+from stancetracker.cli.progress import QUIET, progress
 from stancetracker.cli.options import ACTOR, DIMENSION, SINCE, UNTIL, date_option, narrowing_options, who_sees
 from stancetracker.core.db.query import RecordFilter
 
@@ -29,6 +30,7 @@ from stancetracker.core.db.query import RecordFilter
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
               help="The report's file (e.g. sadr.html); the other formats and the companion files go beside it. "
                    "- writes the HTML alone to standard output.")
+@QUIET
 @click.pass_obj
 def report(obj: CliState, actor, dimension, since, until, coder, query, min_confidence, title, formats, no_charts,
            output):
@@ -67,7 +69,8 @@ def report(obj: CliState, actor, dimension, since, until, coder, query, min_conf
             write_html_stream(store, built, click.get_binary_stream("stdout"), charts=charts)
             written = ["standard output (HTML only; the companion files need a file name)"]
         else:
-            written = write_report(store, built, output, fmts, charts=charts)
+            with progress("Writing the report", "steps") as told:
+                written = write_report(store, built, output, fmts, charts=charts, progress=told)
     finally:
         if charts is not None:
             charts.close()

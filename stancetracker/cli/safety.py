@@ -13,6 +13,7 @@ import click
 
 from stancetracker.cli.base import CliState, one_line
 from stancetracker.cli.options import FORMAT, emit
+from stancetracker.cli.progress import QUIET, progress
 from stancetracker.core.exchange import listing
 from stancetracker.core.db import backups as _backups
 from stancetracker.core.db.integrity import check as _check
@@ -51,10 +52,31 @@ def backups_(obj: CliState):
     click.echo(f"({len(found)} backup{'s' if len(found) != 1 else ''} in {_backups.backup_dir(obj.db_path)})")
 
 
+@click.command("backup")
+@click.option("--to", "target", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write a verified copy to this file instead of a new backup in backups/.")
+@QUIET
+@click.pass_obj
+def backup_(obj: CliState, target: Path | None):
+    """Back the database up now (a verified copy in backups/, or --to FILE)."""
+    if not obj.db_path.exists():
+        raise click.ClickException(f"{obj.db_path}: no such database")
+    obj.store(readonly=True)  # an older file is upgraded first, a foreign one refused, in the usual words
+    obj.close()
+    with progress(f"Copying {obj.db_path.name}", "pages") as told:
+        if target is not None:
+            _backups.copy_to(obj.db_path, target, "--to", told)
+            made = target
+        else:
+            made = _backups.make_backup(obj.db_path, "manual", told).path
+    click.echo(f"Backed up {obj.db_path} to {made}")
+
+
 @click.command()
 @click.argument("backup", required=False, type=click.Path(path_type=Path))
 @click.option("--latest", is_flag=True, help="Restore the backup with the newest state (by the file's own history).")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@QUIET
 @click.pass_obj
 def restore(obj: CliState, backup: Path | None, latest: bool, yes: bool):
     """Replace the database with a backup (the current state is backed up first).
@@ -78,7 +100,9 @@ def restore(obj: CliState, backup: Path | None, latest: bool, yes: bool):
         click.echo(f"Note: {backup.name} is older than the database: {older}.", err=True)
     if not yes:
         click.confirm(f"Replace {obj.db_path} with {backup.name}?", abort=True)
-    click.echo(_backups.restore_backup(obj.db_path, backup).summary())
+    with progress(f"Restoring {backup.name}", "pages") as told:
+        result = _backups.restore_backup(obj.db_path, backup, told)
+    click.echo(result.summary())
 
 
 @click.command()
@@ -141,4 +165,4 @@ def history(obj: CliState, uuid, fmt):
                        f"{h.after.get('score')}")
 
 
-COMMANDS = (check, backups_, restore, operations, revert, history, restore_version_)
+COMMANDS = (check, backup_, backups_, restore, operations, revert, history, restore_version_)

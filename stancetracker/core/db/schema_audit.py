@@ -90,6 +90,24 @@ def _built(applied: int) -> tuple[tuple[str, str, str, str | None], ...]:
 
 
 @functools.cache
+def our_tables() -> dict[str, tuple[str, ...]]:
+    """Every table the migrations make, with its visible columns in order; an FTS index's shadow tables left out."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        migrations.apply(helper_database(conn))
+        rows = list(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY rowid"))
+        virtual = [name for name, sql in rows if (sql or "").upper().startswith("CREATE VIRTUAL TABLE")]
+        tables = {}
+        for name, _sql in rows:
+            if name.startswith("sqlite_") or any(name.startswith(f"{v}_") for v in virtual):
+                continue
+            tables[name] = tuple(r[1] for r in conn.execute(f'PRAGMA table_xinfo("{name}")') if not r[6])
+        return tables
+    finally:
+        conn.close()
+
+
+@functools.cache
 def expected_schema(applied: int) -> dict[str, tuple[str, str, str]]:
     """name -> (type, table, normalised sql) of what our first ``applied`` migrations make."""
     return {name: (typ, table, normalise(sql)) for typ, name, table, sql in _built(applied)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from stancetracker.core.model.dates import PartialDate
+from stancetracker.core.model.progress import Progress, tick
 from stancetracker.core.exchange.documents.base import (
     DocumentError,
     DocumentText,
@@ -89,7 +90,8 @@ def _open_pdf(path: Path, data: bytes) -> Any:
     return reader
 
 
-def read_pdf(path: Path, data: bytes) -> DocumentText:
+def read_pdf(path: Path, data: bytes, progress: Progress | None = None) -> DocumentText:
+    """A PDF's text layer, page by page; ``progress(pages read, pages)`` is told after each page."""
     reader = _open_pdf(path, data)
     count = len(reader.pages)
     if count > MAX_PAGES:
@@ -106,6 +108,7 @@ def read_pdf(path: Path, data: bytes) -> DocumentText:
                                       "or save its text, and import that)")
         texts.append(normalise_text(page.extract_text() or ""))
         budget.add(len(texts[-1]) + 2)
+        tick(progress, number, count, f"{path.name}: reading cancelled; nothing was added")
     text, pages = join_pages(texts)
     if not text:
         raise DocumentError(path, "this PDF has no text layer (a scanned document?); run it "

@@ -34,6 +34,7 @@ from stancetracker.core.exchange.documents.from_markdown import read_markdown
 from stancetracker.core.exchange.documents.meta import MAX_TITLE, clean_metadata
 from stancetracker.core.exchange.documents.from_pdf import read_pdf
 from stancetracker.core.model import entities as model
+from stancetracker.core.model.progress import Cancelled, Progress
 from stancetracker.core.exchange.encodings import by_mark, wide_without_mark
 
 __all__ = ["SUPPORTED", "MAX_BYTES", "DocumentError", "DocumentText", "DocumentWarning", "normalise_text",
@@ -53,11 +54,12 @@ _NOT_REGULAR = {stat.S_IFIFO: "a named pipe", stat.S_IFCHR: "a device", stat.S_I
                 stat.S_IFSOCK: "a socket"}
 
 
-def read_document(path: str | Path) -> DocumentText:
+def read_document(path: str | Path, progress: Progress | None = None) -> DocumentText:
     """Read a supported document; every failure is a DocumentError, never a traceback.
 
     Metadata the file states that breaks a rule is cleaned or dropped and
-    listed in ``warnings``, never a reason to refuse the text.
+    listed in ``warnings``, never a reason to refuse the text. ``progress``
+    is told of a PDF's pages as they are read (the one slow reader).
     """
     path = Path(path)
     fmt = SUPPORTED.get(path.suffix.lower())
@@ -69,7 +71,9 @@ def read_document(path: str | Path) -> DocumentText:
     if fmt in ("text", "markdown", "html"):
         _check_text_bytes(path, data, _KIND[fmt])
     try:
-        doc = _READERS[fmt](real, data)
+        doc = read_pdf(real, data, progress) if fmt == "pdf" else _READERS[fmt](real, data)
+    except Cancelled:
+        raise
     except DocumentError as err:
         raise DocumentError(path, err.reason) from None
     except MemoryError:
