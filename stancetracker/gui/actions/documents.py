@@ -35,18 +35,10 @@ class QtDocumentActions(QtWindowActions):
         self.dock.setWidget(self.reader)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         window.splitDockWidget(self.dock, window.editor_dock, Qt.Orientation.Horizontal)
-        self.dock.hide()
-        self._sized = False
-        self.dock.visibilityChanged.connect(self._first_shown)
+        self.dock.hide()  # the window's layout (gui/window_layout.py) sizes it when it opens
         self._menu(menu)
         self.reader.codeRequested.connect(self.code)
         self.reader.passageActivated.connect(lambda uuids: window.select_record(uuids[0]))
-
-    def _first_shown(self, visible: bool) -> None:
-        """Give the reader a readable width the first time it opens (later the user's width stays)."""
-        if visible and not self._sized:
-            self._sized = True
-            self.w.resizeDocks([self.dock, self.w.actor_dock], [440, 120], Qt.Orientation.Horizontal)
 
     def _menu(self, m: QMenu) -> None:
         w = self.w

@@ -1,0 +1,152 @@
+"""The main window's size and docks: a first size from the screen, panes that scroll rather than push the
+window past a small screen, the layout saved per screen size, and View › Reset layout."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, QSettings, QSize, Qt, QTimer
+from PySide6.QtGui import QGuiApplication, QScreen
+from PySide6.QtWidgets import QDockWidget, QFrame, QMainWindow, QScrollArea, QWidget
+
+SCREEN_SHARE = 0.9                 # the first window takes this much of the screen's free area …
+LARGEST_FIRST = QSize(1600, 1000)  # … but no more than this: a wall-sized window is not a help
+ACTOR_SHARE, ACTOR_WIDTH = 0.15, (150, 260)    # the actor list's first width: share of the window, bounds
+EDITOR_SHARE, EDITOR_WIDTH = 0.26, (280, 420)
+READER_SHARE, READER_WIDTH = 0.30, (300, 560)
+SIDE_BY_SIDE = 1100  # narrower than this, the reader opens as a tab beside the editor, not a third column
+
+
+def first_geometry(available: QRect) -> QRect:
+    """Where the first window goes on a screen whose free area is ``available``: centred, 90% of it, capped."""
+    w = min(int(available.width() * SCREEN_SHARE), LARGEST_FIRST.width())
+    h = min(int(available.height() * SCREEN_SHARE), LARGEST_FIRST.height())
+    rect = QRect(0, 0, w, h)
+    rect.moveCenter(available.center())
+    return rect
+
+
+def _bounded(total: int, share: float, bounds: tuple[int, int]) -> int:
+    return max(bounds[0], min(bounds[1], int(total * share)))
+
+
+def dock_widths(window_width: int, reader: bool) -> tuple[int, int, int]:
+    """First widths of the actor list, the editor and (when open) the reader, leaving the rest to the table."""
+    actor = _bounded(window_width, ACTOR_SHARE, ACTOR_WIDTH)
+    editor = _bounded(window_width, EDITOR_SHARE, EDITOR_WIDTH)
+    reader_w = _bounded(window_width, READER_SHARE, READER_WIDTH) if reader else 0
+    # On a narrow window the table keeps at least a third; the docks give way, the reader first.
+    spare = window_width - actor - editor - reader_w - window_width // 3
+    if spare < 0 and reader:
+        reader_w = max(READER_WIDTH[0] * 2 // 3, reader_w + spare)
+    return actor, editor, reader_w
+
+
+def layout_key(screen: QScreen | None) -> str:
+    """The settings group for a screen's size: a layout made on a large screen never lands on a small one."""
+    size = screen.availableGeometry().size() if screen is not None else QSize(0, 0)
+    return f"layout/{size.width()}x{size.height()}"
+
+
+def scrolling(widget: QWidget, horizontal: bool = True) -> QScrollArea:
+    """``widget`` in a frameless scroll area: it keeps its minimum size and scrolls when the pane is smaller."""
+    area = QScrollArea()
+    area.setWidget(widget)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    if not horizontal:
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    return area
+
+
+class QtWindowLayout(QObject):
+    """Sizes and places the main window's docks; the window calls it at start, on close and from View."""
+
+    def __init__(self, window: QMainWindow, settings: QSettings, left: QDockWidget, right: QDockWidget,
+                 reader: QDockWidget):
+        super().__init__(window)
+        self.window, self.settings = window, settings
+        self.left, self.right, self.reader = left, right, reader
+        self.editor_width: int | None = None  # the editor's width while the reader is closed
+        right.installEventFilter(self)
+        reader.visibilityChanged.connect(self._reader_toggled)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Qt shrinks the editor before it says the reader opened: remember its width until then.
+        if watched is self.right and event.type() == QEvent.Type.Resize and not self.reader.isVisible():
+            self.editor_width = self.right.width()
+        return False
+
+    def screen(self) -> QScreen | None:
+        return self.window.screen() or QGuiApplication.primaryScreen()
+
+    def restore(self) -> None:
+        """The layout last used on a screen of this size, else a fresh one fitted to it."""
+        key = layout_key(self.screen())
+        geometry = self.settings.value(f"{key}/geometry", QByteArray())
+        state = self.settings.value(f"{key}/state", QByteArray())
+        if geometry and self.window.restoreGeometry(geometry) and self._fits() \
+                and state and self.window.restoreState(state):
+            return
+        self.reset()
+
+    def save(self) -> None:
+        key = layout_key(self.screen())
+        self.settings.setValue(f"{key}/geometry", self.window.saveGeometry())
+        self.settings.setValue(f"{key}/state", self.window.saveState())
+
+    def _fits(self) -> bool:
+        screen = self.screen()
+        return screen is None or screen.availableGeometry().contains(self.window.geometry())
+
+    def reset(self) -> None:
+        """The first layout: window sized to the screen, actor list left, editor right, reader beside it."""
+        w = self.window
+        if not (w.isMaximized() or w.isFullScreen()):
+            screen = self.screen()
+            if screen is not None:
+                w.setGeometry(first_geometry(screen.availableGeometry()))
+        reader_open = self.reader.isVisible()
+        for dock, area in ((self.left, Qt.DockWidgetArea.LeftDockWidgetArea),
+                           (self.right, Qt.DockWidgetArea.RightDockWidgetArea),
+                           (self.reader, Qt.DockWidgetArea.RightDockWidgetArea)):
+            dock.setFloating(False)
+            w.addDockWidget(area, dock)
+        w.splitDockWidget(self.reader, self.right, Qt.Orientation.Horizontal)
+        self.left.show()
+        self.right.show()
+        self.reader.setVisible(reader_open)
+        self.editor_width = None
+        # Once the window has its real size (after the event loop lays it out).
+        QTimer.singleShot(0, self.size_docks)
+
+    def size_docks(self) -> None:
+        """Give each visible dock its first width for the window's present width."""
+        reader_open = self.reader.isVisible()
+        actor, editor, reader = dock_widths(self.window.width(), reader_open)
+        docks, widths = [self.left, self.right], [actor, editor]
+        if reader_open:
+            docks.append(self.reader)
+            widths.append(reader)
+        self.window.resizeDocks(docks, widths, Qt.Orientation.Horizontal)
+
+    def _tab_reader(self) -> None:
+        self.window.tabifyDockWidget(self.right, self.reader)
+        self.reader.raise_()
+        self.window.resizeDocks([self.right], [self.editor_width or self.right.width()], Qt.Orientation.Horizontal)
+
+    def _reader_toggled(self, visible: bool) -> None:
+        """The reader takes its room from the table and charts, and gives it back to them when hidden."""
+        if self.reader.isFloating():
+            return
+        actor, editor, reader = dock_widths(self.window.width(), True)
+        editor = self.editor_width or editor
+        if visible and self.window.width() < SIDE_BY_SIDE and not self.window.tabifiedDockWidgets(self.reader):
+            QTimer.singleShot(0, self._tab_reader)
+        elif visible and not self.window.tabifiedDockWidgets(self.reader):
+            keep = max(self.left.width(), actor)  # the actor list is never squeezed to make room
+            QTimer.singleShot(0, lambda: self.window.resizeDocks(
+                [self.left, self.right, self.reader], [keep, editor, reader], Qt.Orientation.Horizontal))
+        else:
+            QTimer.singleShot(0, lambda: self.window.resizeDocks([self.right], [editor], Qt.Orientation.Horizontal))
+
+
+__all__ = ["LARGEST_FIRST", "QtWindowLayout", "dock_widths", "first_geometry", "layout_key", "scrolling"]
