@@ -27,6 +27,7 @@ from stancetracker.gui.charts.panel import QtChartPanel
 from stancetracker.gui.filter_bar import QtFilterBar
 from stancetracker.gui.hub import QtStoreHub
 from stancetracker.gui.opening import ask_coder, open_store
+from stancetracker.gui.reader_state import restore_reader, save_reader
 from stancetracker.gui.record_editor import QtRecordEditor
 from stancetracker.gui.records_model import UUID_ROLE, QtRecordTableModel
 from stancetracker.gui.window_layout import QtWindowLayout, scrolling
@@ -71,6 +72,8 @@ class QtMainWindow(QMainWindow):
                                             self.documents.dock)
         self.window_layout.restore()
         self.store_opened()
+        if not self.documents.dock.isHidden():  # the reader comes back with its document, as it was left
+            restore_reader(self.documents.reader, self.settings)
 
     # ------------------------------------------------------------------ layout
     def _build(self) -> None:
@@ -300,6 +303,7 @@ class QtMainWindow(QMainWindow):
             event.ignore()
             return
         self.window_layout.save()
+        save_reader(self.documents.reader, self.settings)
         self._poll.stop()
         self.hub.store.close()
         event.accept()
