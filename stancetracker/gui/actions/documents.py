@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QLineEdit
 
 from stancetracker.core.coding.sourcetext import Reanchoring
 from stancetracker.core.exchange.documents.reading import SUPPORTED
-from stancetracker.gui.actions.menu import QtWindowActions
+from stancetracker.gui.actions.menu import QtWindowActions, set_keys
 from stancetracker.gui.dialogs.correct_text import QtCorrectTextDialog
 from stancetracker.gui.dialogs.document import QtDocumentDialog, read_or_warn
 from stancetracker.gui.reader import CodeRequest, QtReader
@@ -46,15 +46,16 @@ class QtDocumentActions(QtWindowActions):
                                  "Read a text, Markdown, HTML, PDF or Word file into a new source", writes=True)
         show = self.dock.toggleViewAction()
         show.setText("Show the &reader")
-        show.setShortcut(QKeySequence("F6"))
+        set_keys(show, "F6")
         m.addAction(show)
         w.addAction(show)
         m.addSeparator()
         self.a_code = self.add(m, "&Code the selection…", self.reader.code_selection, "Ctrl+K",
                                "Start a new record pointing at the words selected in the reader", writes=True)
         self.add(m, "&Find in the document", self._focus(self.reader.find_edit), "Ctrl+Alt+F")
-        self.add(m, "Find &next", lambda: self.reader.find_next(), "F3")
-        self.add(m, "Find &previous", lambda: self.reader.find_next(backwards=True), "Shift+F3")
+        self.add(m, "Find &next", lambda: self.reader.find_next(), QKeySequence.StandardKey.FindNext)
+        self.add(m, "Find &previous", lambda: self.reader.find_next(backwards=True),
+                 QKeySequence.StandardKey.FindPrevious)
         self.add(m, "&Search all documents", self._focus(self.reader.search_edit), "Ctrl+Alt+S")
         self.add(m, "Next &uncoded paragraph", self.reader.next_uncoded, "F8")
         self.a_correct = self.add(m, "C&orrect the text…", self.correct_text,

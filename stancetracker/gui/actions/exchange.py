@@ -26,7 +26,7 @@ class QtExchangeActions(QtWindowActions):
         self.a_report = self.add(menu, "&Report…", self.report, "Ctrl+R",
                                  tip="A report (HTML, PDF, Word) of the ticked actors, the chart's dimension and "
                                      "the filter's dates")
-        self.a_merge = self.add(menu, "&Merge a colleague's database or CSV…", self.merge_file, "Ctrl+M",
+        self.a_merge = self.add(menu, "&Merge a colleague's database or CSV…", self.merge_file, "Ctrl+Shift+M",
                                 writes=True)
 
     def import_csv(self, path: Path | None = None) -> QtImportDialog:

@@ -3,10 +3,10 @@ the layout and the theme."""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
-from stancetracker.gui.actions.menu import QtWindowActions
+from stancetracker.gui.actions.menu import MAC, PC, QtWindowActions
 from stancetracker.gui.charts.chart_window import FULL_SCREEN_KEY, OWN_WINDOW_KEY
 from stancetracker.gui.theme import THEMES, apply_theme
 
@@ -17,13 +17,15 @@ class QtViewActions(QtWindowActions):
     def __init__(self, window: QMainWindow, menu: QMenu):
         super().__init__(window)
         w = window
-        self.add(menu, "Search &actors", lambda: w.actor_list.search.setFocus(), "Ctrl+F")
+        self.add(menu, "Search &actors", lambda: w.actor_list.search.setFocus(), QKeySequence.StandardKey.Find)
         self.add(menu, "Search &evidence", lambda: w.filter_bar.query.setFocus(), "Ctrl+Shift+F")
         self.add(menu, "Show the &trash", lambda: w.filter_bar.trash.toggle(), "Ctrl+T")
         self.add(menu, "Go to the records &table", lambda: w.table.setFocus(), "Ctrl+L")
         menu.addSeparator()
         self.add(menu, "Chart in its own &window", lambda: w.charts.detach_current(), OWN_WINDOW_KEY)
-        self.add(menu, "Chart &full screen", lambda: w.charts.detach_current(full_screen=True), FULL_SCREEN_KEY)
+        # F11 is Show Desktop on macOS; there full screen is ⌃⌘F (Qt's Ctrl+Meta+F).
+        self.add(menu, "Chart &full screen", lambda: w.charts.detach_current(full_screen=True),
+                 [PC + FULL_SCREEN_KEY, MAC + "Ctrl+Meta+F"])
         menu.addSeparator()
         menu.addAction(w.actor_dock.toggleViewAction())
         menu.addAction(w.editor_dock.toggleViewAction())
