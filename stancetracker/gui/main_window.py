@@ -98,6 +98,7 @@ class QtMainWindow(QMainWindow):
             self.table.setColumnWidth(col, width)
         self.editor = QtRecordEditor(hub)
         self.charts = QtChartPanel(hub)
+        self.charts.layout().setContentsMargins(4, 2, 4, 2)  # as the records above: room for the plot, not a frame
 
         records = QWidget()
         rl = QVBoxLayout(records)

@@ -12,7 +12,9 @@ LARGEST_FIRST = QSize(1600, 1000)  # … but no more than this: a wall-sized win
 ACTOR_SHARE, ACTOR_WIDTH = 0.15, (150, 260)    # the actor list's first width: share of the window, bounds
 EDITOR_SHARE, EDITOR_WIDTH = 0.26, (280, 420)
 READER_SHARE, READER_WIDTH = 0.30, (300, 560)
-SIDE_BY_SIDE = 1100  # narrower than this, the reader opens as a tab beside the editor, not a third column
+# Where the reader goes when it first opens: a third column on a wide window, above the editor (so the words
+# stay in sight while coding them) on a middling one, a tab beside the editor on a small one.
+SIDE_BY_SIDE, STACKED = 1900, 1000
 
 
 def first_geometry(available: QRect) -> QRect:
@@ -66,12 +68,13 @@ class QtWindowLayout(QObject):
         self.window, self.settings = window, settings
         self.left, self.right, self.reader = left, right, reader
         self.editor_width: int | None = None  # the editor's width while the reader is closed
+        self.reader_placed = False  # the reader has its place in this layout (restored, or placed on opening)
         right.installEventFilter(self)
         reader.visibilityChanged.connect(self._reader_toggled)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # Qt shrinks the editor before it says the reader opened: remember its width until then.
-        if watched is self.right and event.type() == QEvent.Type.Resize and not self.reader.isVisible():
+        if watched is self.right and event.type() == QEvent.Type.Resize and self.reader.isHidden():
             self.editor_width = self.right.width()
         return False
 
@@ -85,6 +88,7 @@ class QtWindowLayout(QObject):
         state = self.settings.value(f"{key}/state", QByteArray())
         if geometry and self.window.restoreGeometry(geometry) and self._fits() \
                 and state and self.window.restoreState(state):
+            self.reader_placed = True  # where the analyst left it
             return
         self.reset()
 
@@ -113,10 +117,14 @@ class QtWindowLayout(QObject):
         w.splitDockWidget(self.reader, self.right, Qt.Orientation.Horizontal)
         self.left.show()
         self.right.show()
-        self.reader.setVisible(reader_open)
         self.editor_width = None
+        self.reader_placed = False
+        self.reader.setVisible(reader_open)
         # Once the window has its real size (after the event loop lays it out).
         QTimer.singleShot(0, self.size_docks)
+        if reader_open:
+            self.reader_placed = True
+            QTimer.singleShot(0, self._place_reader)
 
     def size_docks(self) -> None:
         """Give each visible dock its first width for the window's present width."""
@@ -128,25 +136,47 @@ class QtWindowLayout(QObject):
             widths.append(reader)
         self.window.resizeDocks(docks, widths, Qt.Orientation.Horizontal)
 
-    def _tab_reader(self) -> None:
-        self.window.tabifyDockWidget(self.right, self.reader)
-        self.reader.raise_()
-        self.window.resizeDocks([self.right], [self.editor_width or self.right.width()], Qt.Orientation.Horizontal)
+    def _place_reader(self) -> None:
+        w, width = self.window, self.window.width()
+        editor = self.editor_width or self.right.width()
+        if width < STACKED:
+            w.tabifyDockWidget(self.right, self.reader)
+            self.reader.raise_()
+            w.resizeDocks([self.right], [editor], Qt.Orientation.Horizontal)
+        elif width < SIDE_BY_SIDE:
+            w.splitDockWidget(self.reader, self.right, Qt.Orientation.Vertical)  # the editor under the reader
+            h = self.reader.height() + self.right.height()
+            w.resizeDocks([self.reader, self.right], [h * 11 // 20, h * 9 // 20], Qt.Orientation.Vertical)
+            w.resizeDocks([self.right], [editor], Qt.Orientation.Horizontal)
+        else:
+            self._side_by_side(True)
+
+    def _beside(self) -> bool:
+        """True if the reader is a column of its own beside the editor (not a tab, not above it)."""
+        return not self.window.tabifiedDockWidgets(self.reader) and abs(self.reader.x() - self.right.x()) > 4
+
+    def _side_by_side(self, visible: bool) -> None:
+        actor, editor, reader = dock_widths(self.window.width(), True)
+        editor = self.editor_width or editor
+        if visible:
+            keep = max(self.left.width(), actor)  # the actor list is never squeezed to make room
+            self.window.resizeDocks([self.left, self.right, self.reader], [keep, editor, reader],
+                                    Qt.Orientation.Horizontal)
+        else:
+            self.window.resizeDocks([self.right], [editor], Qt.Orientation.Horizontal)
 
     def _reader_toggled(self, visible: bool) -> None:
         """The reader takes its room from the table and charts, and gives it back to them when hidden."""
         if self.reader.isFloating():
             return
-        actor, editor, reader = dock_widths(self.window.width(), True)
-        editor = self.editor_width or editor
-        if visible and self.window.width() < SIDE_BY_SIDE and not self.window.tabifiedDockWidgets(self.reader):
-            QTimer.singleShot(0, self._tab_reader)
-        elif visible and not self.window.tabifiedDockWidgets(self.reader):
-            keep = max(self.left.width(), actor)  # the actor list is never squeezed to make room
-            QTimer.singleShot(0, lambda: self.window.resizeDocks(
-                [self.left, self.right, self.reader], [keep, editor, reader], Qt.Orientation.Horizontal))
-        else:
-            QTimer.singleShot(0, lambda: self.window.resizeDocks([self.right], [editor], Qt.Orientation.Horizontal))
+        if visible and not self.reader_placed:
+            self.reader_placed = True
+            QTimer.singleShot(0, self._place_reader)
+        elif visible and self._beside():
+            QTimer.singleShot(0, lambda: self._side_by_side(True))
+        elif not visible and self.editor_width:
+            # Hidden, it is not beside anything; the editor goes back to its width, the rest to the table.
+            QTimer.singleShot(0, lambda: self._side_by_side(False))
 
 
 __all__ = ["LARGEST_FIRST", "QtWindowLayout", "dock_widths", "first_geometry", "layout_key", "scrolling"]

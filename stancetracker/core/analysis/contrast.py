@@ -37,8 +37,9 @@ LIGHT = Palette("light", base="#ffffff", text="#000000", window="#efefef", windo
                 highlight="#2f6fb3")
 DARK = Palette("dark", base="#1e1e1e", text="#ffffff", window="#2d2d2d", window_text="#f2f2f2",
                highlight="#3d7fc4")
-PASSAGE_HUE = "#ffe066"   # a coded passage: a yellow marker, adjusted to the palette
-CURRENT_HUE = "#ff9640"   # the passage of the record in the editor: orange
+# At 3:1 from the background a pale highlighter yellow turns olive; amber stays warm and clear.
+PASSAGE_HUE = "#ffc53d"   # a coded passage: amber, adjusted to the palette
+CURRENT_HUE = "#ffa8a8"   # the passage of the record in the editor: rose, told apart from amber by hue
 
 
 def rgb(colour: str) -> tuple[int, int, int]:
