@@ -126,3 +126,23 @@ def test_dark_theme_keeps_the_reader_readable_and_is_remembered(qtbot, store, se
     finally:
         w.view.set_theme("system")
     assert app.palette().color(QPalette.ColorRole.Base) == before and settings.value("theme") == "system"
+
+
+def test_an_unticked_box_can_be_seen_on_the_dark_theme(qtbot, settings, store):
+    """Fusion outlines boxes a shade darker than the window: on dark, the theme outlines them at 3:1."""
+    from PySide6.QtWidgets import QCheckBox, QRadioButton
+    w = open_window(qtbot, store, settings)
+    try:
+        w.view.set_theme("dark")
+        for kind in (QCheckBox, QRadioButton):
+            box = kind("a choice")
+            qtbot.addWidget(box)
+            box.show()
+            qtbot.waitUntil(lambda: box.palette().color(QPalette.ColorRole.Window) == QColor(DARK.window))
+            image = box.grab().toImage()
+            # The indicator is drawn at the left, before the label: its strongest edge against the window.
+            best = max(contrast(image.pixelColor(x, y).name(), DARK.window)
+                       for x in range(min(image.width(), 18)) for y in range(image.height()))
+            assert best >= MARK_CONTRAST, kind.__name__
+    finally:
+        w.view.set_theme("system")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QStyleFactory, QWidget
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPalette, QPen
+from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleFactory, QWidget
 
-from stancetracker.core.analysis.contrast import DARK, LIGHT, Palette
+from stancetracker.core.analysis.contrast import DARK, LIGHT, MARK_CONTRAST, Palette, readable
 
 THEMES = {"system": "&System", "light": "&Light", "dark": "&Dark"}
 _system: tuple[str, QPalette] | None = None  # the style and palette the platform gave, for "system"
@@ -40,6 +41,40 @@ def fusion_palette(p: Palette) -> QPalette:
     return pal
 
 
+_INDICATORS = {QStyle.PrimitiveElement.PE_IndicatorCheckBox, QStyle.PrimitiveElement.PE_IndicatorItemViewItemCheck,
+               QStyle.PrimitiveElement.PE_IndicatorRadioButton}
+
+
+class OutlinedFusion(QProxyStyle):
+    """Fusion, with check boxes and radio buttons outlined at 3:1 from the palette's base.
+
+    Fusion draws their outline a shade darker than the window, which on a dark
+    palette leaves an unticked box all but invisible.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(QStyleFactory.create("Fusion"))
+
+    def drawPrimitive(self, element, option, painter: QPainter, widget=None) -> None:
+        super().drawPrimitive(element, option, painter, widget)
+        if element not in _INDICATORS:
+            return
+        base = option.palette.color(QPalette.ColorRole.Base).name()
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setPen(QPen(QColor(readable("#8c8c8c", base, MARK_CONTRAST)), 1))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        r = QRectF(option.rect).adjusted(1.5, 1.5, -1.5, -1.5)  # a 1-pixel pen on pixel centres: not blurred
+        if element == QStyle.PrimitiveElement.PE_IndicatorRadioButton:
+            painter.drawEllipse(r)
+        else:
+            painter.drawRoundedRect(r, 1.5, 1.5)
+        painter.restore()
+
+
+_styles: list[QProxyStyle] = []  # the application does not keep a Python reference to its style
+
+
 def apply_theme(name: str) -> str:
     """Use a theme for the whole application; returns the name applied (unknown names mean "system")."""
     global _system
@@ -52,9 +87,13 @@ def apply_theme(name: str) -> str:
     if name == "system":
         app.setStyle(QStyleFactory.create(_system[0]) or app.style())
         app.setPalette(_system[1])
+    elif name == "dark":
+        _styles[:] = [OutlinedFusion()]
+        app.setStyle(_styles[0])
+        app.setPalette(fusion_palette(DARK))
     else:
         app.setStyle("Fusion")
-        app.setPalette(fusion_palette(DARK if name == "dark" else LIGHT))
+        app.setPalette(fusion_palette(LIGHT))
     return name
 
 
@@ -69,4 +108,4 @@ def palette_of(widget: QWidget) -> Palette:
                    highlight=hex_of(QPalette.ColorRole.Highlight))
 
 
-__all__ = ["THEMES", "apply_theme", "fusion_palette", "palette_of"]
+__all__ = ["THEMES", "OutlinedFusion", "apply_theme", "fusion_palette", "palette_of"]
