@@ -30,7 +30,7 @@ from stancetracker.gui.main_window import QtMainWindow
 d = Path(tempfile.mkdtemp())
 w = QtMainWindow(make_store(d / "t.db"), QSettings(str(d / "s.ini"), QSettings.Format.IniFormat))
 w._poll.stop()
-w.show()
+w.showMaximized() if sys.argv[1:] == ["maximized"] else w.show()
 screen = app.primaryScreen().availableGeometry()
 
 def settle():
@@ -56,7 +56,8 @@ def state(tag):
     return {"tag": tag, "fits": screen.contains(f), "frame": [f.x(), f.y(), f.width(), f.height()],
             "min_fits": w.minimumSizeHint().width() <= screen.width() and w.minimumSizeHint().height() <= screen.height(),
             "squeezed": squeezed(), "actors": w.actor_dock.width(), "editor": w.editor_dock.width(),
-            "central": w.centralWidget().width()}
+            "central": w.centralWidget().width(), "window": w.width(),
+            "reader_beside": w.documents.dock.isVisible() and abs(w.documents.dock.x() - w.editor_dock.x()) > 4}
 
 out = {"screen": [screen.width(), screen.height()], "dpr": app.primaryScreen().devicePixelRatio(),
        "states": [state("first")]}
@@ -69,14 +70,15 @@ print(json.dumps(out))
 """
 
 
-def run_probe(tmp_path: Path, width: int, height: int, scale: int = 1) -> dict:
+def run_probe(tmp_path: Path, width: int, height: int, scale: int = 1, maximized: bool = False) -> dict:
     config = tmp_path / "screen.json"
     config.write_text(json.dumps({"screens": [{"name": "test", "x": 0, "y": 0, "width": width, "height": height,
                                                 "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}))
     env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={config}", "QT_SCALE_FACTOR": str(scale),
            "PYTHONPATH": os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")]),
            "STANCETRACKER_HOME": str(tmp_path / "home")}
-    done = subprocess.run([sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, timeout=120)
+    args = ["maximized"] if maximized else []
+    done = subprocess.run([sys.executable, "-c", PROBE, *args], env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -93,6 +95,17 @@ def test_the_window_fits_its_screen_with_nothing_squeezed(tmp_path, width, heigh
         assert s["squeezed"] == [], s
     # The reader takes no room from the actor list, and gives its room back to the table and charts.
     assert opened["actors"] >= first["actors"] >= 140
+    assert hidden["central"] >= first["central"] - 2 and abs(hidden["editor"] - first["editor"]) <= 2
+
+
+@pytest.mark.slow
+def test_on_a_wide_maximized_window_the_reader_is_a_column_of_its_own(tmp_path):
+    got = run_probe(tmp_path, 2560, 1440, maximized=True)
+    first, opened, hidden = got["states"]
+    assert first["window"] > 1900 and opened["reader_beside"]
+    for s in got["states"]:
+        assert s["fits"] and s["squeezed"] == [], s
+    assert opened["central"] >= 680  # the table and charts keep a usable width beside three docks
     assert hidden["central"] >= first["central"] - 2 and abs(hidden["editor"] - first["editor"]) <= 2
 
 

@@ -156,10 +156,10 @@ class QtWindowLayout(QObject):
         return not self.window.tabifiedDockWidgets(self.reader) and abs(self.reader.x() - self.right.x()) > 4
 
     def _side_by_side(self, visible: bool) -> None:
-        actor, editor, reader = dock_widths(self.window.width(), True)
+        _, editor, reader = dock_widths(self.window.width(), True)
         editor = self.editor_width or editor
         if visible:
-            keep = max(self.left.width(), actor)  # the actor list is never squeezed to make room
+            keep = max(self.left.width(), ACTOR_WIDTH[0])  # the actor list is never squeezed to make room
             self.window.resizeDocks([self.left, self.right, self.reader], [keep, editor, reader],
                                     Qt.Orientation.Horizontal)
         else:
