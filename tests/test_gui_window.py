@@ -146,3 +146,26 @@ def test_an_unticked_box_can_be_seen_on_the_dark_theme(qtbot, settings, store):
             assert best >= MARK_CONTRAST, kind.__name__
     finally:
         w.view.set_theme("system")
+
+
+def test_coding_again_and_again_leaves_the_reader_where_it_is(qtbot, store, settings, monkeypatch):
+    """Ctrl+K fills the editor; the editor's new content never widens its dock and reflows the reader."""
+    from PySide6.QtWidgets import QMessageBox
+    add_document(store, DocumentText(TEXT, "text", "rounds.txt", title="Rounds", published=parse_date("2022-08-30")))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
+    w = open_window(qtbot, store, settings)
+    w.documents.dock.show()
+    reader = w.documents.reader
+    reader.open_document("rounds")
+    qtbot.waitUntil(lambda: reader.width() > 200)
+    QApplication.processEvents()
+    widths = []
+    for words in ("the cleric Muqtada al-Sadr and Nouri al-Maliki met again in round 3",
+                  "Nouri al-Maliki met", "round 40"):
+        start = TEXT.index(words)
+        reader.view.select(start, start + len(words))
+        reader.code_selection()
+        QApplication.processEvents()
+        assert words in w.editor.evidence.toPlainText()
+        widths.append((reader.width(), w.editor_dock.width()))
+    assert len(set(widths)) == 1, widths
