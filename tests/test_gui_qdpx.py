@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QMenu
 from stancetracker.core.coding.passages import passages
 from stancetracker.core.exchange.qdpx.import_ import import_qdpx
 from stancetracker.gui.dialogs.qdpx_dialog import QtQdpxDialog
-from stancetracker.gui.reader import IMPORTED
+from stancetracker.core.analysis.contrast import IMPORTED_HUE, shading
+from stancetracker.gui.theme import palette_of
 from stancetracker.gui.hub import QtStoreHub
 from stancetracker.gui.main_window import QtMainWindow
 
@@ -79,10 +80,12 @@ def test_imported_selections_are_shaded_in_the_reader_before_they_are_coded(qtbo
     reader = w.documents.reader
     reader.open_document(slug)
     view = reader.view
+    pal = palette_of(view)
+    imported = QColor(shading(IMPORTED_HUE, pal.base, pal.text))  # the imported shade, fitted to the palette
     shaded = []
     for n in range(view.document().blockCount()):
         block = view.document().findBlockByNumber(n)
         shaded += [block.text()[f.start:f.start + f.length] for f in block.layout().formats()
-                   if f.format.background().color() == QColor(IMPORTED)]
+                   if f.format.background().color() == imported]
     # Every imported selection is shaded, ready to be coded as a stance (the last one had no code).
     assert shaded == ["weather", "praised Tehran's help", "criticised it later"]

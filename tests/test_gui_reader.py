@@ -10,7 +10,9 @@ from stancetracker.core.model.dates import parse_date
 from stancetracker.core.exchange.documents.reading import DocumentText
 from stancetracker.core.coding.passages import passage_of_record, passages
 from stancetracker.core.coding.sourcetext import add_document, document
+from stancetracker.core.analysis.contrast import CURRENT_HUE, PASSAGE_HUE, shading
 from stancetracker.gui.main_window import QtMainWindow
+from stancetracker.gui.theme import palette_of
 
 TEXT = ("Sadr and the framework\n\n"
         "In August the cleric Muqtada al-Sadr told his bloc to leave parliament.\n\n"
@@ -67,8 +69,9 @@ def test_select_words_and_code_a_record_from_them(qtbot, win):
     # The passage is now shaded and the paragraph counts as coded.
     assert "1 of 4 paragraphs" in reader.coverage_label.text()
     block = reader.view.document().findBlockByNumber(2)
-    shades = [f for f in block.layout().formats() if f.format.background().color() in (QColor("#fff0a0"),
-                                                                                      QColor("#ffc864"))]
+    pal = palette_of(reader.view)
+    shade_colours = [QColor(shading(hue, pal.base, pal.text)) for hue in (PASSAGE_HUE, CURRENT_HUE)]
+    shades = [f for f in block.layout().formats() if f.format.background().color() in shade_colours]
     assert [(f.start, f.length) for f in shades] == [(TEXT.index(words) - block.position(), len(words))]
 
 

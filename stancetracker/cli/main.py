@@ -136,7 +136,8 @@ class RootGroup(LazyGroup):
              context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path),
               help="Database file (default: stancetracker.db in your user data folder).")
-@click.option("--coder", help="Your name as coder (default: $STANCETRACKER_CODER or your login).")
+@click.option("--coder", help="Your name as coder (default: $STANCETRACKER_CODER, else the name the window "
+                               "saved on first launch, else your login).")
 @click.version_option(__version__, prog_name="stancetracker")
 @click.pass_context
 def cli(ctx: click.Context, db: Path | None, coder: str | None):

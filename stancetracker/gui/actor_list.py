@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QEvent, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QColor, QPixmap, QStandardItem, QStandardItemModel, QIcon
 from PySide6.QtWidgets import QComboBox, QLineEdit, QListView, QVBoxLayout, QWidget
 
+from stancetracker.core.analysis.contrast import swatch
 from stancetracker.core.model.entities import ACTOR_KINDS
 from stancetracker.core.model.text import name_key
 from stancetracker.gui.hub import QtStoreHub
+from stancetracker.gui.theme import palette_of
 
 SLUG_ROLE = Qt.ItemDataRole.UserRole + 1
 KEYS_ROLE = Qt.ItemDataRole.UserRole + 2
 KIND_ROLE = Qt.ItemDataRole.UserRole + 3
+COLOUR_ROLE = Qt.ItemDataRole.UserRole + 4  # the actor's own colour; the swatch shows it fitted to the palette
 DEFAULT_CHECKED = ("sadr", "maliki", "coordination-framework")
 
 
@@ -81,13 +84,25 @@ class QtActorList(QWidget):
             item.setData(a.kind, KIND_ROLE)
             item.setData(" | ".join(name_key(n) for n in [a.name, a.slug, *a.aliases]), KEYS_ROLE)
             item.setToolTip(f"{a.name} ({a.kind})" + (f"\nalso: {'; '.join(a.aliases)}" if a.aliases else ""))
-            pm = QPixmap(12, 12)
-            pm.fill(QColor(a.colour or "#888888"))
-            item.setIcon(QIcon(pm))
+            item.setData(a.colour or "#888888", COLOUR_ROLE)
+            item.setIcon(self._swatch(a.colour or "#888888"))
             self.model.appendRow(item)
         self.model.blockSignals(False)
         self.proxy.invalidate()
         self.checkedChanged.emit(self.checked())
+
+    def _swatch(self, colour: str) -> QIcon:
+        """The actor's colour, moved only as far as needed to stand 3:1 from the list behind it."""
+        pm = QPixmap(12, 12)
+        pm.fill(QColor(swatch(colour, palette_of(self.view).base)))
+        return QIcon(pm)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            for i in range(self.model.rowCount()):
+                item = self.model.item(i)
+                item.setIcon(self._swatch(item.data(COLOUR_ROLE)))
 
     def _refilter(self) -> None:
         self.proxy.key = name_key(self.search.text())

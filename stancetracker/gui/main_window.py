@@ -27,8 +27,10 @@ from stancetracker.gui.charts.panel import QtChartPanel
 from stancetracker.gui.filter_bar import QtFilterBar
 from stancetracker.gui.hub import QtStoreHub
 from stancetracker.gui.opening import ask_coder, open_store
+from stancetracker.gui.reader_state import restore_reader, save_reader
 from stancetracker.gui.record_editor import QtRecordEditor
 from stancetracker.gui.records_model import UUID_ROLE, QtRecordTableModel
+from stancetracker.gui.window_layout import QtWindowLayout, scrolling
 
 POLL_MS = 1500
 COLUMN_WIDTHS = (86, 170, 120, 52, 150, 80, 220, 150, 420, 70)
@@ -66,12 +68,12 @@ class QtMainWindow(QMainWindow):
         self._build()
         self._menus()
         self._wire()
-        self.restoreGeometry(self.settings.value("geometry", b""))
-        if not self.restoreState(self.settings.value("windowState", b"")):
-            # First run: docks sized once the window has its real size.
-            QTimer.singleShot(0, lambda: self.resizeDocks([self.actor_dock, self.editor_dock], [240, 380],
-                                                          Qt.Orientation.Horizontal))
+        self.window_layout = QtWindowLayout(self, self.settings, self.actor_dock, self.editor_dock,
+                                            self.documents.dock)
+        self.window_layout.restore()
         self.store_opened()
+        if not self.documents.dock.isHidden():  # the reader comes back with its document, as it was left
+            restore_reader(self.documents.reader, self.settings)
 
     # ------------------------------------------------------------------ layout
     def _build(self) -> None:
@@ -96,6 +98,7 @@ class QtMainWindow(QMainWindow):
             self.table.setColumnWidth(col, width)
         self.editor = QtRecordEditor(hub)
         self.charts = QtChartPanel(hub)
+        self.charts.layout().setContentsMargins(4, 2, 4, 2)  # as the records above: room for the plot, not a frame
 
         records = QWidget()
         rl = QVBoxLayout(records)
@@ -103,20 +106,24 @@ class QtMainWindow(QMainWindow):
         rl.addWidget(self.filter_bar)
         rl.addWidget(self.table)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.addWidget(records)
-        self.splitter.addWidget(self.charts)
+        # Each pane scrolls rather than push the window past a small screen (1024×640, or ×2 scaling).
+        self.splitter.addWidget(scrolling(records))
+        self.splitter.addWidget(scrolling(self.charts))
+        self.splitter.setChildrenCollapsible(False)
         self.splitter.setSizes([270, 530])  # charts keep room for a plot under their title and event strip
         self.setCentralWidget(self.splitter)
 
         self.actor_dock = self._dock("Actors", "actors", self.actor_list, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.editor_dock = self._dock("Record", "editor", self.editor, Qt.DockWidgetArea.RightDockWidgetArea)
+        editor_pane = scrolling(self.editor, horizontal=False)
+        editor_pane.setMinimumWidth(self.editor.minimumSizeHint().width()
+                                    + editor_pane.verticalScrollBar().sizeHint().width())
+        self.editor_dock = self._dock("Record", "editor", editor_pane, Qt.DockWidgetArea.RightDockWidgetArea)
 
         self.count_label = QLabel()
         self.path_label = QLabel()
         self.path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.statusBar().addWidget(self.count_label)
         self.statusBar().addPermanentWidget(self.path_label)
-        self.resize(1440, 900)
         self.setAcceptDrops(True)  # drop a CSV file on the window to import it
 
     def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -296,8 +303,8 @@ class QtMainWindow(QMainWindow):
         if not self.keep_or_discard_edits():
             event.ignore()
             return
-        self.settings.setValue("geometry", self.saveGeometry())
-        self.settings.setValue("windowState", self.saveState())
+        self.window_layout.save()
+        save_reader(self.documents.reader, self.settings)
         self._poll.stop()
         self.hub.store.close()
         event.accept()

@@ -14,7 +14,8 @@ from stancetracker.core.db import backups
 from stancetracker.core.db.connection import needs_upgrade
 from stancetracker.core.project import open_for_reading
 from stancetracker.core.db.schema_audit import ForeignSchema
-from stancetracker.core.db.store import Store, default_user
+from stancetracker.core.db.store import Store
+from stancetracker.core.files import identity
 from stancetracker.core.project import open_project
 from stancetracker.core.model.errors import StanceError
 
@@ -69,16 +70,30 @@ def _backup_quietly(path: Path) -> None:
 
 
 def ask_coder(settings: QSettings) -> str:
-    """The coder's name: asked once, then kept in the settings."""
-    name = settings.value("coder", "")
-    if name:
-        return name
-    default = os.environ.get("STANCETRACKER_CODER") or default_user()
-    if os.environ.get("STANCETRACKER_CODER"):
-        return default
+    """The coder's name, shared with the command line (core/files/identity.py): asked once, on first launch.
+
+    The answer is saved in the data folder, where ``stancetracker`` commands
+    read it too; a name the window kept in its own settings before is moved there.
+    """
+    if os.environ.get("STANCETRACKER_CODER", "").strip() or identity.stored_coder():
+        return identity.coder()
+    earlier = str(settings.value("coder", "") or "").strip()
+    if earlier:
+        return _keep(earlier, settings)
     text, ok = QInputDialog.getText(None, "Welcome to stancetracker",
-                                    "Your name, as it should appear on the records you code:", text=default)
-    name = text.strip() if ok and text.strip() else default
+                                    "Your name, as it should appear on the records you code "
+                                    "(the command line will use it too):", text=identity.login_name())
+    return _keep(text if ok and text.strip() else identity.login_name(), settings)
+
+
+def _keep(name: str, settings: QSettings) -> str:
+    try:
+        name = identity.clean_name(name)
+        identity.save_coder(name)
+    except StanceError:
+        name = identity.login_name()
+    except OSError as err:  # a data folder that cannot be written: the window still knows the name
+        log.warning("the coder name could not be saved: %s", err)
     settings.setValue("coder", name)
     return name
 

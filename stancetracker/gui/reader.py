@@ -11,11 +11,12 @@ import bisect
 from dataclasses import dataclass, field
 
 import numpy as np
-from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextLayout
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMenu,
                                QPlainTextEdit, QPushButton, QSizePolicy, QToolButton, QVBoxLayout, QWidget)
 
+from stancetracker.core.analysis.contrast import CURRENT_HUE, IMPORTED_HUE, PASSAGE_HUE, mention_colours, shading
 from stancetracker.core.exchange.documents.reading import page_at
 from stancetracker.core.model.errors import StanceError
 from stancetracker.core.coding.mentions import Mention, MentionFinder, fold
@@ -40,11 +41,8 @@ from stancetracker.core.coding.sourcetext import (
 )
 from stancetracker.gui.dialogs.lost_passages import QtLostPassagesDialog
 from stancetracker.gui.hub import QtStoreHub
+from stancetracker.gui.theme import palette_of
 
-CODED = QColor("#fff0a0")        # a passage with records
-CURRENT = QColor("#ffc864")      # the passage of the record in the editor
-IMPORTED = QColor("#d8ecff")     # a passage imported from a REFI-QDA project, not yet coded as a stance
-FOUND = QColor("#b8dcff")
 
 
 class _Offsets:
@@ -152,23 +150,37 @@ class QtDocumentView(QPlainTextEdit):
         self._done.add(n)
         start, line = self.line_text(n)
         ranges = []
+        # Shading and mention colours fitted to the palette in use, so they keep their contrast (issue 16).
+        pal = palette_of(self)
+        coded, current, imported = (shading(hue, pal.base, pal.text)
+                                    for hue in (PASSAGE_HUE, CURRENT_HUE, IMPORTED_HUE))
+        shaded: list[tuple[int, int, str]] = []
         for p in self._by_line.get(n, ()):
             if not p.records and p.id != self.marks.current and p.id not in self.marks.imported:
                 continue
             fmt = QTextCharFormat()
-            fmt.setBackground(CURRENT if p.id == self.marks.current else CODED if p.records else IMPORTED)
+            shade = current if p.id == self.marks.current else coded if p.records else imported
+            fmt.setBackground(QColor(shade))
+            shaded.append((p.start - start, p.end - start, shade))
             ranges.append(self._range(line, max(p.start, start) - start, min(p.end, start + len(line)) - start, fmt))
         if self.marks.finder is not None:
             for m in self.marks.finder.find(line):
                 fmt = QTextCharFormat()
-                colour = QColor(self.marks.colours.get(m.actor) or "#1f77b4")
-                fmt.setForeground(colour.darker(130))
+                inside = next((sh for s, e, sh in shaded if s <= m.start < e), None)
+                c = mention_colours(self.marks.colours.get(m.actor) or "#1f77b4", pal.base, pal.text,
+                                    inside or coded)
+                fmt.setForeground(QColor(c.text_in_passage if inside else c.text))
                 fmt.setFontUnderline(True)
-                fmt.setUnderlineColor(colour)
+                fmt.setUnderlineColor(QColor(c.underline_in_passage if inside else c.underline))
                 fmt.setToolTip(m.actor)
                 ranges.append(self._range(line, m.start, m.end, fmt))
         block.layout().setFormats(ranges)
         self.document().markContentsDirty(block.position(), block.length())
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:  # a theme change: shading and mentions fitted anew
+            self.set_marks(self.marks)
 
     def _range(self, line: str, s: int, e: int, fmt: QTextCharFormat) -> QTextLayout.FormatRange:
         r = QTextLayout.FormatRange()

@@ -11,9 +11,7 @@ opens a project (backup on opening, seeds for a new file) over it.
 from __future__ import annotations
 
 import contextlib
-import getpass
 import json
-import os
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,6 +23,7 @@ from stancetracker.core.db.dimensions import DimensionTable
 from stancetracker.core.db.events import EventTable
 from stancetracker.core.db.sources import SourceTable
 from stancetracker.core.db.connection import describe_sqlite_error, open_connection
+from stancetracker.core.files import identity
 from stancetracker.core.model.dates import utc_now
 from stancetracker.core.model.errors import (
     ConflictError,
@@ -47,14 +46,8 @@ from stancetracker.core.model.stored_values import date_problem, stored_text, vi
 
 
 def default_user() -> str:
-    """The coder name used when none is given: $STANCETRACKER_CODER or the login name."""
-    env = os.environ.get("STANCETRACKER_CODER", "").strip()
-    if env:
-        return env
-    try:
-        return getpass.getuser() or "unknown"
-    except Exception:  # no login name in some containers
-        return "unknown"
+    """The coder name used when none is given: $STANCETRACKER_CODER, the saved name, or the login name."""
+    return identity.coder()
 
 
 @dataclass

@@ -33,7 +33,8 @@ class QtDatabaseActions(QtWindowActions):
 
     def add_backup_actions(self, menu: QMenu) -> None:
         """Backup copy and Backups and restore (they sit after the import and export items)."""
-        self.add(menu, "&Backup copy…", self.backup_copy, "Ctrl+Shift+B", "Save a verified copy of the database")
+        self.add(menu, "&Backup copy…", self.backup_copy, [QKeySequence.StandardKey.SaveAs, "Ctrl+Shift+B"],
+                 "Save a verified copy of the database under another name")
         self.a_backups = self.add(menu, "Backups and &restore…", self.show_backups)
 
     # ------------------------------------------------------------ opening

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QLineEdit
 
 from stancetracker.core.coding.sourcetext import Reanchoring
 from stancetracker.core.exchange.documents.reading import SUPPORTED
-from stancetracker.gui.actions.menu import QtWindowActions
+from stancetracker.gui.actions.menu import QtWindowActions, set_keys
 from stancetracker.gui.dialogs.correct_text import QtCorrectTextDialog
 from stancetracker.gui.dialogs.document import QtDocumentDialog, read_or_warn
 from stancetracker.gui.reader import CodeRequest, QtReader
@@ -35,18 +35,10 @@ class QtDocumentActions(QtWindowActions):
         self.dock.setWidget(self.reader)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         window.splitDockWidget(self.dock, window.editor_dock, Qt.Orientation.Horizontal)
-        self.dock.hide()
-        self._sized = False
-        self.dock.visibilityChanged.connect(self._first_shown)
+        self.dock.hide()  # the window's layout (gui/window_layout.py) sizes it when it opens
         self._menu(menu)
         self.reader.codeRequested.connect(self.code)
         self.reader.passageActivated.connect(lambda uuids: window.select_record(uuids[0]))
-
-    def _first_shown(self, visible: bool) -> None:
-        """Give the reader a readable width the first time it opens (later the user's width stays)."""
-        if visible and not self._sized:
-            self._sized = True
-            self.w.resizeDocks([self.dock, self.w.actor_dock], [440, 120], Qt.Orientation.Horizontal)
 
     def _menu(self, m: QMenu) -> None:
         w = self.w
@@ -54,15 +46,16 @@ class QtDocumentActions(QtWindowActions):
                                  "Read a text, Markdown, HTML, PDF or Word file into a new source", writes=True)
         show = self.dock.toggleViewAction()
         show.setText("Show the &reader")
-        show.setShortcut(QKeySequence("F6"))
+        set_keys(show, "F6")
         m.addAction(show)
         w.addAction(show)
         m.addSeparator()
         self.a_code = self.add(m, "&Code the selection…", self.reader.code_selection, "Ctrl+K",
                                "Start a new record pointing at the words selected in the reader", writes=True)
         self.add(m, "&Find in the document", self._focus(self.reader.find_edit), "Ctrl+Alt+F")
-        self.add(m, "Find &next", lambda: self.reader.find_next(), "F3")
-        self.add(m, "Find &previous", lambda: self.reader.find_next(backwards=True), "Shift+F3")
+        self.add(m, "Find &next", lambda: self.reader.find_next(), QKeySequence.StandardKey.FindNext)
+        self.add(m, "Find &previous", lambda: self.reader.find_next(backwards=True),
+                 QKeySequence.StandardKey.FindPrevious)
         self.add(m, "&Search all documents", self._focus(self.reader.search_edit), "Ctrl+Alt+S")
         self.add(m, "Next &uncoded paragraph", self.reader.next_uncoded, "F8")
         self.a_correct = self.add(m, "C&orrect the text…", self.correct_text,

@@ -27,7 +27,7 @@ class QtExchangeActions(QtWindowActions):
         self.a_report = self.add(menu, "&Report…", self.report, "Ctrl+R",
                                  tip="A report (HTML, PDF, Word) of the ticked actors, the chart's dimension and "
                                      "the filter's dates")
-        self.a_merge = self.add(menu, "&Merge a colleague's database or CSV…", self.merge_file, "Ctrl+M",
+        self.a_merge = self.add(menu, "&Merge a colleague's database or CSV…", self.merge_file, "Ctrl+Shift+M",
                                 writes=True)
         # REFI-QDA, the exchange standard of MAXQDA, ATLAS.ti, NVivo and QualCoder (issue 17).
         self.a_import_qdpx = self.add(menu.addMenu("I&mport"), "REFI-QDA &project…", lambda: self.import_qdpx(),

@@ -20,7 +20,8 @@ class QtManageActions(QtWindowActions):
         self.hub = window.hub
         self.add(menu, "&Actors…", lambda: self.open(QtActorsDialog), "Ctrl+Shift+A", writes=True)
         self.add(menu, "&Dimensions…", lambda: self.open(QtDimensionsDialog), writes=True)
-        self.add(menu, "&Sources…", lambda: self.open(QtSourcesDialog), "Ctrl+Shift+S", writes=True)
+        # Ctrl+Shift+S is Save As everywhere: here, Backup copy (a copy of the database under another name).
+        self.add(menu, "&Sources…", lambda: self.open(QtSourcesDialog), "Ctrl+Shift+O", writes=True)
         self.add(menu, "&Events…", lambda: self.open(QtEventsDialog), writes=True)
 
     def open(self, dialog: type[QDialog]) -> QDialog:

@@ -7,7 +7,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox
 
 from stancetracker.core.model.errors import ConflictError, StanceError, ValidationError
-from stancetracker.gui.actions.menu import QtWindowActions
+from stancetracker.gui.actions.menu import QtWindowActions, set_keys
 from stancetracker.gui.dialogs.history import QtHistoryDialog
 from stancetracker.gui.record_editor import EditorValues
 from stancetracker.gui.undo import (CreateRecordCommand, DeleteRecordCommand, EditRecordCommand,
@@ -23,20 +23,23 @@ class QtRecordActions(QtWindowActions):
         self.editor = window.editor
         self.undo_stack = window.undo_stack
         self.a_undo = self.undo_stack.createUndoAction(window, "&Undo")
-        self.a_undo.setShortcuts([QKeySequence("Ctrl+Z")])
+        set_keys(self.a_undo, QKeySequence.StandardKey.Undo)
         self.a_redo = self.undo_stack.createRedoAction(window, "&Redo")
-        self.a_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        set_keys(self.a_redo, QKeySequence.StandardKey.Redo)
         for a in (self.a_undo, self.a_redo):
             menu.addAction(a)
             window.addAction(a)
         menu.addSeparator()
-        self.a_new = self.add(menu, "&New record", self.new_record, "Ctrl+N", writes=True)
-        self.a_save = self.add(menu, "&Save record", self.editor.request_save, "Ctrl+S", writes=True)
+        self.a_new = self.add(menu, "&New record", self.new_record, QKeySequence.StandardKey.New,
+                              writes=True)
+        self.a_save = self.add(menu, "&Save record", self.editor.request_save, QKeySequence.StandardKey.Save,
+                               writes=True)
         self.a_dup = self.add(menu, "&Duplicate for another actor or dimension", self.editor.duplicate, "Ctrl+D",
                               writes=True)
         self.a_delete = self.add(menu, "Move to &trash", self.delete_record, ["Ctrl+Del"], writes=True)
         self.a_restore = self.add(menu, "Restore from trash", self.restore_record, "Ctrl+Shift+R", writes=True)
-        self.add(menu, "Record &history…", self.show_history, "Ctrl+H")
+        # Not Ctrl+H: on macOS that is ⌘H, Hide.
+        self.add(menu, "Record &history…", self.show_history, "Ctrl+Shift+H")
         menu.addSeparator()
         self.add(menu, "Ne&xt record", lambda: self.step(1), "Ctrl+PgDown")
         self.add(menu, "Pre&vious record", lambda: self.step(-1), "Ctrl+PgUp")
@@ -48,7 +51,7 @@ class QtRecordActions(QtWindowActions):
     def _table_delete_action(self) -> QAction:
         """Delete in the table (only there: elsewhere it deletes text) moves the record to the trash."""
         a = QAction("Move to trash", self.window.table)
-        a.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        set_keys(a, QKeySequence.StandardKey.Delete)
         a.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         a.triggered.connect(self.delete_record)
         return a

@@ -97,8 +97,9 @@ class QtChartPanel(QWidget):
         # Two short rows rather than one long one, so the panel fits beside the docks.
         bar = QVBoxLayout()
         for row in ((QLabel("Dimension"), self.dimension_box, QLabel("Stale after"), self.horizon_spin,
-                     self.events_check, self.export_button, self.window_button),
-                    (QLabel("From"), self.from_edit, QLabel("to"), self.to_edit, self.fit_button)):
+                     self.events_check, self.export_button),
+                    (QLabel("From"), self.from_edit, QLabel("to"), self.to_edit, self.fit_button,
+                     self.window_button)):
             line = QHBoxLayout()
             for w in row:
                 line.addWidget(w)

@@ -39,6 +39,7 @@ class QtShiftsPanel(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.heading = QLabel("Shifts")
+        self.heading.setWordWrap(True)  # a long heading wraps rather than hold the panel wider than its minimum
         self.tree = QTreeWidget()
         self.tree.setHeaderHidden(True)
         self.tree.setWordWrap(True)
