@@ -322,6 +322,23 @@ class Dimension:
             raise ValidationError("position", "must be a whole number") from None
         return self
 
+    def level_texts(self, codebook: str | None = None) -> dict[int, str]:
+        """Each level's meaning from the codebook's '-2: …' lines (``codebook``, else this dimension's);
+        the poles and a neutral middle when it has none."""
+        found: dict[int, list[str]] = {}
+        current = None
+        for line in (self.codebook if codebook is None else codebook or "").split("\n"):
+            m = _LEVEL_LINE.match(line)
+            if m:
+                current = int(m.group(1).replace(MINUS, "-"))
+                found[current] = [m.group(2).strip()]
+            elif current is not None and line.strip():
+                found[current].append(line.strip())
+        if found:
+            return {lvl: " ".join(found[lvl]) for lvl in sorted(found)}
+        return {lvl: text for lvl, text in ((-2, self.neg_pole), (0, "Neutral or mixed, or no discernible line."),
+                                            (2, self.pos_pole)) if text}
+
     def score_label(self, score: float) -> str:
         return score_label(score, self.neg_label or f"anti-{self.label}", self.pos_label or f"pro-{self.label}")
 
@@ -335,6 +352,7 @@ def score_label(score: float, neg_label: str, pos_label: str) -> str:
 
 
 MINUS = "\u2212"  # the typographic minus: "−1" reads as a number where "-1" may read as a dash
+_LEVEL_LINE = re.compile(r"^\s*([+\-\u2212]?[0-2])\s*[:.)=]\s*(.*)$")  # a codebook's "-2: …" line
 
 
 def fmt_score(value: float, signed: bool = True) -> str:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
-import re
 import shlex
 
 from stancetracker.core.analysis import agreement
@@ -25,7 +24,6 @@ from stancetracker.core.report.document import Block, Heading, Paragraph, Table
 from stancetracker.core.report.scope import ReportScope, ResolvedScope, resolve
 from stancetracker.core.report.text import plain, score_text, text_block
 
-_LEVEL_LINE = re.compile(r"^\s*([+\-\u2212]?[0-2])\s*[:.)=]\s*(.*)$")
 
 DATES_TEXT = (
     "Each record is dated when the stance was held or expressed, not when the source was published, and as "
@@ -59,19 +57,7 @@ def data_version(rows: list[RecordRow]) -> str:
 
 def levels(d: Dimension) -> list[tuple[int, str]]:
     """Each level's meaning from the dimension's codebook ('-2: …' lines); the poles when it has none."""
-    found: dict[int, list[str]] = {}
-    current = None
-    for line in text_block(d.codebook).split("\n"):
-        m = _LEVEL_LINE.match(line)
-        if m:
-            current = int(m.group(1).replace("\u2212", "-"))
-            found[current] = [m.group(2).strip()]
-        elif current is not None and line.strip():
-            found[current].append(line.strip())
-    if found:
-        return [(lvl, " ".join(found[lvl])) for lvl in sorted(found)]
-    fallback = {-2: plain(d.neg_pole), 0: "Neutral or mixed, or no discernible line.", 2: plain(d.pos_pole)}
-    return [(lvl, text) for lvl, text in fallback.items() if text]
+    return [(lvl, plain(text)) for lvl, text in d.level_texts(text_block(d.codebook)).items()]
 
 
 def command_for(store: Store, scope: ReportScope, rs: ResolvedScope | None = None,

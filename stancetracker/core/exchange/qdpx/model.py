@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 import uuid
 from typing import Any
 
@@ -17,7 +16,6 @@ QDE = "project.qde"
 _GUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "stancetracker:refi-qda:1")
 LEVELS = (-2, -1, 0, 1, 2)
 PATH_SEPARATOR = " › "
-_LEVEL_LINE = re.compile(r"^\s*([+\-\u2212]?[0-2])\s*[:.)=]\s*(.*)$")
 
 
 def guid(kind: str, *key: object) -> str:
@@ -38,19 +36,7 @@ def level_name(dim: Dimension, level: int) -> str:
 
 def level_texts(dim: Dimension) -> dict[int, str]:
     """Each level's meaning from the dimension's codebook ('-2: …' lines), else the poles."""
-    found: dict[int, list[str]] = {}
-    current = None
-    for line in (dim.codebook or "").split("\n"):
-        m = _LEVEL_LINE.match(line)
-        if m:
-            current = int(m.group(1).replace("\u2212", "-"))
-            found[current] = [m.group(2).strip()]
-        elif current is not None and line.strip():
-            found[current].append(line.strip())
-    if found:
-        return {lvl: " ".join(parts) for lvl, parts in found.items()}
-    return {lvl: text for lvl, text in ((-2, dim.neg_pole), (0, "Neutral or mixed, or no discernible line."),
-                                        (2, dim.pos_pole)) if text}
+    return dim.level_texts()
 
 
 def nearest_level(score: float) -> int:
