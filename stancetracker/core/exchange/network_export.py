@@ -43,7 +43,8 @@ def check_folder(folder: Path | str, protect, option: str = "--output") -> Path:
                                   "— nothing was written")
     hit = outputs.guarded_by(folder, protect)
     if hit is not None:
-        raise outputs.OutputError(f"{option} {shown}: is {hit[0].what} ({hit[0].path}); choose another folder "
+        where = "is in" if hit[0].folder else "is"
+        raise outputs.OutputError(f"{option} {shown}: {where} {hit[0].what} ({hit[0].path}); choose another folder "
                                   "— nothing was written")
     try:
         st = os.stat(folder)
