@@ -263,3 +263,27 @@ def test_agreement_takes_every_format(tmp_path):
     assert header == fields and float(row[1]) == pytest.approx(as_json["alpha"])
     assert json.loads(row[fields.index("pairs")]) == as_json["pairs"]
     assert "Krippendorff's alpha (ordinal)" in run(db, "agreement").stdout
+
+
+def test_files_are_put_in_place_together_or_not_at_all(coded, tmp_path):
+    """A file that cannot be written (here a folder in its place) stops the export before any file changes."""
+    out = tmp_path / "nets"
+    write_network(network(coded, window="all"), out, protect=database_files(coded.path))
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    (out / "edges-2021.csv").mkdir()
+    with pytest.raises(OutputError, match="edges-2021.csv: is a folder"):
+        write_network(network(coded, window="1y"), out, protect=database_files(coded.path))
+    after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    assert after == before and not (out / "network-2021.graphml").exists()
+    assert not [p for p in out.iterdir() if p.name.endswith(".partial")]
+
+
+def test_the_cli_filter_narrows_the_network(seeded, tmp_path):
+    out = tmp_path / "two"
+    res = run(seeded, "export-network", "--window", "all", "--actor", "sadr", "--actor", "maliki",
+              "--dimension", "iran", "-o", str(out))
+    assert res.exit_code == 0, res.output + res.stderr
+    _, nodes, edges = _graph(out / "network-all.graphml")
+    assert set(nodes) == {"sadr", "maliki"} and [(s, t) for s, t, _ in edges] == [("maliki", "sadr")]
+    assert {k for v in nodes.values() for k in v if k.startswith("position_")} == {"position_iran"}
+    assert "actors sadr, maliki; dimensions iran" in (out / "README.txt").read_text(encoding="utf-8")
