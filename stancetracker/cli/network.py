@@ -51,6 +51,8 @@ def export_network(obj: CliState, window, carry_forward, output: Path, actor, di
     click.echo(f"Wrote {len(written)} files to {output}: {len(net.windows)} window"
                f"{'s' if len(net.windows) != 1 else ''}, {edges} edge{'s' if edges != 1 else ''} in all "
                "(index.csv lists the windows)")
+    if not net.windows:
+        click.echo("note: no records match the filter, so there is no window to write", err=True)
     if net.skipped:
         click.echo(f"note: {net.skipped} record(s) with an invalid score or date left out "
                    "(stancetracker check lists them)", err=True)
