@@ -26,8 +26,9 @@ def documented_fields() -> dict[str, list[str]]:
     """Each '### `command`' section of docs/formats.md's listings part: the field names of its table."""
     doc = (REPO / "docs" / "formats.md").read_text(encoding="utf-8")
     part = doc[doc.index("## Listings for programs"):]
+    part = part[:part.index("\n## ", 1)] if "\n## " in part[1:] else part  # up to the next section
     sections = re.split(r"^### `([^`]+)`\s*$", part, flags=re.M)[1:]
-    return {name: re.findall(r"^\| `([a-z_]+)` \|", body, flags=re.M) for name, body in zip(sections[::2], sections[1::2])}
+    return {name: re.findall(r"^\| `([a-z0-9_]+)` \|", body, flags=re.M) for name, body in zip(sections[::2], sections[1::2])}
 
 
 @pytest.fixture(scope="module")

@@ -68,6 +68,10 @@ _MODULES: dict[str, dict[str, str]] = {
         "import-qdpx": "Import a REFI-QDA project (.qdpx): text sources, selections as passages, and records "
                        "through a mapping.",
     },
+    "network": {
+        "export-network": "Export actor-to-actor alignment networks per time window as GraphML and CSV edge lists "
+                          "(Gephi, visone).",
+    },
     "reliability": {
         "study": "Reliability studies: a sample of units that several coders code blind.",
         "agreement": "Agreement between coders: Krippendorff's alpha with its 95% interval, per pair of coders, "

@@ -113,10 +113,11 @@ def study_done(obj: CliState, slug):
 @click.option("--coder", multiple=True, help="Only these coders (repeatable).")
 @click.option("--level", type=click.Choice(("nominal", "ordinal", "interval")), default="ordinal", show_default=True,
               help="Level of measurement of the scores.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (fields: docs/reliability.md).")
+@FORMAT
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @BLIND_STUDY
 @click.pass_obj
-def agreement(obj: CliState, study_slug, sources, actor, dimension, coder, level, as_json):
+def agreement(obj: CliState, study_slug, sources, actor, dimension, coder, level, fmt, as_json):
     """Agreement between coders: Krippendorff's alpha with its 95% interval, per pair of coders, per dimension."""
     from stancetracker.core.analysis.agreement import agreement as measure
 
@@ -126,8 +127,8 @@ def agreement(obj: CliState, study_slug, sources, actor, dimension, coder, level
     flt = who_sees(store, RecordFilter(actors=[store.actor(a).slug for a in actor],
                                        dimensions=[store.dimension(d).slug for d in dimension], coders=list(coder)))
     result = measure(store, flt, level, study_slug, sources=list(sources))
-    if as_json:
-        click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+    if as_json or fmt != "table":
+        emit("json" if as_json else fmt, "agreement", [result.as_json()])
         return
     a = "not defined" if result.alpha is None else f"{result.alpha:.3f}"
     ci = f" (95% interval {result.ci95[0]:.3f} to {result.ci95[1]:.3f})" if result.ci95 else ""

@@ -76,7 +76,8 @@ def mean_interval(scores: np.ndarray, coverage: float = COVERAGE, draws: int = D
     return float(lo), float(hi)
 
 
-def _sound(row: tuple) -> bool:
+def sound_row(row: tuple) -> bool:
+    """Whether a position_rows row has a score and a date a position can use."""
     score, date, precision = row[6], row[4], row[5]
     if isinstance(score, bool) or not isinstance(score, (int, float)) or not -2 <= score <= 2:
         return False
@@ -94,7 +95,7 @@ def positions(store: Store, flt: RecordFilter | None = None, period: str = "date
         raise ValueError(f"period {period!r}: use one of {', '.join(PERIODS)}")
     groups: dict[tuple[str, str], list[tuple]] = {}
     for row in position_rows(store, flt):
-        if _sound(row):
+        if sound_row(row):
             groups.setdefault((row[0], row[2]), []).append(row)
     out: list[Position] = []
     for rows in groups.values():
@@ -114,4 +115,4 @@ def positions(store: Store, flt: RecordFilter | None = None, period: str = "date
     return out
 
 
-__all__ = ["COVERAGE", "INTERVAL_FROM", "PERIODS", "Position", "mean_interval", "period_of", "positions"]
+__all__ = ["COVERAGE", "INTERVAL_FROM", "PERIODS", "Position", "mean_interval", "period_of", "positions", "sound_row"]

@@ -42,13 +42,17 @@ FIELDS: dict[str, tuple[str, ...]] = {
                         "records"),
     "positions": ("actor_slug", "actor", "dimension_slug", "dimension", "period", "mean", "low", "high",
                   "interval_low", "interval_high", "records", "sources", "coders"),
+    "agreement": ("level", "alpha", "ci95", "units", "values", "coders", "pairs", "confusion", "confidence", "note",
+                  "bootstrap"),
 }
+# Listings that are one object, not a list of them (json writes the object; csv and jsonl one row, one line).
+ONE_OBJECT = ("stats", "agreement")
 
 
 def write(fmt: str, command: str, items: Iterable[Mapping], out: TextIO) -> int:
     """Write ``items`` (dicts holding the command's FIELDS) to ``out`` in ``fmt``; returns how many.
 
-    json is one array (``stats``: one object), jsonl one object a line, csv a
+    json is one array (``stats``, ``agreement``: one object), jsonl one object a line, csv a
     header of the fields and a row each, lists and objects as JSON text.
     """
     fields = FIELDS[command]
@@ -66,7 +70,7 @@ def write(fmt: str, command: str, items: Iterable[Mapping], out: TextIO) -> int:
     elif fmt == "json":
         objects = [{f: item[f] for f in fields} for item in items]
         n = len(objects)
-        if command == "stats":
+        if command in ONE_OBJECT:
             out.write(_json(objects[0], indent=2) + "\n")
         else:
             out.write(_json(objects, indent=2) + "\n")
@@ -165,5 +169,5 @@ def shift_item(sh, actor_name: str, dimension) -> dict:
             "after_records": [r.uuid for r in sh.after_records]}
 
 
-__all__ = ["FIELDS", "FORMATS", "actor_item", "dimension_item", "event_item", "history_item", "operation_item",
+__all__ = ["FIELDS", "FORMATS", "ONE_OBJECT", "actor_item", "dimension_item", "event_item", "history_item", "operation_item",
            "record_item", "shift_item", "source_item", "write"]
