@@ -14,6 +14,7 @@ from stancetracker.core.db.store import Store
 from stancetracker.core.exchange.documents.reading import SUPPORTED
 from stancetracker.core.files.paths import default_db_path
 from stancetracker.core.model.errors import StanceError
+from stancetracker.gui.actions.coding import QtCodingActions
 from stancetracker.gui.actions.database import DATABASES, QtDatabaseActions
 from stancetracker.gui.actions.documents import QtDocumentActions
 from stancetracker.gui.actions.exchange import QtExchangeActions
@@ -143,8 +144,9 @@ class QtMainWindow(QMainWindow):
         self.help = QtHelpActions(self, help_)
         # After Help, so the shortcuts list keeps its order; the reader dock goes beside the editor.
         self.documents = QtDocumentActions(self, document)
+        self.coding = QtCodingActions(self, view, before=document)
         self.action_areas = (self.database, self.exchange, self.records, self.view, self.manage, self.help,
-                             self.documents)
+                             self.documents, self.coding)
 
     def _wire(self) -> None:
         self.filter_bar.filterChanged.connect(self.apply_filter)
@@ -187,6 +189,7 @@ class QtMainWindow(QMainWindow):
             self.filter_bar.problem.setText(str(err))
             return
         self.charts.set_filter(flt)
+        self.coding.show_view(flt)
 
     def _filter_actor(self, slug: str) -> None:
         actor = self.hub.store.actor(slug)

@@ -1,0 +1,193 @@
+"""The window's reliability views (issue 15, item 6): studies, blindness and the view label, agreement, adjudication."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from stancetracker.core.analysis.agreement import agreement
+from stancetracker.core.coding.passages import add_coded_record
+from stancetracker.core.db import consensus, studies as S
+from stancetracker.core.db.query import RecordFilter
+from stancetracker.gui.dialogs.adjudication_dialog import QtAdjudicationDialog
+from stancetracker.gui.dialogs.agreement_panel import QtAgreementPanel
+from stancetracker.gui.dialogs.studies_dialog import QtStudiesDialog, tick
+from stancetracker.gui.hub import QtStoreHub
+from stancetracker.gui.main_window import QtMainWindow
+from stancetracker.gui.records_model import UUID_ROLE
+
+from test_reliability import ALICE, rec, two_coders
+
+SHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+
+
+def shoot(widget, name: str) -> None:
+    """Keep what the dialog looks like (docs/screenshots/reliability-*.png) when STANCETRACKER_SHOTS is set."""
+    import os
+    if os.environ.get("STANCETRACKER_SHOTS"):
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        assert widget.grab().save(str(SHOTS / f"reliability-{name}.png"))
+
+
+@pytest.fixture
+def hub(store, qtbot):
+    two_coders(store)
+    return QtStoreHub(store)
+
+
+def make_window(qtbot, store, tmp_path) -> QtMainWindow:
+    w = QtMainWindow(store, QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(w, before_close_func=lambda w: (w._poll.stop(), w.editor.clear_for_new(keep_context=False)))
+    return w
+
+
+def shown_coders(win: QtMainWindow, locator_prefix: str = "¶") -> list[str]:
+    m = win.model
+    return sorted(win.hub.store.record(m.index(r, 0).data(UUID_ROLE)).coder for r in range(m.rowCount())
+                  if win.hub.store.record(m.index(r, 0).data(UUID_ROLE)).locator.startswith(locator_prefix))
+
+
+def test_the_studies_dialog_creates_assigns_and_shows_progress(qtbot, hub):
+    dlg = QtStudiesDialog(hub)
+    qtbot.addWidget(dlg)
+    dlg.slug.setText("pilot")
+    dlg.name.setText("Pilot study")
+    tick(dlg.actors, ["sadr"])
+    tick(dlg.dimensions, ["iran"])
+    dlg.size.setValue(4)
+    dlg.seed.setValue(7)
+    dlg.coders.setText("alice, bob")
+    made = dlg.create()
+    assert made is not None and made.units == 4 and set(made.coders) == {"alice", "bob"}
+    assert S.study_units(hub.store, "pilot") == S.sample_units(hub.store, actors=["sadr"], dimensions=["iran"],
+                                                               size=4, seed=7)
+    st = S.study(hub.store, "pilot")
+    assert st.rule["seed"] == 7 and st.rule["actors"] == ["sadr"]
+    # One row per coder with units coded / units, as the core counts them.
+    rows = {dlg.table.item(r, 2).text(): dlg.table.item(r, 3).text() for r in range(dlg.table.rowCount())}
+    assert rows == {c: f"{st.coded[c]} / 4" for c in ("alice", "bob")}
+    dlg.assign_to.setText("carol")
+    dlg.table.setCurrentCell(0, 0)
+    dlg.assign_selected()
+    assert "carol" in S.study(hub.store, "pilot").coders and dlg.table.rowCount() == 3
+    dlg.assign_to.clear()
+    shoot(dlg, "studies")
+    # Bad input is one line in the dialog, nothing made.
+    dlg.slug.setText("pilot")
+    assert dlg.create() is None and "already exists" in dlg.problem.text()
+    dlg.slug.setText("none")
+    tick(dlg.actors, ["kadhimi"])
+    dlg.size.setValue(0)
+    assert dlg.create() is None and "picks no unit" in dlg.problem.text()
+
+
+def test_a_blind_coder_sees_no_other_coder_and_the_view_label_says_so(qtbot, store, tmp_path):
+    two_coders(store)
+    S.create_study(store, "pilot", "", S.sample_units(store), {})
+    S.assign(store, "pilot", ["alice", "bob"])
+    store.user = "alice"
+    win = make_window(qtbot, store, tmp_path)
+    assert win.model.filter.blind_for == ("pilot", "alice")
+    assert set(shown_coders(win)) == {"alice"} and len(shown_coders(win)) == len(ALICE)
+    assert win.coding.label.text() == "Blind: study pilot"
+    # The chart draws alice's records only.
+    assert win.charts.flt.blind_for == ("pilot", "alice")
+    # Done: blindness ends, and the window shows everyone again.
+    win.hub.run("studies", S.mark_done, "pilot", "alice")
+    assert set(shown_coders(win)) == {"alice", "bob"}
+    assert win.coding.label.text() == "View: all coders"
+
+
+def test_the_view_label_and_table_follow_view_records_of(qtbot, store, tmp_path):
+    two_coders(store)
+    win = make_window(qtbot, store, tmp_path)
+    assert win.coding.label.text() == "View: all coders"
+    win.coding.choose_view("coder", "bob")
+    assert win.coding.label.text() == "View: coder bob" and set(shown_coders(win)) == {"bob"}
+    assert win.coding.view_actions["coder"].isChecked()
+    win.coding.choose_view("consensus")
+    assert win.coding.label.text() == "View: consensus only"
+    assert win.model.filter.view == "consensus" and win.charts.flt.view == "consensus"
+    win.coding.choose_view("all")
+    assert win.coding.label.text() == "View: all coders" and len(shown_coders(win)) == 11
+
+
+def test_the_agreement_panel_shows_the_cores_alpha(qtbot, hub):
+    S.create_study(hub.store, "pilot", "", S.sample_units(hub.store), {})
+    panel = QtAgreementPanel(hub, RecordFilter(), threaded=False)
+    qtbot.addWidget(panel)
+    expected = agreement(hub.store)
+    assert panel.result.alpha == pytest.approx(expected.alpha)
+    assert f"= {expected.alpha:.3f}" in panel.summary.text()
+    assert f"{expected.ci95[0]:.3f} to {expected.ci95[1]:.3f}" in panel.summary.text()
+    assert f"{expected.units} units, {expected.values} pairable values" in panel.summary.text()
+    assert panel.pairs.rowCount() == 1 and panel.pairs.item(0, 0).text() == "alice × bob"
+    # The confusion matrix: rows alice, columns bob, counts summing to the units both coded.
+    m = expected.confusion["iran"]["alice × bob"]["matrix"]
+    cells = [[panel.matrix.item(r, c).text() for c in range(panel.matrix.columnCount())]
+             for r in range(panel.matrix.rowCount())]
+    assert cells == [[str(int(v)) for v in row] for row in m]
+    assert sum(sum(row) for row in m) == expected.pairs[0]["units"] == 5
+    # A study and another level: the same figures as the core's.
+    panel.level.setCurrentIndex(panel.level.findData("interval"))
+    panel.scope.setCurrentIndex(panel.scope.findData("pilot"))
+    assert panel.result.alpha == pytest.approx(agreement(hub.store, level="interval", study_slug="pilot").alpha)
+    panel.level.setCurrentIndex(panel.level.findData("ordinal"))
+    shoot(panel, "agreement")
+
+
+def test_the_agreement_panel_computes_in_a_thread(qtbot, hub):
+    panel = QtAgreementPanel(hub, RecordFilter(), threaded=False)
+    qtbot.addWidget(panel)
+    panel.threaded = True
+    with qtbot.waitSignal(panel.computed, timeout=20000) as got:
+        panel.compute()
+    assert got.args[0].alpha == pytest.approx(agreement(hub.store).alpha)
+    panel.job.wait()
+
+
+def test_settling_from_the_queue_writes_consensus_and_undo_removes_it(qtbot, store, tmp_path):
+    two_coders(store)
+    win = make_window(qtbot, store, tmp_path)
+    dlg = QtAdjudicationDialog(win.hub, win.undo_stack, parent=win)
+    qtbot.addWidget(dlg)
+    assert dlg.list.count() == 2  # ¶2 and ¶5: alice and bob one point apart
+    first = dlg.current()
+    assert dlg.records.rowCount() == 2 and {dlg.records.item(r, 0).text() for r in range(2)} == {"alice", "bob"}
+    assert "¶2" in dlg.passage.toPlainText()
+    assert not dlg.settle_current() and "evidence" in dlg.problem.text()  # a reason is required
+    dlg.score.setCurrentIndex(dlg.score.findData(1.0))
+    dlg.evidence.setPlainText("Both readings weighed: pro-Iran.")
+    assert dlg.settle_current()
+    made = [r for r in store.records(RecordFilter(view="consensus")) if r.locator == "¶2"]
+    assert len(made) == 1 and made[0].coder == "tester" and made[0].score == 1
+    assert sorted(consensus.settles(store, made[0].uuid)) == sorted(r.uuid for r in first.records)
+    assert dlg.list.count() == 1 and first.unit not in [u.unit for u in dlg.units]  # the queue refreshed
+    # Undo (Ctrl+Z in the window) puts the consensus record in the trash and the unit back in the queue.
+    win.undo_stack.undo()
+    assert store.record(made[0].uuid).deleted
+    assert dlg.list.count() == 2
+    win.undo_stack.redo()
+    assert dlg.list.count() == 1
+    assert len([r for r in store.records(RecordFilter(view="consensus")) if r.locator == "¶2"]) == 1
+
+
+def test_the_queue_shows_the_passage_both_coders_read(qtbot, store):
+    text = "The cleric told supporters that the alliance with Tehran had served its purpose and was over."
+    store.update_source("paper-a", text=text)
+    start, end = text.index("the alliance"), len(text) - 1
+    add_coded_record(store, rec("alice", 1, -2, locator="", evidence="Declares the alliance with Tehran ended."),
+                     start, end)
+    add_coded_record(store, rec("bob", 1, 0, locator="", confidence="medium",
+                                evidence="A remark to supporters; no break is announced."), start, end)
+    dlg = QtAdjudicationDialog(QtStoreHub(store))
+    qtbot.addWidget(dlg)
+    assert dlg.list.count() == 1 and dlg.passage.toPlainText() == text[start:end]
+    assert dlg.unit_label.text().endswith("2 points apart")
+    dlg.sign.setChecked(True)
+    assert dlg.list.count() == 1
+    dlg.score.setCurrentIndex(dlg.score.findData(-1.0))
+    dlg.evidence.setPlainText("The alliance is declared spent, without a call to break with Tehran: -1.")
+    shoot(dlg, "adjudication")
