@@ -100,6 +100,30 @@ def test_a_blind_coder_sees_no_other_coder_and_the_view_label_says_so(qtbot, sto
     assert win.coding.label.text() == "View: all coders"
 
 
+def test_a_blind_coder_sees_no_other_coders_shading_in_the_reader(qtbot, store, tmp_path):
+    text = "First the cleric spoke of the neighbour to the east. Later he spoke of foreign troops at length."
+    store.update_source("paper-a", text=text)
+    both = (0, text.index("."))
+    bob_only = (text.index("Later"), len(text) - 1)
+    add_coded_record(store, rec("alice", 1, 1, locator=""), *both)
+    add_coded_record(store, rec("bob", 1, 2, locator=""), *both)
+    add_coded_record(store, rec("bob", 2, -1, locator="", dimension="us"), *bob_only)
+    S.create_study(store, "pilot", "", S.sample_units(store), {})
+    S.assign(store, "pilot", ["alice", "bob"])
+    store.user = "alice"
+    win = make_window(qtbot, store, tmp_path)
+    reader = win.documents.reader
+    reader.open_document("paper-a")
+    shaded = {(p.start, p.end): p.records for p in reader.view.marks.passages}
+    assert shaded == {both: 1}  # bob's passage is not shaded at all, the shared one counts alice's record only
+    (shared,) = reader.view.marks.passages
+    with qtbot.waitSignal(reader.passageActivated) as got:
+        reader.view.passageClicked.emit([shared.id])
+    assert [store.record(u).coder for u in got.args[0]] == ["alice"]
+    win.hub.run("studies", S.mark_done, "pilot", "alice")
+    assert {(p.start, p.end): p.records for p in reader.view.marks.passages} == {both: 2, bob_only: 1}
+
+
 def test_the_view_label_and_table_follow_view_records_of(qtbot, store, tmp_path):
     two_coders(store)
     win = make_window(qtbot, store, tmp_path)

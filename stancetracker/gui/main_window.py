@@ -189,6 +189,7 @@ class QtMainWindow(QMainWindow):
             self.filter_bar.problem.setText(str(err))
             return
         self.charts.set_filter(flt)
+        self.documents.reader.set_seen(flt)
         self.coding.show_view(flt)
 
     def _filter_actor(self, slug: str) -> None:
