@@ -11,6 +11,7 @@ from stancetracker.core.analysis.agreement import agreement
 from stancetracker.core.coding.passages import add_coded_record
 from stancetracker.core.db import consensus, studies as S
 from stancetracker.core.db.query import RecordFilter
+from stancetracker.core.model.dates import parse_date
 from stancetracker.gui.dialogs.adjudication_dialog import QtAdjudicationDialog
 from stancetracker.gui.dialogs.agreement_panel import QtAgreementPanel
 from stancetracker.gui.dialogs.studies_dialog import QtStudiesDialog, tick
@@ -215,3 +216,30 @@ def test_the_queue_shows_the_passage_both_coders_read(qtbot, store):
     dlg.score.setCurrentIndex(dlg.score.findData(-1.0))
     dlg.evidence.setPlainText("The alliance is declared spent, without a call to break with Tehran: -1.")
     shoot(dlg, "adjudication")
+
+
+def test_the_timeline_draws_the_68_percent_interval_of_an_average_of_three(qtbot, store):
+    from stancetracker.core.analysis import chartdata
+    from stancetracker.core.analysis.positions import positions
+    from stancetracker.core.analysis.request import ChartRequest
+    from stancetracker.gui.charts.timeline import TimelineFigure, hover_text
+    for coder, score in (("alice", 2), ("bob", 1), ("carol", -1)):
+        store.add_record(rec(coder, 1, score))
+    store.add_record(rec("alice", 2, 1, date=parse_date("2021-05-01")))
+    store.add_record(rec("bob", 2, 0, date=parse_date("2021-05-01")))  # two records: a range, no interval
+    data = chartdata.build(store, ChartRequest("timeline", ["sadr"], "iran"))
+    (tr,) = data.traces
+    (pos,) = [p for p in positions(store) if p.period == "2020-01-13"]
+    assert (tr.interval_low[0], tr.interval_high[0]) == pytest.approx(pos.interval)
+    assert tr.low[0] < tr.interval_low[0] < tr.y[0] < tr.interval_high[0] < tr.high[0]
+    assert tr.intervals.tolist() == [0]  # the date with two records has its range only
+    fig = TimelineFigure()
+    qtbot.addWidget(fig)
+    fig.resize(900, 520)
+    fig.set_data(data)
+    band = fig.layers[0].interval_band
+    assert band.isVisible() and band.y0.tolist() == pytest.approx([pos.interval[0]])
+    assert fig.layers[0].bands.x0.size == 2  # both averaged dates keep their range band
+    assert "68% interval of the average" in hover_text(None, data.dimension, tr, 0)
+    assert "68% interval" not in hover_text(None, data.dimension, tr, 1)
+    shoot(fig, "timeline-interval")

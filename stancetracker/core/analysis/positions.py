@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from stancetracker.core.analysis.alpha import DEFAULT_BOOTSTRAP, DEFAULT_SEED
-from stancetracker.core.analysis.series import group_by_date
+from stancetracker.core.analysis.series import Series, group_by_date
 from stancetracker.core.db.observations import position_rows
 from stancetracker.core.db.query import RecordFilter
 from stancetracker.core.db.store import Store
@@ -76,6 +76,17 @@ def mean_interval(scores: np.ndarray, coverage: float = COVERAGE, draws: int = D
     return float(lo), float(hi)
 
 
+def series_intervals(s: Series) -> tuple[np.ndarray, np.ndarray]:
+    """The 68% interval of each observation of a series (NaN below INTERVAL_FROM records), as positions gives it."""
+    lo, hi = np.full(len(s), np.nan), np.full(len(s), np.nan)
+    if s.scores.shape[0] != int(s.n.sum()):
+        return lo, hi
+    starts = np.r_[0, np.cumsum(s.n)[:-1]].astype(int)
+    for i in np.flatnonzero(s.n >= INTERVAL_FROM):
+        lo[i], hi[i] = mean_interval(s.scores[starts[i]:starts[i] + int(s.n[i])])
+    return lo, hi
+
+
 def _sound(row: tuple) -> bool:
     score, date, precision = row[6], row[4], row[5]
     if isinstance(score, bool) or not isinstance(score, (int, float)) or not -2 <= score <= 2:
@@ -114,4 +125,5 @@ def positions(store: Store, flt: RecordFilter | None = None, period: str = "date
     return out
 
 
-__all__ = ["COVERAGE", "INTERVAL_FROM", "PERIODS", "Position", "mean_interval", "period_of", "positions"]
+__all__ = ["COVERAGE", "INTERVAL_FROM", "PERIODS", "Position", "mean_interval", "period_of", "positions",
+           "series_intervals"]
