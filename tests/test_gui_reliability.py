@@ -93,6 +93,14 @@ def test_a_blind_coder_sees_no_other_coder_and_the_view_label_says_so(qtbot, sto
     assert win.model.filter.blind_for == ("pilot", "alice")
     assert set(shown_coders(win)) == {"alice"} and len(shown_coders(win)) == len(ALICE)
     assert win.coding.label.text() == "Blind: study pilot"
+    win.actor_list.set_checked(["sadr"])
+    win.charts.redraw_now()
+    assert win.charts.timeline.data.traces[0].n.sum() == len(ALICE)  # the chart draws alice's records only
+    win.resize(1280, 760)
+    win.show()
+    qtbot.waitExposed(win)
+    win.path_label.setText(store.path.name)  # the screenshot names no folder of the machine it was made on
+    shoot(win, "window-blind")
     # The chart draws alice's records only.
     assert win.charts.flt.blind_for == ("pilot", "alice")
     # Done: blindness ends, and the window shows everyone again.
@@ -170,7 +178,13 @@ def test_the_agreement_panel_computes_in_a_thread(qtbot, hub):
     with qtbot.waitSignal(panel.computed, timeout=20000) as got:
         panel.compute()
     assert got.args[0].alpha == pytest.approx(agreement(hub.store).alpha)
-    panel.job.wait()
+    # A choice changed while a job runs: only the latest request's figures are shown.
+    with qtbot.waitSignal(panel.computed, timeout=20000) as got:
+        panel.level.setCurrentIndex(panel.level.findData("nominal"))
+        panel.level.setCurrentIndex(panel.level.findData("interval"))
+    assert got.args[0].level == "interval"
+    panel.done(0)
+    assert all(job.isFinished() for job in panel.jobs)
 
 
 def test_settling_from_the_queue_writes_consensus_and_undo_removes_it(qtbot, store, tmp_path):

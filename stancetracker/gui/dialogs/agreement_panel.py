@@ -67,6 +67,7 @@ class QtAgreementPanel(QDialog):
         self.flt = flt or RecordFilter()
         self.threaded = hub.store.path is not None if threaded is None else threaded
         self.job: QtStoreJob | None = None
+        self.jobs: list[QtStoreJob] = []  # every one started, waited for before the dialog goes
         self.result: Agreement | None = None
         self.setWindowTitle("Agreement between coders")
         self.scope = QComboBox()
@@ -127,13 +128,13 @@ class QtAgreementPanel(QDialog):
             except Exception as err:  # noqa: BLE001 - a refusal of the core is shown, not raised
                 self.show_failure(err)
             return
-        if self.job is not None:
-            self.job.succeeded.disconnect()
-            self.job.failed.disconnect()
-        self.job = QtStoreJob(self.hub, lambda store, _progress: agreement(store, flt, level, study), self)
-        self.job.succeeded.connect(self.show_result)
-        self.job.failed.connect(self.show_failure)
-        self.job.start()
+        job = QtStoreJob(self.hub, lambda store, _progress: agreement(store, flt, level, study), self)
+        # Only the latest request is shown: a choice changed while one computes makes it stale.
+        job.succeeded.connect(lambda a: self.show_result(a) if job is self.job else None)
+        job.failed.connect(lambda err: self.show_failure(err) if job is self.job else None)
+        self.job = job
+        self.jobs.append(job)
+        job.start()
 
     def show_failure(self, err: Exception) -> None:
         self.summary.setText(f"Agreement not computed: {err}")
@@ -169,8 +170,8 @@ class QtAgreementPanel(QDialog):
         self.matrix_note.setText(f"Rows: {m['rows']}'s score; columns: {m['columns']}'s score (units)")
 
     def done(self, r: int) -> None:  # noqa: D102 - wait for a running job before the dialog goes
-        if self.job is not None and self.job.isRunning():
-            self.job.wait()
+        for job in self.jobs:
+            job.wait()
         super().done(r)
 
 
