@@ -82,8 +82,16 @@ def series_intervals(s: Series) -> tuple[np.ndarray, np.ndarray]:
     if s.scores.shape[0] != int(s.n.sum()):
         return lo, hi
     starts = np.r_[0, np.cumsum(s.n)[:-1]].astype(int)
-    for i in np.flatnonzero(s.n >= INTERVAL_FROM):
-        lo[i], hi[i] = mean_interval(s.scores[starts[i]:starts[i] + int(s.n[i])])
+    tail = (1.0 - COVERAGE) / 2.0 * 100.0
+    # mean_interval draws the same indices for every group of one size (a fresh generator, one seed), so the
+    # groups of a size are resampled together: thousands of averaged dates in a fraction of the time.
+    for size in np.unique(s.n[s.n >= INTERVAL_FROM]).tolist():
+        which = np.flatnonzero(s.n == size)
+        draw = np.random.Generator(np.random.PCG64(DEFAULT_SEED)).integers(0, size, (DEFAULT_BOOTSTRAP, size))
+        values = s.scores[starts[which][:, None] + np.arange(size)]
+        for k in range(0, which.size, 256):
+            means = values[k:k + 256][:, draw].mean(axis=2)
+            lo[which[k:k + 256]], hi[which[k:k + 256]] = np.percentile(means, [tail, 100.0 - tail], axis=1)
     return lo, hi
 
 
