@@ -257,3 +257,21 @@ def test_the_timeline_draws_the_68_percent_interval_of_an_average_of_three(qtbot
     assert "68% interval of the average" in hover_text(None, data.dimension, tr, 0)
     assert "68% interval" not in hover_text(None, data.dimension, tr, 1)
     shoot(fig, "timeline-interval")
+
+
+def test_over_a_read_only_database_the_dialogs_read_but_do_not_write(qtbot, store):
+    from stancetracker.core.db.store import Store
+    two_coders(store)
+    S.create_study(store, "pilot", "", S.sample_units(store), {})
+    path = store.path
+    store.close()
+    ro = Store.open(path, readonly=True, user="tester")
+    hub = QtStoreHub(ro)
+    studies = QtStudiesDialog(hub)
+    adjudicate = QtAdjudicationDialog(hub)
+    for dlg in (studies, adjudicate):
+        qtbot.addWidget(dlg)
+    assert studies.table.rowCount() == 1 and not studies.create_button.isEnabled()
+    assert not studies.done_button.isEnabled() and not studies.assign_button.isEnabled()
+    assert adjudicate.list.count() == 2 and not adjudicate.settle_button.isEnabled()
+    ro.close()

@@ -37,7 +37,8 @@ class QtCodingActions(QtWindowActions):
         self.add(menu, "&Agreement…", self.agreement, "Ctrl+Alt+G",
                  tip="Krippendorff's alpha with its interval, per pair of coders, confusion matrices")
         self.add(menu, "A&djudicate…", self.adjudicate, "Ctrl+Alt+J",
-                 tip="The units where coders disagree; settle each with a consensus record", writes=True)
+                 tip="The units where coders disagree; settle each with a consensus record")
+        # All three open over a read-only database too, to read; their own buttons that write are off there.
         records_of = view_menu.addMenu("&Records of")
         group = QActionGroup(window)
         self.view_actions: dict[str, QAction] = {}

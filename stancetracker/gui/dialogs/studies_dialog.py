@@ -107,6 +107,8 @@ class QtStudiesDialog(QDialog):
         lay.addWidget(new)
         lay.addWidget(buttons)
         self.resize(760, 720)
+        for b in (self.create_button, self.assign_button, self.done_button):
+            b.setEnabled(not store.readonly)
         self.reload()
 
     def reload(self) -> None:
