@@ -13,7 +13,7 @@ from stancetracker.core.db import consensus, studies as S
 from stancetracker.core.db.query import RecordFilter
 from stancetracker.core.model.dates import parse_date
 from stancetracker.gui.dialogs.adjudication_dialog import QtAdjudicationDialog
-from stancetracker.gui.dialogs.agreement_panel import QtAgreementPanel
+from stancetracker.gui.dialogs.agreement_panel import QtAgreementDialog
 from stancetracker.gui.dialogs.studies_dialog import QtStudiesDialog, tick
 from stancetracker.gui.hub import QtStoreHub
 from stancetracker.gui.main_window import QtMainWindow
@@ -149,7 +149,7 @@ def test_the_view_label_and_table_follow_view_records_of(qtbot, store, tmp_path)
 
 def test_the_agreement_panel_shows_the_cores_alpha(qtbot, hub):
     S.create_study(hub.store, "pilot", "", S.sample_units(hub.store), {})
-    panel = QtAgreementPanel(hub, RecordFilter(), threaded=False)
+    panel = QtAgreementDialog(hub, RecordFilter(), threaded=False)
     qtbot.addWidget(panel)
     expected = agreement(hub.store)
     assert panel.result.alpha == pytest.approx(expected.alpha)
@@ -172,7 +172,7 @@ def test_the_agreement_panel_shows_the_cores_alpha(qtbot, hub):
 
 
 def test_the_agreement_panel_computes_in_a_thread(qtbot, hub):
-    panel = QtAgreementPanel(hub, RecordFilter(), threaded=False)
+    panel = QtAgreementDialog(hub, RecordFilter(), threaded=False)
     qtbot.addWidget(panel)
     panel.threaded = True
     with qtbot.waitSignal(panel.computed, timeout=20000) as got:

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QInputDialog, QLabel, QMainWindow, QMenu
 from stancetracker.core.db.query import RecordFilter
 from stancetracker.gui.actions.menu import QtWindowActions
 from stancetracker.gui.dialogs.adjudication_dialog import QtAdjudicationDialog
-from stancetracker.gui.dialogs.agreement_panel import QtAgreementPanel
+from stancetracker.gui.dialogs.agreement_panel import QtAgreementDialog
 from stancetracker.gui.dialogs.studies_dialog import QtStudiesDialog
 
 
@@ -80,8 +80,8 @@ class QtCodingActions(QtWindowActions):
         dlg.exec()
         return dlg
 
-    def agreement(self) -> QtAgreementPanel:
-        dlg = QtAgreementPanel(self.hub, self.window.filter_bar.current(), parent=self.window)
+    def agreement(self) -> QtAgreementDialog:
+        dlg = QtAgreementDialog(self.hub, self.window.filter_bar.current(), parent=self.window)
         dlg.exec()
         return dlg
 

@@ -54,7 +54,7 @@ def _fill(t: QTableWidget, rows: list[list[str]]) -> None:
             t.setItem(r, c, item)
 
 
-class QtAgreementPanel(QDialog):
+class QtAgreementDialog(QDialog):
     """Agreement for a chosen study or the window's current filter, at a chosen level; ``computed`` once shown."""
 
     computed = Signal(object)
@@ -175,4 +175,4 @@ class QtAgreementPanel(QDialog):
         super().done(r)
 
 
-__all__ = ["QtAgreementPanel", "summary_text"]
+__all__ = ["QtAgreementDialog", "summary_text"]
