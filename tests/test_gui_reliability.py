@@ -93,6 +93,7 @@ def test_a_blind_coder_sees_no_other_coder_and_the_view_label_says_so(qtbot, sto
     assert win.model.filter.blind_for == ("pilot", "alice")
     assert set(shown_coders(win)) == {"alice"} and len(shown_coders(win)) == len(ALICE)
     assert win.coding.label.text() == "Blind: study pilot"
+    assert win.count_label.text().startswith("6 of 6 records shown")  # not even how many are hidden
     win.actor_list.set_checked(["sadr"])
     win.charts.redraw_now()
     assert win.charts.timeline.data.traces[0].n.sum() == len(ALICE)  # the chart draws alice's records only
@@ -106,7 +107,7 @@ def test_a_blind_coder_sees_no_other_coder_and_the_view_label_says_so(qtbot, sto
     # Done: blindness ends, and the window shows everyone again.
     win.hub.run("studies", S.mark_done, "pilot", "alice")
     assert set(shown_coders(win)) == {"alice", "bob"}
-    assert win.coding.label.text() == "View: all coders"
+    assert win.coding.label.text() == "View: all coders" and win.count_label.text().startswith("11 of 11")
 
 
 def test_a_blind_coder_sees_no_other_coders_shading_in_the_reader(qtbot, store, tmp_path):

@@ -198,6 +198,10 @@ class QtMainWindow(QMainWindow):
 
     def _update_counts(self, n: int) -> None:
         live, in_trash = self.hub.store.record_counts()
+        scope = self.model.filter.scoped()
+        if scope["blind_for"] or scope["view"] != "all":  # totals of what this view may see: blind means blind
+            live = self.hub.store.count(RecordFilter(**scope))
+            in_trash = self.hub.store.count(RecordFilter(**scope, deleted=True))
         trash = " in the trash" if self.model.filter.deleted else ""
         self.count_label.setText(f"{n:,} of {live:,} records shown{trash} · {in_trash:,} in the trash")
 
