@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEd
 
 from stancetracker.core.model.dates import DateError, parse_date
 from stancetracker.core.db.query import RecordFilter
+from stancetracker.core.db.studies import open_study_for
 from stancetracker.gui.hub import QtStoreHub
 
 
@@ -18,6 +19,7 @@ class QtFilterBar(QWidget):
     def __init__(self, hub: QtStoreHub, parent: QWidget | None = None):
         super().__init__(parent)
         self.hub = hub
+        self.view = "all"  # whose records: "all", "consensus" or "coder:NAME" (View › Records of)
         self.actor_slug: str | None = None
         self.actor_chip = QToolButton()
         self.actor_chip.setToolTip("Records of this actor only; click to show all actors")
@@ -67,6 +69,8 @@ class QtFilterBar(QWidget):
     def _on_changed(self, what: str) -> None:
         if what in ("dimensions", "records", "all"):
             self.reload_choices()
+        if what == "studies":  # a study made, assigned or done: blindness may have begun or ended
+            self._emit()
 
     def reload_choices(self) -> None:
         store = self.hub.store
@@ -89,6 +93,17 @@ class QtFilterBar(QWidget):
         self.actor_chip.setVisible(bool(slug))
         self._emit()
 
+    def set_view(self, view: str) -> None:
+        """Show all coders' records, consensus only, or one coder's ("coder:NAME")."""
+        self.view = view
+        self._emit()
+
+    def blind_for(self) -> tuple[str, str] | None:
+        """(study, coder) while the window's coder codes a study blind, as the CLI's who_sees decides."""
+        coder = self.hub.store.user
+        slug = open_study_for(self.hub.store, coder) if coder else None
+        return (slug, coder) if slug else None
+
     def current(self) -> RecordFilter | None:
         """The filter as typed, or None while a date is not valid (the reason is shown)."""
         dates = {}
@@ -107,7 +122,7 @@ class QtFilterBar(QWidget):
             since=dates.get("since"), until=dates.get("until"),
             coders=[self.coder.currentData()] if self.coder.currentData() else [],
             min_confidence=self.confidence.currentData(), query=self.query.text(),
-            deleted=self.trash.isChecked())
+            deleted=self.trash.isChecked(), view=self.view, blind_for=self.blind_for())
 
     def _emit(self) -> None:
         flt = self.current()

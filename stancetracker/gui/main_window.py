@@ -14,6 +14,7 @@ from stancetracker.core.db.store import Store
 from stancetracker.core.exchange.documents.reading import SUPPORTED
 from stancetracker.core.files.paths import default_db_path
 from stancetracker.core.model.errors import StanceError
+from stancetracker.gui.actions.coding import QtCodingActions
 from stancetracker.gui.actions.database import DATABASES, QtDatabaseActions
 from stancetracker.gui.actions.documents import QtDocumentActions
 from stancetracker.gui.actions.exchange import QtExchangeActions
@@ -150,8 +151,9 @@ class QtMainWindow(QMainWindow):
         self.help = QtHelpActions(self, help_)
         # After Help, so the shortcuts list keeps its order; the reader dock goes beside the editor.
         self.documents = QtDocumentActions(self, document)
+        self.coding = QtCodingActions(self, view, before=document)
         self.action_areas = (self.database, self.exchange, self.records, self.view, self.manage, self.help,
-                             self.documents)
+                             self.documents, self.coding)
 
     def _wire(self) -> None:
         self.filter_bar.filterChanged.connect(self.apply_filter)
@@ -194,6 +196,8 @@ class QtMainWindow(QMainWindow):
             self.filter_bar.problem.setText(str(err))
             return
         self.charts.set_filter(flt)
+        self.documents.reader.set_seen(flt)
+        self.coding.show_view(flt)
 
     def _filter_actor(self, slug: str) -> None:
         actor = self.hub.store.actor(slug)
@@ -201,6 +205,10 @@ class QtMainWindow(QMainWindow):
 
     def _update_counts(self, n: int) -> None:
         live, in_trash = self.hub.store.record_counts()
+        scope = self.model.filter.scoped()
+        if scope["blind_for"] or scope["view"] != "all":  # totals of what this view may see: blind means blind
+            live = self.hub.store.count(RecordFilter(**scope))
+            in_trash = self.hub.store.count(RecordFilter(**scope, deleted=True))
         trash = " in the trash" if self.model.filter.deleted else ""
         self.count_label.setText(f"{n:,} of {live:,} records shown{trash} · {in_trash:,} in the trash")
 

@@ -31,6 +31,7 @@ from stancetracker.core.coding.passages import (
     passage_records,
     passages,
 )
+from stancetracker.core.db.query import RecordFilter
 from stancetracker.core.coding.sourcetext import (
     DocumentInfo,
     document,
@@ -361,11 +362,20 @@ class QtReader(QWidget):
         if select:
             self.view.select(*select)
 
+    seen: RecordFilter | None = None  # whose records the window shows (view, blindness): shading follows it
+
+    def set_seen(self, flt: RecordFilter) -> None:
+        """Shade only the passages of records the window's view and blindness let be seen."""
+        seen = RecordFilter(**flt.scoped())
+        if seen != self.seen:
+            self.seen = seen
+            self.refresh_marks()
+
     def refresh_marks(self, current: int | None = None) -> None:
         if self.doc is None:
             return
         store = self.hub.store
-        items = passages(store, self.doc.source.slug)
+        items = passages(store, self.doc.source.slug, seen=self.seen)
         actors = store.actors()
         finder = MentionFinder(actors)
         colours = {a.slug: a.colour for a in actors}
@@ -474,7 +484,7 @@ class QtReader(QWidget):
         return max(bisect.bisect_right([s for s, _ in self.cover.paragraphs], offset) - 1, 0)
 
     def _passage_clicked(self, ids: list[int]) -> None:
-        uuids = [u for pid in ids for u in passage_records(self.hub.store, pid)]
+        uuids = [u for pid in ids for u in passage_records(self.hub.store, pid, self.seen)]
         if not uuids:
             return
         prev, i = self._cycle

@@ -47,6 +47,8 @@ class Series:
     uuids: list[list[str]] = field(default_factory=list)
     # Records left out because a value a chart needs breaks a rule: column -> how many.
     skipped: dict[str, int] = field(default_factory=dict)
+    # Every record's score, in date order: observation i's are the ``n[i]`` from the sum of the ``n`` before it.
+    scores: np.ndarray = field(default_factory=lambda: np.array([], dtype=float))
 
     def __len__(self) -> int:
         return int(self.dates.shape[0])
@@ -162,7 +164,7 @@ def build_series(actor: str, dimension: str, rows: list[ObservationRow]) -> Seri
     # Plain ints: slicing a tuple with NumPy integers is slower, and this runs per observation.
     groups = [list(uuids[s:s + c]) for s, c in zip(starts.tolist(), counts.tolist())]
     return Series(actor, dimension, all_dates[starts], ends, prec, g.score, g.low, g.high, counts, conf, groups,
-                  skipped)
+                  skipped, np.asarray(scores, dtype=float))
 
 
 @dataclass

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from stancetracker.core.analysis.annotations import EventMark, event_marks, join_names, source_line
 from stancetracker.core.analysis.chartdates import chart_bounds, chart_window
 from stancetracker.core.analysis.colours import chart_actors
+from stancetracker.core.analysis.positions import series_intervals
 from stancetracker.core.analysis.request import DEFAULT_HORIZON_MONTHS, chart_filter
 from stancetracker.core.analysis.series import merge_skipped, series, skipped_note
 from stancetracker.core.analysis.traces import Trace, make_trace
@@ -47,6 +48,8 @@ def timeline(store: Store, dimension: str, actors: list[str], flt: RecordFilter 
     start, end = chart_bounds(series_list, since, until)
     traces = [make_trace(s, name, colour, end, horizon_months)
               for s, (_, name, colour) in zip(series_list, info)]
+    for tr in traces:
+        tr.interval_low, tr.interval_high = series_intervals(tr.series)
     names = [name for _, name, _ in info]
     skipped = merge_skipped(series_list)
     line = source_line(store, [s for s, _, _ in info], [dim.slug], flt, horizon_months, skipped=skipped)

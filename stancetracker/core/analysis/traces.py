@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -46,6 +46,9 @@ class Trace:
     stale_x: np.ndarray
     stale_y: np.ndarray
     stale_from: np.datetime64 | None
+    # The 68% interval of the mean per observation (core/analysis/positions.py), NaN below three records.
+    interval_low: np.ndarray = field(default_factory=lambda: np.array([], dtype=float))
+    interval_high: np.ndarray = field(default_factory=lambda: np.array([], dtype=float))
 
     def __len__(self) -> int:
         return int(self.x.shape[0])
@@ -59,6 +62,13 @@ class Trace:
     def bands(self) -> np.ndarray:
         """Indices of dates where several records disagree (drawn as a band)."""
         return np.flatnonzero((self.n > 1) & (self.high > self.low))
+
+    @property
+    def intervals(self) -> np.ndarray:
+        """Indices of dates with a 68% interval (three or more records; drawn as a band inside the range)."""
+        if self.interval_low.shape[0] != len(self):
+            return np.array([], dtype=np.int64)
+        return np.flatnonzero(~np.isnan(self.interval_low) & (self.interval_high > self.interval_low))
 
     def value(self, i: int) -> Averaged:
         """What observation i rests on: its mean score, how many records and their range."""

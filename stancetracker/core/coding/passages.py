@@ -10,7 +10,7 @@ with the reason, and listed for the analyst — never moved onto other words.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from stancetracker.core.coding.anchors import Anchor, make_anchor
 from stancetracker.core.model.dates import utc_now
@@ -19,7 +19,7 @@ from stancetracker.core.model.errors import NotFound, ValidationError
 from stancetracker.core.coding.mentions import Mention, paragraphs
 from stancetracker.core.model.entities import Record
 from stancetracker.core.db import passage_rows
-from stancetracker.core.db.query import RecordRow
+from stancetracker.core.db.query import RecordFilter, RecordRow
 from stancetracker.core.db.store import Store
 
 
@@ -43,9 +43,18 @@ class Passage:
         return Anchor(self.start, self.end, self.quote, self.prefix, self.suffix)
 
 
-def passages(store: Store, source: str, *, lost: bool | None = False) -> list[Passage]:
-    """A source's passages in text order: anchored ones (default), lost ones, or all (``lost=None``)."""
-    return [Passage(*r) for r in passage_rows.passage_rows(store, source, lost)]
+def passages(store: Store, source: str, *, lost: bool | None = False,
+             seen: RecordFilter | None = None) -> list[Passage]:
+    """A source's passages in text order: anchored ones (default), lost ones, or all (``lost=None``).
+
+    ``seen`` says whose records may be seen (its view and blindness): a passage whose records are all hidden
+    is left out, so a blind coder sees no other coder's shading, and ``records`` counts the visible ones.
+    """
+    rows = [Passage(*r) for r in passage_rows.passage_rows(store, source, lost)]
+    if seen is None or not (seen.blind_for or seen.view != "all"):
+        return rows
+    visible = passage_rows.visible_passage_records(store, source, RecordFilter(**seen.scoped()))
+    return [replace(p, records=len(visible.get(p.id, []))) for p in rows if not p.records or p.id in visible]
 
 
 def passage(store: Store, passage_id: int) -> Passage:
@@ -55,9 +64,14 @@ def passage(store: Store, passage_id: int) -> Passage:
     return Passage(*row)
 
 
-def passage_records(store: Store, passage_id: int) -> list[str]:
-    """UUIDs of the live records coded from a passage, oldest first."""
-    return passage_rows.passage_record_uuids(store, passage_id)
+def passage_records(store: Store, passage_id: int, seen: RecordFilter | None = None) -> list[str]:
+    """UUIDs of the live records coded from a passage, oldest first (with ``seen``, those it lets be seen)."""
+    uuids = passage_rows.passage_record_uuids(store, passage_id)
+    if seen is None or not (seen.blind_for or seen.view != "all") or not uuids:
+        return uuids
+    p = passage(store, passage_id)
+    shown = set(passage_rows.visible_passage_records(store, p.source, RecordFilter(**seen.scoped())).get(passage_id, []))
+    return [u for u in uuids if u in shown]
 
 
 def passage_of_record(store: Store, uuid: str) -> Passage | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+from stancetracker.core.db.query import RecordFilter
 from stancetracker.core.db.store import Store
 
 # (id, source slug, start, end, quote, prefix, suffix, page, lost, live records) per passage.
@@ -21,6 +22,17 @@ def passage_rows(store: Store, source: str, lost: bool | None) -> list[tuple]:
     return store.conn.execute(
         f"SELECT {_PASSAGE_COLUMNS} FROM passages p JOIN sources s ON s.id = p.source_id "
         f"WHERE s.slug = ? {cond} ORDER BY p.start, p.\"end\", p.id", [source]).fetchall()
+
+
+def visible_passage_records(store: Store, source: str, flt: RecordFilter) -> dict[int, list[str]]:
+    """passage id -> UUIDs of its records that the filter shows (whose records may be seen: view, blindness)."""
+    where, params = store.filter_sql(flt)
+    out: dict[int, list[str]] = {}
+    for pid, uuid in store.conn.execute(
+            "SELECT r.passage_id, r.uuid FROM records r WHERE r.passage_id IN (SELECT p.id FROM passages p "
+            f"JOIN sources s ON s.id = p.source_id WHERE s.slug = ?) AND {where} ORDER BY r.id", [source, *params]):
+        out.setdefault(pid, []).append(uuid)
+    return out
 
 
 def passage_row(store: Store, passage_id: int) -> tuple | None:

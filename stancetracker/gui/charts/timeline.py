@@ -8,6 +8,7 @@ from PySide6.QtCore import QPointF
 
 from stancetracker.core.analysis.chartdata import Timeline, Trace, describe
 from stancetracker.core.analysis.wording import value_text
+from stancetracker.core.model.entities import fmt_score
 from stancetracker.gui.charts.common import (
     TimeWindow,
     GREY,
@@ -47,16 +48,18 @@ class TraceItems:
         self.fresh.setSegmentedLineMode("on")
         self.stale = pg.PlotCurveItem(connect="finite", antialias=True)
         self.bands = BandsItem()
+        self.interval_band = BandsItem()  # the 68% interval of the mean, inside the range, from three records
         self.span_outer = pg.PlotCurveItem(connect="pairs")
         self.span_inner = [pg.PlotCurveItem(connect="pairs") for _ in range(3)]
         self._drawn: tuple | None = None
-        for item, z in ((self.fresh, 10), (self.stale, 9), (self.bands, 8), (self.span_outer, 11),
+        for item, z in ((self.fresh, 10), (self.stale, 9), (self.bands, 8), (self.interval_band, 8.5),
+                        (self.span_outer, 11),
                         *((i, 12) for i in self.span_inner)):
             item.setZValue(z)
             plot.addItem(item)
 
     def items(self) -> list[pg.GraphicsObject]:
-        return [self.fresh, self.stale, self.bands, self.span_outer, *self.span_inner]
+        return [self.fresh, self.stale, self.bands, self.interval_band, self.span_outer, *self.span_inner]
 
     def remove(self) -> None:
         for item in self.items():
@@ -70,7 +73,7 @@ class TraceItems:
     @staticmethod
     def _arrays(tr: Trace) -> tuple[np.ndarray, ...]:
         return (tr.fresh_x, tr.fresh_y, tr.stale_x, tr.x, tr.x_end, tr.y, tr.low, tr.high, tr.confidence,
-                tr.precision)
+                tr.precision, tr.interval_low, tr.interval_high)
 
     def set_trace(self, tr: Trace, dense: bool = False) -> None:
         """Draw one trace: fresh and stale lines, spans, disagreement bands.
@@ -92,6 +95,10 @@ class TraceItems:
         x1 = np.where(tr.precision[b] > 0, tr.x_end[b], tr.x[b])
         self.bands.setData(tr.x[b], x1, tr.low[b], tr.high[b], [qcolor(tr.colour, 45)] * b.size)
         self.bands.setVisible(bool(b.size))
+        iv = tr.intervals
+        self.interval_band.setData(tr.x[iv], np.where(tr.precision[iv] > 0, tr.x_end[iv], tr.x[iv]),
+                                   tr.interval_low[iv], tr.interval_high[iv], [qcolor(tr.colour, 110)] * iv.size)
+        self.interval_band.setVisible(bool(iv.size))
         # A period ("January 2020", "2008") is a capsule across it, not a point:
         # an outline in the actor's colour, filled by confidence like the markers.
         sp = tr.spans
@@ -146,9 +153,12 @@ def picker_arrays(traces: list[Trace], offset_x: float = 0.0) -> tuple[np.ndarra
 def hover_text(store, dim, tr: Trace, i: int) -> str:
     """What hovering over observation i of a trace says."""
     if store is not None:
-        return describe(store, dim, tr.uuids[i])
-    when = np.datetime_as_string(tr.series.dates[i])
-    return f"{tr.name} — {when}\n{value_text(tr.value(i), dim)}"
+        text = describe(store, dim, tr.uuids[i])
+    else:
+        text = f"{tr.name} — {np.datetime_as_string(tr.series.dates[i])}\n{value_text(tr.value(i), dim)}"
+    if i in tr.intervals:
+        text += f"\n68% interval of the average: {fmt_score(tr.interval_low[i])} to {fmt_score(tr.interval_high[i])}"
+    return text
 
 
 class TimelineFigure(TimeWindow, ChartFigure):
