@@ -40,3 +40,11 @@ def test_the_licence_is_an_spdx_expression_with_its_file_and_no_license_classifi
     # PEP 639: with an expression, a License :: classifier is an error for the build backends.
     assert not [c for c in project["classifiers"] if c.startswith("License ::")]
     assert "Programming Language :: Python :: 3.11" in project["classifiers"]
+
+
+def test_every_package_of_the_source_tree_is_installed():
+    """pyproject lists the packages by name: a new package left off installs a program that fails on import
+    (stancetracker.core.exchange.qdpx was, and the window then could not start from a plain pip install)."""
+    listed = set(tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(REPO).parts) for p in (REPO / "stancetracker").rglob("__init__.py")}
+    assert not sorted(found - listed)
