@@ -24,6 +24,7 @@ from stancetracker.gui.actions.records import QtRecordActions
 from stancetracker.gui.actions.view import QtViewActions
 from stancetracker.gui.actor_list import QtActorList
 from stancetracker.gui.charts.panel import QtChartPanel
+from stancetracker.gui.editor_sync import QtEditorSync
 from stancetracker.gui.filter_bar import QtFilterBar
 from stancetracker.gui.hub import QtStoreHub
 from stancetracker.gui.opening import ask_coder, open_store
@@ -66,6 +67,7 @@ class QtMainWindow(QMainWindow):
         self._build()
         self._menus()
         self._wire()
+        self.editor_sync = QtEditorSync(self)  # the editor says when its record changed or left the view
         self.restoreGeometry(self.settings.value("geometry", b""))
         if not self.restoreState(self.settings.value("windowState", b"")):
             # First run: docks sized once the window has its real size.
