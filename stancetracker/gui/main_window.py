@@ -30,6 +30,7 @@ from stancetracker.gui.hub import QtStoreHub
 from stancetracker.gui.opening import ask_coder, open_store
 from stancetracker.gui.record_editor import QtRecordEditor
 from stancetracker.gui.records_model import UUID_ROLE, QtRecordTableModel
+from stancetracker.gui.records_view import QtRecordsView
 
 POLL_MS = 1500
 COLUMN_WIDTHS = (86, 170, 120, 52, 150, 80, 220, 150, 420, 70)
@@ -68,6 +69,7 @@ class QtMainWindow(QMainWindow):
         self._menus()
         self._wire()
         self.editor_sync = QtEditorSync(self)  # the editor says when its record changed or left the view
+        self.records_view = QtRecordsView(self, self.settings)  # column chooser, evidence pane, record menu
         self.restoreGeometry(self.settings.value("geometry", b""))
         if not self.restoreState(self.settings.value("windowState", b"")):
             # First run: docks sized once the window has its real size.
