@@ -58,7 +58,9 @@ class QtMainWindow(QMainWindow):
             if not path:
                 return None
             store = open_store(Path(path), user=coder)
-        return cls(store, settings)
+        win = cls(store, settings)
+        QTimer.singleShot(0, win.help.first_run)  # the start page, once the window is shown
+        return win
 
     def __init__(self, store: Store, settings: QSettings | None = None):
         super().__init__()
