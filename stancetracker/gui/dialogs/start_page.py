@@ -3,22 +3,35 @@
 from __future__ import annotations
 
 import html
-from importlib import resources
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPushButton, QTextBrowser,
                                QVBoxLayout, QWidget)
 
 from stancetracker.core.db.store import Store
+from stancetracker.core.exchange.seeds import seeds_dir
 
-GUIDE = ("stancetracker.resources", "user-guide.md")
-CODEBOOK = ("stancetracker.seeds", "CODEBOOK.md")
+GUIDE = ("resources", "user-guide.md")
+CODEBOOK = ("seeds", "CODEBOOK.md")
+
+
+def packaged_file(where: tuple[str, str]) -> Path:
+    """A file installed with the package (stancetracker/resources, stancetracker/seeds), or at the top
+    of a source checkout."""
+    folder, name = where
+    if folder == "seeds":
+        return seeds_dir() / name
+    here = Path(__file__).resolve()
+    for cand in (here.parents[2] / folder, here.parents[3] / folder):
+        if (cand / name).exists():
+            return cand / name
+    return here.parents[2] / folder / name
 
 
 def packaged_text(where: tuple[str, str]) -> str:
-    """A text file installed with the package (the user guide, the seed codebook)."""
-    package, name = where
-    return (resources.files(package) / name).read_text(encoding="utf-8")
+    """The text of the user guide or the seed codebook."""
+    return packaged_file(where).read_text(encoding="utf-8")
 
 
 def start_html(store: Store) -> str:
@@ -108,4 +121,4 @@ class QtStartPage(QDialog):
         self.accept()
 
 
-__all__ = ["CODEBOOK", "GUIDE", "QtStartPage", "QtTextDialog", "packaged_text", "start_html"]
+__all__ = ["CODEBOOK", "GUIDE", "QtStartPage", "QtTextDialog", "packaged_file", "packaged_text", "start_html"]
