@@ -45,19 +45,26 @@ def test_the_start_page_says_what_the_tool_and_the_seeded_data_are(qtbot, win):
 
 
 def test_first_run_shows_it_until_unticked(qtbot, win, monkeypatch):
+    page = win.help.first_run()                 # beside the window, waiting on nothing
+    qtbot.addWidget(page)
+    assert page.isVisible() and not page.isModal()
+    page.at_start.setChecked(False)
+    page.reject()
+    assert win.settings.value(START_KEY) == "false"
+    assert win.help.first_run() is None         # not again at the next start
     shown = []
-
-    def run(page):
-        shown.append(page)
-        page.at_start.setChecked(False)
-        return 0
-    monkeypatch.setattr(QtStartPage, "exec", run)
-    win.help.first_run()
-    assert len(shown) == 1 and win.settings.value(START_KEY) == "false"
-    win.help.first_run()
-    assert len(shown) == 1                      # not again at the next start
+    monkeypatch.setattr(QtStartPage, "exec", lambda p: shown.append(p) or 0)
     win.help.show_start_page()                  # Help › Start page still opens it
-    assert len(shown) == 2
+    assert len(shown) == 1
+
+
+def test_a_way_in_chosen_on_the_first_run_page_is_taken(qtbot, win, monkeypatch):
+    called = []
+    monkeypatch.setattr(win.exchange, "import_csv", lambda *a: called.append("csv"))
+    page = win.help.first_run()
+    qtbot.addWidget(page)
+    page.buttons["import"].click()
+    assert called == ["csv"] and not page.isVisible()
 
 
 def test_explore_sadrs_shifts_charts_him_on_iran(qtbot, win, monkeypatch):

@@ -36,10 +36,18 @@ class QtHelpActions(QtWindowActions):
                           "stances shift over time.</p>")
 
     # ------------------------------------------------------------ first steps
-    def first_run(self) -> None:
-        """At start: the start page, until the analyst unticks 'Show this page when stancetracker starts'."""
-        if str(self.window.settings.value(START_KEY, "true")).lower() == "true":
-            self.show_start_page()
+    def first_run(self) -> QtStartPage | None:
+        """At start: the start page, until the analyst unticks 'Show this page when stancetracker starts'.
+
+        Shown beside the window, not run modally: nothing waits on it (a test or a script that
+        opens the window is not held up), and the window stays usable behind it.
+        """
+        if str(self.window.settings.value(START_KEY, "true")).lower() != "true":
+            return None
+        page = self.start_page()
+        page.finished.connect(lambda _r: self._start_page_closed(page))
+        page.show()
+        return page
 
     def start_page(self) -> QtStartPage:
         shown = str(self.window.settings.value(START_KEY, "true")).lower() == "true"
@@ -48,10 +56,14 @@ class QtHelpActions(QtWindowActions):
     def show_start_page(self) -> QtStartPage:
         page = self.start_page()
         page.exec()
+        self._start_page_closed(page)
+        return page
+
+    def _start_page_closed(self, page: QtStartPage) -> None:
         self.window.settings.setValue(START_KEY, "true" if page.at_start.isChecked() else "false")
         if page.chosen:
-            self.enter(page.chosen)
-        return page
+            way, page.chosen = page.chosen, None
+            self.enter(way)
 
     def enter(self, way: str) -> None:
         """One of the start page's ways in."""
