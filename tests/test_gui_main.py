@@ -145,7 +145,8 @@ def test_external_change_is_noticed(qtbot, win, tmp_path):
 
 
 def test_conflicting_save_asks(qtbot, win, monkeypatch):
-    """Saving over a record another program changed asks; 'Load theirs' keeps their change."""
+    """Saving over a record another program changed asks in words (who, which versions, what changed,
+    never a UUID); 'Show version 2' keeps their change."""
     type_record(qtbot, win)
     win.editor.request_save()
     uuid = win.current_uuid()
@@ -159,13 +160,15 @@ def test_conflicting_save_asks(qtbot, win, monkeypatch):
     def fake_exec(box):
         asked.append(box.text())
         for b in box.buttons():
-            if b.text() == "Load theirs":
+            if b.text() == "Show version 2":
                 b.click()
                 box.done(0)
                 return 0
     monkeypatch.setattr(QMessageBox, "exec", fake_exec)
     win.editor.request_save()
-    assert asked and "changed by someone else" in asked[0]
+    assert asked and "colleague (edit) at" in asked[0]
+    assert "you started from version 1, the database now holds version 2" in asked[0]
+    assert "score: 2.0 → 0.0" in asked[0] and uuid not in asked[0] and uuid[:8] not in asked[0]
     assert win.hub.store.record(uuid).score == 0
 
 

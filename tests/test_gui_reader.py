@@ -188,3 +188,35 @@ def test_dropped_files_go_to_the_document_or_the_csv_import(tmp_path):
     table.write_text("actor,dimension,date,score\nsadr,iran,2020,1\n")
     assert QtDocumentActions.is_document(prose) and QtDocumentActions.is_document(pdf)
     assert not QtDocumentActions.is_document(table) and not QtDocumentActions.is_document(csv)
+
+
+def _drag(qtbot, view, start: int, end: int, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+    """Press at one offset and release at another, as a mouse drag does."""
+    c = QTextCursor(view.document())
+    c.setPosition(start)
+    a = view.cursorRect(c).center()
+    c.setPosition(end)
+    b = view.cursorRect(c).center()
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, modifier, a)
+    qtbot.mouseMove(view.viewport(), b)
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, modifier, b)
+
+
+def test_a_drag_takes_whole_words_and_alt_drag_exact_characters(qtbot, win):
+    view = win.documents.reader.view
+    view.ensureCursorVisible()
+    s = TEXT.index("old his bl")
+    _drag(qtbot, view, s, s + len("old his bl"))
+    assert TEXT[slice(*view.selection())] == "told his bloc"
+    c = view.textCursor()
+    c.clearSelection()
+    view.setTextCursor(c)  # a press inside a selection would start dragging the text instead
+    _drag(qtbot, view, s, s + len("old his bl"), Qt.KeyboardModifier.AltModifier)
+    assert TEXT[slice(*view.selection())] == "old his bl"
+
+
+def test_coding_a_selection_guesses_the_speaker_not_the_actor_named_in_it(qtbot, win):
+    reader = win.documents.reader
+    s = TEXT.index("answered that the Coordination Framework would form")
+    req = reader.code_request(s, s + len("answered that the Coordination Framework would form"))
+    assert req.actor == "maliki"

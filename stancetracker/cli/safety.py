@@ -19,7 +19,7 @@ from stancetracker.core.db import backups as _backups
 from stancetracker.core.db.integrity import check as _check
 from stancetracker.core.db.integrity import remove_foreign as _remove_foreign
 from stancetracker.core.db.revert import list_operations, restore_version, revert_operation
-from stancetracker.core.model.changes import change_lines
+from stancetracker.core.model.changes import action_text, change_lines
 
 
 @click.command()
@@ -137,7 +137,7 @@ def restore_version_(obj: CliState, uuid: str, history_id: int | None):
         store = obj.store(readonly=True)
         for h in store.history(uuid):
             state = h.after or {}
-            click.echo(f"{h.id:>7}  {h.at[:19].replace('T', ' ')}  {h.user[:16]:<16} {h.action:<8} "
+            click.echo(f"{h.id:>7}  {h.at[:19].replace('T', ' ')}  {h.user[:16]:<16} {action_text(h.op_kind, h.action):<8} "
                        f"score {state.get('score', '-')}  {'(in trash) ' if state.get('deleted') else ''}"
                        f"{one_line(str(state.get('evidence', '')), 50)}")
         return
@@ -156,7 +156,7 @@ def history(obj: CliState, uuid, fmt):
         emit(fmt, "history", map(listing.history_item, store.history(uuid)))
         return
     for h in store.history(uuid):
-        click.echo(f"{h.at}  {h.user}  {h.action}")
+        click.echo(f"{h.at}  {h.user}  {action_text(h.op_kind, h.action)}")
         if h.before and h.after:
             for line in change_lines(h.before, h.after, arrow="->"):
                 click.echo(f"    {line}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from PySide6.QtCore import QObject, Signal
 
 from stancetracker.core.coding.passages import add_coded_record
@@ -21,10 +23,36 @@ class QtStoreHub(QObject):
     changed = Signal(str)
     storeReplaced = Signal()
     commandFailed = Signal(str)  # an undo/redo step the core refused
+    ownJobFinished = Signal()    # a job of this window's committed on its own connection (or gave up)
 
     def __init__(self, store: Store, parent: QObject | None = None):
         super().__init__(parent)
         self.store = store
+        self.external = False  # True while views refresh for a change another window or program saved
+        self.own_jobs = 0      # this window's jobs writing on their own connection (an import)
+
+    # Whose change -------------------------------------------------------
+    def changed_elsewhere(self, what: str) -> None:
+        """Refresh the views for a change saved by another connection (not this window's)."""
+        self.external = True
+        try:
+            self.changed.emit(what)
+        finally:
+            self.external = False
+
+    def job_started(self) -> None:
+        self.own_jobs += 1
+
+    def job_finished(self) -> None:
+        """A job of this window's is done: its commit is this window's own, not someone else's."""
+        self.own_jobs = max(0, self.own_jobs - 1)
+        self.ownJobFinished.emit()
+
+    @contextmanager
+    def as_operation(self, kind: str, summary: str):
+        """Record the writes inside as one operation of ``kind`` (undo, redo), so history names it."""
+        with self.store.operation(kind, summary):
+            yield
 
     def replace_store(self, store: Store) -> None:
         old, self.store = self.store, store

@@ -25,6 +25,7 @@ from stancetracker.gui.actions.records import QtRecordActions
 from stancetracker.gui.actions.view import QtViewActions
 from stancetracker.gui.actor_list import QtActorList
 from stancetracker.gui.charts.panel import QtChartPanel
+from stancetracker.gui.editor_sync import QtEditorSync
 from stancetracker.gui.filter_bar import QtFilterBar
 from stancetracker.gui.hub import QtStoreHub
 from stancetracker.gui.opening import ask_coder, open_store
@@ -32,6 +33,7 @@ from stancetracker.gui.reader_state import restore_reader, save_reader
 from stancetracker.gui.record_editor import QtRecordEditor
 from stancetracker.gui.records_model import UUID_ROLE, QtRecordTableModel
 from stancetracker.gui.window_layout import QtWindowLayout, scrolling
+from stancetracker.gui.records_view import QtRecordsView
 
 POLL_MS = 1500
 COLUMN_WIDTHS = (86, 170, 120, 52, 150, 80, 220, 150, 420, 70)
@@ -59,7 +61,9 @@ class QtMainWindow(QMainWindow):
             if not path:
                 return None
             store = open_store(Path(path), user=coder)
-        return cls(store, settings)
+        win = cls(store, settings)
+        QTimer.singleShot(0, win.help.first_run)  # the start page, once the window is shown
+        return win
 
     def __init__(self, store: Store, settings: QSettings | None = None):
         super().__init__()
@@ -72,6 +76,8 @@ class QtMainWindow(QMainWindow):
         self.window_layout = QtWindowLayout(self, self.settings, self.actor_dock, self.editor_dock,
                                             self.documents.dock)
         self.window_layout.restore()
+        self.editor_sync = QtEditorSync(self)  # the editor says when its record changed or left the view
+        self.records_view = QtRecordsView(self, self.settings)  # column chooser, evidence pane, record menu
         self.store_opened()
         if not self.documents.dock.isHidden():  # the reader comes back with its document, as it was left
             restore_reader(self.documents.reader, self.settings)

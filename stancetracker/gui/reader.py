@@ -25,13 +25,13 @@ from stancetracker.core.coding.passages import (
     Passage,
     coded_spans,
     coverage,
-    guess_actor,
     imported_codes,
     passage_of_record,
     passage_records,
     passages,
 )
 from stancetracker.core.db.query import RecordFilter
+from stancetracker.core.coding.speaker import guess_speaker, sentence_start, snap_to_words
 from stancetracker.core.coding.sourcetext import (
     DocumentInfo,
     document,
@@ -203,6 +203,18 @@ class QtDocumentView(QPlainTextEdit):
             e -= 1
         return (s, e) if e > s else None
 
+    def snap_selection(self) -> None:
+        """Widen the selection to whole words, keeping which end the cursor is at."""
+        c = self.textCursor()
+        anchor, pos = self.offsets.to_py(c.anchor()), self.offsets.to_py(c.position())
+        s, e = snap_to_words(self.text, min(anchor, pos), max(anchor, pos))
+        if e <= s or (s, e) == (min(anchor, pos), max(anchor, pos)):
+            return
+        first, second = (s, e) if anchor <= pos else (e, s)
+        c.setPosition(self.offsets.to_qt(first))
+        c.setPosition(self.offsets.to_qt(second), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(c)
+
     def select(self, start: int, end: int) -> None:
         """Select text[start:end] and bring it to the middle of the view."""
         c = self.textCursor()
@@ -222,7 +234,10 @@ class QtDocumentView(QPlainTextEdit):
 
     def mouseReleaseEvent(self, event) -> None:
         super().mouseReleaseEvent(event)
-        if event.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():
+        if (event.button() == Qt.MouseButton.LeftButton and self.textCursor().hasSelection()
+                and not event.modifiers() & Qt.KeyboardModifier.AltModifier):
+            self.snap_selection()  # a drag takes whole words; Alt-drag keeps exact characters
+        elif event.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():
             hits = self.passages_at(self._offset_at(event.position().toPoint()))
             if hits:
                 self.passageClicked.emit([p.id for p in hits])
@@ -467,15 +482,20 @@ class QtReader(QWidget):
     def code_request(self, start: int, end: int) -> "CodeRequest":
         text = self.doc.text
         para = self._paragraph_index(start)
-        # Mentions of the selection's paragraph up to its end: the subject may be named just before.
-        p_start = self.cover.paragraphs[para][0] if self.cover and para is not None else max(0, start - 2000)
-        finder = self.view.marks.finder or MentionFinder(self.hub.store.actors())
+        # Mentions from the paragraph before the selection's up to its end: a pronoun's actor may be
+        # named there, and the speaker just before the selection.
+        p_start = max(0, start - 2000)
+        if self.cover and para is not None:
+            p_start = min(self.cover.paragraphs[max(para - 1, 0)][0], sentence_start(text, start))
+        actors = self.hub.store.actors()
+        finder = self.view.marks.finder or MentionFinder(actors)
         mentions = [Mention(m.start + p_start, m.end + p_start, m.actor) for m in finder.find(text[p_start:end])]
+        guess = guess_speaker(text, mentions, start, end, {a.slug: a.kind for a in actors})
         page = page_at(self.doc.pages, start)
         loc = [f"p. {page}"] if page else []
         if para is not None:
             loc.append(f"¶ {para + 1}")
-        return CodeRequest(self.doc.source.slug, start, end, text[start:end], guess_actor(mentions, start, end),
+        return CodeRequest(self.doc.source.slug, start, end, text[start:end], guess,
                            self.doc.source.published, ", ".join(loc))
 
     def _paragraph_index(self, offset: int) -> int | None:

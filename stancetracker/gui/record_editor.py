@@ -50,6 +50,7 @@ class QtRecordEditor(QWidget):
 
     saveRequested = Signal(object)  # EditorValues
     newSourceRequested = Signal()
+    loaded = Signal()  # the form now shows another record, or a new one
 
     def __init__(self, hub: QtStoreHub, parent: QWidget | None = None):
         super().__init__(parent)
@@ -308,6 +309,7 @@ class QtRecordEditor(QWidget):
         self.set_passage(PassageDraft(p.source, p.start, p.end, p.quote) if p else None)
         self._show_stored_problems(rec)
         self._loaded_state = self._form_state()
+        self.loaded.emit()
 
     def _show_stored_problems(self, rec: RecordRow | None) -> None:
         problems = rec.problems if rec is not None else []
@@ -348,6 +350,7 @@ class QtRecordEditor(QWidget):
         self._touched = set()
         self._show_stored_problems(None)
         self.set_passage(None)
+        self.loaded.emit()
 
     def code_passage(self, draft: PassageDraft, actor: str | None, date: PartialDate | None, locator: str) -> None:
         """Start a new record coded from a passage: source, quote, date and locator filled in,
@@ -383,6 +386,7 @@ class QtRecordEditor(QWidget):
         self.coder.setText(self.hub.store.user)
         self._show_stored_problems(None)
         self.set_passage(self.passage)  # a duplicate points at the same passage
+        self.loaded.emit()
         self.actor.setFocus()
         self.actor.selectAll()
 

@@ -34,7 +34,13 @@ class QtStoreJob(QThread):
         self.path = hub.store.path
         self.user = hub.store.user
         self.fn = fn
+        self.hub = hub
         self._cancel = threading.Event()
+        self.finished.connect(hub.job_finished)  # its commit is this window's, not another program's
+
+    def start(self, *args) -> None:  # noqa: D102 - counted before the thread can commit
+        self.hub.job_started()
+        super().start(*args)
 
     def request_cancel(self) -> None:
         self._cancel.set()

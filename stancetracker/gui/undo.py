@@ -40,14 +40,15 @@ class _RecordCommand(QUndoCommand):
         if not self._pushed:
             self._pushed = True
             return  # already done by execute()
-        self._guard(self.do)
+        self._guard(self.do, "redo")
 
     def undo(self) -> None:
-        self._guard(self.undo_it)
+        self._guard(self.undo_it, "undo")
 
-    def _guard(self, fn) -> None:
+    def _guard(self, fn, kind: str) -> None:
         try:
-            fn()
+            with self.hub.as_operation(kind, f"{kind} {self.text()}"):  # history says "undo", not "edit"
+                fn()
         except StanceError as err:
             self.setObsolete(True)
             self.hub.commandFailed.emit(f"Could not {self.text()}: {err}")

@@ -16,6 +16,7 @@ from stancetracker.core.coding.anchors import Anchor, make_anchor
 from stancetracker.core.model.dates import utc_now
 from stancetracker.core.exchange.documents.reading import page_at
 from stancetracker.core.model.errors import NotFound, ValidationError
+from stancetracker.core.coding.speaker import nearest_mention
 from stancetracker.core.coding.mentions import Mention, paragraphs
 from stancetracker.core.model.entities import Record
 from stancetracker.core.db import passage_rows
@@ -173,9 +174,6 @@ def coded_spans(items: list[Passage]) -> list[tuple[int, int]]:
 
 # ------------------------------------------------------------- actor guess
 def guess_actor(mentions: list[Mention], start: int, end: int) -> str | None:
-    """The actor a selection is most likely about: the first one named inside it,
-    else the last one named before it (the subject carried over from an earlier sentence)."""
-    i = bisect.bisect_left([m.start for m in mentions], start)
-    if i < len(mentions) and mentions[i].start < end:
-        return mentions[i].actor
-    return mentions[i - 1].actor if i else None
+    """The actor a selection names: the first one inside it, else the last one before it
+    (`speaker.guess_speaker` prefers who speaks, and falls back to this)."""
+    return nearest_mention(mentions, start, end)

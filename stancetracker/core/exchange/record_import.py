@@ -126,7 +126,7 @@ class RecordImport:
             hints = {n: self.rows.hint(n) for n in names[:MAX_SUGGESTED]}
             shown = ", ".join(f"{n} ({hints[n]})" if hints.get(n) else n for n in names)
             found = [RowProblem(*min(unknown.values()),
-                                f"unknown actors: {shown} (use --create-actors to add them)")] + found
+                                f"unknown actors: {shown} ({self.opts.say('create_actors', them='them')})")] + found
         raise ImportFailed(str(self.path), found, self.problems.bad_rows + bool(unknown))
 
 

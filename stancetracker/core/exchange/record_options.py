@@ -12,6 +12,15 @@ from stancetracker.core.model.fields import MAPPED_FIELDS
 
 FOREIGN_FIELDS = MAPPED_FIELDS
 
+# How an import's messages name the controls that would fix a problem: the command line's words by
+# default; the window passes its own (its checkbox and its combo box), so no one is told of options
+# they cannot see.
+CLI_WORDS = {
+    "create_actors": "use --create-actors to add {them}",
+    "dimension": "or give one --dimension for the whole file",
+    "map": "give a mapping (--map actor=COL,date=COL,score=COL,dimension=COL)",
+}
+
 
 @dataclass
 class ImportOptions:
@@ -31,6 +40,11 @@ class ImportOptions:
     formula_guard: bool | None = None
     # The cell separator (, ; or a tab); None sniffs it from the header line.
     delimiter: str | None = None
+    words: dict[str, str] = field(default_factory=lambda: dict(CLI_WORDS))
+
+    def say(self, control: str, **fill: str) -> str:
+        """The caller's words for the control that fixes a problem (see CLI_WORDS)."""
+        return self.words.get(control, CLI_WORDS[control]).format(**fill)
 
 
 @dataclass
@@ -114,3 +128,42 @@ def check_scale(scale: tuple[float, float]) -> tuple[float, float]:
 
 __all__ = ["FOREIGN_FIELDS", "MAX_SCALE_END", "ImportOptions", "ImportResult", "check_scale", "parse_mapping",
            "parse_scale"]
+
+
+# The usual names of each field's column in other people's spreadsheets, best first.
+USUAL_COLUMNS = {
+    "actor": ("actor", "actor_slug", "actor_name", "party", "name", "speaker", "organisation", "organization",
+              "group", "who"),
+    "date": ("date", "year", "yr", "time", "when", "day", "month", "period"),
+    "score": ("score", "position", "value", "stance", "mean", "rating"),
+    "dimension": ("dimension", "dimension_slug", "issue", "topic", "question"),
+    "date_precision": ("date_precision", "precision"),
+    "confidence": ("confidence", "certainty"),
+    "source": ("source", "source_slug", "document", "doc"),
+    "locator": ("locator", "page", "paragraph"),
+    "evidence": ("evidence", "note", "notes", "comment", "comments", "quote"),
+    "coder": ("coder", "coded_by", "annotator"),
+    "uuid": ("uuid", "id"),
+}
+
+
+def _key(name: str) -> str:
+    return "".join(ch if ch.isalnum() else "_" for ch in name.strip().casefold()).strip("_")
+
+
+def guess_mapping(header: list[str]) -> dict[str, str]:
+    """Field -> column for a foreign file, from the usual column names (year → date, party → actor,
+    position → score …); each column is given to one field at most."""
+    keyed: dict[str, str] = {}
+    for h in header:
+        keyed.setdefault(_key(h), h)
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for fld in FOREIGN_FIELDS:
+        for name in USUAL_COLUMNS.get(fld, (fld,)):
+            col = keyed.get(name)
+            if col is not None and col not in used:
+                out[fld] = col
+                used.add(col)
+                break
+    return out

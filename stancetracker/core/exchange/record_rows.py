@@ -160,7 +160,7 @@ class RowBuilder:
             if missing:
                 raise ImportFailed(str(self.path), [RowProblem(
                     1, "", f"the mapping gives no column for {', '.join(missing)}"
-                    + (" (or give one --dimension for the whole file)" if "dimension" in missing else ""))])
+                    + (f" ({self.opts.say('dimension')})" if "dimension" in missing else ""))])
             self.labels = {f: header[i] for f, i in cols.items()}
             return cols
         lower = {h.lower(): i for h, i in seen.items()}
@@ -172,8 +172,8 @@ class RowBuilder:
             shown = ", ".join(repr(u[:40]) for u in unknown[:5]) + (f" and {len(unknown) - 5:,} more" if len(unknown) > 5 else "")
             raise ImportFailed(str(self.path), [RowProblem(
                 1, unknown[0][:40], f"unknown column{'s' if len(unknown) > 1 else ''} {shown}; a stance-record file "
-                "has the columns of 'stancetracker export' (see docs/formats.md); for another layout give a mapping "
-                "(--map actor=COL,date=COL,score=COL,dimension=COL)")])
+                "has the columns of 'stancetracker export' (see docs/formats.md); for another layout "
+                + self.opts.say("map"))])
         missing = [c for c in ("date", "score") if c not in lower]
         if "actor" not in lower and "actor_slug" not in lower:
             missing.insert(0, "actor")
@@ -227,7 +227,7 @@ class RowBuilder:
         self.unknown_actors.setdefault(label, (line, col))
         hint = self.hint(label)
         raise ValidationError(col, f"unknown actor {label!r} ({hint + ' or ' if hint else ''}"
-                                   "use --create-actors to add it)")
+                                   f"{self.opts.say('create_actors', them='it')})")
 
     def hint(self, label: str) -> str:
         """'did you mean …?' for an unknown actor name, worked out once per name."""

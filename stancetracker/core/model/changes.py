@@ -19,4 +19,11 @@ def change_lines(before: Mapping, after: Mapping, *, fields: Iterable[str] | Non
     return [f"{k}: {before.get(k)!r} {arrow} {after.get(k)!r}" for k in changed_fields(before, after, fields)]
 
 
-__all__ = ["BOOKKEEPING", "change_lines", "changed_fields"]
+def action_text(op_kind: str, action: str) -> str:
+    """A history row's action in words: an edit made by undoing or redoing says so ("undo: edit")."""
+    if op_kind in ("undo", "redo", "revert") and op_kind != action:
+        return f"{op_kind}: {action}"
+    return action
+
+
+__all__ = ["BOOKKEEPING", "action_text", "change_lines", "changed_fields"]

@@ -101,3 +101,27 @@ _CONTROL_OR_NEWLINE = re.compile(f"[{CONTROL_CLASS[False]}]")
 def has_control_chars(text: str, allow_newlines: bool = False) -> bool:
     """True if the text holds NUL or other C0 control characters."""
     return bool((_CONTROL if allow_newlines else _CONTROL_OR_NEWLINE).search(text))
+
+
+_WORD_RUN = re.compile(r"\w+")
+
+
+def _fold_same_length(text: str) -> str:
+    """Case and accents folded, one character for one (so offsets carry over)."""
+    out = []
+    for ch in text:
+        base = unicodedata.normalize("NFKD", ch)
+        kept = [c for c in base if not unicodedata.combining(c)]
+        folded = ("".join(kept) or ch).casefold()
+        out.append(folded[0] if folded else ch)
+    return "".join(out)
+
+
+def matched_spans(text: str, query: str) -> list[tuple[int, int]]:
+    """(start, end) of each word in ``text`` that a search for ``query`` matched: a word that begins
+    with one of the query's words, ignoring case and accents (as the full-text search does)."""
+    words = [w for w in _WORD_RUN.findall(_fold_same_length(query)) if w]
+    if not words or not text:
+        return []
+    folded = _fold_same_length(text)
+    return [(m.start(), m.end()) for m in _WORD_RUN.finditer(folded) if any(m.group().startswith(w) for w in words)]

@@ -256,5 +256,13 @@ def bibtex(entries: list[SourceEntry]) -> str:
     return "\n".join(out)
 
 
-__all__ = ["Bibliography", "Name", "bib_escape", "bibliography", "bibtex", "csl_json", "full_date", "short_title",
-           "split_authors", "year_of"]
+def citation_line(source: Source, locator: str = "") -> str:
+    """One source cited for the clipboard: the author–date form with the locator, then the full entry
+    ("Jameel 2021, ¶ 4. Jameel, Aisha. 2021. “Title.” Publisher, 3 May 2021. https://…")."""
+    bib = bibliography([source])
+    short = bib.short[source.slug] + (f", {locator.strip()}" if locator.strip() else "")
+    return f"({short}) {bib.entry(source.slug).text}"
+
+
+__all__ = ["Bibliography", "Name", "bib_escape", "bibliography", "bibtex", "citation_line", "csl_json", "full_date",
+           "short_title", "split_authors", "year_of"]

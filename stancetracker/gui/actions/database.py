@@ -8,6 +8,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
 
 from stancetracker.core.db import backups, integrity
+from stancetracker.core.db.revert import list_operations
 from stancetracker.core.files import outputs
 from stancetracker.core.model.errors import StanceError
 from stancetracker.gui.actions.menu import QtWindowActions
@@ -26,6 +27,7 @@ class QtDatabaseActions(QtWindowActions):
         self.hub = window.hub
         self.settings = window.settings
         self.last_version = self.hub.store.data_version()
+        self.hub.ownJobFinished.connect(self.own_job_finished)
         self.add(menu, "&New database…", self.new_database, "Ctrl+Shift+N",
                  "Create a new database with the seeded dataset")
         self.add(menu, "&Open database…", self.open_database, QKeySequence.StandardKey.Open)
@@ -98,15 +100,39 @@ class QtDatabaseActions(QtWindowActions):
             QMessageBox.warning(self.window, "Risky location", warning)
 
     def check_external_changes(self) -> None:
-        """Reload the views when another window or program saved to the database (polled)."""
+        """Reload the views when another window or program saved to the database (polled).
+
+        This window's own import runs on a second connection, so SQLite counts it as
+        another's commit: the hub says when it is done, and its commit is taken as seen.
+        """
+        if self.hub.own_jobs:  # judged once this window's job is done
+            return
         try:
             v = self.hub.store.data_version()
         except Exception:  # the file went away; leave it to the next action to report
             return
         if v != self.last_version:
             self.last_version = v
-            self.hub.changed.emit("all")
-            self.status("Updated with changes saved by another window or program", 5000)
+            self.hub.changed_elsewhere("all")
+            self.status(f"Updated with changes saved by another window or program{self._last_change()}", 8000)
+
+    def own_job_finished(self) -> None:
+        """This window's import committed on its own connection: not a change to report as another's."""
+        try:
+            self.last_version = self.hub.store.data_version()
+        except Exception:  # the file went away; the next poll or action reports it
+            pass
+
+    def _last_change(self) -> str:
+        """Who made the latest operation and when, in words (", Alice's import, 14:02 UTC")."""
+        try:
+            ops = list_operations(self.hub.store, 1)
+        except StanceError:
+            return ""
+        if not ops:
+            return ""
+        op = ops[0]
+        return f": {op.user}'s {op.kind} at {op.at[11:16]} UTC" if len(op.at) >= 16 else f": {op.user}'s {op.kind}"
 
     # ------------------------------------------------------------ copies
     def backup_copy(self) -> None:

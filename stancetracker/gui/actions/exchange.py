@@ -13,7 +13,16 @@ from stancetracker.gui.dialogs.merge import QtMergeDialog
 from stancetracker.gui.dialogs.qdpx_dialog import QtQdpxDialog
 from stancetracker.gui.dialogs.records_export import QtRecordsExportDialog
 from stancetracker.gui.dialogs.report_dialog import QtReportDialog
+from stancetracker.gui.feedback import announce
 from stancetracker.gui.undo import OperationCommand
+
+
+def import_summary(result) -> str:
+    """What an import did, in words: records (their summary) or a table's rows (added, already present)."""
+    if hasattr(result, "summary"):
+        return result.summary()
+    table, added, same = result
+    return f"{added} {table} added, {same} already present"
 
 
 class QtExchangeActions(QtWindowActions):
@@ -42,6 +51,9 @@ class QtExchangeActions(QtWindowActions):
         op_id = getattr(dlg.result, "op_id", None)
         if op_id is not None:  # one undo step takes the whole import back out
             self.window.undo_stack.push(OperationCommand(self.hub, op_id, f"import {dlg.path.name}"))
+        if dlg.result is not None:
+            announce(self.window, f"Imported {dlg.path.name}: {import_summary(dlg.result)} (Ctrl+Z takes it back out)",
+                     dlg.path)
         return dlg
 
     def import_qdpx(self) -> QtQdpxDialog:
@@ -60,6 +72,9 @@ class QtExchangeActions(QtWindowActions):
     def export_csv(self) -> QtRecordsExportDialog:
         dlg = QtRecordsExportDialog(self.hub, self.window.model.filter, parent=self.window)
         dlg.exec()
+        if dlg.written is not None:
+            path = dlg.output_path()
+            announce(self.window, f"Wrote {dlg.written:,} record{'s' if dlg.written != 1 else ''} to {path}", path)
         return dlg
 
     def report_dialog(self) -> QtReportDialog:
@@ -71,7 +86,8 @@ class QtExchangeActions(QtWindowActions):
     def report(self) -> QtReportDialog:
         dlg = self.report_dialog()
         if dlg.exec() and dlg.written:
-            self.status(f"Wrote the report: {', '.join(p.name for p in dlg.written)}", 10000)
+            announce(self.window, f"Wrote the report to {dlg.written[0].parent}: "
+                                  f"{', '.join(p.name for p in dlg.written)}", dlg.written[0])
         return dlg
 
     def merge_file(self) -> None:

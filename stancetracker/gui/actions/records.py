@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox
 from stancetracker.core.model.errors import ConflictError, StanceError, ValidationError
 from stancetracker.gui.actions.menu import QtWindowActions, set_keys
 from stancetracker.gui.dialogs.history import QtHistoryDialog
+from stancetracker.gui.editor_sync import conflict_text
 from stancetracker.gui.record_editor import EditorValues
 from stancetracker.gui.undo import (CreateRecordCommand, DeleteRecordCommand, EditRecordCommand,
                                     RestoreRecordCommand, changes_between)
@@ -101,11 +102,15 @@ class QtRecordActions(QtWindowActions):
         self.window.select_row(self.window.model.row_of(uuid))
 
     def _resolve_conflict(self, err: ConflictError, vals: EditorValues) -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, "Changed by someone else",
-                          f"{err}\n\nKeep your version (it replaces theirs, which stays in the history) "
-                          "or load theirs (your edits are dropped)?", parent=self.window)
-        mine = box.addButton("Keep mine", QMessageBox.ButtonRole.AcceptRole)
-        theirs = box.addButton("Load theirs", QMessageBox.ButtonRole.DestructiveRole)
+        title, text = conflict_text(self.hub.store, vals.uuid, err.expected, err.actual)
+        if err.actual is None:
+            QMessageBox.warning(self.window, title, text)
+            return
+        box = QMessageBox(QMessageBox.Icon.Warning, title,
+                          f"{text}\n\nKeep your edits (they are saved over version {err.actual}, which stays in "
+                          f"the history) or show version {err.actual} (your edits are dropped)?", parent=self.window)
+        mine = box.addButton("Keep my edits", QMessageBox.ButtonRole.AcceptRole)
+        theirs = box.addButton(f"Show version {err.actual}", QMessageBox.ButtonRole.DestructiveRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.exec()
         if box.clickedButton() is mine and err.actual is not None:

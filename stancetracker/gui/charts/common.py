@@ -8,9 +8,9 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QGuiApplication, QPainter, QPen
-from PySide6.QtWidgets import QToolTip
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
+from PySide6.QtWidgets import QApplication, QToolTip
 
 from stancetracker.core.analysis.wording import SourceLine, fmt_score
 from stancetracker.core.model.entities import Dimension
@@ -156,7 +156,9 @@ class Picker:
         px, py = vb.viewPixelSize()
         dx = np.maximum(0.0, np.maximum(self.x0 - p.x(), p.x() - self.x1)) / (px or 1.0)
         dy = (self.y - p.y()) / (py or 1.0)
-        d = np.hypot(dx, dy)
+        # An observation with no value (a comparison date where one actor has no evidence) is
+        # never under the mouse: left as NaN, argmin chose it and no hover was found at all.
+        d = np.nan_to_num(np.hypot(dx, dy), nan=np.inf)
         # On a tie the last-drawn (topmost) observation wins: it is the one the user sees.
         i = d.size - 1 - int(np.argmin(d[::-1]))
         return self.keys[i] if d[i] <= radius else None
@@ -363,21 +365,44 @@ class ChartFigure(pg.GraphicsLayoutWidget):
         """(record uuids, hover text) of what lies under a scene position, or None."""
         return None
 
-    def _on_move(self, pos: QPointF) -> None:
+    def hover_text_at(self, pos: QPointF) -> str:
+        """What hovering a scene position says: the observation there, else the event marker, else ""."""
         hit = self.pick(pos)
         text = hit[1] if hit else ""
         events = getattr(self, "events", None)  # the figures with an event strip
         if not text and events is not None:
             text = events.describe_at(pos)
-        if text != self.last_hover:
+        return text
+
+    def viewportEvent(self, ev) -> bool:
+        """Answer Qt's own tooltip request (the mouse at rest) with the hover text.
+
+        Left to itself, the scene answers it with the tooltip of an item under the
+        mouse; none of ours has one, so it hid the tooltip the move had just shown,
+        about 0.7 s after the mouse stopped. Any other event that hides a tooltip
+        (a window activated after an export's file dialog closes) is mended the same way.
+        """
+        if ev.type() == QEvent.Type.ToolTip:
+            text = self.hover_text_at(self.mapToScene(ev.pos()))
+            if text:
+                QToolTip.showText(ev.globalPos(), text, self.viewport())
+            else:
+                hide_tooltip()
+            return True
+        return super().viewportEvent(ev)
+
+    def _on_move(self, pos: QPointF) -> None:
+        text = self.hover_text_at(pos)
+        changed = text != self.last_hover
+        if changed:
             self.last_hover = text
             self.hoverChanged.emit(text)
-        if not self.isVisible() or QGuiApplication.platformName() == "offscreen":
-            return  # tooltips need a real screen
+        if not self.isVisible():
+            return
         if text:
-            QToolTip.showText(self.mapToGlobal(self.mapFromScene(pos)), text, self)
-        else:
-            QToolTip.hideText()
+            QToolTip.showText(self.viewport().mapToGlobal(self.mapFromScene(pos)), text, self.viewport())
+        elif changed:
+            hide_tooltip()
 
     def _on_click(self, ev) -> None:
         if ev.button() != Qt.MouseButton.LeftButton:
@@ -399,6 +424,19 @@ class ChartFigure(pg.GraphicsLayoutWidget):
 
     def highlight(self, uuid: str | None) -> None:
         """Ring the observation holding this record (None clears)."""
+
+
+def hide_tooltip() -> None:
+    """Hide the tooltip at once.
+
+    QToolTip.hideText() only starts a 300 ms timer, and a tooltip shown again
+    before it fires (the mouse crossing a gap between two markers) is reused and
+    then hidden by it: the next marker's tooltip vanished. Hiding the label
+    itself makes the next showText() start a fresh one.
+    """
+    for w in QApplication.topLevelWidgets():
+        if w.objectName() == "qtooltip_label" and w.isVisible():
+            w.hide()
 
 
 def legend_entry(colour: str, name: str, dashed: bool = False) -> str:

@@ -29,6 +29,7 @@ from stancetracker.gui.charts.shifts_panel import QtShiftsPanel
 from stancetracker.gui.charts.snapshot import SnapshotFigure
 from stancetracker.gui.charts.timeline import TimelineFigure
 from stancetracker.gui.dialogs.chart_export import export_with_dialog
+from stancetracker.gui.feedback import announce
 from stancetracker.core.model.dates import PartialDate
 
 _EPOCH = _dt.date(1970, 1, 1)
@@ -304,9 +305,12 @@ class QtChartPanel(QWidget):
 
     def export_dialog(self, fmt: str = "png") -> None:
         try:
-            export_with_dialog(self.current_figure(), self, fmt)
+            path = export_with_dialog(self.current_figure(), self, fmt)
         except StanceError as err:
             self.status.setText(str(err))
+            return
+        if path is not None:
+            announce(self, f"Wrote the chart to {path}", path)
 
     def copy_to_clipboard(self) -> None:
         try:

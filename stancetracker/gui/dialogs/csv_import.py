@@ -18,6 +18,7 @@ from stancetracker.core.exchange.record_import import (
     ImportOptions,
     import_records,
 )
+from stancetracker.core.exchange.record_options import guess_mapping
 from stancetracker.core.model.errors import ImportFailed, StanceError
 from stancetracker.core.model.progress import Cancelled
 from stancetracker.core.exchange.table_import import detect_table, import_table
@@ -175,7 +176,9 @@ class QtImportDialog(QDialog):
             combo.addItem("—", None)
             for h in self.header:
                 combo.addItem(h, h)
-            guess = next((h for h in self.header if h.lower() == fld), None)
+        guesses = guess_mapping(self.header)  # year → date, party → actor, position → score …
+        for fld, combo in self.map_combos.items():
+            guess = guesses.get(fld)
             if guess:
                 combo.setCurrentIndex(combo.findData(guess))
         self.fixed_dimension.clear()
@@ -196,7 +199,7 @@ class QtImportDialog(QDialog):
 
     def options(self) -> ImportOptions:
         opts = ImportOptions(create_actors=self.create_actors.isChecked(), skip_invalid=self.skip_invalid.isChecked(),
-                             encoding=self.encoding.currentText())
+                             encoding=self.encoding.currentText(), words=self.words())
         if self.kind == "foreign":
             opts.mapping = {f: c.currentData() for f, c in self.map_combos.items() if c.currentData()}
             opts.dimension = self.fixed_dimension.currentData()
@@ -205,6 +208,12 @@ class QtImportDialog(QDialog):
             self.settings.setValue(layout_key(self.header), {
                 "map": opts.mapping, "dimension": opts.dimension, "scale": list(opts.scale) if opts.scale else None})
         return opts
+
+    def words(self) -> dict[str, str]:
+        """How the import's messages name this dialog's controls (not the command line's options)."""
+        return {"create_actors": f"tick “{self.create_actors.text()}” to add {{them}}",
+                "dimension": "or choose one dimension for every row",
+                "map": f"say which column holds what under “{self.mapping_box.title()}”"}
 
     # -- running -----------------------------------------------------------------------
     def start(self) -> None:

@@ -6,7 +6,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHe
                                QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout)
 
 from stancetracker.core.db import revert
-from stancetracker.core.model.changes import change_lines
+from stancetracker.core.model.changes import action_text, change_lines
 from stancetracker.core.model.errors import StanceError
 from stancetracker.core.model.fields import CONTENT_FIELDS
 from stancetracker.gui.hub import QtStoreHub
@@ -58,7 +58,8 @@ class QtHistoryDialog(QDialog):
         self.entries = self.hub.store.history(self.uuid)
         self.table.setRowCount(len(self.entries))
         for i, h in enumerate(self.entries):
-            for j, text in enumerate((h.at[:19].replace("T", " "), h.user, h.action, describe(h.before, h.after))):
+            what = action_text(h.op_kind, h.action)  # "undo: edit", "redo: restore"
+            for j, text in enumerate((h.at[:19].replace("T", " "), h.user, what, describe(h.before, h.after))):
                 self.table.setItem(i, j, QTableWidgetItem(text))
         self.table.resizeRowsToContents()
         if self.entries:

@@ -71,11 +71,14 @@ class QtRecordsExportDialog(QDialog):
         if name:
             self.path_edit.setText(name)
 
+    def output_path(self) -> Path:
+        # Absolute: in the window, a file named "-" is a file, not standard output.
+        return Path(self.path_edit.text().strip()).expanduser().absolute()
+
     def accept(self) -> None:
         if self.running:
             return
-        # Absolute: in the window, a file named "-" is a file, not standard output.
-        path = Path(self.path_edit.text().strip()).expanduser().absolute()
+        path = self.output_path()
         self.running, self._cancel_requested = True, False
         self.export_button.setEnabled(False)
         self.progress_bar.setValue(0)
