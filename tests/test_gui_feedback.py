@@ -105,3 +105,23 @@ def test_an_import_ends_with_a_status_message(qtbot, win, tmp_path, monkeypatch)
     assert folder_button(win).isVisible()
     win.statusBar().showMessage("something else")
     assert not folder_button(win).isVisible()      # the button goes with its message
+
+
+def test_a_message_never_draws_over_the_record_count(qtbot, win):
+    """The count and the file name stay beside the message, not under it (they once showed through it
+    after the bar laid itself out again with the new Open folder button)."""
+    from PySide6.QtWidgets import QApplication
+    from stancetracker.gui.feedback import announce
+
+    win.resize(1000, 600)
+    announce(win, "Wrote the report to somewhere/report.html, report.pdf", "somewhere/report.html")
+    for _ in range(5):
+        QApplication.processEvents()
+    bar = win.statusBar()
+    assert bar.currentMessage().startswith("Wrote the report")
+    for label in (win.count_label, win.path_label):
+        # What the bar shows where the label is, is the label alone: no message text painted over it.
+        assert label.isVisible(), label.text()
+        shown = bar.grab(label.geometry()).toImage()
+        alone = label.grab().toImage().convertToFormat(shown.format())
+        assert shown == alone, label.text()

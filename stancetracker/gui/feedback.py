@@ -19,7 +19,7 @@ def _folder_button(bar: QStatusBar) -> QToolButton:
         button.setText("Open folder")
         button.setAutoRaise(True)
         button.clicked.connect(lambda: open_folder(Path(button.property("folder"))))
-        bar.addWidget(button)
+        bar.addPermanentWidget(button)  # beside the count and the file name, which a message never covers
         # The button goes with the message it belongs to.
         bar.messageChanged.connect(lambda text: button.setVisible(bool(text) and text == button.property("message")))
         button.hide()

@@ -129,7 +129,9 @@ class QtMainWindow(QMainWindow):
         self.count_label = QLabel()
         self.path_label = QLabel()
         self.path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.statusBar().addWidget(self.count_label)
+        # Permanent, as every status-bar widget is: a message then takes the free space to its left and never
+        # draws over it (a normal widget came back under the message once the bar laid itself out again).
+        self.statusBar().addPermanentWidget(self.count_label)
         self.statusBar().addPermanentWidget(self.path_label)
         self.setAcceptDrops(True)  # drop a CSV file on the window to import it
 
