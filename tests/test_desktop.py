@@ -4,7 +4,6 @@ in the user's XDG folders, and nowhere else."""
 from __future__ import annotations
 
 import struct
-from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -46,7 +45,11 @@ def png_size(path: Path) -> tuple[int, int]:
 
 
 def entry(path: Path) -> dict[str, str]:
-    lines = path.read_text(encoding="utf-8").splitlines()
+    return entry_text(path.read_text(encoding="utf-8"))
+
+
+def entry_text(text: str) -> dict[str, str]:
+    lines = text.splitlines()
     assert lines[0] == "[Desktop Entry]"
     return dict(line.split("=", 1) for line in lines[1:] if line and not line.startswith("#"))
 
@@ -111,9 +114,7 @@ def test_exec_line_quotes_what_the_specification_reserves():
 
 
 def test_the_packaged_entry_opens_a_file_and_names_sqlites_types():
-    packaged = resources.files("stancetracker.resources").joinpath("stancetracker.desktop")
-    with resources.as_file(packaged) as path:
-        fields = entry(path)
+    fields = entry_text(desktop.resource_bytes("stancetracker.desktop").decode("utf-8"))
     assert fields["Exec"] == "stancetracker %f"
     assert "application/vnd.sqlite3" in fields["MimeType"]
 

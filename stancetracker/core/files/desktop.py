@@ -54,7 +54,7 @@ def exec_line(command: list[str]) -> str:
 
 def desktop_entry(command: list[str]) -> str:
     """The packaged desktop entry with its Exec naming ``command`` and the MIME types it opens."""
-    text = _resource(DESKTOP_FILE).decode("utf-8")
+    text = resource_bytes(DESKTOP_FILE).decode("utf-8")
     lines = []
     for line in text.splitlines():
         if line.startswith("Exec="):  # in its place, the MIME types after it
@@ -70,8 +70,8 @@ def planned(command: list[str], data_home: Path | None = None) -> list[Placed]:
     files = [Placed(base / "applications" / DESKTOP_FILE, desktop_entry(command).encode("utf-8"))]
     icons = base / "icons" / "hicolor"
     for n in ICON_SIZES:
-        files.append(Placed(icons / f"{n}x{n}" / "apps" / f"{APP_ID}.png", _resource(f"icons/{APP_ID}-{n}.png")))
-    files.append(Placed(icons / "scalable" / "apps" / f"{APP_ID}.svg", _resource(f"icons/{APP_ID}.svg")))
+        files.append(Placed(icons / f"{n}x{n}" / "apps" / f"{APP_ID}.png", resource_bytes(f"icons/{APP_ID}-{n}.png")))
+    files.append(Placed(icons / "scalable" / "apps" / f"{APP_ID}.svg", resource_bytes(f"icons/{APP_ID}.svg")))
     return files
 
 
@@ -101,10 +101,17 @@ def _checked(data_home: Path | None) -> Path:
     return base
 
 
-def _resource(name: str) -> bytes:
+def resource_bytes(name: str) -> bytes:
+    """A file of the installed package's resources, or of ``resources/`` at the top of a source checkout
+    (where the package's own folder is imported, as from an unpacked sdist, that is where the files are)."""
     try:
         return resources.files("stancetracker.resources").joinpath(name).read_bytes()
     except (FileNotFoundError, ModuleNotFoundError):
+        pass
+    checkout = Path(__file__).resolve().parents[3] / "resources" / name
+    try:
+        return checkout.read_bytes()
+    except OSError:
         raise StanceError(f"{name}: missing from this installation of stancetracker; reinstall it") from None
 
 
@@ -121,4 +128,4 @@ def _write(path: Path, data: bytes) -> None:
 
 
 __all__ = ["DESKTOP_FILE", "ICON_SIZES", "MIME_TYPES", "desktop_entry", "exec_line", "install", "planned",
-           "uninstall", "xdg_data_home"]
+           "resource_bytes", "uninstall", "xdg_data_home"]
