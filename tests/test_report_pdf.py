@@ -9,7 +9,8 @@ import pytest
 
 from stancetracker.core.model.progress import Cancelled
 from stancetracker.core.project import open_project
-from stancetracker.gui.report_pdf import QtChartPainter, chart_painter, write_pdf
+from stancetracker.gui.report_charts import QtChartRenderer
+from stancetracker.gui.report_pdf import chart_painter, write_pdf
 
 from pdf_reading import needs_poppler, page_ink, pdf_text
 from report_sample import ARABIC_EVIDENCE, ARABIC_TITLE, ROWS, sample_report
@@ -28,7 +29,7 @@ def seeded(tmp_path_factory):
 def sample_pdf(seeded, tmp_path_factory, qapp):
     path = tmp_path_factory.mktemp("pdf") / "brief.pdf"
     started = time.perf_counter()
-    write_pdf(sample_report(), path, QtChartPainter(seeded))
+    write_pdf(sample_report(), path, QtChartRenderer(seeded))
     return path, time.perf_counter() - started
 
 
@@ -95,7 +96,7 @@ def test_cancelling_leaves_no_file(seeded, tmp_path, qapp):
         return done < 3
 
     with pytest.raises(Cancelled):
-        write_pdf(sample_report(10), path, QtChartPainter(seeded), progress=progress)
+        write_pdf(sample_report(10), path, QtChartRenderer(seeded), progress=progress)
     assert seen[-1] == 3
     assert list(tmp_path.iterdir()) == []
 

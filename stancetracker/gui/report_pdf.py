@@ -19,16 +19,12 @@ from PySide6.QtGui import (QBrush, QColor, QFont, QPageLayout, QPageSize, QPaint
                            QTextBlockFormat, QTextCharFormat, QTextCursor, QTextDocument, QTextFormat, QTextLength,
                            QTextListFormat, QTextTableFormat)
 
-from stancetracker.core.analysis import chartdata
 from stancetracker.core.analysis.request import ChartRequest
-from stancetracker.core.db.store import Store
 from stancetracker.core.files import outputs
 from stancetracker.core.model.progress import Progress, tick
 from stancetracker.core.report.bidi import is_rtl
 from stancetracker.core.report.docx import with_cites
 from stancetracker.core.report.document import BulletList, Figure, Heading, Paragraph, Report, Shift, Table
-from stancetracker.gui.charts import export
-from stancetracker.gui.charts.common import ChartFigure
 
 # Layout resolution: the screen's, as the charts assume (pyqtgraph sizes its tick fonts for the device it
 # paints on). Text and lines stay vectors whatever it is.
@@ -44,7 +40,6 @@ CHART_OBJECT = QTextFormat.ObjectTypes.UserObject + 14
 _FIGURE_PROPERTY = QTextFormat.Property.UserProperty + 1
 _SCREEN_DPI = 96.0
 LAYOUT_MIN_PX = 700  # a chart on a page is laid out at least this wide (96-dpi pixels)
-PRINT_PLOT_MIN_PX = 190  # a plot on a printed page keeps at least this height (96-dpi pixels), pages allowing
 _CANCELLED = "the PDF was cancelled; nothing was written"
 
 
@@ -54,45 +49,11 @@ class ChartPainter(Protocol):
 
 
 # ---------------------------------------------------------------- charts
-class QtChartPainter:
-    """Draws a report's charts from the database (``paint(request, painter, rect)``).
-
-    Each request's figure is built once (building is most of a chart's cost) and let go by :meth:`close`.
-    """
-
-    def __init__(self, store: Store):
-        self.store = store
-        self._figures: dict[str, ChartFigure] = {}
-
-    def _figure(self, request: ChartRequest) -> ChartFigure:
-        key = repr(request)
-        fig = self._figures.get(key)
-        if fig is None:
-            fig = self._figures[key] = export.figure_for(chartdata.build(self.store, request), self.store)
-        return fig
-
-    def paint(self, request: ChartRequest, painter: QPainter, rect: QRectF,
-              layout_size: tuple[int, int] | None = None) -> None:
-        export.paint_figure(self._figure(request), painter, rect, layout_size)
-
-    def height_for(self, request: ChartRequest, width: int, height: int) -> int:
-        """The height the chart needs at ``width`` (96-dpi pixels) for plots of a printed page: at least ``height``."""
-        return export.laid_out_height(self._figure(request), width, height, plot_min_px=PRINT_PLOT_MIN_PX)
-
-    def close(self) -> None:
-        for fig in self._figures.values():
-            fig.close()
-            fig.deleteLater()
-        self._figures.clear()
-
-
 def chart_painter(charts) -> ChartPainter:
-    """The object that paints charts: ``charts`` itself if it can, else one over its ``store``."""
+    """``charts`` itself, checked: the renderer that paints the report's charts
+    (``gui/report_charts.QtChartRenderer``, which keeps each figure for every format)."""
     if hasattr(charts, "paint"):
         return charts
-    store = getattr(charts, "store", None)
-    if isinstance(store, Store):
-        return QtChartPainter(store)
     raise TypeError("the PDF writer needs a chart renderer with paint(request, painter, rect)")
 
 
@@ -313,12 +274,7 @@ def _writer(device: QIODevice, report: Report) -> QPdfWriter:
 
 def render_pdf(report: Report, device: QIODevice, charts, progress: Progress | None = None) -> int:
     """Paint ``report`` as PDF into ``device``; returns the number of pages."""
-    painter_of_charts = chart_painter(charts)
-    try:
-        return _render(report, device, painter_of_charts, progress)
-    finally:
-        if painter_of_charts is not charts and hasattr(painter_of_charts, "close"):
-            painter_of_charts.close()
+    return _render(report, device, chart_painter(charts), progress)
 
 
 def _render(report: Report, device: QIODevice, painter_of_charts: ChartPainter, progress: Progress | None) -> int:
@@ -396,5 +352,5 @@ def write_pdf(report: Report, path: Path | str | IO[bytes], charts, progress: Pr
         fh.write(data)
 
 
-__all__ = ["ChartPainter", "QtChartPainter", "chart_painter", "pdf_bytes", "render_pdf",
+__all__ = ["ChartPainter", "chart_painter", "pdf_bytes", "render_pdf",
            "write_pdf"]
