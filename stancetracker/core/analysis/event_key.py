@@ -14,9 +14,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from stancetracker.core.analysis.annotations import EventMark
+from stancetracker.core.model.dates import PartialDate
 
 _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 @dataclass(frozen=True)
@@ -44,12 +44,7 @@ class Marker:
 
 def date_text(x: float, precision: str = "day") -> str:
     """An event's date in words, no more precise than it was recorded."""
-    d = _EPOCH + _dt.timedelta(seconds=x)
-    if precision == "year":
-        return str(d.year)
-    if precision == "month":
-        return f"{_MONTHS[d.month - 1]} {d.year}"
-    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+    return PartialDate(_EPOCH + _dt.timedelta(seconds=x), precision).words()
 
 
 def key_entries(events: Sequence[EventMark], lo: float, hi: float) -> list[KeyEntry]:

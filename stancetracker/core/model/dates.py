@@ -9,6 +9,7 @@ from functools import lru_cache
 
 PRECISIONS = ("day", "month", "year")
 
+_MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _MONTHS = {
     name: i
     for i, names in enumerate(
@@ -52,6 +53,15 @@ class PartialDate:
         if self.precision == "month":
             return f"{self.value.year:04d}-{self.value.month:02d}"
         return self.iso
+
+    def words(self) -> str:
+        """'7 Dec 2019', 'Dec 2019' or '2019': in words, no more precise than it was coded."""
+        v = self.value
+        if self.precision == "year":
+            return f"{v.year:04d}"
+        if self.precision == "month":
+            return f"{_MONTH_ABBR[v.month - 1]} {v.year:04d}"
+        return f"{v.day} {_MONTH_ABBR[v.month - 1]} {v.year:04d}"
 
     def end(self) -> _dt.date:
         """Last day of the period."""

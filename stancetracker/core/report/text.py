@@ -15,7 +15,6 @@ from stancetracker.core.model.dates import PartialDate
 from stancetracker.core.model.entities import fmt_score
 from stancetracker.core.model.stored_values import stored_text, visible
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff]")
 MAX_TEXT = 20_000
 
@@ -41,12 +40,7 @@ def text_block(value: object, limit: int = MAX_TEXT) -> str:
 
 def date_text(date: PartialDate) -> str:
     """'7 Dec 2019', 'Dec 2019' or '2019': the date as precise as it was coded, no more."""
-    v = date.value
-    if date.precision == "year":
-        return f"{v.year:04d}"
-    if date.precision == "month":
-        return f"{_MONTHS[v.month - 1]} {v.year:04d}"
-    return f"{v.day} {_MONTHS[v.month - 1]} {v.year:04d}"
+    return date.words()
 
 
 def score_text(score: float | None) -> str:
