@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from pdf_pages import page_of, pages_of  # noqa: E402  (beside this script)
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -42,21 +43,6 @@ app.processEvents()
 dlg.grab().save(str(out))
 w._poll.stop()
 """
-
-
-def pages_of(pdf: Path) -> int:
-    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
-    return int(re.search(r"Pages:\s+(\d+)", info)[1])
-
-
-def page_of(pdf: Path, words: str) -> int:
-    """The first page whose text holds ``words`` (pdftotext, page by page)."""
-    for n in range(1, pages_of(pdf) + 1):
-        text = subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), str(pdf), "-"], capture_output=True,
-                              text=True, check=True).stdout
-        if words in text:
-            return n
-    raise SystemExit(f"no page of {pdf} holds {words!r}")
 
 
 def main() -> None:

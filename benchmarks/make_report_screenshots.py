@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from pdf_pages import page_of  # noqa: E402  (beside this script)
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -30,18 +31,6 @@ def browser() -> str:
         if found:
             return found
     sys.exit("no chromium on the PATH")
-
-
-def page_of(pdf: Path, words: str) -> int:
-    """The first page whose text holds ``words`` (pdftotext, page by page)."""
-    pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True,
-                                                            text=True, check=True).stdout)[1])
-    for n in range(1, pages + 1):
-        text = subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), str(pdf), "-"], capture_output=True,
-                              text=True, check=True).stdout
-        if words in text:
-            return n
-    raise SystemExit(f"no page of {pdf} holds {words!r}")
 
 
 def main() -> None:
