@@ -53,6 +53,10 @@ def _level(cell: str) -> int | None:
     return value if value in LEVELS else None
 
 
+def _shown(level: int) -> str:
+    return "0" if level == 0 else f"{level:+d}".replace("-", "\u2212")
+
+
 def read_markdown(text: str, name: str = "CODEBOOK.md") -> dict[str, dict[int, str]]:
     """{dimension slug: {level: meaning}} from the codebook's tables; CodebookError names the line of a problem."""
     out: dict[str, dict[int, str]] = {}
@@ -93,7 +97,7 @@ def read_markdown(text: str, name: str = "CODEBOOK.md") -> dict[str, dict[int, s
         missing = [lvl for lvl in LEVELS if lvl not in levels]
         if missing:
             raise CodebookError(f"{name}: line {started[s]}: dimension {s!r} has no row for level "
-                                f"{missing[0]:+d}".replace("+0", "0").replace("-", "\u2212"))
+                                f"{_shown(missing[0])}")
     if not out:
         raise CodebookError(f"{name}: no dimension section (a '2.x' heading with its slug in backticks)")
     return {s: dict(sorted(levels.items())) for s, levels in out.items()}
@@ -122,8 +126,8 @@ def differences(markdown: dict[str, dict[int, str]], table: dict[str, dict[int, 
         else:
             for lvl in sorted(set(markdown[slug]) | set(table[slug])):
                 if markdown[slug].get(lvl) != table[slug].get(lvl):
-                    out.append(f"{slug} {lvl:+d}: codebook {markdown[slug].get(lvl)!r} ≠ CSV {table[slug].get(lvl)!r}"
-                               .replace("+0", "0"))
+                    out.append(f"{slug} {_shown(lvl)}: codebook {markdown[slug].get(lvl)!r} ≠ CSV "
+                               f"{table[slug].get(lvl)!r}")
     return out
 
 
