@@ -107,7 +107,7 @@ def test_a_blind_coder_sees_no_other_coder_and_the_view_label_says_so(qtbot, sto
     # Done: blindness ends, and the window shows everyone again.
     win.hub.run("studies", S.mark_done, "pilot", "alice")
     assert set(shown_coders(win)) == {"alice", "bob"}
-    assert win.coding.label.text() == "View: all coders" and win.count_label.text().startswith("11 of 11")
+    assert win.coding.label.text() == "View: consensus only" and win.count_label.text().startswith("11 of 11")
 
 
 def test_a_blind_coder_sees_no_other_coders_shading_in_the_reader(qtbot, store, tmp_path):
@@ -137,7 +137,9 @@ def test_a_blind_coder_sees_no_other_coders_shading_in_the_reader(qtbot, store, 
 def test_the_view_label_and_table_follow_view_records_of(qtbot, store, tmp_path):
     two_coders(store)
     win = make_window(qtbot, store, tmp_path)
-    assert win.coding.label.text() == "View: all coders"
+    # The window opens on the consensus view; with nothing adjudicated it shows every coder's records.
+    assert win.coding.label.text() == "View: consensus only" and win.coding.view_actions["consensus"].isChecked()
+    assert win.model.filter.view == "consensus" and len(shown_coders(win)) == 11
     win.coding.choose_view("coder", "bob")
     assert win.coding.label.text() == "View: coder bob" and set(shown_coders(win)) == {"bob"}
     assert win.coding.view_actions["coder"].isChecked()

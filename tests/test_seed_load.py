@@ -7,6 +7,7 @@ from click.testing import CliRunner
 
 from stancetracker.cli.main import cli
 from stancetracker.core.analysis import series
+from stancetracker.core.db.query import RecordFilter
 from stancetracker.core.exchange.seeds import seeds_dir
 from stancetracker.core.project import open_project
 
@@ -35,12 +36,14 @@ def test_new_database_holds_the_whole_seed(tmp_path):
 
 
 def test_seed_records_keep_their_uuids_and_coder(tmp_path):
-    """Seed records keep the UUIDs in the file (so merges recognise them) and coder 'seed'."""
+    """Seed records keep the UUIDs in the file (so merges recognise them) and their coder: 'seed', and in the
+    seeded reliability study the second coder 'seed-b' and the adjudicator 'seed-adj'."""
     s = open_project(tmp_path / "fresh.db")
-    seeded = {r.uuid: r for r in s.records(limit=None)}
+    seeded = {r.uuid: r for r in s.records(limit=None, flt=RecordFilter(view="all"))}
     for row in rows("records.csv"):
         rec = seeded[row["uuid"]]
-        assert rec.coder == "seed" and rec.actor == row["actor_slug"] and rec.score == float(row["score"])
+        assert rec.coder == row["coder"] and rec.actor == row["actor_slug"] and rec.score == float(row["score"])
+    assert "seed" in {r.coder for r in seeded.values()} <= {"seed", "seed-b", "seed-adj"}
     s.close()
 
 

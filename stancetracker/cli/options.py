@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Mapping
 import click
 
 from stancetracker.core.db import studies
-from stancetracker.core.db.query import RecordFilter, check_view
+from stancetracker.core.db.query import DEFAULT_VIEW, RecordFilter, check_view
 from stancetracker.core.db.store import Store
 from stancetracker.core.exchange import listing
 from stancetracker.core.model.dates import DateError, PartialDate, parse_date
@@ -57,9 +57,9 @@ def _remember(key: str) -> Callable:
 
 
 # Whose records a command sees (docs/reliability.md); kept in the context, read by who_sees.
-VIEW = click.option("--view", expose_value=False, callback=_remember("view"), metavar="all|consensus|coder:NAME",
-                    help="all coders' records (default); consensus: records settled by adjudication give way to "
-                         "their consensus record; coder:NAME: one coder's.")
+VIEW = click.option("--view", expose_value=False, callback=_remember("view"), metavar="consensus|all|coder:NAME",
+                    help="consensus (default): records settled by adjudication give way to their consensus record; "
+                         "all: every coder's records; coder:NAME: one coder's.")
 BLIND_STUDY = click.option("--blind-study", expose_value=False, callback=_remember("blind_study"), metavar="STUDY",
                            help="Code this study blind as --coder: other coders' records on its units are hidden "
                                 "(default: the study you are assigned to and have not marked done).")
@@ -70,7 +70,7 @@ def who_sees(store: Store, flt: RecordFilter | None) -> RecordFilter | None:
     on its units (until 'study done'). Returns ``flt`` itself when neither applies."""
     ctx = click.get_current_context(silent=True)
     meta = ctx.meta if ctx is not None else {}
-    view = meta.get("stancetracker.view", "all")
+    view = meta.get("stancetracker.view", DEFAULT_VIEW)
     slug = meta.get("stancetracker.blind_study")
     coder = store.user
     if slug:

@@ -6,7 +6,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
 
 from stancetracker.core.model.dates import DateError, parse_date
-from stancetracker.core.db.query import RecordFilter
+from stancetracker.core.db.query import DEFAULT_VIEW, RecordFilter
 from stancetracker.core.db.studies import open_study_for
 from stancetracker.gui.hub import QtStoreHub
 
@@ -19,7 +19,7 @@ class QtFilterBar(QWidget):
     def __init__(self, hub: QtStoreHub, parent: QWidget | None = None):
         super().__init__(parent)
         self.hub = hub
-        self.view = "all"  # whose records: "all", "consensus" or "coder:NAME" (View › Records of)
+        self.view = DEFAULT_VIEW  # whose records: "consensus", "all" or "coder:NAME" (View › Records of)
         self.actor_slug: str | None = None
         self.actor_chip = QToolButton()
         self.actor_chip.setToolTip("Records of this actor only; click to show all actors")

@@ -59,8 +59,11 @@ def reliability_data(store: Store, flt: RecordFilter | None = None, study_slug: 
                      sources: list[str] | None = None) -> Reliability:
     """The reliability matrices of the records the filter selects (with a study, on its units; with ``sources``,
     on those sources' units). Every coder of those units counts, assigned to the study or not: the first
-    coder of a dataset is often not one of a later study's assigned coders."""
+    coder of a dataset is often not one of a later study's assigned coders. The consensus view (the default one)
+    counts as all coders here: a settled record is still a coder's judgement."""
     flt = flt or RecordFilter()
+    if flt.view == "consensus":  # agreement is between the coders' own records, which that view hides once settled
+        flt = RecordFilter(**{**vars(flt), "view": "all"})
     skip = consensus.consensus_ids(store)
     allowed_units: set[str] | None = None
     if study_slug:

@@ -72,9 +72,11 @@ class RecordFilter:
     view: str = "all"  # "all", "consensus" (settled records give way to their consensus) or "coder:NAME"
 
     def is_empty(self) -> bool:
+        """True when the filter narrows nothing: the consensus view counts as no narrowing, since a settled
+        record gives way to a consensus record on the same unit (same source, actor and dimension)."""
         return not (self.actors or self.dimensions or self.since or self.until or self.coders
                     or self.min_confidence or self.query.strip() or self.blind_for
-                    or self.view != "all") and self.deleted is False
+                    or self.view not in ("all", "consensus")) and self.deleted is False
 
     def scoped(self) -> dict:
         """The parts of the filter that decide whose records may be seen, for filters derived from this one."""
@@ -82,6 +84,9 @@ class RecordFilter:
 
 
 VIEWS = ("all", "consensus", "coder:NAME")
+# The view the window and the command line open on (docs/reliability.md): where nothing was adjudicated it
+# shows what "all" shows. A bare RecordFilter() keeps "all", so code below the user's choice sees every record.
+DEFAULT_VIEW = "consensus"
 # A record settled by a live consensus record (core/coding/adjudication.py).
 SETTLED_SQL = ("r.id IN (SELECT l.record_id FROM consensus_links l JOIN records c ON c.id = l.consensus_id "
                "WHERE c.deleted = 0)")

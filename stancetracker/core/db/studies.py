@@ -142,8 +142,11 @@ def assign(store: Store, slug: str, coders: list[str]) -> Study:
     return study(store, slug)
 
 
-def mark_done(store: Store, slug: str, coder: str) -> int:
-    """The coder has finished the study: blindness ends and their records on its units join it; returns how many."""
+def mark_done(store: Store, slug: str, coder: str, at: str | None = None) -> int:
+    """The coder has finished the study: blindness ends and their records on its units join it; returns how many.
+
+    ``at`` is when (an ISO timestamp; default now): the seeded study states its own (core/exchange/seed_study.py).
+    """
     conn = store.conn
     sid = _id(conn, slug)
     row = conn.execute("SELECT done_at FROM study_coders WHERE study_id = ? AND coder = ?", [sid, coder]).fetchone()
@@ -151,7 +154,7 @@ def mark_done(store: Store, slug: str, coder: str) -> int:
         raise StanceError(f"{coder!r} is not assigned to study {slug!r} (study assign {slug} {coder})")
     if row[0] is not None:
         raise StanceError(f"{coder!r} already marked study {slug!r} done ({row[0][:19].replace('T', ' ')})")
-    now = utc_now()
+    now = at or utc_now()
     with store.operation("study", f"{coder} done with study {slug}"):
         conn.execute("UPDATE study_coders SET done_at = ? WHERE study_id = ? AND coder = ?", [now, sid, coder])
         n = conn.execute(

@@ -6,6 +6,7 @@ from importlib import resources
 from pathlib import Path
 
 from stancetracker.core.exchange.record_import import import_records
+from stancetracker.core.exchange.seed_study import load_study_seeds
 from stancetracker.core.db.store import Store
 from stancetracker.core.exchange.table_import import import_table
 
@@ -24,7 +25,11 @@ def seeds_dir() -> Path:
 
 
 def load_seeds(store: Store, folder: Path | None = None) -> dict[str, int]:
-    """Load every seed file present into ``store``; returns added counts per table."""
+    """Load every seed file present into ``store``; returns added counts per table.
+
+    One operation, all or nothing: the tables, the records, then the reliability study (its units and coders)
+    and the consensus records' links (core/exchange/seed_study.py), which refer to the records.
+    """
     folder = folder or seeds_dir()
     counts: dict[str, int] = {}
     with store.operation("seed", f"load the seeded dataset from {folder.name}/"):
@@ -35,4 +40,5 @@ def load_seeds(store: Store, folder: Path | None = None) -> dict[str, int]:
         records = folder / "records.csv"
         if records.exists():
             counts["records"] = import_records(store, records).added
+        counts.update({k: n for k, n in load_study_seeds(store, folder).items() if n})
     return counts

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QInputDialog, QLabel, QMainWindow, QMenu
 
-from stancetracker.core.db.query import RecordFilter
+from stancetracker.core.db.query import DEFAULT_VIEW, RecordFilter
 from stancetracker.gui.actions.menu import QtWindowActions
 from stancetracker.gui.dialogs.adjudication_dialog import QtAdjudicationDialog
 from stancetracker.gui.dialogs.agreement_panel import QtAgreementDialog
@@ -42,12 +42,12 @@ class QtCodingActions(QtWindowActions):
         records_of = view_menu.addMenu("&Records of")
         group = QActionGroup(window)
         self.view_actions: dict[str, QAction] = {}
-        for view, text in (("all", "&All coders"), ("consensus", "&Consensus only"), ("coder", "&One coder…")):
+        for view, text in (("consensus", "&Consensus only"), ("all", "&All coders"), ("coder", "&One coder…")):
             a = self.add(records_of, text, lambda _=False, v=view: self.choose_view(v))
             a.setCheckable(True)
             group.addAction(a)
             self.view_actions[view] = a
-        self.view_actions["all"].setChecked(True)
+        self.view_actions[DEFAULT_VIEW].setChecked(True)
         self.label = QLabel()
         self.label.setToolTip("Whose records the table and charts show (View › Records of)")
         window.statusBar().addPermanentWidget(self.label)
