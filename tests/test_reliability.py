@@ -271,6 +271,16 @@ def test_adjudicate_commands_and_views(db_path):
     assert "consensus record" in out
     shown = json.loads(run(db_path, "records", "--view", "consensus", "--limit", "0", "--format", "json").stdout)
     assert sorted(r["coder"] for r in shown if r["locator"] == "¶5") == ["judge"]
+    # Without --view: what is read is the consensus; what is exported to another file is every coder's records.
+    default = json.loads(run(db_path, "records", "--limit", "0", "--format", "json").stdout)
+    assert sorted(r["coder"] for r in default if r["locator"] == "¶5") == ["judge"]
+    out_csv = db_path.parent / "all.csv"
+    run(db_path, "export", "-o", str(out_csv))
+    assert sorted(r["coder"] for r in csv.DictReader(out_csv.open(encoding="utf-8")) if r["locator"] == "¶5") \
+        == ["alice", "bob", "judge"]
+    run(db_path, "export", "--view", "consensus", "-o", str(db_path.parent / "cons.csv"))
+    assert sorted(r["coder"] for r in csv.DictReader((db_path.parent / "cons.csv").open(encoding="utf-8"))
+                  if r["locator"] == "¶5") == ["judge"]
     only = json.loads(run(db_path, "records", "--view", "coder:judge", "--format", "json").stdout)
     assert [r["score"] for r in only] == [-2]
     res = run(db_path, "records", "--view", "nobody", ok=False)

@@ -107,7 +107,8 @@ def export(obj: CliState, output, actor, dimension, since, until, coder, query, 
     """Export records matching the filter to CSV (columns: see README)."""
     check_output(output, protect=database_files(obj.db_path))  # before the database is opened
     store = obj.store(readonly=True)
-    flt = record_filter(store, actor, dimension, since, until, coder, query, min_confidence)
+    # An export carries the data elsewhere: every coder's records unless --view narrows it.
+    flt = record_filter(store, actor, dimension, since, until, coder, query, min_confidence, default_view="all")
     with progress("Exporting records", "records") as told:
         if told is not None:  # the export counts as it goes; the bar is told how many to expect
             drawn, expected = told, store.count(flt)

@@ -58,19 +58,20 @@ def _remember(key: str) -> Callable:
 
 # Whose records a command sees (docs/reliability.md); kept in the context, read by who_sees.
 VIEW = click.option("--view", expose_value=False, callback=_remember("view"), metavar="consensus|all|coder:NAME",
-                    help="consensus (default): records settled by adjudication give way to their consensus record; "
+                    help="consensus (the default, but all for export and export-qdpx): records settled by adjudication give way to their consensus record; "
                          "all: every coder's records; coder:NAME: one coder's.")
 BLIND_STUDY = click.option("--blind-study", expose_value=False, callback=_remember("blind_study"), metavar="STUDY",
                            help="Code this study blind as --coder: other coders' records on its units are hidden "
                                 "(default: the study you are assigned to and have not marked done).")
 
 
-def who_sees(store: Store, flt: RecordFilter | None) -> RecordFilter | None:
+def who_sees(store: Store, flt: RecordFilter | None, default_view: str = DEFAULT_VIEW) -> RecordFilter | None:
     """The filter with the command's --view and blindness: a coder in an open study never sees the others' records
-    on its units (until 'study done'). Returns ``flt`` itself when neither applies."""
+    on its units (until 'study done'). Returns ``flt`` itself when neither applies. ``default_view`` is the view
+    without --view: consensus for what is read and published, all for the exports that carry data elsewhere."""
     ctx = click.get_current_context(silent=True)
     meta = ctx.meta if ctx is not None else {}
-    view = meta.get("stancetracker.view", DEFAULT_VIEW)
+    view = meta.get("stancetracker.view", default_view)
     slug = meta.get("stancetracker.blind_study")
     coder = store.user
     if slug:
@@ -121,13 +122,13 @@ def narrowing_options(f: Callable) -> Callable:
 
 
 def record_filter(store: Store, actor=(), dimension=(), since=None, until=None, coder=(), query=None,
-                  min_confidence=None, trash: bool = False) -> RecordFilter:
+                  min_confidence=None, trash: bool = False, default_view: str = DEFAULT_VIEW) -> RecordFilter:
     """The RecordFilter the filter options ask for, with whose records may be seen (who_sees); names are resolved
     (NotFound for an unknown one)."""
     return who_sees(store, RecordFilter(
         actors=[store.actor(a).slug for a in actor], dimensions=[store.dimension(d).slug for d in dimension],
         since=date_option(since, "--since"), until=date_option(until, "--until"), coders=list(coder),
-        min_confidence=min_confidence, query=query or "", deleted=trash))
+        min_confidence=min_confidence, query=query or "", deleted=trash), default_view)
 
 
 __all__ = ["BLIND_STUDY", "FORMAT", "VIEW", "date_option", "emit", "filter_options", "narrowing_options",

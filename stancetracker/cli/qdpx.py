@@ -28,7 +28,8 @@ def export_qdpx(obj: CliState, output, actor, dimension, since, until, coder, qu
     """
     check_output(output, protect=database_files(obj.db_path))  # before the database is opened
     store = obj.store(readonly=True)
-    flt = record_filter(store, actor, dimension, since, until, coder, query, min_confidence)
+    # An export carries the data elsewhere: every coder's records unless --view narrows it.
+    flt = record_filter(store, actor, dimension, since, until, coder, query, min_confidence, default_view="all")
     summary = write_qdpx(store, output, flt, protect=database_files(obj.db_path))
     click.echo(f"Wrote {output}: {summary.text()}", err=to_stdout(output))
 
