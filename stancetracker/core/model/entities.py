@@ -15,7 +15,7 @@ from stancetracker.core.model.text import CONTROL_CLASS, MAX_SLUG, SLUG_RE, has_
 
 CONFIDENCES = ("low", "medium", "high")
 ACTOR_KINDS = ("person", "party", "movement", "coalition", "militia", "state", "institution", "other")
-SOURCE_KINDS = ("article", "report", "statement", "interview", "news", "book", "document", "other")
+SOURCE_KINDS = ("article", "report", "statement", "interview", "news", "book", "document", "other", "opinion")
 LEVELS = (-2, -1, 0, 1, 2)
 SCORE_MIN, SCORE_MAX = -2.0, 2.0
 
