@@ -59,28 +59,28 @@ def events_between(store, lo, hi) -> list[str]:
 
 
 def test_timeline_key_lists_every_event_in_range_and_follows_zoom(qtbot, seeded):
-    """Over the seed's whole span the key numbers all 43 events with their full labels; zoomed, only those in range."""
+    """Over the seed's whole span the key numbers all 47 events with their full labels; zoomed, only those in range."""
     fig = shown(qtbot, TimelineFigure())
     fig.set_data(cd.timeline(seeded, "iran", ["sadr", "maliki"]))
     fig.set_window(*ALL_OF_IT)
     key = fig.events.key
     lines = key.texts()
     labels = sorted(e.label for e in seeded.events())
-    assert len(labels) == 43 and len(lines) == 43
-    assert [int(line.split()[0]) for line in lines] == list(range(1, 44))
+    assert len(labels) == 47 and len(lines) == 47
+    assert [int(line.split()[0]) for line in lines] == list(range(1, 48))
     assert sorted(e.label for e in key.entries) == labels  # in full: nothing cut to 25 characters
     assert "7 Sep 2019  Iranian consulate in Basra attacked" in " / ".join(lines)
     QApplication.processEvents()  # the layout settles
-    assert key.isVisible() and key.size().height() > 43 / 4 * 12  # laid out, every line given room
-    # The strip numbers every event too: its markers cover 1…43 (crowded ones joined as "a–b").
+    assert key.isVisible() and key.size().height() > 47 / 4 * 12  # laid out, every line given room
+    # The strip numbers every event too: its markers cover 1…47 (crowded ones joined as "a–b").
     fig.events.markers.layout()
     covered = [n for m in fig.events.markers.markers for n in range(m.first + 1, m.last + 2)]
-    assert covered == list(range(1, 44))
+    assert covered == list(range(1, 48))
 
     fig.set_window(*JANUARY_2022)  # as a zoom or pan does: the key is then of that month only
     x0, x1 = fig.x_range()
     assert sorted(e.label for e in key.entries) == events_between(seeded, x0, x1)
-    assert len(key.entries) == 11 and [e.number for e in key.entries] == list(range(1, 12))
+    assert len(key.entries) == 12 and [e.number for e in key.entries] == list(range(1, 13))
     fig.set_events_visible(False)
     assert key.entries == [] and not key.isVisible()
 
@@ -115,13 +115,13 @@ def test_exported_chart_carries_the_key_of_its_range(qtbot, seeded):
     qtbot.addWidget(fig)
     img = export.render_image(fig, 1600, 900, x_range=ALL_OF_IT)
     assert img.width() == 1600 and img.height() >= 900
-    assert len(fig.events.key.entries) == 43
+    assert len(fig.events.key.entries) == 47
     svg = export.svg_bytes(fig, 1600, 900, x_range=JANUARY_2022)
     root = ET.fromstring(svg)
     text = " ".join(" ".join("".join(t.itertext()) for t in root.iter(f"{SVG}text")).split())
     x0, x1 = fig.x_range()
     wanted = events_between(seeded, x0, x1)
-    assert len(wanted) == 11
+    assert len(wanted) == 12
     for label in wanted:
         assert label in text, label
     assert "Iranian consulate in Basra attacked" not in text  # 2019: outside the range exported

@@ -106,12 +106,12 @@ def test_timeline_hover_names_the_record(qtbot, seeded):
     fig.store = seeded
     fig.set_data(data)
     tr = data.traces[0]
-    i = int(np.flatnonzero(tr.x == cd.to_seconds(np.array(["2020-01-13"], dtype="datetime64[D]"))[0])[0])
+    i = int(np.flatnonzero(tr.x == cd.to_seconds(np.array(["2020-01-24"], dtype="datetime64[D]"))[0])[0])
     with qtbot.waitSignal(fig.hoverChanged) as sig:
         hover(fig, fig.marker_scene_pos("sadr", i))
     rec = seeded.record(tr.uuids[i][0])
     text = sig.args[0]
-    for part in ("Muqtada al-Sadr", "2020-01-13", "strongly pro-Iran", f"{rec.confidence} confidence",
+    for part in ("Muqtada al-Sadr", "2020-01-24", "strongly pro-Iran", f"{rec.confidence} confidence",
                  rec.source_title[:30], rec.evidence[:30]):
         assert part in text, part
 
@@ -139,7 +139,7 @@ def test_profile_plots_every_dimension_and_memberships(qtbot, seeded):
     for plot, tr in zip(fig.plots, data.traces):
         assert any(np.array_equal(c.getData()[0], tr.fresh_x, equal_nan=True) for c in curves(plot))
     labels = [i.toPlainText() for i in fig.lane.items if isinstance(i, pg.TextItem)]
-    assert len(labels) == len(data.bands) == 3 and any("Sadrist Movement" in t for t in labels)
+    assert len(labels) == len(data.bands) == 4 and any("Sadrist Movement" in t for t in labels)
     pos = fig.mapFromScene(fig.marker_scene_pos("us", 0))
     with qtbot.waitSignal(fig.recordActivated) as sig:
         qtbot.mouseClick(fig.viewport(), Qt.MouseButton.LeftButton, pos=pos)

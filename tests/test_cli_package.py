@@ -134,8 +134,8 @@ def test_chart_takes_query_and_it_narrows_what_is_drawn(seeded_path, tmp_path, m
     assert res.exit_code == 0, res.output
     listed = CliRunner().invoke(cli, ["--db", str(seeded_path), "records", "-a", "sadr", "-d", "iran",
                                       "-q", "Tehran"])
-    assert "(11 of 11 records)" in listed.output
-    assert drawn == [19, 11]
+    assert "(12 of 12 records)" in listed.output
+    assert drawn == [20, 12]
 
 
 @pytest.fixture
