@@ -58,8 +58,9 @@ def _remember(key: str) -> Callable:
 
 # Whose records a command sees (docs/reliability.md); kept in the context, read by who_sees.
 VIEW = click.option("--view", expose_value=False, callback=_remember("view"), metavar="consensus|all|coder:NAME",
-                    help="consensus (the default, but all for export and export-qdpx): records settled by adjudication give way to their consensus record; "
-                         "all: every coder's records; coder:NAME: one coder's.")
+                    help="consensus (the default, but all for export and export-qdpx): records settled by "
+                         "adjudication give way to their consensus record; all: every coder's records; "
+                         "coder:NAME: one coder's.")
 BLIND_STUDY = click.option("--blind-study", expose_value=False, callback=_remember("blind_study"), metavar="STUDY",
                            help="Code this study blind as --coder: other coders' records on its units are hidden "
                                 "(default: the study you are assigned to and have not marked done).")
