@@ -57,6 +57,37 @@ def fingerprint(store_or_path) -> str:
     return h.hexdigest()
 
 
+def seeded_records(coder: str | None = None) -> int:
+    """How many records a new seeded database holds (every coder's, or ``coder``'s): the first coder's in
+    records.csv, the reliability study's second coder and consensus records in records-*.csv."""
+    import csv
+
+    from stancetracker.core.exchange.seeds import seeds_dir
+
+    n = 0
+    for path in [seeds_dir() / "records.csv", *sorted(seeds_dir().glob("records-*.csv"))]:
+        with open(path, encoding="utf-8", newline="") as fh:
+            n += sum(1 for row in csv.DictReader(fh) if coder is None or row["coder"] == coder)
+    return n
+
+
+def seeded_consensus_view(actor: str | None = None) -> set[str]:
+    """The UUIDs the consensus view of a new seeded database shows (of ``actor``'s records), read from the seed
+    files alone: every record no consensus record settles (consensus.csv), and the consensus records."""
+    import csv
+
+    from stancetracker.core.exchange.seeds import seeds_dir
+
+    with open(seeds_dir() / "consensus.csv", encoding="utf-8", newline="") as fh:
+        settled = {row["record_uuid"] for row in csv.DictReader(fh)}
+    shown = set()
+    for path in [seeds_dir() / "records.csv", *sorted(seeds_dir().glob("records-*.csv"))]:
+        with open(path, encoding="utf-8", newline="") as fh:
+            shown |= {row["uuid"] for row in csv.DictReader(fh)
+                      if row["uuid"] not in settled and actor in (None, row["actor_slug"])}
+    return shown
+
+
 def write(path: Path, text: str | bytes, encoding: str = "utf-8") -> Path:
     if isinstance(text, str):
         text = text.encode(encoding)

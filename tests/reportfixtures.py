@@ -11,13 +11,15 @@ from click.testing import CliRunner
 from stancetracker.cli.main import cli
 from stancetracker.core.db.store import Store
 
+from conftest import seeded_records
+
 
 def seeded_copy(cache: Path, target: Path) -> Path:
     """A copy of a database made by ``stancetracker --db … init`` (once, in ``cache``), at ``target``."""
     master = cache / "seeded.db"
     if not master.exists():
         res = CliRunner().invoke(cli, ["--db", str(master), "init"])
-        assert res.exit_code == 0 and "160 records" in res.output, res.output
+        assert res.exit_code == 0 and f"{seeded_records()} records" in res.output, res.output
     shutil.copyfile(master, target)
     return target
 

@@ -17,6 +17,7 @@ from PySide6.QtSvg import QSvgGenerator, QSvgRenderer
 
 import chart_raster as cr
 from stancetracker.core.analysis import chartdata as cd
+from stancetracker.core.db.query import RecordFilter
 from stancetracker.core.model.dates import parse_date
 from stancetracker.core.project import open_project
 from stancetracker.gui.charts import export
@@ -26,11 +27,12 @@ MEAN_LIMIT = 3.0     # of 255, after the renderers' sub-pixel glyph placement is
 BLOCKS_LIMIT = 0.095 # of the blocks holding ink
 SVG = "{http://www.w3.org/2000/svg}"
 KEY_ACTORS = ["sadr", "maliki", "coordination-framework", "sadrist-movement", "kataib-hezbollah"]
+SHOWN = RecordFilter(view="consensus")  # what the window and the command line chart by default
 REQUESTS = {
-    "timeline": cd.ChartRequest("timeline", ["sadr", "maliki"], "iran"),
-    "profile": cd.ChartRequest("profile", ["sadr"]),
-    "compare": cd.ChartRequest("compare", ["sadr", "maliki"]),
-    "snapshot": cd.ChartRequest("snapshot", KEY_ACTORS, at=parse_date("2022-01-16")),
+    "timeline": cd.ChartRequest("timeline", ["sadr", "maliki"], "iran", flt=SHOWN),
+    "profile": cd.ChartRequest("profile", ["sadr"], flt=SHOWN),
+    "compare": cd.ChartRequest("compare", ["sadr", "maliki"], flt=SHOWN),
+    "snapshot": cd.ChartRequest("snapshot", KEY_ACTORS, at=parse_date("2022-01-16"), flt=SHOWN),
 }
 needs_rsvg = pytest.mark.skipif(not cr.have("rsvg-convert"), reason="rsvg-convert (librsvg2-bin) is not installed")
 

@@ -20,6 +20,8 @@ from stancetracker.core.exchange import datasette
 from stancetracker.core.model.fields import RECORD_FIELDS
 from stancetracker.core.project import open_project
 
+from conftest import seeded_records
+
 
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory):
@@ -80,7 +82,7 @@ def test_a_table_or_column_not_yet_described_is_marked_not_a_crash(seeded, monke
 def test_licence_and_sources_are_stated_and_no_licence_is_claimed_unasked(seeded):
     meta, _ = write(seeded)
     assert "license" not in meta and meta["source"] == "5 documents, listed in the sources table"
-    assert "5 sources" in meta["description"] and "160 records" in meta["description"]
+    assert "5 sources" in meta["description"] and f"{seeded_records()} records" in meta["description"]
     meta, _ = write(seeded, "--license", "CC-BY-4.0", "--license-url", "https://creativecommons.org/licenses/by/4.0/",
                     "--source", "Our desk's coding")
     for level in (meta, meta["databases"]["iraq"]):

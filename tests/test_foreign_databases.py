@@ -16,7 +16,7 @@ from stancetracker.core.model.errors import DatabaseError
 from stancetracker.core.db.schema_audit import ForeignSchema, audit, harmful
 from stancetracker.core.project import open_project
 
-from conftest import make_store, write
+from conftest import make_store, seeded_records, write
 
 HOSTILE_TRIGGERS = {
     "deletes every other record":
@@ -299,7 +299,7 @@ def test_import_into_a_missing_database_still_creates_it(tmp_path):
     res = run(tmp_path / "new.db", "import", str(csv_file(tmp_path)))
     assert res.exit_code == 0 and "1 record added" in res.output
     with open_project(tmp_path / "new.db", readonly=True) as store:
-        assert store.count() == 161 and len(store.actors()) > 1  # the seeded 160 and the imported one
+        assert store.count() == seeded_records() + 1 and len(store.actors()) > 1  # the seeded and the imported one
 
 
 def test_restore_puts_back_what_was_verified_even_with_a_hot_journal(seeded, tmp_path):

@@ -12,6 +12,8 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox
 from stancetracker.core.db.schema import SCHEMA_VERSION
 from stancetracker.gui import main_window
 from stancetracker.gui.main_window import QtMainWindow
+
+from conftest import seeded_consensus_view, seeded_records
 from stancetracker.gui.opening import ask_coder, open_store
 
 from conftest import make_store
@@ -93,5 +95,8 @@ def test_first_launch_opens_seeded_default_database(qtbot, tmp_path, monkeypatch
     w = QtMainWindow.launch(None)
     qtbot.addWidget(w)
     assert w.hub.store.path == tmp_path / "home" / "stancetracker.db"
-    assert w.model.rowCount() == w.hub.store.count() > 100
+    # It opens on the consensus view: the reliability study's settled records give way to their consensus.
+    assert w.filter_bar.view == "consensus"
+    assert w.model.rowCount() == len(seeded_consensus_view()) > 100
+    assert w.hub.store.count() == seeded_records() > w.model.rowCount()
     w._poll.stop()

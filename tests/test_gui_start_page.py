@@ -40,6 +40,9 @@ def test_the_start_page_says_what_the_tool_and_the_seeded_data_are(qtbot, win):
     live, _ = win.hub.store.record_counts()
     assert "five analysis articles" in html and "CODEBOOK.md" in html
     assert f"{live:,} records" in html and f"{len(win.hub.store.sources())} sources" in html
+    # the seeded reliability study: the table opens on the consensus view, and the page says how many it shows
+    shown = win.model.rowCount()
+    assert shown < live and f"opens on the consensus view ({shown:,} records)" in html
     assert [b.text() for b in page.buttons.values()] == ["Explore Sadr's shifts", "Code a document…",
                                                          "Import a CSV…"]
 

@@ -14,6 +14,7 @@ from lxml import etree
 from stancetracker.cli.main import cli
 from stancetracker.core.analysis.network import edge, network, window_of, windows_between
 from stancetracker.core.analysis.positions import positions
+from stancetracker.core.db.query import RecordFilter
 from stancetracker.core.exchange import listing
 from stancetracker.core.exchange.network_export import EDGE_FIELDS, write_network
 from stancetracker.core.files.outputs import OutputError, database_files
@@ -107,7 +108,6 @@ def test_quarters_keep_empty_windows_and_filters_apply(coded):
     q1 = {n.id: n.positions for n in net.windows[0].nodes}
     assert q1 == {"sadr": {"iran": 2.0}, "maliki": {"iran": 2.0}}
     assert edges_of(net.windows[0])[("maliki", "sadr")].weight == 1.0
-    from stancetracker.core.db.query import RecordFilter
     only_us = network(coded, RecordFilter(dimensions=["us"]), window="all")
     (w,) = only_us.windows
     assert (w.start, w.end) == ("2021-04-01", "2021-06-01")
@@ -206,7 +206,9 @@ def test_seeded_database_end_to_end(seeded, tmp_path):
     assert len(index) > 5 and sum(int(r["edges"]) for r in index) > 50
     store = open_project(seeded, user="tester", readonly=True, backup=False, create=False)
     try:
-        yearly = {(p.actor_slug, p.dimension_slug, p.period): p.mean for p in positions(store, period="year")}
+        # export-network reads the consensus view, as every published output does by default
+        yearly = {(p.actor_slug, p.dimension_slug, p.period): p.mean
+                  for p in positions(store, RecordFilter(view="consensus"), period="year")}
     finally:
         store.close()
     checked = 0

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from conftest import seeded_consensus_view
 from reportfixtures import open_seeded
 from stancetracker.core.analysis import series
 from stancetracker.core.db.query import RecordFilter
@@ -52,8 +53,10 @@ def section(report, anchor: str) -> list:
 def test_a_report_on_sadr_has_every_record_of_his_once_with_a_resolving_citation(seeded):
     """One table row per record in scope (UUID kept); each sourced row cites a note whose source is in the bibliography."""
     report = build_report(seeded, ReportScope(actors=("Sadr",)), now=NOW)
-    expected = seeded.records(RecordFilter(actors=["sadr"]))
-    assert sorted(report.record_uuids) == sorted(r.uuid for r in expected) and len(expected) == 44
+    expected = seeded.records(RecordFilter(actors=["sadr"], view="consensus"))
+    # the consensus view, as the seed files give it: where the study's adjudication settled Sadr's records,
+    # the consensus record stands in for them
+    assert sorted(report.record_uuids) == sorted(r.uuid for r in expected) == sorted(seeded_consensus_view("sadr"))
     table = records_table(report)
     assert table.row_ids == report.record_uuids
     by_uuid = {r.uuid: r for r in expected}
@@ -79,11 +82,16 @@ def test_the_title_block_names_title_date_coders_and_scope(seeded):
     assert report.blocks[0] == Heading(1, "Stances of Muqtada al-Sadr, 2019–2022", "top")
     meta = [b.text for b in report.blocks if isinstance(b, Paragraph) and b.style == "meta"]
     assert meta[0] == "Date: 2 December 2026, 12:00 UTC"
-    assert meta[1] == "Coders: seed"
+    shown = seeded.records(report.flt)
+    assert meta[1] == "Coders: " + ", ".join(sorted({r.coder for r in shown}))
     assert meta[2] == "Actors: Muqtada al-Sadr"
     assert meta[3].startswith("Dimensions: Iran, United States")
     assert meta[4].startswith("Period: 2019 to 2022 (records dated ")
-    assert all(r.date.value.year in range(2019, 2023) for r in seeded.records(report.flt))
+    assert all(r.date.value.year in range(2019, 2023) for r in shown)
+    # which view it is, and how many consensus records stand in for the records they settle
+    agreed = sum(1 for r in shown if r.coder == "seed-adj")
+    assert agreed and meta[5] == (f"View: consensus; {agreed} of the {len(shown)} records are consensus records "
+                                  "from adjudication, each standing in for the coders' records it settles")
 
 
 def test_charts_are_a_timeline_per_dimension_the_comparison_of_two_and_each_profile(seeded):
@@ -101,7 +109,7 @@ def test_charts_are_a_timeline_per_dimension_the_comparison_of_two_and_each_prof
 
 def test_what_changed_lists_every_shift_with_the_evidence_and_citations_of_both_sides(seeded):
     report = build_report(seeded, ReportScope(actors=("sadr",)), now=NOW)
-    found = series.shifts(seeded, ["sadr"], None)
+    found = series.shifts(seeded, ["sadr"], None, RecordFilter(view="consensus"))  # the report's view
     shown = blocks_of(report, Shift)
     assert len(shown) == len(found) > 0
     numbers = {c.number: c for c in report.citations}
@@ -140,7 +148,9 @@ def test_the_method_section_gives_each_dimension_its_question_and_levels_and_the
     texts = [b.text for b in blocks if isinstance(b, Paragraph)]
     assert iran.question in texts
     n = len(report.record_uuids)
-    assert f"{n} records from {len(report.sources)} sources, coded by 1 coder (seed)." in texts
+    coders = sorted({r.coder for r in seeded.records(report.flt)})
+    assert f"{n} records from {len(report.sources)} sources, coded by {len(coders)} coder{'s' * (len(coders) > 1)} " \
+           f"({', '.join(coders)})." in texts
     assert any(report.data_version in t and "s.db" in t for t in texts)
     assert texts[-1] == report.command_line == (
         "stancetracker --db s.db report --actor sadr --dimension iran --dimension us -o report.html")
@@ -148,7 +158,7 @@ def test_the_method_section_gives_each_dimension_its_question_and_levels_and_the
 
 def test_no_actor_means_every_actor_with_records_in_scope(seeded):
     report = build_report(seeded, ReportScope(dimensions=("us",)), now=NOW)
-    expected = seeded.records(RecordFilter(dimensions=["us"]))
+    expected = seeded.records(RecordFilter(dimensions=["us"], view="consensus"))
     assert sorted(report.record_uuids) == sorted(r.uuid for r in expected)
     assert set(report.flt.actors) == {r.actor for r in expected}
     timelines = [f for f in blocks_of(report, Figure) if f.request.kind == "timeline"]
@@ -173,7 +183,7 @@ def test_the_data_version_follows_the_records_in_scope_and_nothing_else(seeded):
     other = seeded.records(RecordFilter(actors=["maliki"]))[0]
     seeded.update_record(other.uuid, other.version, evidence="changed outside the scope")
     assert build_report(seeded, scope, now=NOW).data_version == first
-    mine = seeded.records(RecordFilter(actors=["sadr"]))[3]
+    mine = seeded.records(RecordFilter(actors=["sadr"], view="consensus"))[3]
     seeded.update_record(mine.uuid, mine.version, evidence=mine.evidence + " (checked)")
     edited = build_report(seeded, scope, now=NOW).data_version
     assert edited != first
@@ -187,7 +197,8 @@ def test_arabic_evidence_is_kept_as_written_and_reordering_controls_are_spelled_
                              source="qaani-visit-2022", locator="¶12", evidence=arabic, coder="ana"))
     report = build_report(seeded, ReportScope(actors=("sadr",), dimensions=("consensus",)), now=NOW)
     assert arabic in [row[5] for row in records_table(report).rows]
-    assert "Coders: ana, seed" in [b.text for b in report.blocks if isinstance(b, Paragraph)]
+    coders = sorted({r.coder for r in seeded.records(report.flt)} - {"ana"})
+    assert f"Coders: {', '.join(['ana', *coders])}" in [b.text for b in report.blocks if isinstance(b, Paragraph)]
     assert text_block("a\u202eb\u2066c\u200fd\nline") == "a\\u202eb\\u2066c\u200fd\nline"
 
 
@@ -208,8 +219,15 @@ def test_the_window_s_record_filter_can_be_passed_as_the_scope(seeded):
     """Actors, dimensions and dates left empty in the scope are taken from its filter."""
     named = build_report(seeded, ReportScope(actors=("sadr",), dimensions=("iran",), since=parse_date("2019")),
                          now=NOW)
-    flt = RecordFilter(actors=["sadr"], dimensions=["iran"], since=parse_date("2019"), coders=["seed"])
+    flt = RecordFilter(actors=["sadr"], dimensions=["iran"], since=parse_date("2019"), view="consensus")
     given = build_report(seeded, ReportScope(flt=flt), now=NOW)
     assert given.record_uuids == named.record_uuids and given.data_version == named.data_version
     assert given.command_line == ("stancetracker --db s.db report --actor sadr --dimension iran --since 2019 "
-                                  "--coder seed -o report.html")
+                                  "-o report.html")
+    # The window showing one coder's records of every coder: the report holds those, and says how to get them again.
+    flt = RecordFilter(actors=["sadr"], dimensions=["iran"], since=parse_date("2019"), coders=["seed"], view="all")
+    first = build_report(seeded, ReportScope(flt=flt), now=NOW)
+    assert sorted(first.record_uuids) == sorted(r.uuid for r in seeded.records(flt)) and \
+        {r.coder for r in seeded.records(flt)} == {"seed"}
+    assert first.command_line == ("stancetracker --db s.db report --actor sadr --dimension iran --since 2019 "
+                                  "--coder seed --view all -o report.html")

@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
+from conftest import seeded_consensus_view
 from reportfixtures import parse_html, seeded_copy
 from stancetracker.cli.main import cli
 from stancetracker.core.db.store import Store
@@ -40,11 +41,12 @@ def test_the_sadr_report_is_written_with_its_charts_and_companions_and_says_so(d
     res = run(db, "--actor", "sadr", "-o", str(out / "sadr.html"))
     assert res.exit_code == 0, res.output
     names = ["sadr.html", "sadr-records.csv", "sadr-sources.json", "sadr-sources.bib"]
-    assert res.output.splitlines() == ["Wrote the report of 44 records (27 citations, 5 sources):",
+    n = len(seeded_consensus_view("sadr"))  # the consensus view, the command line's default
+    assert res.output.splitlines() == [f"Wrote the report of {n} records (27 citations, 5 sources):",
                                        *[f"  {out / n}" for n in names]]
     assert sorted(p.name for p in out.iterdir()) == sorted(names)
     doc = parse_html(out / "sadr.html")
-    assert len(doc.xpath("//tr[@data-uuid]")) == 44
+    assert len(doc.xpath("//tr[@data-uuid]")) == n
     imgs = doc.xpath("//figure/img/@src")
     assert len(imgs) == 5  # four timelines and the profile
     for src in imgs:
@@ -167,7 +169,8 @@ def test_report_to_standard_output_is_the_html_alone(db, tmp_path, monkeypatch, 
                           "QT_QPA_PLATFORM": "offscreen"}, timeout=120)
     assert res.returncode == 0, res.stderr
     page = parse_html(res.stdout.decode("utf-8"))
-    assert page.xpath("//h1") and "Wrote the report of 44 records" in res.stderr.decode()
+    n = len(seeded_consensus_view("sadr"))
+    assert page.xpath("//h1") and f"Wrote the report of {n} records" in res.stderr.decode()
     assert list(here.iterdir()) == []  # no file named "-", no companion files
     res = run(db, "-a", "sadr", "--format", "html,pdf", "-o", "-")
     assert res.exit_code == 2 and "takes the HTML alone" in res.output

@@ -9,6 +9,7 @@ import sys
 
 import pytest
 
+from conftest import seeded_consensus_view
 from reportfixtures import FakeCharts, open_seeded, parse_html
 from stancetracker.core.db.query import RecordFilter
 from stancetracker.core.exchange.record_import import import_records
@@ -50,7 +51,7 @@ def test_the_report_and_its_companions_are_written_beside_each_other(seeded, sad
                        out / "sadr-sources.bib"]
     assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in written)  # no .partial left
     doc = parse_html(out / "sadr.html")
-    assert len(doc.xpath("//tr[@data-uuid]")) == 44
+    assert len(doc.xpath("//tr[@data-uuid]")) == len(seeded_consensus_view("sadr"))
     items = json.loads((out / "sadr-sources.json").read_text(encoding="utf-8"))
     assert [i["id"] for i in items] == [e.key for e in sadr.sources]
     bib = (out / "sadr-sources.bib").read_text(encoding="utf-8")
@@ -62,13 +63,14 @@ def test_the_replication_csv_imports_back_to_the_same_records(seeded, sadr, tmp_
     """Into a database with the seed's actors and sources but no records, the CSV gives the same data version."""
     write_report(seeded, sadr, tmp_path / "sadr.html")
     tables = tmp_path / "tables"
-    shutil.copytree(seeds_dir(), tables, ignore=shutil.ignore_patterns("records.csv", "*.py", "__pycache__"))
+    shutil.copytree(seeds_dir(), tables, ignore=shutil.ignore_patterns(  # no records, so no study either
+        "records*.csv", "consensus.csv", "studies.csv", "study_units.csv", "*.py", "__pycache__"))
     fresh = open_project(tmp_path / "fresh.db", seed=False, user="tester")
     try:
         load_seeds(fresh, tables)
         assert fresh.count() == 0
         result = import_records(fresh, tmp_path / "sadr-records.csv")
-        assert result.added == len(sadr.record_uuids) == 44 and not result.rejected
+        assert result.added == len(sadr.record_uuids) == len(seeded_consensus_view("sadr")) and not result.rejected
         assert method.data_version(fresh.records()) == sadr.data_version
     finally:
         fresh.close()
@@ -124,7 +126,7 @@ def test_a_cancel_or_a_failure_leaves_every_file_as_it_was(seeded, sadr, tmp_pat
 
 
 def test_a_report_whose_records_changed_since_it_was_built_is_not_written(seeded, sadr, tmp_path):
-    rec = seeded.records(RecordFilter(actors=["sadr"]))[0]
+    rec = seeded.records(RecordFilter(actors=["sadr"], view="consensus"))[0]  # one in the report
     seeded.update_record(rec.uuid, rec.version, evidence="edited after the report was built")
     with pytest.raises(StanceError, match="changed since it was built; build it again"):
         write_report(seeded, sadr, tmp_path / "sadr.html")

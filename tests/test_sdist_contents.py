@@ -11,6 +11,7 @@ from conftest import REPO
 NEEDED = ("LICENSE", "README.md", ".importlinter", "tests/conftest.py", "tests/docfixtures.py",
           "tests/reportfixtures.py", "tests/data/mini/actors.csv", "docs/formats.md", "docs/ARCHITECTURE.md",
           "seeds/records.csv", "seeds/studies.csv", "seeds/study_units.csv", "seeds/consensus.csv",
+          "seeds/records-seed-b.csv", "seeds/records-consensus.csv",
           "tests/data/seed_reliability/CODEBOOK.md", "resources/stancetracker.desktop", "resources/icons/stancetracker-48.png",
           "benchmarks/reference.py")
 

@@ -2,8 +2,8 @@
 the seeded units, and consensus records (seed-adj) settling the doubly coded ones.
 
 Each test runs on the shipped seeds and on a hand-made seed folder (tests/data/seed_reliability) that exercises
-the same code. The shipped seeds' study is still being coded: until seeds/studies.csv, study_units.csv and
-consensus.csv hold it (and seeds/CODEBOOK.md states its figures), the ``[seeds]`` cases fail.
+the same code: seeds/studies.csv, study_units.csv, records-seed-b.csv, records-consensus.csv and consensus.csv
+hold the study, and seeds/CODEBOOK.md §9 states its figures, which the ``[seeds]`` cases check.
 """
 
 from __future__ import annotations
@@ -24,9 +24,8 @@ from stancetracker.core.project import open_project
 from conftest import DATA
 
 STUDY = "seed-reliability"
-# The shipped seeds join FOLDERS ("seeds": None) once seeds/studies.csv holds the second coding (issue 15,
-# item 7, not done yet): until then only the hand-made folder is checked.
-FOLDERS = {"fixture": DATA / "seed_reliability"}
+# "seeds": None is the shipped seeds folder, loaded as a new database loads it.
+FOLDERS = {"fixture": DATA / "seed_reliability", "seeds": None}
 # The figures as the codebook states them, e.g. "Krippendorff's α (ordinal) = 0.812, 95% bootstrap interval
 # 0.710–0.893, over 87 units and 176 pairable values" (an en dash between the interval's ends).
 _NUM = r"([\u2212-]?\d+\.\d{3})"
@@ -133,13 +132,15 @@ def test_the_consensus_records_are_linked_to_what_they_settle_on_their_own_unit(
         assert set(consensus.settles(store, c)) == settled
         assert store.record(c).coder == "seed-adj"
         assert {unit[r] for r in settled} == {unit[c]}  # every settled record is on the consensus record's unit
-    # The doubly coded units of the study are the ones settled.
+    # Only units of the study are settled, and a settled unit is settled whole: none of its coders' records is
+    # left beside the consensus (the units not settled yet are the adjudication queue).
     study_units = set(S.study_units(store, STUDY))
-    coders: dict[str, set[str]] = {}
-    for key, _rid, coder, *_ in S.record_units(store):
-        coders.setdefault(key, set()).add(coder)
-    double = {k for k in study_units if len(coders.get(k, set()) - {"seed-adj"}) >= 2}
-    assert double == {unit[c] for c in wanted}
+    settled_units = {unit[c] for c in wanted}
+    assert settled_units <= study_units
+    every_settled = set().union(*wanted.values())
+    for key, _rid, coder, *_rest, uuid in S.record_units(store):
+        if key in settled_units and coder != "seed-adj":
+            assert uuid in every_settled, (key, coder)
 
 
 def test_the_consensus_view_shows_no_settled_record_and_is_the_default(seeded, store):

@@ -17,6 +17,7 @@ from stancetracker.core.analysis import series as _series
 from stancetracker.core.analysis.annotations import join_names
 from stancetracker.core.analysis.wording import value_text
 from stancetracker.core.analysis.request import ChartRequest
+from stancetracker.core.db.consensus import consensus_ids
 from stancetracker.core.db.query import RecordFilter, RecordRow
 from stancetracker.core.db.store import Store
 from stancetracker.core.model.entities import Dimension
@@ -97,7 +98,8 @@ def build_report(store: Store, scope: ReportScope, command_line: str = "",
     records_table = _records_table(rows, dims, citer)  # first: it numbers the citations
     title = plain(rs.title) or default_title(rs, rows)
     coders = sorted({plain(r.coder) for r in rows if r.coder}, key=str.casefold)
-    blocks: list[Block] = [Heading(1, title, "top"), *_title_block(rs, rows, coders, now)]
+    blocks: list[Block] = [Heading(1, title, "top"), *_title_block(rs, rows, coders, now),
+                           *_view_line(rs, rows, coders, consensus_ids(store))]
     if charts:
         blocks += _figures(rs, rows)
     blocks += _what_changed(store, rs, dims, citer)
@@ -150,6 +152,23 @@ def _title_block(rs: ResolvedScope, rows: list[RecordRow], coders: list[str], no
     if narrowing:
         lines.append(f"Only: {'; '.join(narrowing)}")
     return [Paragraph(line, style="meta") for line in lines]
+
+
+def _view_line(rs: ResolvedScope, rows: list[RecordRow], coders: list[str], agreed: set[int]) -> list[Block]:
+    """Whose records the report holds, when it matters: how many consensus records stand in for the
+    records they settle, every coder's records side by side, or one coder's only (docs/reliability.md)."""
+    view = rs.flt.view
+    if view.startswith("coder:"):
+        return [Paragraph(f"View: only the records of coder {plain(view[6:])}", style="meta")]
+    n_agreed = sum(1 for r in rows if r.id in agreed)
+    if view == "consensus" and n_agreed:
+        return [Paragraph(f"View: consensus; {n_agreed:,} of the {len(rows):,} records are consensus records "
+                          "from adjudication, each standing in for the coders' records it settles", style="meta")]
+    if view == "all" and len(coders) > 1:
+        return [Paragraph("View: every coder's records, so a unit two coders coded appears once for each"
+                          + (f", beside the {n_agreed:,} consensus records settling such units" if n_agreed else ""),
+                          style="meta")]
+    return []
 
 
 def _chart_filter(rs: ResolvedScope) -> RecordFilter:

@@ -17,7 +17,7 @@ import shlex
 
 from stancetracker.core.analysis import agreement
 from stancetracker.core.analysis import alpha as A
-from stancetracker.core.db.query import RecordRow
+from stancetracker.core.db.query import DEFAULT_VIEW, RecordRow
 from stancetracker.core.db.store import Store
 from stancetracker.core.model.entities import Dimension
 from stancetracker.core.report.document import Block, Heading, Paragraph, Table
@@ -85,6 +85,8 @@ def command_for(store: Store, scope: ReportScope, rs: ResolvedScope | None = Non
             args += ["--min-confidence", flt.min_confidence]
         if flt.query.strip():
             args += ["--query", flt.query.strip()]
+    if rs.flt.view != DEFAULT_VIEW:  # the command line reads the consensus view unless told otherwise
+        args += ["--view", rs.flt.view]
     if scope.title.strip():
         args += ["--title", plain(scope.title)]
     if tuple(formats) != ("html",):

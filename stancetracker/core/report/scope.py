@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from stancetracker.core.db.query import RecordFilter
+from stancetracker.core.db.query import DEFAULT_VIEW, RecordFilter
 from stancetracker.core.db.store import Store
 from stancetracker.core.model.dates import PartialDate
 from stancetracker.core.model.entities import Actor, Dimension
@@ -28,7 +28,9 @@ class ReportScope:
     """What to report on, as the user named it; ``flt`` adds coders, lowest confidence and a text search.
 
     What the scope's own fields leave empty (actors, dimensions, dates) is taken from ``flt``,
-    so the window's record filter can be passed as it is.
+    so the window's record filter can be passed as it is. Without ``flt`` a report reads the consensus
+    view, as the command line and the window do: a report is published, so records settled by
+    adjudication give way to their consensus record (docs/reliability.md).
     """
 
     actors: tuple[str, ...] = ()
@@ -64,7 +66,7 @@ class ResolvedScope:
 
 def resolve(store: Store, scope: ReportScope) -> ResolvedScope:
     """Resolve a scope's names; NotFound for an unknown actor or dimension, EmptyScope if no record is in it."""
-    base = scope.flt or RecordFilter()
+    base = scope.flt or RecordFilter(view=DEFAULT_VIEW)
     actors = _unique([store.actor(a) for a in (scope.actors or base.actors)])
     dims = _unique([store.dimension(d) for d in (scope.dimensions or base.dimensions)])
     since, until = scope.since or base.since, scope.until or base.until

@@ -9,6 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPushButton, QTextBrowser,
                                QVBoxLayout, QWidget)
 
+from stancetracker.core.db import studies
+from stancetracker.core.db.query import DEFAULT_VIEW, RecordFilter
 from stancetracker.core.db.store import Store
 from stancetracker.core.exchange.seeds import seeds_dir
 
@@ -43,6 +45,12 @@ def start_html(store: Store) -> str:
     data = (f"<p>This database holds <b>{live:,} records</b> from <b>{len(sources)} source"
             f"{'s' if len(sources) != 1 else ''}</b>"
             + (f" ({coded}{'…' if len(sources) > 6 else ''})" if sources else "") + ".</p>")
+    if studies.studies(store):
+        shown = store.count(RecordFilter(view=DEFAULT_VIEW))
+        data += (f"<p>A reliability study had some of them coded again, blind, by a second coder. The table "
+                 f"opens on the consensus view ({shown:,} records): where the coders' records on a unit were "
+                 "settled, the consensus record stands in for them (View › Records of shows every coder's; "
+                 "Coding › Agreement says how far the coders agree).</p>")
     return (
         "<h2>stancetracker</h2>"
         "<p>Code what political actors said and did — one actor, one question, one date, one score from −2 "
