@@ -154,19 +154,20 @@ def _title_block(rs: ResolvedScope, rows: list[RecordRow], coders: list[str], no
     return [Paragraph(line, style="meta") for line in lines]
 
 
-def _view_line(rs: ResolvedScope, rows: list[RecordRow], coders: list[str], agreed: set[int]) -> list[Block]:
+def _view_line(rs: ResolvedScope, rows: list[RecordRow], coders: list[str], consensus: set[int]) -> list[Block]:
     """Whose records the report holds, when it matters: how many consensus records stand in for the
     records they settle, every coder's records side by side, or one coder's only (docs/reliability.md)."""
     view = rs.flt.view
     if view.startswith("coder:"):
         return [Paragraph(f"View: only the records of coder {plain(view[6:])}", style="meta")]
-    n_agreed = sum(1 for r in rows if r.id in agreed)
-    if view == "consensus" and n_agreed:
-        return [Paragraph(f"View: consensus; {n_agreed:,} of the {len(rows):,} records are consensus records "
+    n_consensus = sum(1 for r in rows if r.id in consensus)
+    if view == "consensus" and n_consensus:
+        return [Paragraph(f"View: consensus; {n_consensus:,} of the {len(rows):,} records are consensus records "
                           "from adjudication, each standing in for the coders' records it settles", style="meta")]
     if view == "all" and len(coders) > 1:
         return [Paragraph("View: every coder's records, so a unit two coders coded appears once for each"
-                          + (f", beside the {n_agreed:,} consensus records settling such units" if n_agreed else ""),
+                          + (f", beside the {n_consensus:,} consensus records settling such units"
+                             if n_consensus else ""),
                           style="meta")]
     return []
 
