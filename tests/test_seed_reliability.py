@@ -154,3 +154,16 @@ def test_the_consensus_view_shows_no_settled_record_and_is_the_default(seeded, s
     assert default == shown
     every = {r["uuid"] for r in run_json(db, "records", "--view", "all", "--limit", "0", "--format", "json")}
     assert every == shown | settled and len(every) == store.count()
+
+
+def test_a_chart_counts_its_records_out_of_what_its_view_shows(seeded, store):
+    """Under a chart, 'n of N records' counts N in the chart's view, not every coder's records in the file."""
+    from stancetracker.core.analysis import chartdata
+    from stancetracker.core.db.query import RecordFilter
+
+    for view in ("consensus", "all", "coder:seed-b"):
+        flt = RecordFilter(view=view)
+        shown = store.count(flt)
+        data = chartdata.build(store, chartdata.ChartRequest("profile", ["sadr"], flt=flt))
+        assert f" of {shown:,} records" in data.source, (view, data.source)
+    assert store.count(RecordFilter(view="consensus")) < store.count(RecordFilter(view="all"))

@@ -76,7 +76,8 @@ def source_line(store: Store, actors: list[str], dimensions: list[str], flt: Rec
         notes.append(skipped_note(skipped).replace(" (stancetracker check lists them)", ""))
     return wording.source_line(
         cited.sources, cited.unsourced, [c.coder for c in per_coder], cited.latest_change,
-        max(0, n - left_out), store.record_counts()[0], first, last, notes,
+        # "n of N records": N is what the chart's view shows (the consensus view counts a settled unit once)
+        max(0, n - left_out), store.count(RecordFilter(**sub.scoped())), first, last, notes,
         store.path.name if store.path else "in-memory database")
 
 
