@@ -57,18 +57,23 @@ def fingerprint(store_or_path) -> str:
     return h.hexdigest()
 
 
-def seeded_records(coder: str | None = None) -> int:
-    """How many records a new seeded database holds (every coder's, or ``coder``'s): the first coder's in
-    records.csv, the reliability study's second coder and consensus records in records-*.csv."""
+def seed_record_rows() -> list[dict[str, str]]:
+    """Every record row of the seeds, whoever coded it: records.csv, then the reliability study's second coder
+    and consensus records (records-*.csv), as a new database loads them."""
     import csv
 
-    from stancetracker.core.exchange.seeds import seeds_dir
+    from stancetracker.core.exchange.seeds import record_files
 
-    n = 0
-    for path in [seeds_dir() / "records.csv", *sorted(seeds_dir().glob("records-*.csv"))]:
+    out = []
+    for path in record_files():
         with open(path, encoding="utf-8", newline="") as fh:
-            n += sum(1 for row in csv.DictReader(fh) if coder is None or row["coder"] == coder)
-    return n
+            out += list(csv.DictReader(fh))
+    return out
+
+
+def seeded_records() -> int:
+    """How many records a new seeded database holds, every coder's."""
+    return len(seed_record_rows())
 
 
 def seeded_consensus_view(actor: str | None = None) -> set[str]:
@@ -80,12 +85,8 @@ def seeded_consensus_view(actor: str | None = None) -> set[str]:
 
     with open(seeds_dir() / "consensus.csv", encoding="utf-8", newline="") as fh:
         settled = {row["record_uuid"] for row in csv.DictReader(fh)}
-    shown = set()
-    for path in [seeds_dir() / "records.csv", *sorted(seeds_dir().glob("records-*.csv"))]:
-        with open(path, encoding="utf-8", newline="") as fh:
-            shown |= {row["uuid"] for row in csv.DictReader(fh)
-                      if row["uuid"] not in settled and actor in (None, row["actor_slug"])}
-    return shown
+    return {row["uuid"] for row in seed_record_rows()
+            if row["uuid"] not in settled and actor in (None, row["actor_slug"])}
 
 
 def write(path: Path, text: str | bytes, encoding: str = "utf-8") -> Path:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from stancetracker.core.coding.mentions import paragraphs as reader_paragraphs
+from stancetracker.core.exchange.seeds import record_files
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 ARTICLES = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -131,8 +132,9 @@ def shifts(records, actor: str, dim: str) -> list[tuple[str, str]]:
 # ---------------------------------------------------------------- structure
 
 def test_record_columns_in_order():
-    """records.csv has exactly the 19 documented columns, in order."""
+    """records.csv, and every other coder's record file, has exactly the 19 documented columns, in order."""
     assert header("records.csv") == RECORD_COLUMNS
+    assert all(header(path.name) == RECORD_COLUMNS for path in record_files(SEEDS))
 
 
 def test_four_dimensions(dimensions):
@@ -282,8 +284,7 @@ def test_no_ten_word_runs_copied():
         w = words(src["title"])
         titles.update(" ".join(w[i:i + 10]) for i in range(len(w) - 9))
     grams -= titles
-    texts = [(name, " . ".join(r.values()))
-             for name in ["records.csv", *sorted(p.name for p in SEEDS.glob("records-*.csv"))] for r in read(name)]
+    texts = [(path.name, " . ".join(r.values())) for path in record_files(SEEDS) for r in read(path.name)]
     texts += [("events", e["label"] + " . " + e["description"]) for e in read("events.csv")]
     texts += [("actors", a["description"]) for a in read("actors.csv")]
     texts += [("memberships", m["note"]) for m in read("memberships.csv")]

@@ -11,17 +11,12 @@ from stancetracker.core.db.query import RecordFilter
 from stancetracker.core.exchange.seeds import seeds_dir
 from stancetracker.core.project import open_project
 
+from conftest import seed_record_rows
+
 
 def rows(name):
     with open(seeds_dir() / name, encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
-
-
-def record_rows():
-    """Every seeded record: the first coder's (records.csv), then the second coder's and the consensus
-    records of the seeded reliability study (records-*.csv)."""
-    names = ["records.csv", *sorted(p.name for p in seeds_dir().glob("records-*.csv"))]
-    return [row for name in names for row in rows(name)]
 
 
 def test_new_database_holds_the_whole_seed(tmp_path):
@@ -30,11 +25,11 @@ def test_new_database_holds_the_whole_seed(tmp_path):
         warnings.simplefilter("error")
         s = open_project(tmp_path / "fresh.db")
     st = s.stats()
-    assert st["records"] == len(record_rows())
+    assert st["records"] == len(seed_record_rows())
     by_coder = {}
     for r in s.records(limit=None, flt=RecordFilter(view="all")):
         by_coder[r.coder] = by_coder.get(r.coder, 0) + 1
-    assert by_coder == {c: sum(1 for row in record_rows() if row["coder"] == c) for c in by_coder}
+    assert by_coder == {c: sum(1 for row in seed_record_rows() if row["coder"] == c) for c in by_coder}
     assert by_coder["seed"] == len(rows("records.csv"))
     assert st["actors"] == len(rows("actors.csv"))
     assert st["events"] == len(rows("events.csv"))

@@ -24,6 +24,13 @@ def seeds_dir() -> Path:
     return Path(__file__).resolve().parents[3] / "seeds"
 
 
+def record_files(folder: Path | None = None) -> list[Path]:
+    """The seed folder's record files in load order: the first coder's ``records.csv``, then each
+    ``records-*.csv`` in name order (the other coders' and the consensus records)."""
+    folder = folder or seeds_dir()
+    return [p for p in [folder / "records.csv", *sorted(folder.glob("records-*.csv"))] if p.exists()]
+
+
 def load_seeds(store: Store, folder: Path | None = None) -> dict[str, int]:
     """Load every seed file present into ``store``; returns added counts per table.
 
@@ -38,9 +45,7 @@ def load_seeds(store: Store, folder: Path | None = None) -> dict[str, int]:
             f = folder / f"{table}.csv"
             if f.exists():
                 counts[table] = import_table(store, f, table)[1]
-        # The first coder's records, then any other coder's (records-seed-b.csv, records-consensus.csv).
-        for records in [folder / "records.csv", *sorted(folder.glob("records-*.csv"))]:
-            if records.exists():
-                counts["records"] = counts.get("records", 0) + import_records(store, records).added
+        for records in record_files(folder):
+            counts["records"] = counts.get("records", 0) + import_records(store, records).added
         counts.update({k: n for k, n in load_study_seeds(store, folder).items() if n})
     return counts
