@@ -89,9 +89,10 @@ def test_the_title_block_names_title_date_coders_and_scope(seeded):
     assert meta[4].startswith("Period: 2019 to 2022 (records dated ")
     assert all(r.date.value.year in range(2019, 2023) for r in shown)
     # which view it is, and how many consensus records stand in for the records they settle
-    agreed = sum(1 for r in shown if r.coder == "seed-adj")
-    assert agreed and meta[5] == (f"View: consensus; {agreed} of the {len(shown)} records are consensus records "
-                                  "from adjudication, each standing in for the coders' records it settles")
+    n_consensus = sum(1 for r in shown if r.coder == "seed-adj")
+    assert n_consensus and meta[5] == (f"View: consensus; {n_consensus} of the {len(shown)} records are consensus "
+                                       "records from adjudication, each standing in for the coders' records it "
+                                       "settles")
 
 
 def test_charts_are_a_timeline_per_dimension_the_comparison_of_two_and_each_profile(seeded):
